@@ -1,0 +1,187 @@
+//! The Summary view: objects grouped by class.
+//!
+//! Source: DevTools `buildAggregates`, `calculateClassesRetainedSize` and
+//! `getAggregatesByClassKey`. Invariants:
+//! - Only nodes with (redistributed) self size > 0 that pass the filter are counted.
+//! - The class key is the location and class name for `object` nodes with a snapshot location
+//!   (`"scriptId,line,col,Name"`, so same-named constructors are separate rows), else the class
+//!   string index. Keys are then made public as strings (`","` + name for the latter); two
+//!   index keys with the same name collide there and the later-created one wins, as in DevTools.
+//! - `distance` is the minimum over the class (−5 if any instance is unreachable).
+//! - `retained_size` (`maxRet`) sums the retained sizes of the counted instances that have no
+//!   dominator ancestor of the same class key, so nested instances are not counted twice.
+
+use super::retained_size::DominatedNodes;
+use crate::graph::{HeapGraph, Location};
+use std::collections::HashMap;
+
+/// One Summary row.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    /// The Constructor column.
+    pub name: String,
+    /// The allocation site that splits same-named classes, if any.
+    pub location: Option<Location>,
+    /// Number of objects.
+    pub count: u64,
+    /// Minimum distance over the objects (DevTools' raw value).
+    pub distance: i32,
+    /// Sum of the objects' self sizes.
+    pub shallow_size: u64,
+    /// Class retained size (`maxRet`).
+    pub retained_size: u64,
+    /// The objects (node ordinals), in node order.
+    pub nodes: Vec<u32>,
+}
+
+impl Aggregate {
+    /// DevTools' public class key: `"scriptId,line,col,Name"` or `",Name"`.
+    pub fn key(&self) -> String {
+        match self.location {
+            Some(l) => format!("{},{},{},{}", l.script_id, l.line, l.column, self.name),
+            None => format!(",{}", self.name),
+        }
+    }
+}
+
+/// DevTools' internal key. Located keys are strings there, so two class indexes with the same
+/// name at one location share a row: `Located` maps through the name's text (see `by_text`).
+#[derive(Hash, PartialEq, Eq, Clone, Copy)]
+enum InternalKey {
+    Class(u32),
+    Located(Location, u32),
+}
+
+/// What aggregation needs to know about a snapshot.
+pub struct Inputs<'a> {
+    /// The graph.
+    pub graph: &'a HeapGraph,
+    /// Class string index per node.
+    pub classes: &'a [u32],
+    /// Distance per node.
+    pub distances: &'a [i32],
+    /// Retained size per node and the dominator tree, for `maxRet`; `None` skips it.
+    pub retained: Option<(&'a [u64], &'a DominatedNodes)>,
+}
+
+/// Groups the nodes that pass `filter` into classes; returns the rows after DevTools'
+/// public-key conversion.
+pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<Aggregate> {
+    let graph = inputs.graph;
+    let n = graph.node_count();
+    let object = graph.node_kinds.object;
+    let mut keys: HashMap<InternalKey, u32> = HashMap::new();
+    let mut by_text: HashMap<(Location, &str), u32> = HashMap::new();
+    let mut rows: Vec<Aggregate> = Vec::new();
+    let mut agg_of = vec![u32::MAX; if inputs.retained.is_some() { n } else { 0 }];
+    let mut locations = graph.locations.iter().peekable();
+    for node in 0..n as u32 {
+        let location = loop {
+            match locations.peek() {
+                Some(&&(at, loc)) if at == node => break Some(loc),
+                Some(&&(at, _)) if at < node => {
+                    locations.next();
+                }
+                _ => break None,
+            }
+        };
+        let size = graph.self_size[node as usize];
+        if size == 0 || filter.is_some_and(|f| !f(node)) {
+            continue;
+        }
+        let class = inputs.classes[node as usize];
+        let located = location.filter(|_| Some(graph.node_type[node as usize]) == object);
+        let key = match located {
+            Some(loc) => InternalKey::Located(loc, class),
+            None => InternalKey::Class(class),
+        };
+        let distance = inputs.distances[node as usize];
+        let id = match keys.get(&key) {
+            Some(&id) => id,
+            None => {
+                let name = graph.strings.get(class);
+                let existing = located.and_then(|loc| by_text.get(&(loc, name)).copied());
+                let id = existing.unwrap_or_else(|| {
+                    rows.push(Aggregate {
+                        name: name.to_string(),
+                        location: located,
+                        count: 0,
+                        distance,
+                        shallow_size: 0,
+                        retained_size: 0,
+                        nodes: Vec::new(),
+                    });
+                    rows.len() as u32 - 1
+                });
+                if let Some(loc) = located {
+                    by_text.insert((loc, name), id);
+                }
+                keys.insert(key, id);
+                id
+            }
+        };
+        let row = &mut rows[id as usize];
+        row.count += 1;
+        row.distance = row.distance.min(distance);
+        row.shallow_size += u64::from(size);
+        row.nodes.push(node);
+        if !agg_of.is_empty() {
+            agg_of[node as usize] = id;
+        }
+    }
+    if let Some((retained, dominated)) = inputs.retained {
+        class_retained_sizes(graph.root, &agg_of, retained, dominated, &mut rows);
+    }
+    public_keys(rows)
+}
+
+/// DevTools' `calculateClassesRetainedSize`: a DFS over the dominator tree that counts a node
+/// only when no dominator ancestor of the same class was counted.
+fn class_retained_sizes(
+    root: u32,
+    agg_of: &[u32],
+    retained: &[u64],
+    dominated: &DominatedNodes,
+    rows: &mut [Aggregate],
+) {
+    let mut seen = vec![false; rows.len()];
+    let mut list: Vec<u32> = vec![root];
+    // (list length at which to unmark, class) for every class marked on the current path.
+    let mut marks: Vec<(usize, u32)> = Vec::new();
+    while let Some(node) = list.pop() {
+        let agg = agg_of[node as usize];
+        let children = dominated.children(node);
+        if agg != u32::MAX && !seen[agg as usize] {
+            rows[agg as usize].retained_size += retained[node as usize];
+            if !children.is_empty() {
+                seen[agg as usize] = true;
+                marks.push((list.len(), agg));
+            }
+        }
+        list.extend_from_slice(children);
+        while let Some(&(len, agg)) = marks.last() {
+            if len != list.len() {
+                break;
+            }
+            marks.pop();
+            seen[agg as usize] = false;
+        }
+    }
+}
+
+/// Converts internal keys to DevTools' public string keys; a later row replaces an earlier one
+/// with the same public key (a JS object assignment in DevTools).
+fn public_keys(rows: Vec<Aggregate>) -> Vec<Aggregate> {
+    let mut slot_of: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Aggregate> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match slot_of.get(&row.key()) {
+            Some(&slot) => out[slot] = row,
+            None => {
+                slot_of.insert(row.key(), out.len());
+                out.push(row);
+            }
+        }
+    }
+    out
+}

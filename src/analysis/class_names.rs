@@ -1,0 +1,93 @@
+//! The Constructor column: each node's class name, as a string index.
+//!
+//! Source: DevTools `HeapSnapshot.calculateObjectNames`. The class depends on the node *type*:
+//! `hidden` → `(system)`, `code` → `(compiled code)`, `closure` → `Function`, `regexp` →
+//! `RegExp`, `object`/`native` → the raw name (`<div id=…>` → `<div>`, `Detached <div …>` →
+//! `Detached <div>`), any other type T → `(T)`.
+//!
+//! Class identity is the *string index*, as in DevTools: names added here are new strings, not
+//! the file's strings with the same text, so e.g. the class `RegExp` of regexp nodes and an
+//! object node named `RegExp` (`RegExp.prototype`) are different classes with the same name.
+
+use crate::graph::HeapGraph;
+use std::collections::HashMap;
+
+/// Returns the class string index per node, adding class names to the graph's strings.
+pub fn compute(graph: &mut HeapGraph) -> Vec<u32> {
+    let k = graph.node_kinds;
+    let mut added: HashMap<String, u32> = HashMap::new();
+    let mut index_for = |graph: &mut HeapGraph, name: String| -> u32 {
+        *added
+            .entry(name)
+            .or_insert_with_key(|name| graph.strings.push(name.clone()))
+    };
+    let system = index_for(graph, "(system)".into());
+    let code = index_for(graph, "(compiled code)".into());
+    let function = index_for(graph, "Function".into());
+    let regexp = index_for(graph, "RegExp".into());
+    let type_count = graph.header.node_types.len();
+    let by_type: Vec<u32> = (0..type_count)
+        .map(|t| index_for(graph, format!("({})", graph.header.node_types[t])))
+        .collect();
+
+    let n = graph.node_count();
+    let mut classes = vec![0u32; n];
+    for node in 0..n {
+        let t = Some(graph.node_type[node]);
+        classes[node] = if t == k.hidden {
+            system
+        } else if t == k.object || t == k.native {
+            let name_index = graph.node_name[node];
+            let name = graph.strings.get(name_index);
+            if let Some(short) = short_element_name(name) {
+                index_for(graph, short)
+            } else {
+                name_index
+            }
+        } else if t == k.code {
+            code
+        } else if t == k.closure {
+            function
+        } else if t == k.regexp {
+            regexp
+        } else {
+            by_type[graph.node_type[node] as usize]
+        };
+    }
+    classes
+}
+
+/// `<div id="a">` → `<div>`, `Detached <div id="a">` → `Detached <div>`; the same name again
+/// for element names without attributes (they still get the added string, as in DevTools).
+fn short_element_name(name: &str) -> Option<String> {
+    let from = if name.starts_with('<') {
+        0
+    } else if name.starts_with("Detached <") {
+        10
+    } else {
+        return None;
+    };
+    Some(match name[from..].find(' ') {
+        Some(space) => format!("{}>", &name[..from + space]),
+        None => name.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_element_name;
+
+    #[test]
+    fn element_names_lose_attributes() {
+        assert_eq!(
+            short_element_name("<div id=\"a\">").as_deref(),
+            Some("<div>")
+        );
+        assert_eq!(
+            short_element_name("Detached <span class=x>").as_deref(),
+            Some("Detached <span>")
+        );
+        assert_eq!(short_element_name("<br>").as_deref(), Some("<br>"));
+        assert_eq!(short_element_name("Object"), None);
+    }
+}

@@ -1,0 +1,128 @@
+//! Distances from the GC roots, as the Summary and Retainers views show them.
+//!
+//! Source: DevTools `HeapSnapshot.calculateDistances` + `bfs` and the filter of
+//! `JSHeapSnapshot.calculateDistances`. Invariants:
+//! - Two breadth-first passes over non-weak edges: first from the user roots (the root's
+//!   children that are non-synthetic or `(Document DOM trees)`) at distance 1, then from the
+//!   root at 100000000 (0 if there were no user roots) for what the first pass missed.
+//! - Unreached nodes keep −5.
+//! - The filter (consulted only for not-yet-reached targets, in BFS order) skips
+//!   `sloppy_function_map` of hidden `system / NativeContext` nodes, descriptor slots
+//!   (index ≥ 2, index % 3 == 1) of `(map descriptors)` arrays, and the *first* edge seen of each
+//!   WeakMap ephemeron pair, so a value lands at max(key, table) + 1. The pending-pair set is
+//!   shared by both passes.
+
+use super::page_owned::is_user_root;
+use super::weakmap::EphemeronNames;
+use crate::graph::HeapGraph;
+
+/// DevTools' distance of unreached nodes.
+pub const NO_DISTANCE: i32 = -5;
+/// Distance given to the root when user roots exist; system objects count up from it.
+pub const BASE_SYSTEM_DISTANCE: i32 = 100_000_000;
+/// Added to unreachable nodes' distance in the Retainers view so they sort last.
+pub const BASE_UNREACHABLE_DISTANCE: i32 = 200_000_000;
+
+/// Computes every node's distance.
+pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
+    let n = graph.node_count();
+    let mut distances = vec![NO_DISTANCE; n];
+    let mut queue: Vec<u32> = Vec::with_capacity(n);
+    let mut pending = vec![false; ephemerons.pair_count()];
+    let nk = graph.node_kinds;
+    let ek = graph.edge_kinds;
+    // What the filter needs to know about the node being expanded, decided once per node.
+    #[derive(PartialEq)]
+    enum Source {
+        Plain,
+        NativeContext,
+        MapDescriptors,
+    }
+    let classify = |node: u32| -> Source {
+        let t = Some(graph.node_type[node as usize]);
+        if t == nk.hidden && graph.raw_name(node) == "system / NativeContext" {
+            Source::NativeContext
+        } else if t == nk.array && graph.raw_name(node) == "(map descriptors)" {
+            Source::MapDescriptors
+        } else {
+            Source::Plain
+        }
+    };
+    // Whether the edge may be followed; called only for an unreached target, as in DevTools.
+    let mut allowed = |source: &Source, edge: usize| -> bool {
+        match source {
+            Source::NativeContext
+                if graph.edge_has_string_name(edge)
+                    && graph.strings.get(graph.edge_name[edge]) == "sloppy_function_map" =>
+            {
+                return false;
+            }
+            Source::MapDescriptors => {
+                return match descriptor_index(graph, edge) {
+                    Some(index) => index < 2 || index % 3 != 1,
+                    None => true,
+                };
+            }
+            _ => {}
+        }
+        if Some(graph.edge_type[edge]) == ek.internal {
+            if let Some(eph) = ephemerons.get(graph.edge_name[edge]) {
+                let slot = &mut pending[eph.pair as usize];
+                if !*slot {
+                    *slot = true;
+                    return false;
+                }
+                *slot = false;
+            }
+        }
+        true
+    };
+
+    let mut bfs = |queue: &mut Vec<u32>, start: usize, distances: &mut [i32]| {
+        let mut head = start;
+        while head < queue.len() {
+            let node = queue[head];
+            head += 1;
+            let next = distances[node as usize] + 1;
+            let source = classify(node);
+            for e in graph.edges(node) {
+                if Some(graph.edge_type[e]) == ek.weak {
+                    continue;
+                }
+                let to = graph.edge_to[e];
+                if distances[to as usize] != NO_DISTANCE || !allowed(&source, e) {
+                    continue;
+                }
+                distances[to as usize] = next;
+                queue.push(to);
+            }
+        }
+    };
+
+    for e in graph.edges(graph.root) {
+        let to = graph.edge_to[e];
+        if is_user_root(graph, to) {
+            distances[to as usize] = 1;
+            queue.push(to);
+        }
+    }
+    let had_user_roots = !queue.is_empty();
+    bfs(&mut queue, 0, &mut distances);
+    distances[graph.root as usize] = if had_user_roots {
+        BASE_SYSTEM_DISTANCE
+    } else {
+        0
+    };
+    queue.clear();
+    queue.push(graph.root);
+    bfs(&mut queue, 0, &mut distances);
+    distances
+}
+
+/// `parseInt(edge.name(), 10)` for an edge of a `(map descriptors)` array; `None` is NaN.
+fn descriptor_index(graph: &HeapGraph, edge: usize) -> Option<i64> {
+    if !graph.edge_has_string_name(edge) {
+        return Some(i64::from(graph.edge_name[edge]));
+    }
+    super::js::parse_int_prefix(&graph.edge_name(edge)).and_then(|s| s.parse().ok())
+}

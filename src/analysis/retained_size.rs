@@ -1,0 +1,58 @@
+//! Retained sizes and the dominator tree's child lists.
+//!
+//! Source: DevTools `calculateDominatorsAndRetainedSizes` (final part) and
+//! `buildDominatedNodes`. A node's retained size is its (redistributed) self size plus the
+//! retained sizes of the nodes it immediately dominates; summing in reverse DFS preorder visits
+//! every node after all nodes it dominates. The root's retained size covers every node.
+
+use super::dominators::Dominators;
+
+/// Retained size per node.
+pub fn compute(dominators: &Dominators, self_size: &[u32]) -> Vec<u64> {
+    let mut retained: Vec<u64> = self_size.iter().map(|&s| u64::from(s)).collect();
+    for &node in dominators.dfs_order.iter().skip(1).rev() {
+        let dom = dominators.dominator[node as usize];
+        retained[dom as usize] += retained[node as usize];
+    }
+    retained
+}
+
+/// Children lists of the dominator tree (CSR): `nodes[first[n]..first[n + 1]]` are the nodes
+/// `n` immediately dominates.
+#[derive(Debug, Default)]
+pub struct DominatedNodes {
+    /// Offsets, `node_count + 1` long.
+    pub first: Vec<u32>,
+    /// Dominated node ordinals.
+    pub nodes: Vec<u32>,
+}
+
+impl DominatedNodes {
+    /// Builds the lists by counting sort over the dominator array.
+    pub fn build(dominator: &[u32], root: u32) -> DominatedNodes {
+        let n = dominator.len();
+        let mut first = vec![0u32; n + 1];
+        for (node, &dom) in dominator.iter().enumerate() {
+            if node as u32 != root {
+                first[dom as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        let mut cursor = first.clone();
+        let mut nodes = vec![0u32; n.saturating_sub(1)];
+        for (node, &dom) in dominator.iter().enumerate() {
+            if node as u32 != root {
+                nodes[cursor[dom as usize] as usize] = node as u32;
+                cursor[dom as usize] += 1;
+            }
+        }
+        DominatedNodes { first, nodes }
+    }
+
+    /// The nodes `node` immediately dominates.
+    pub fn children(&self, node: u32) -> &[u32] {
+        &self.nodes[self.first[node as usize] as usize..self.first[node as usize + 1] as usize]
+    }
+}

@@ -1,0 +1,78 @@
+//! Shallow-size redistribution: internal arrays and hidden objects owned by exactly one object
+//! are folded into that object's self size, so `Array` shows its elements' store and an object
+//! its property array.
+//!
+//! Source: DevTools `JSHeapSnapshot.calculateShallowSizes`. Invariants:
+//! - Runs only when the root has a user root (not for `exposeInternals` snapshots).
+//! - `hidden` and `array` nodes and native `system / ExternalStringData` start unowned; every
+//!   other node owns itself.
+//! - Ownership spreads over non-weak edges; an unowned node reached from two owners (or from a
+//!   node with several) has "multiple owners" and keeps its size.
+//! - A node with one owner moves its size into it, unless the owner is synthetic or the root.
+//!
+//! The fixpoint is a set property (who can reach the node through unowned nodes), so the
+//! worklist order does not matter.
+
+use super::page_owned::is_user_root;
+use crate::graph::HeapGraph;
+
+const UNVISITED: u32 = u32::MAX;
+const MULTIPLE: u32 = u32::MAX - 1;
+
+/// Returns the redistributed self sizes (or a copy of the original ones).
+pub fn redistribute(graph: &HeapGraph) -> Vec<u32> {
+    let mut sizes = graph.self_size.clone();
+    let has_user_roots = graph
+        .edges(graph.root)
+        .any(|e| is_user_root(graph, graph.edge_to[e]));
+    if !has_user_roots {
+        return sizes;
+    }
+    let k = graph.node_kinds;
+    let n = graph.node_count();
+    let mut owners = vec![0u32; n];
+    let mut worklist = Vec::new();
+    for (i, owner) in owners.iter_mut().enumerate() {
+        let t = Some(graph.node_type[i]);
+        if t == k.hidden
+            || t == k.array
+            || (t == k.native && graph.raw_name(i as u32) == "system / ExternalStringData")
+        {
+            *owner = UNVISITED;
+        } else {
+            *owner = i as u32;
+            worklist.push(i as u32);
+        }
+    }
+    let weak = graph.edge_kinds.weak;
+    while let Some(id) = worklist.pop() {
+        let owner = owners[id as usize];
+        for e in graph.edges(id) {
+            if Some(graph.edge_type[e]) == weak {
+                continue;
+            }
+            let target = graph.edge_to[e];
+            let current = owners[target as usize];
+            if current == UNVISITED {
+                owners[target as usize] = owner;
+                worklist.push(target);
+            } else if current != target && current != owner && current != MULTIPLE {
+                owners[target as usize] = MULTIPLE;
+                worklist.push(target);
+            }
+        }
+    }
+    for i in 0..n {
+        let owner = owners[i];
+        if owner == UNVISITED || owner == MULTIPLE || owner == i as u32 {
+            continue;
+        }
+        if Some(graph.node_type[owner as usize]) == k.synthetic || owner == graph.root {
+            continue;
+        }
+        let moved = sizes[i];
+        sizes[i] = 0;
+        sizes[owner as usize] = sizes[owner as usize].wrapping_add(moved);
+    }
+    sizes
+}

@@ -1,0 +1,71 @@
+//! The Statistics view's totals: code, strings, JS arrays, typed arrays, system objects.
+//!
+//! Source: DevTools `JSHeapSnapshot.calculateStatistics` / `calculateArraySize`. Uses the
+//! redistributed self sizes; a JS `Array` also counts its `elements` store when that store has
+//! exactly one retainer.
+
+use crate::graph::HeapGraph;
+use serde::Serialize;
+
+/// Heap totals by category, in bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Statistics {
+    /// Total size (root retained size + `extra_native_bytes`).
+    pub total: u64,
+    /// V8 heap total (total − native).
+    pub v8heap_total: u64,
+    /// Compiled code.
+    pub code: u64,
+    /// Strings of all kinds.
+    pub strings: u64,
+    /// JS arrays with their element stores.
+    pub js_arrays: u64,
+    /// Hidden (system) objects.
+    pub system: u64,
+    /// Native (embedder) memory, `extra_native_bytes` included.
+    pub native_total: u64,
+    /// Array buffer backing stores.
+    pub typed_arrays: u64,
+}
+
+/// Computes the statistics for a snapshot whose total size is `total`.
+pub fn compute(graph: &HeapGraph, total: u64) -> Statistics {
+    let k = graph.node_kinds;
+    let mut s = Statistics {
+        total,
+        native_total: graph.header.extra_native_bytes,
+        ..Statistics::default()
+    };
+    let internal = graph.edge_kinds.internal;
+    for node in 0..graph.node_count() as u32 {
+        let size = u64::from(graph.self_size[node as usize]);
+        let t = Some(graph.node_type[node as usize]);
+        if t == k.hidden {
+            s.system += size;
+        } else if t == k.native {
+            s.native_total += size;
+            if graph.raw_name(node) == "system / JSArrayBufferData" {
+                s.typed_arrays += size;
+            }
+        } else if t == k.code {
+            s.code += size;
+        } else if t == k.cons_string || t == k.sliced_string || t == k.string {
+            s.strings += size;
+        } else if graph.raw_name(node) == "Array" {
+            s.js_arrays += size;
+            let elements = graph.edges(node).find(|&e| {
+                Some(graph.edge_type[e]) == internal
+                    && graph.strings.get(graph.edge_name[e]) == "elements"
+            });
+            if let Some(e) = elements {
+                let store = graph.edge_to[e];
+                if graph.retainers.count(store) == 1 {
+                    s.js_arrays += u64::from(graph.self_size[store as usize]);
+                }
+            }
+        }
+    }
+    s.v8heap_total = total.saturating_sub(s.native_total);
+    s
+}

@@ -1,0 +1,76 @@
+//! WeakMap ephemeron edges. V8 names the two internal edges that keep a WeakMap value alive (one
+//! from the key, one from the table) `N / part of key (K @k) -> value (V @v) pair in WeakMap
+//! (table @t)`. Distances and dominators treat them specially.
+//!
+//! Source: DevTools `HeapSnapshot.tryParseWeakMapEdgeName` (a regex); matched here by a regex
+//! with the same JS semantics (`\d` is ASCII, `.` excludes line terminators). Each string is
+//! parsed once; edges then test a bit.
+
+use crate::graph::HeapGraph;
+use regex::Regex;
+use std::collections::HashMap;
+
+/// What an ephemeron edge name says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ephemeron {
+    /// Interned id of the name without its leading number (the part both edges share).
+    pub pair: u32,
+    /// The WeakMap table's node id.
+    pub table_id: u64,
+}
+
+/// Ephemeron names of one snapshot, by string index.
+pub struct EphemeronNames {
+    bits: Vec<u64>,
+    names: HashMap<u32, Ephemeron>,
+}
+
+impl EphemeronNames {
+    /// Finds every string that is an ephemeron edge name.
+    pub fn find(graph: &HeapGraph) -> EphemeronNames {
+        let dot = r"[^\n\r\x{2028}\x{2029}]";
+        let pattern = format!(
+            r"^[0-9]+( / part of key \({dot}*? @[0-9]+\) -> value \({dot}*? @[0-9]+\) pair in WeakMap \(table @([0-9]+)\))$"
+        );
+        let re = Regex::new(&pattern).expect("valid ephemeron regex");
+        let strings = &graph.strings;
+        let count = strings.file_len();
+        let mut bits = vec![0u64; count.div_ceil(64)];
+        let mut names = HashMap::new();
+        let mut pairs: HashMap<String, u32> = HashMap::new();
+        for i in 0..count as u32 {
+            let s = strings.get(i);
+            if !s.contains(" pair in WeakMap (table @") {
+                continue;
+            }
+            let Some(c) = re.captures(s) else { continue };
+            let Ok(table_id) = c[2].parse::<u64>() else {
+                continue;
+            };
+            let next = pairs.len() as u32;
+            let pair = *pairs.entry(c[1].to_string()).or_insert(next);
+            bits[i as usize / 64] |= 1 << (i % 64);
+            names.insert(i, Ephemeron { pair, table_id });
+        }
+        EphemeronNames { bits, names }
+    }
+
+    /// The ephemeron a string index names, if it is one.
+    #[inline]
+    pub fn get(&self, string: u32) -> Option<Ephemeron> {
+        let word = self.bits.get(string as usize / 64)?;
+        if word & (1 << (string % 64)) == 0 {
+            return None;
+        }
+        self.names.get(&string).copied()
+    }
+
+    /// Number of distinct ephemeron pairs (for sizing pair-indexed tables).
+    pub fn pair_count(&self) -> usize {
+        self.names
+            .values()
+            .map(|e| e.pair as usize + 1)
+            .max()
+            .unwrap_or(0)
+    }
+}

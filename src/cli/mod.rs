@@ -1,0 +1,117 @@
+//! The command line: `heaptui SNAP…` opens the TUI; `summary`, `diff` and `retainers` print
+//! DevTools' views as text tables or, with `--json`, as JSON for tools.
+
+pub mod diff;
+pub mod format;
+pub mod json;
+pub mod retainers;
+pub mod summary;
+
+use crate::error::Error;
+use crate::progress::Progress;
+use crate::snapshot::Snapshot;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// Exit status for errors (bad input, unreadable file).
+pub const EXIT_ERROR: i32 = 1;
+/// Exit status for usage errors.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Terminal explorer for V8 heap snapshots, with Chrome DevTools' exact numbers.
+#[derive(Parser, Debug)]
+#[command(name = "heaptui", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Snapshots to explore: one opens Summary, two open Comparison (base, after).
+    pub files: Vec<PathBuf>,
+    /// Print the time of each load phase to stderr.
+    #[arg(long, global = true)]
+    pub timings: bool,
+    /// The headless command to run instead of the TUI.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Headless commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the Summary view: objects grouped by class.
+    Summary(summary::Args),
+    /// Print the Comparison view of two snapshots (base → after).
+    Diff(diff::Args),
+    /// Print the Retainers pane of one object (`@ID`) and its path to the GC roots.
+    Retainers(retainers::Args),
+}
+
+/// Parses the arguments and runs; returns the process exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { 0 };
+        }
+    };
+    let result = match &cli.command {
+        Some(Command::Summary(args)) => summary::run(args, cli.timings),
+        Some(Command::Diff(args)) => diff::run(args, cli.timings),
+        Some(Command::Retainers(args)) => retainers::run(args, cli.timings),
+        None if cli.files.is_empty() => {
+            eprintln!("heaptui: give one or more .heapsnapshot files (see `heaptui --help`)");
+            return EXIT_USAGE;
+        }
+        None => crate::tui::run(&cli.files),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("heaptui: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Loads one snapshot for a headless command, printing phase timings when asked.
+pub fn load(path: &Path, timings: bool) -> Result<Snapshot, Error> {
+    let snapshot = Snapshot::load(path, &Progress::none())?;
+    for w in &snapshot.warnings {
+        eprintln!(
+            "heaptui: warning: {}: {}",
+            crate::sanitize::sanitize(&path.display().to_string()),
+            w
+        );
+    }
+    if timings {
+        print_timings(&snapshot);
+    }
+    Ok(snapshot)
+}
+
+/// Loads several snapshots in parallel.
+pub fn load_all(paths: &[&Path], timings: bool) -> Result<Vec<Snapshot>, Error> {
+    use rayon::prelude::*;
+    paths.par_iter().map(|p| load(p, timings)).collect()
+}
+
+fn print_timings(s: &Snapshot) {
+    let name = crate::sanitize::sanitize(&s.path.display().to_string()).into_owned();
+    eprintln!(
+        "timings for {name}: {} nodes, {} edges",
+        s.node_count(),
+        s.edge_count()
+    );
+    for (phase, t) in &s.timings {
+        eprintln!("  {phase:<45} {:>8.3} s", t.as_secs_f64());
+    }
+}
+
+/// Writes `text` to stdout, treating a closed pipe (`| head`) as success.
+pub fn print(text: &str) -> Result<i32, Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(0),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) => Err(Error::new(format!("cannot write output: {e}"))),
+    }
+}

@@ -1,0 +1,185 @@
+//! `heaptui retainers`: DevTools' Retainers pane for one object, and its path to the GC roots.
+
+use super::{format, json, load, print};
+use crate::analysis::retainers_view::Retainer;
+use crate::error::{Error, Result};
+use crate::sanitize::sanitize;
+use crate::snapshot::{shown_distance, Snapshot};
+use std::path::PathBuf;
+
+/// Arguments of `heaptui retainers`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The snapshot.
+    pub snapshot: PathBuf,
+    /// The object id, as `@123` or `123`.
+    pub id: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Expand retainers this many levels deep (1 lists the direct retainers only).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub depth: usize,
+}
+
+/// Parses `@123` or `123`.
+pub fn parse_id(text: &str) -> Result<u32> {
+    text.trim_start_matches('@').parse().map_err(|_| {
+        Error::new(format!(
+            "\"{}\" is not an object id like @123",
+            sanitize(text)
+        ))
+    })
+}
+
+/// Builds the JSON document for `node` (used by the text output too).
+pub fn build(snapshot: &Snapshot, node: u32, depth: usize) -> json::Retainers {
+    let g = &snapshot.graph;
+    let a = &snapshot.analysis;
+    let mut ancestors = vec![g.node_id[node as usize]];
+    json::Retainers {
+        node: json::Node {
+            id: g.node_id[node as usize],
+            name: snapshot.display_name(node),
+            class_name: snapshot.class_name(node).to_string(),
+            node_type: g.type_name(node).to_string(),
+            self_size: u64::from(g.self_size[node as usize]),
+            retained_size: a.retained[node as usize],
+            distance: snapshot.shown_distance(node),
+            dominator_id: g.node_id[a.dominator[node as usize] as usize],
+        },
+        retainers: expand(snapshot, node, depth, &mut ancestors),
+        path_to_root: snapshot
+            .auto_expanded_chain(node)
+            .iter()
+            .map(|step| json::PathStep {
+                edge_type: g.edge_type_name(step.retainer.edge).to_string(),
+                edge_name: g.edge_name(step.retainer.edge),
+                id: g.node_id[step.retainer.node as usize],
+                name: snapshot.display_name(step.retainer.node),
+                class_name: snapshot.class_name(step.retainer.node).to_string(),
+                distance: shown_distance(step.retainer.distance),
+            })
+            .collect(),
+        dominator_chain: snapshot.dominator_chain(node)[1..]
+            .iter()
+            .map(|&n| g.node_id[n as usize])
+            .collect(),
+    }
+}
+
+fn expand(
+    snapshot: &Snapshot,
+    node: u32,
+    depth: usize,
+    ancestors: &mut Vec<u32>,
+) -> Vec<json::RetainerEdge> {
+    snapshot
+        .retainers(node)
+        .iter()
+        .map(|r| edge_json(snapshot, r, depth, ancestors))
+        .collect()
+}
+
+fn edge_json(
+    snapshot: &Snapshot,
+    r: &Retainer,
+    depth: usize,
+    ancestors: &mut Vec<u32>,
+) -> json::RetainerEdge {
+    let g = &snapshot.graph;
+    let id = g.node_id[r.node as usize];
+    let cycled = depth > 1 && ancestors.contains(&id);
+    let retainers = if depth > 1 && !cycled {
+        ancestors.push(id);
+        let nested = expand(snapshot, r.node, depth - 1, ancestors);
+        ancestors.pop();
+        Some(nested)
+    } else {
+        None
+    };
+    json::RetainerEdge {
+        edge_type: g.edge_type_name(r.edge).to_string(),
+        edge_name: g.edge_name(r.edge),
+        retainer: json::RetainerNode {
+            id,
+            name: snapshot.display_name(r.node),
+            class_name: snapshot.class_name(r.node).to_string(),
+            distance: shown_distance(r.distance),
+            self_size: u64::from(g.self_size[r.node as usize]),
+            retained_size: snapshot.analysis.retained[r.node as usize],
+            retainers,
+            cycled_with_ancestor: cycled,
+        },
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &Args, timings: bool) -> Result<i32> {
+    let id = parse_id(&args.id)?;
+    let snapshot = load(&args.snapshot, timings)?;
+    let node = snapshot
+        .graph
+        .node_for_id(id)
+        .ok_or_else(|| Error::new(format!("no object with id @{id}")).in_file(&args.snapshot))?;
+    let doc = build(&snapshot, node, args.depth.max(1));
+    if args.json {
+        return print(&(serde_json::to_string_pretty(&doc).expect("serializable") + "\n"));
+    }
+    let n = &doc.node;
+    let mut text = format!(
+        "{} @{}  ({})  distance {}  self {}  retained {}  dominator @{}\n\nRetainers:\n",
+        sanitize(&format::truncate(&n.name, 80)),
+        n.id,
+        sanitize(&n.class_name),
+        format::distance(n.distance),
+        format::bytes(n.self_size),
+        format::bytes(n.retained_size),
+        n.dominator_id
+    );
+    fn lines(text: &mut String, edges: &[json::RetainerEdge], indent: usize) {
+        for e in edges {
+            let r = &e.retainer;
+            text.push_str(&format!(
+                "{:indent$}{} in {} @{}  distance {}  retained {}{}\n",
+                "",
+                sanitize(&edge_label(&e.edge_type, &e.edge_name)),
+                sanitize(&format::truncate(&r.name, 60)),
+                r.id,
+                format::distance(r.distance),
+                format::bytes(r.retained_size),
+                if r.cycled_with_ancestor {
+                    "  (cycle)"
+                } else {
+                    ""
+                },
+                indent = indent
+            ));
+            if let Some(nested) = &r.retainers {
+                lines(text, nested, indent + 2);
+            }
+        }
+    }
+    lines(&mut text, &doc.retainers, 2);
+    text.push_str("\nPath to GC roots:\n");
+    for step in &doc.path_to_root {
+        text.push_str(&format!(
+            "  {} in {} @{}  distance {}\n",
+            sanitize(&edge_label(&step.edge_type, &step.edge_name)),
+            sanitize(&format::truncate(&step.name, 60)),
+            step.id,
+            format::distance(step.distance)
+        ));
+    }
+    print(&text)
+}
+
+/// An edge as DevTools writes it in the Retainers pane: `[3]`, `name`, `->ctx`, `{internal}`.
+pub fn edge_label(edge_type: &str, name: &str) -> String {
+    match edge_type {
+        "element" => format!("[{name}]"),
+        "context" => format!("->{name}"),
+        "internal" | "hidden" | "invisible" | "weak" => format!("{{{name}}}"),
+        _ => name.to_string(),
+    }
+}

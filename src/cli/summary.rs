@@ -1,0 +1,123 @@
+//! `heaptui summary`: DevTools' Summary view.
+
+use super::{format, json, load, print};
+use crate::analysis::aggregates::Aggregate;
+use crate::analysis::js::cmp_utf16;
+use crate::error::Result;
+use std::path::PathBuf;
+
+/// Arguments of `heaptui summary`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The snapshot.
+    pub snapshot: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Keep classes whose name contains TEXT (case-insensitive, like DevTools' class filter).
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Sort by this column (descending for sizes and counts, ascending for name and distance).
+    #[arg(long, value_enum, default_value_t = SortColumn::Retained)]
+    pub sort: SortColumn,
+    /// Reverse the sort order.
+    #[arg(long)]
+    pub reverse: bool,
+    /// Print only the first N rows.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+}
+
+/// Summary columns.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum SortColumn {
+    Name,
+    Distance,
+    Count,
+    Shallow,
+    Retained,
+}
+
+/// Sorts Summary rows like the view: the column, then name ascending.
+pub fn sort(rows: &mut [Aggregate], column: SortColumn, reverse: bool) {
+    rows.sort_by(|a, b| {
+        let by_name = cmp_utf16(&a.name, &b.name);
+        let primary = match column {
+            SortColumn::Name => by_name,
+            SortColumn::Distance => a.distance.cmp(&b.distance),
+            SortColumn::Count => b.count.cmp(&a.count),
+            SortColumn::Shallow => b.shallow_size.cmp(&a.shallow_size),
+            SortColumn::Retained => b.retained_size.cmp(&a.retained_size),
+        };
+        let order = primary.then(by_name);
+        if reverse {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+}
+
+/// True when `name` passes the class filter (case-insensitive substring).
+pub fn matches(name: &str, filter: Option<&str>) -> bool {
+    filter.is_none_or(|f| name.to_lowercase().contains(&f.to_lowercase()))
+}
+
+/// Runs the command.
+pub fn run(args: &Args, timings: bool) -> Result<i32> {
+    let snapshot = load(&args.snapshot, timings)?;
+    let all = snapshot.summary();
+    let total_count = all.iter().map(|r| r.count).sum();
+    let total_size = all.iter().map(|r| r.shallow_size).sum();
+    let mut rows: Vec<Aggregate> = all
+        .into_iter()
+        .filter(|r| matches(&r.name, args.filter.as_deref()))
+        .collect();
+    sort(&mut rows, args.sort, args.reverse);
+    rows.truncate(args.top.unwrap_or(usize::MAX));
+    let file = args.snapshot.display().to_string();
+    if args.json {
+        let out = json::Summary {
+            file,
+            node_count: snapshot.node_count(),
+            edge_count: snapshot.edge_count(),
+            total_size: snapshot.total_size(),
+            filter_total_count: total_count,
+            filter_total_size: total_size,
+            statistics: snapshot.analysis.statistics.clone(),
+            classes: rows.iter().map(json::SummaryClass::from).collect(),
+        };
+        return print(&(serde_json::to_string_pretty(&out).expect("serializable") + "\n"));
+    }
+    let mut text = format!(
+        "{}: {} nodes, {} edges, total {}\n",
+        crate::sanitize::sanitize(&file),
+        format::count(snapshot.node_count() as u64),
+        format::count(snapshot.edge_count() as u64),
+        format::bytes(snapshot.total_size())
+    );
+    text.push_str(&format!(
+        "{:<48} {:>9} {:>10} {:>12} {:>14}\n",
+        "Constructor", "Distance", "Count", "Shallow", "Retained"
+    ));
+    let total = snapshot.total_size().max(1) as f64;
+    for r in &rows {
+        let name = format::truncate(&crate::sanitize::sanitize(&r.name), 48);
+        text.push_str(&format!(
+            "{:<48} {:>9} {:>10} {:>12} {:>8} {:>4.0}%\n",
+            name,
+            format::distance(crate::snapshot::shown_distance(r.distance)),
+            format::count(r.count),
+            format::bytes(r.shallow_size),
+            format::bytes(r.retained_size),
+            100.0 * r.retained_size as f64 / total
+        ));
+    }
+    text.push_str(&format!(
+        "Total: {} objects, {}\n",
+        format::count(total_count),
+        format::bytes(total_size)
+    ));
+    print(&text)
+}

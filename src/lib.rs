@@ -1,0 +1,20 @@
+//! heaptui: a terminal explorer for V8 heap snapshots whose numbers are exactly Chrome
+//! DevTools' (Summary, Comparison, Retainers), computed faster and in less memory.
+//!
+//! The modules follow the pipeline: [`parse`] (bytes → [`graph::HeapGraph`]) → [`analysis`]
+//! (DevTools' algorithms, one per module) → [`snapshot::Snapshot`] (the API the front ends use)
+//! → [`cli`] (headless commands) and [`tui`] (the interactive explorer).
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod cli;
+pub mod error;
+pub mod graph;
+pub mod parse;
+pub mod progress;
+pub mod sanitize;
+pub mod snapshot;
+pub mod tui;
+
+pub use error::{Error, Result};
+pub use snapshot::Snapshot;

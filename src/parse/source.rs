@@ -1,0 +1,102 @@
+//! Access to a snapshot file's bytes without copying it: plain files are memory-mapped
+//! read-only, gzipped ones (detected by their magic bytes, not by name) are inflated into memory.
+//!
+//! Pages of a mapped file count in the process's RSS once touched, so the parser calls
+//! [`Source::release`] on each region it has finished with; the kernel then drops those pages.
+
+use crate::error::{Error, Result};
+use memmap2::Mmap;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// The bytes of one snapshot file.
+pub struct Source {
+    bytes: Bytes,
+}
+
+enum Bytes {
+    Mapped(Mmap),
+    Owned(Vec<u8>),
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+impl Source {
+    /// Opens `path` read-only. Never writes to the file.
+    pub fn open(path: &Path) -> Result<Source> {
+        let meta = std::fs::metadata(path).map_err(|e| io_error("cannot read", &e))?;
+        if meta.is_dir() {
+            return Err(Error::new("is a directory, not a heap snapshot file"));
+        }
+        let file = File::open(path).map_err(|e| io_error("cannot open", &e))?;
+        if meta.len() == 0 {
+            return Err(Error::new("file is empty"));
+        }
+        // SAFETY: the map is read-only and private; a concurrent truncation by another process
+        // could raise SIGBUS, the accepted risk of every mmap-based reader (ripgrep takes it too).
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| io_error("cannot map", &e))?;
+        let _ = map.advise(memmap2::Advice::Sequential);
+        if map.starts_with(&GZIP_MAGIC) {
+            return Ok(Source {
+                bytes: Bytes::Owned(inflate(&map)?),
+            });
+        }
+        Ok(Source {
+            bytes: Bytes::Mapped(map),
+        })
+    }
+
+    /// Wraps bytes already in memory (tests, fuzzing).
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Source> {
+        if bytes.starts_with(&GZIP_MAGIC) {
+            return Ok(Source {
+                bytes: Bytes::Owned(inflate(&bytes)?),
+            });
+        }
+        Ok(Source {
+            bytes: Bytes::Owned(bytes),
+        })
+    }
+
+    /// The whole (decompressed) content.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.bytes {
+            Bytes::Mapped(map) => map,
+            Bytes::Owned(vec) => vec,
+        }
+    }
+
+    /// Tells the kernel the parser is done with `start..end`, so a mapped file's pages stop
+    /// counting in RSS. The bytes stay readable (they are faulted in again from the page cache).
+    pub fn release(&self, start: usize, end: usize) {
+        if let Bytes::Mapped(map) = &self.bytes {
+            let page = 4096;
+            let from = start.div_ceil(page) * page;
+            let to = (end / page) * page;
+            if to > from {
+                // SAFETY: DontNeed on a read-only private file mapping only drops clean pages;
+                // later reads fault them back in from the file.
+                let _ = unsafe {
+                    map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from)
+                };
+            }
+        }
+    }
+}
+
+fn inflate(compressed: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(compressed.len().saturating_mul(6));
+    let mut decoder = flate2::read::MultiGzDecoder::new(compressed);
+    decoder
+        .read_to_end(&mut out)
+        .map_err(|e| Error::new(format!("corrupt or truncated gzip data: {e}")))?;
+    if out.is_empty() {
+        return Err(Error::new("gzip data decompresses to nothing"));
+    }
+    Ok(out)
+}
+
+fn io_error(what: &str, e: &std::io::Error) -> Error {
+    Error::new(format!("{what} the file: {e}"))
+}

@@ -1,0 +1,172 @@
+//! A loaded and analysed snapshot: the library's main entry point. The CLI and the TUI read
+//! every number from here and never recompute one.
+
+use crate::analysis::aggregates::{self, Aggregate};
+use crate::analysis::diff::{self, ClassDiff};
+use crate::analysis::interfaces::{self, InterfaceDefinition};
+use crate::analysis::retainers_view::{self, ChainStep, Retainer};
+use crate::analysis::{self, names, Analysis};
+use crate::error::Result;
+use crate::graph::{HeapGraph, Location};
+use crate::parse::{self, Warning};
+use crate::progress::Progress;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A snapshot with DevTools' analysis done.
+pub struct Snapshot {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The graph (names and self sizes as DevTools shows them).
+    pub graph: HeapGraph,
+    /// Distances, classes, dominators, retained sizes, statistics.
+    pub analysis: Analysis,
+    /// Problems worked around while loading.
+    pub warnings: Vec<Warning>,
+    /// Wall time per phase, parse included.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Snapshot {
+    /// Loads and analyses the snapshot at `path`.
+    pub fn load(path: &Path, progress: &Progress) -> Result<Snapshot> {
+        let start = Instant::now();
+        let (mut graph, warnings) = parse::load(path, progress)?;
+        let parse_time = start.elapsed();
+        let analysis = analysis::analyze(&mut graph, progress);
+        progress.report("Done", 1.0);
+        let mut timings = vec![("parse", parse_time)];
+        timings.extend(analysis.timings.iter().copied());
+        Ok(Snapshot {
+            path: path.to_path_buf(),
+            graph,
+            analysis,
+            warnings,
+            timings,
+        })
+    }
+
+    /// Analyses an already parsed graph (tests, fuzzing).
+    pub fn from_graph(path: &Path, mut graph: HeapGraph) -> Snapshot {
+        let analysis = analysis::analyze(&mut graph, &Progress::none());
+        let timings = analysis.timings.clone();
+        Snapshot {
+            path: path.to_path_buf(),
+            graph,
+            analysis,
+            warnings: Vec::new(),
+            timings,
+        }
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// DevTools' total size (root retained size + `extra_native_bytes`).
+    pub fn total_size(&self) -> u64 {
+        self.analysis.total_size
+    }
+
+    fn aggregate_inputs<'a>(
+        &'a self,
+        classes: &'a [u32],
+        with_retained: bool,
+    ) -> aggregates::Inputs<'a> {
+        aggregates::Inputs {
+            graph: &self.graph,
+            classes,
+            distances: &self.analysis.distances,
+            retained: with_retained
+                .then_some((&self.analysis.retained[..], &self.analysis.dominated)),
+        }
+    }
+
+    /// The Summary view's rows for all objects (unsorted).
+    pub fn summary(&self) -> Vec<Aggregate> {
+        aggregates::aggregate(&self.aggregate_inputs(&self.analysis.classes, true), None)
+    }
+
+    /// The Summary rows for the objects that pass `filter` (e.g. an id range).
+    pub fn summary_filtered(&self, filter: &dyn Fn(u32) -> bool) -> Vec<Aggregate> {
+        aggregates::aggregate(
+            &self.aggregate_inputs(&self.analysis.classes, true),
+            Some(filter),
+        )
+    }
+
+    /// Summary rows with this snapshot classified by another snapshot's interface definitions
+    /// (DevTools' `aggregatesForDiff`). Adds the interface names to this snapshot's strings.
+    pub fn aggregates_for_diff(&mut self, definitions: &[InterfaceDefinition]) -> Vec<Aggregate> {
+        let mut classes = self.analysis.classes.clone();
+        interfaces::apply(
+            &mut self.graph,
+            definitions,
+            &mut classes,
+            &mut self.analysis.interface_names,
+        );
+        aggregates::aggregate(&self.aggregate_inputs(&classes, false), None)
+    }
+
+    /// The class (Constructor column) of a node.
+    pub fn class_name(&self, node: u32) -> &str {
+        self.graph.strings.get(self.analysis.classes[node as usize])
+    }
+
+    /// The class location of a node, where its class key has one.
+    pub fn class_location(&self, node: u32) -> Option<Location> {
+        if Some(self.graph.node_type[node as usize]) == self.graph.node_kinds.object {
+            self.graph.location(node)
+        } else {
+            None
+        }
+    }
+
+    /// The name DevTools shows for a node (`{a, b}` for plain objects, text for cons strings).
+    pub fn display_name(&self, node: u32) -> String {
+        names::display_name(&self.graph, node)
+    }
+
+    /// The Retainers pane's rows for a node.
+    pub fn retainers(&self, node: u32) -> Vec<Retainer> {
+        retainers_view::retainers(&self.graph, &self.analysis.distances, node)
+    }
+
+    /// The chain the Retainers pane opens by itself.
+    pub fn auto_expanded_chain(&self, node: u32) -> Vec<ChainStep> {
+        retainers_view::auto_expanded_chain(&self.graph, &self.analysis.distances, node)
+    }
+
+    /// The dominators of a node up to the root.
+    pub fn dominator_chain(&self, node: u32) -> Vec<u32> {
+        retainers_view::dominator_chain(&self.analysis.dominator, self.graph.root, node)
+    }
+
+    /// A node's distance as DevTools shows it: `None` for `−` (unreached or system).
+    pub fn shown_distance(&self, node: u32) -> Option<i32> {
+        shown_distance(self.analysis.distances[node as usize])
+    }
+}
+
+/// DevTools shows `−` for distances below 0 or from 100000000 up.
+pub fn shown_distance(raw: i32) -> Option<i32> {
+    (0..analysis::distances::BASE_SYSTEM_DISTANCE)
+        .contains(&raw)
+        .then_some(raw)
+}
+
+/// The Comparison view's rows (unsorted): `base` is classified with `after`'s interfaces.
+pub fn compare(base: &mut Snapshot, after: &Snapshot) -> Vec<ClassDiff> {
+    let base_rows = base.aggregates_for_diff(&after.analysis.interface_definitions);
+    let after_rows = aggregates::aggregate(
+        &after.aggregate_inputs(&after.analysis.classes, false),
+        None,
+    );
+    diff::compare(&base.graph, &base_rows, &after.graph, &after_rows)
+}
