@@ -12,6 +12,7 @@
 //!   WeakMap ephemeron pair, so a value lands at max(key, table) + 1. The pending-pair set is
 //!   shared by both passes.
 
+use super::bits::{prefetch, BitVec};
 use super::page_owned::is_user_root;
 use super::weakmap::EphemeronNames;
 use crate::graph::HeapGraph;
@@ -78,36 +79,51 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
         true
     };
 
-    let mut bfs = |queue: &mut Vec<u32>, start: usize, distances: &mut [i32]| {
-        let mut head = start;
-        while head < queue.len() {
-            let node = queue[head];
-            head += 1;
-            let next = distances[node as usize] + 1;
-            let source = classify(node);
-            for e in graph.edges(node) {
-                if Some(graph.edge_type[e]) == ek.weak {
-                    continue;
+    // "Reached?" is asked once per edge: a bit per node stays in cache where `distances` would not.
+    let mut reached = BitVec::new(n);
+    let mut bfs =
+        |queue: &mut Vec<u32>, start: usize, distances: &mut [i32], reached: &mut BitVec| {
+            let mut head = start;
+            while head < queue.len() {
+                let node = queue[head];
+                head += 1;
+                // Breadth-first order jumps around memory: fetch the next nodes' edge ranges early.
+                if let Some(&ahead) = queue.get(head + 8) {
+                    prefetch(&graph.first_edge, ahead as usize);
                 }
-                let to = graph.edge_to[e];
-                if distances[to as usize] != NO_DISTANCE || !allowed(&source, e) {
-                    continue;
+                if let Some(&ahead) = queue.get(head + 4) {
+                    let e = graph.first_edge[ahead as usize] as usize;
+                    prefetch(&graph.edge_to, e);
+                    prefetch(&graph.edge_type, e);
                 }
-                distances[to as usize] = next;
-                queue.push(to);
+                let next = distances[node as usize] + 1;
+                let source = classify(node);
+                for e in graph.edges(node) {
+                    if Some(graph.edge_type[e]) == ek.weak {
+                        continue;
+                    }
+                    let to = graph.edge_to[e];
+                    if reached.get(to as usize) || !allowed(&source, e) {
+                        continue;
+                    }
+                    reached.set(to as usize);
+                    distances[to as usize] = next;
+                    queue.push(to);
+                }
             }
-        }
-    };
+        };
 
     for e in graph.edges(graph.root) {
         let to = graph.edge_to[e];
         if is_user_root(graph, to) {
             distances[to as usize] = 1;
+            reached.set(to as usize);
             queue.push(to);
         }
     }
     let had_user_roots = !queue.is_empty();
-    bfs(&mut queue, 0, &mut distances);
+    bfs(&mut queue, 0, &mut distances, &mut reached);
+    reached.set(graph.root as usize);
     distances[graph.root as usize] = if had_user_roots {
         BASE_SYSTEM_DISTANCE
     } else {
@@ -115,7 +131,7 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
     };
     queue.clear();
     queue.push(graph.root);
-    bfs(&mut queue, 0, &mut distances);
+    bfs(&mut queue, 0, &mut distances, &mut reached);
     distances
 }
 

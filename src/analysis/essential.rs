@@ -11,7 +11,7 @@ use crate::graph::HeapGraph;
 use rayon::prelude::*;
 
 /// One bit per edge: set when the edge is essential.
-pub fn compute(graph: &HeapGraph, page_owned: &[bool], ephemerons: &EphemeronNames) -> BitVec {
+pub fn compute(graph: &HeapGraph, page_owned: &BitVec, ephemerons: &EphemeronNames) -> BitVec {
     let ek = graph.edge_kinds;
     let mut bits = BitVec::new(graph.edge_count());
     let words = bits.words_mut();
@@ -43,7 +43,7 @@ fn is_essential(
     graph: &HeapGraph,
     node: u32,
     edge: usize,
-    page_owned: &[bool],
+    page_owned: &BitVec,
     ephemerons: &EphemeronNames,
     ek: crate::graph::EdgeKinds,
 ) -> bool {
@@ -66,7 +66,7 @@ fn is_essential(
         if t == ek.shortcut {
             return false;
         }
-        if page_owned[to as usize] && !page_owned[node as usize] {
+        if page_owned.get(to as usize) && !page_owned.get(node as usize) {
             return false;
         }
     }

@@ -5,12 +5,13 @@
 //! `(Document DOM trees)` node; everything reachable from them over non-weak edges is page-owned.
 //! The dominator computation ignores edges from non-page-owned to page-owned nodes.
 
+use super::bits::{prefetch, BitVec};
 use crate::graph::HeapGraph;
 
-/// Returns one flag per node: true when the node is page-owned.
-pub fn mark(graph: &HeapGraph) -> Vec<bool> {
-    let mut owned = vec![false; graph.node_count()];
-    let mut stack = Vec::new();
+/// Returns one bit per node: set when the node is page-owned.
+pub fn mark(graph: &HeapGraph) -> BitVec {
+    let mut owned = BitVec::new(graph.node_count());
+    let mut queue = Vec::new();
     let kinds = graph.edge_kinds;
     for e in graph.edges(graph.root) {
         let to = graph.edge_to[e];
@@ -21,18 +22,30 @@ pub fn mark(graph: &HeapGraph) -> Vec<bool> {
             t == kinds.shortcut
         };
         if entry {
-            owned[to as usize] = true;
-            stack.push(to);
+            owned.set(to as usize);
+            queue.push(to);
         }
     }
-    while let Some(node) = stack.pop() {
+    // Breadth-first (reachability does not depend on order), so the queue shows what comes next.
+    let mut head = 0;
+    while head < queue.len() {
+        let node = queue[head];
+        head += 1;
+        if let Some(&ahead) = queue.get(head + 8) {
+            prefetch(&graph.first_edge, ahead as usize);
+        }
+        if let Some(&ahead) = queue.get(head + 4) {
+            let e = graph.first_edge[ahead as usize] as usize;
+            prefetch(&graph.edge_to, e);
+            prefetch(&graph.edge_type, e);
+        }
         for e in graph.edges(node) {
             let to = graph.edge_to[e];
-            if owned[to as usize] || Some(graph.edge_type[e]) == kinds.weak {
+            if owned.get(to as usize) || Some(graph.edge_type[e]) == kinds.weak {
                 continue;
             }
-            owned[to as usize] = true;
-            stack.push(to);
+            owned.set(to as usize);
+            queue.push(to);
         }
     }
     owned
