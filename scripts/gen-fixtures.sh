@@ -92,6 +92,10 @@ log "internals.cjs"
 node "$FX/internals.cjs" "$RAW/internals.heapsnapshot"
 add_fixture internals "$RAW/internals.heapsnapshot" "scripts/fixtures/internals.cjs (exposeInternals: true)"
 
+log "hostile.cjs"
+node "$FX/hostile.cjs" "$RAW/hostile.heapsnapshot"
+add_fixture hostile "$RAW/hostile.heapsnapshot" "scripts/fixtures/hostile.cjs (terminal escapes, C1, NUL, bidi in strings, names, class and script names)"
+
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 export CHROMIUM
 CHROMIUM_SOURCE="scripts/fixtures/chromium-page.mjs (headless Chromium page with detached DOM nodes)"
@@ -147,6 +151,7 @@ for name in "${NAMES[@]}"; do
     leak-*) profile=leak ;;
     internals) profile=internals ;;
     chromium-*) profile=chromium ;;
+    hostile) continue ;;  # summary golden only; its strings are what the escape tests read
     *) log "no retainers profile for $name"; exit 1 ;;
   esac
   oracle summary "$SNAP/$name.heapsnapshot" --ids > "$WORK/$name.ids.json"

@@ -26,18 +26,55 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// C0/C1 controls, DEL, bidi controls, line/paragraph separators and other invisible formatting
+/// True for C0/C1 controls, DEL, bidi controls, line/paragraph separators and other invisible formatting
 /// characters that terminals or text layout may act on.
-fn is_dangerous(c: char) -> bool {
+pub fn is_dangerous(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
         | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
 }
 
+/// Serialises `value` as pretty JSON in which every terminal-controlling character is a `\uXXXX`
+/// escape (serde_json escapes only C0 controls), so JSON output is safe to print too.
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // serde_json already escapes C0 controls inside strings; outside strings there is only ASCII
+    // (layout newlines included), so every non-ASCII dangerous character is inside a string.
+    let needs_escape = |c: char| c as u32 >= 0x7f && is_dangerous(c);
+    let text = serde_json::to_string_pretty(value).expect("plain data serialises");
+    if !text.chars().any(needs_escape) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if needs_escape(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{sanitize, to_json};
+
+    #[test]
+    fn json_escapes_c1_and_bidi_and_stays_valid() {
+        let text = to_json(&vec!["a\u{9b}2J\u{202e}\x1b]52;c;x\x07\u{7f}"]);
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+            "{text}"
+        );
+        let back: Vec<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, ["a\u{9b}2J\u{202e}\x1b]52;c;x\x07\u{7f}"]);
+    }
 
     #[test]
     fn escapes_terminal_controls_and_bidi() {

@@ -28,10 +28,19 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Loads and analyses the snapshot at `path`.
+    /// Loads and analyses the snapshot at `path` with the default options.
     pub fn load(path: &Path, progress: &Progress) -> Result<Snapshot> {
+        Snapshot::load_with(path, parse::Options::default(), progress)
+    }
+
+    /// Loads and analyses the snapshot at `path`.
+    pub fn load_with(
+        path: &Path,
+        options: parse::Options,
+        progress: &Progress,
+    ) -> Result<Snapshot> {
         let start = Instant::now();
-        let (mut graph, warnings) = parse::load(path, progress)?;
+        let (mut graph, warnings) = parse::load(path, options, progress)?;
         let parse_time = start.elapsed();
         let analysis = analysis::analyze(&mut graph, progress);
         progress.report("Done", 1.0);

@@ -26,7 +26,10 @@ fn cons_string_name(graph: &HeapGraph, node: u32) -> String {
     let mut stack = vec![node];
     let mut name = String::new();
     let mut length = 0;
-    while length < 1024 {
+    // A malformed snapshot can make cons strings refer to themselves: bound the walk.
+    let mut steps = 0;
+    while length < 1024 && steps < 100_000 {
+        steps += 1;
         let Some(current) = stack.pop() else { break };
         if Some(graph.node_type[current as usize]) != cons {
             let part = graph.raw_name(current);

@@ -1,6 +1,6 @@
 //! `heaptui diff`: DevTools' Comparison view (base → after).
 
-use super::{format, json, load_all, print, summary::matches};
+use super::{format, json, load_all, print, summary::matches, LoadFlags};
 use crate::analysis::diff::ClassDiff;
 use crate::analysis::js::cmp_utf16;
 use crate::error::Result;
@@ -66,8 +66,8 @@ pub fn sort(rows: &mut [ClassDiff], column: SortColumn, reverse: bool) {
 }
 
 /// Runs the command.
-pub fn run(args: &Args, timings: bool) -> Result<i32> {
-    let mut loaded = load_all(&[&args.base, &args.after], timings)?;
+pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
+    let mut loaded = load_all(&[&args.base, &args.after], flags)?;
     let after = loaded.pop().expect("two snapshots");
     let mut base = loaded.pop().expect("two snapshots");
     let mut rows: Vec<ClassDiff> = crate::snapshot::compare(&mut base, &after)
@@ -82,7 +82,7 @@ pub fn run(args: &Args, timings: bool) -> Result<i32> {
             after: args.after.display().to_string(),
             classes: rows.iter().map(json::DiffClass::from).collect(),
         };
-        return print(&(serde_json::to_string_pretty(&out).expect("serializable") + "\n"));
+        return print(&(crate::sanitize::to_json(&out) + "\n"));
     }
     let mut text = format!(
         "{} → {}\n{:<40} {:>8} {:>9} {:>9} {:>11} {:>11} {:>12}\n",

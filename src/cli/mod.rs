@@ -8,6 +8,7 @@ pub mod retainers;
 pub mod summary;
 
 use crate::error::Error;
+use crate::parse::Options;
 use crate::progress::Progress;
 use crate::snapshot::Snapshot;
 use clap::{Parser, Subcommand};
@@ -27,6 +28,9 @@ pub struct Cli {
     /// Print the time of each load phase to stderr.
     #[arg(long, global = true)]
     pub timings: bool,
+    /// Load even when the estimated memory need exceeds what the machine has available.
+    #[arg(long, global = true)]
+    pub no_memory_check: bool,
     /// The headless command to run instead of the TUI.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -52,10 +56,16 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { 0 };
         }
     };
+    let load = LoadFlags {
+        timings: cli.timings,
+        options: Options {
+            check_memory: !cli.no_memory_check,
+        },
+    };
     let result = match &cli.command {
-        Some(Command::Summary(args)) => summary::run(args, cli.timings),
-        Some(Command::Diff(args)) => diff::run(args, cli.timings),
-        Some(Command::Retainers(args)) => retainers::run(args, cli.timings),
+        Some(Command::Summary(args)) => summary::run(args, &load),
+        Some(Command::Diff(args)) => diff::run(args, &load),
+        Some(Command::Retainers(args)) => retainers::run(args, &load),
         None if cli.files.is_empty() => {
             eprintln!("heaptui: give one or more .heapsnapshot files (see `heaptui --help`)");
             return EXIT_USAGE;
@@ -71,9 +81,17 @@ pub fn main() -> i32 {
     }
 }
 
-/// Loads one snapshot for a headless command, printing phase timings when asked.
-pub fn load(path: &Path, timings: bool) -> Result<Snapshot, Error> {
-    let snapshot = Snapshot::load(path, &Progress::none())?;
+/// How the headless commands load snapshots.
+pub struct LoadFlags {
+    /// Print phase timings to stderr.
+    pub timings: bool,
+    /// Parser options.
+    pub options: Options,
+}
+
+/// Loads one snapshot for a headless command, printing warnings, and phase timings when asked.
+pub fn load(path: &Path, flags: &LoadFlags) -> Result<Snapshot, Error> {
+    let snapshot = Snapshot::load_with(path, flags.options, &Progress::none())?;
     for w in &snapshot.warnings {
         eprintln!(
             "heaptui: warning: {}: {}",
@@ -81,16 +99,16 @@ pub fn load(path: &Path, timings: bool) -> Result<Snapshot, Error> {
             w
         );
     }
-    if timings {
+    if flags.timings {
         print_timings(&snapshot);
     }
     Ok(snapshot)
 }
 
 /// Loads several snapshots in parallel.
-pub fn load_all(paths: &[&Path], timings: bool) -> Result<Vec<Snapshot>, Error> {
+pub fn load_all(paths: &[&Path], flags: &LoadFlags) -> Result<Vec<Snapshot>, Error> {
     use rayon::prelude::*;
-    paths.par_iter().map(|p| load(p, timings)).collect()
+    paths.par_iter().map(|p| load(p, flags)).collect()
 }
 
 fn print_timings(s: &Snapshot) {

@@ -1,6 +1,6 @@
 //! `heaptui retainers`: DevTools' Retainers pane for one object, and its path to the GC roots.
 
-use super::{format, json, load, print};
+use super::{format, json, load, print, LoadFlags};
 use crate::analysis::retainers_view::Retainer;
 use crate::error::{Error, Result};
 use crate::sanitize::sanitize;
@@ -115,16 +115,16 @@ fn edge_json(
 }
 
 /// Runs the command.
-pub fn run(args: &Args, timings: bool) -> Result<i32> {
+pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     let id = parse_id(&args.id)?;
-    let snapshot = load(&args.snapshot, timings)?;
+    let snapshot = load(&args.snapshot, flags)?;
     let node = snapshot
         .graph
         .node_for_id(id)
         .ok_or_else(|| Error::new(format!("no object with id @{id}")).in_file(&args.snapshot))?;
     let doc = build(&snapshot, node, args.depth.max(1));
     if args.json {
-        return print(&(serde_json::to_string_pretty(&doc).expect("serializable") + "\n"));
+        return print(&(crate::sanitize::to_json(&doc) + "\n"));
     }
     let n = &doc.node;
     let mut text = format!(

@@ -1,6 +1,6 @@
 //! `heaptui summary`: DevTools' Summary view.
 
-use super::{format, json, load, print};
+use super::{format, json, load, print, LoadFlags};
 use crate::analysis::aggregates::Aggregate;
 use crate::analysis::js::cmp_utf16;
 use crate::error::Result;
@@ -65,8 +65,8 @@ pub fn matches(name: &str, filter: Option<&str>) -> bool {
 }
 
 /// Runs the command.
-pub fn run(args: &Args, timings: bool) -> Result<i32> {
-    let snapshot = load(&args.snapshot, timings)?;
+pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
+    let snapshot = load(&args.snapshot, flags)?;
     let all = snapshot.summary();
     let total_count = all.iter().map(|r| r.count).sum();
     let total_size = all.iter().map(|r| r.shallow_size).sum();
@@ -88,7 +88,7 @@ pub fn run(args: &Args, timings: bool) -> Result<i32> {
             statistics: snapshot.analysis.statistics.clone(),
             classes: rows.iter().map(json::SummaryClass::from).collect(),
         };
-        return print(&(serde_json::to_string_pretty(&out).expect("serializable") + "\n"));
+        return print(&(crate::sanitize::to_json(&out) + "\n"));
     }
     let mut text = format!(
         "{}: {} nodes, {} edges, total {}\n",

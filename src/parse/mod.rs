@@ -3,6 +3,7 @@
 //! cross-reference (edge counts, string indexes, targets) so later stages can index freely.
 
 pub mod layout;
+pub mod memory;
 pub mod meta;
 pub mod numbers;
 pub mod source;
@@ -19,15 +20,36 @@ use std::path::Path;
 /// Something the parser noticed but could work around (shown to the user as a warning).
 pub type Warning = String;
 
+/// How to load.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Refuse snapshots whose analysis would need more memory than the machine has available.
+    pub check_memory: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { check_memory: true }
+    }
+}
+
 /// Reads and parses the snapshot at `path`.
-pub fn load(path: &Path, progress: &Progress) -> Result<(HeapGraph, Vec<Warning>)> {
+pub fn load(
+    path: &Path,
+    options: Options,
+    progress: &Progress,
+) -> Result<(HeapGraph, Vec<Warning>)> {
     progress.report("Reading file", 0.0);
     let source = Source::open(path).map_err(|e| e.in_file(path))?;
-    parse(&source, progress).map_err(|e| e.in_file(path))
+    parse(&source, options, progress).map_err(|e| e.in_file(path))
 }
 
 /// Parses a snapshot held by `source`.
-pub fn parse(source: &Source, progress: &Progress) -> Result<(HeapGraph, Vec<Warning>)> {
+pub fn parse(
+    source: &Source,
+    options: Options,
+    progress: &Progress,
+) -> Result<(HeapGraph, Vec<Warning>)> {
     let bytes = source.bytes();
     progress.report("Scanning sections", 0.01);
     let layout = layout::scan(bytes)?;
@@ -54,6 +76,22 @@ pub fn parse(source: &Source, progress: &Progress) -> Result<(HeapGraph, Vec<War
     let edge_count = to_count(header.edge_count, "edge_count")?;
     if node_count == 0 {
         return Err(Error::new("the snapshot has no nodes"));
+    }
+    // Each value takes at least a digit and a comma: refuse counts the arrays cannot hold
+    // before allocating for them.
+    for (name, rows, fields, range) in [
+        ("nodes", node_count, node_fields, &nodes_range),
+        ("edges", edge_count, edge_fields, &edges_range),
+    ] {
+        if rows.saturating_mul(fields) > range.len().div_ceil(2) {
+            return Err(Error::at(
+                range.start,
+                format!("the header promises {rows} {name} but the \"{name}\" array is only {} bytes long", range.len()),
+            ));
+        }
+    }
+    if options.check_memory {
+        memory::check(node_count, edge_count)?;
     }
     let (f_type, f_name, f_id, f_size, f_edges) = (
         header.node_field("type")?,
@@ -182,13 +220,27 @@ pub fn parse(source: &Source, progress: &Progress) -> Result<(HeapGraph, Vec<War
     if needed > strings.len() {
         match parsed_strings.truncated_at {
             Some(at) => {
-                warnings.push(format!(
-                    "the file is truncated in its \"strings\" section (at byte {at}): {} names are missing and shown empty",
-                    needed - strings.len()
-                ));
-                while strings.len() < needed {
-                    strings.push_file_string("");
+                // Names that pointed into the lost tail all point at one empty placeholder.
+                let placeholder = strings.len() as u32;
+                strings.push_file_string("");
+                let mut lost = 0usize;
+                for name in node_name.iter_mut().filter(|n| **n >= placeholder) {
+                    *name = placeholder;
+                    lost += 1;
                 }
+                for e in 0..edge_count {
+                    let t = Some(edge_type[e]);
+                    if t != edge_kinds.element
+                        && t != edge_kinds.hidden
+                        && edge_name[e] >= placeholder
+                    {
+                        edge_name[e] = placeholder;
+                        lost += 1;
+                    }
+                }
+                warnings.push(format!(
+                    "the file is truncated in its \"strings\" section (at byte {at}): {lost} names refer to lost strings and are shown empty"
+                ));
             }
             None => {
                 let what = if max_node_name as usize >= strings.len() {
@@ -207,6 +259,11 @@ pub fn parse(source: &Source, progress: &Progress) -> Result<(HeapGraph, Vec<War
         warnings.push(format!(
             "the file is truncated after byte {at}, in its last section; the graph is complete"
         ));
+    } else if layout::skip_ws(bytes, parsed_strings.end) >= bytes.len() {
+        warnings.push(
+            "the file is truncated: it ends before the closing '}'; the graph is complete"
+                .to_string(),
+        );
     }
     let root_index = header.root_index as usize;
     if !root_index.is_multiple_of(node_fields) || root_index / node_fields >= node_count {
