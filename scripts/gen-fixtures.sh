@@ -96,6 +96,10 @@ log "hostile.cjs"
 node "$FX/hostile.cjs" "$RAW/hostile.heapsnapshot"
 add_fixture hostile "$RAW/hostile.heapsnapshot" "scripts/fixtures/hostile.cjs (terminal escapes, C1, NUL, bidi in strings, names, class and script names)"
 
+log "secrets.cjs"
+node "$FX/secrets.cjs" "$RAW/secrets.heapsnapshot"
+add_fixture secrets "$RAW/secrets.heapsnapshot" "scripts/fixtures/secrets.cjs (marker secrets in every kind of string value, for --redact)"
+
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 export CHROMIUM
 CHROMIUM_SOURCE="scripts/fixtures/chromium-page.mjs (headless Chromium page with detached DOM nodes)"
@@ -151,7 +155,7 @@ for name in "${NAMES[@]}"; do
     leak-*) profile=leak ;;
     internals) profile=internals ;;
     chromium-*) profile=chromium ;;
-    hostile) continue ;;  # summary golden only; its strings are what the escape tests read
+    hostile | secrets) continue ;;  # summary golden only; its strings are what the escape tests read
     *) log "no retainers profile for $name"; exit 1 ;;
   esac
   oracle summary "$SNAP/$name.heapsnapshot" --ids > "$WORK/$name.ids.json"

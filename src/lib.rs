@@ -12,6 +12,7 @@ pub mod error;
 pub mod graph;
 pub mod parse;
 pub mod progress;
+pub mod redact;
 pub mod sanitize;
 pub mod snapshot;
 pub mod tui;

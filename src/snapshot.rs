@@ -25,6 +25,8 @@ pub struct Snapshot {
     pub warnings: Vec<Warning>,
     /// Wall time per phase, parse included.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Mask string values in every name this snapshot hands out (`--redact`).
+    pub redact: bool,
 }
 
 impl Snapshot {
@@ -52,6 +54,7 @@ impl Snapshot {
             analysis,
             warnings,
             timings,
+            redact: false,
         })
     }
 
@@ -65,6 +68,7 @@ impl Snapshot {
             analysis,
             warnings: Vec::new(),
             timings,
+            redact: false,
         }
     }
 
@@ -137,9 +141,22 @@ impl Snapshot {
         }
     }
 
-    /// The name DevTools shows for a node (`{a, b}` for plain objects, text for cons strings).
+    /// The name DevTools shows for a node (`{a, b}` for plain objects, text for cons strings);
+    /// string values are masked when `redact` is set.
     pub fn display_name(&self, node: u32) -> String {
-        names::display_name(&self.graph, node)
+        let name = names::display_name(&self.graph, node);
+        if self.redact && self.is_string(node) {
+            crate::redact::mask(&name)
+        } else {
+            name
+        }
+    }
+
+    /// True for string nodes of every kind (their names are the string values).
+    pub fn is_string(&self, node: u32) -> bool {
+        let t = Some(self.graph.node_type[node as usize]);
+        let k = self.graph.node_kinds;
+        t == k.string || t == k.cons_string || t == k.sliced_string
     }
 
     /// The Retainers pane's rows for a node.

@@ -1,9 +1,11 @@
 //! The command line: `heaptui SNAP…` opens the TUI; `summary`, `diff` and `retainers` print
 //! DevTools' views as text tables or, with `--json`, as JSON for tools.
 
+pub mod budget;
 pub mod diff;
 pub mod format;
 pub mod json;
+pub mod markdown;
 pub mod retainers;
 pub mod summary;
 
@@ -31,6 +33,9 @@ pub struct Cli {
     /// Load even when the estimated memory need exceeds what the machine has available.
     #[arg(long, global = true)]
     pub no_memory_check: bool,
+    /// Mask string values (keeping their length) in everything shown or printed.
+    #[arg(long, global = true)]
+    pub redact: bool,
     /// The headless command to run instead of the TUI.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -45,6 +50,36 @@ pub enum Command {
     Diff(diff::Args),
     /// Print the Retainers pane of one object (`@ID`) and its path to the GC roots.
     Retainers(retainers::Args),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Output formats of the table commands.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Aligned text columns.
+    #[default]
+    Text,
+    /// JSON for tools.
+    Json,
+    /// Markdown, to paste into an issue.
+    Markdown,
+}
+
+impl Format {
+    /// The format chosen by `--format`, with `--json` as a shorthand.
+    pub fn pick(format: Format, json: bool) -> Format {
+        if json {
+            Format::Json
+        } else {
+            format
+        }
+    }
 }
 
 /// Parses the arguments and runs; returns the process exit status.
@@ -58,6 +93,7 @@ pub fn main() -> i32 {
     };
     let load = LoadFlags {
         timings: cli.timings,
+        redact: cli.redact,
         options: Options {
             check_memory: !cli.no_memory_check,
         },
@@ -66,6 +102,23 @@ pub fn main() -> i32 {
         Some(Command::Summary(args)) => summary::run(args, &load),
         Some(Command::Diff(args)) => diff::run(args, &load),
         Some(Command::Retainers(args)) => retainers::run(args, &load),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(
+                *shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "heaptui",
+                &mut std::io::stdout(),
+            );
+            Ok(0)
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            let rendered =
+                clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page);
+            rendered
+                .map_err(|e| Error::new(format!("cannot render the man page: {e}")))
+                .and_then(|_| print(&String::from_utf8_lossy(&page)))
+        }
         None if cli.files.is_empty() => {
             eprintln!("heaptui: give one or more .heapsnapshot files (see `heaptui --help`)");
             return EXIT_USAGE;
@@ -85,13 +138,16 @@ pub fn main() -> i32 {
 pub struct LoadFlags {
     /// Print phase timings to stderr.
     pub timings: bool,
+    /// Mask string values.
+    pub redact: bool,
     /// Parser options.
     pub options: Options,
 }
 
 /// Loads one snapshot for a headless command, printing warnings, and phase timings when asked.
 pub fn load(path: &Path, flags: &LoadFlags) -> Result<Snapshot, Error> {
-    let snapshot = Snapshot::load_with(path, flags.options, &Progress::none())?;
+    let mut snapshot = Snapshot::load_with(path, flags.options, &Progress::none())?;
+    snapshot.redact = flags.redact;
     for w in &snapshot.warnings {
         eprintln!(
             "heaptui: warning: {}: {}",

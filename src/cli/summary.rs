@@ -1,6 +1,6 @@
 //! `heaptui summary`: DevTools' Summary view.
 
-use super::{format, json, load, print, LoadFlags};
+use super::{format, json, load, print, Format, LoadFlags};
 use crate::analysis::aggregates::Aggregate;
 use crate::analysis::js::cmp_utf16;
 use crate::error::Result;
@@ -11,9 +11,12 @@ use std::path::PathBuf;
 pub struct Args {
     /// The snapshot.
     pub snapshot: PathBuf,
-    /// Print JSON.
+    /// Print JSON (same as `--format json`).
     #[arg(long)]
     pub json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Keep classes whose name contains TEXT (case-insensitive, like DevTools' class filter).
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
@@ -77,7 +80,12 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     sort(&mut rows, args.sort, args.reverse);
     rows.truncate(args.top.unwrap_or(usize::MAX));
     let file = args.snapshot.display().to_string();
-    if args.json {
+    match Format::pick(args.format, args.json) {
+        Format::Json => {}
+        Format::Markdown => return print(&super::markdown::summary(&snapshot, &rows)),
+        Format::Text => return print(&text(&snapshot, &file, &rows, total_count, total_size)),
+    }
+    {
         let out = json::Summary {
             file,
             node_count: snapshot.node_count(),
@@ -88,11 +96,20 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
             statistics: snapshot.analysis.statistics.clone(),
             classes: rows.iter().map(json::SummaryClass::from).collect(),
         };
-        return print(&(crate::sanitize::to_json(&out) + "\n"));
+        print(&(crate::sanitize::to_json(&out) + "\n"))
     }
+}
+
+fn text(
+    snapshot: &crate::Snapshot,
+    file: &str,
+    rows: &[Aggregate],
+    total_count: u64,
+    total_size: u64,
+) -> String {
     let mut text = format!(
         "{}: {} nodes, {} edges, total {}\n",
-        crate::sanitize::sanitize(&file),
+        crate::sanitize::sanitize(file),
         format::count(snapshot.node_count() as u64),
         format::count(snapshot.edge_count() as u64),
         format::bytes(snapshot.total_size())
@@ -102,7 +119,7 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
         "Constructor", "Distance", "Count", "Shallow", "Retained"
     ));
     let total = snapshot.total_size().max(1) as f64;
-    for r in &rows {
+    for r in rows {
         let name = format::truncate(&crate::sanitize::sanitize(&r.name), 48);
         text.push_str(&format!(
             "{:<48} {:>9} {:>10} {:>12} {:>8} {:>4.0}%\n",
@@ -119,5 +136,5 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
         format::count(total_count),
         format::bytes(total_size)
     ));
-    print(&text)
+    text
 }
