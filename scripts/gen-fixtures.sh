@@ -88,6 +88,10 @@ add_fixture leak-base  "$RAW/leak/base.heapsnapshot"  "scripts/fixtures/leak-ser
 add_fixture leak-after "$RAW/leak/after.heapsnapshot" "scripts/fixtures/leak-series.cjs (after: +200 requests)"
 add_fixture leak-final "$RAW/leak/final.heapsnapshot" "scripts/fixtures/leak-series.cjs (final: +200 more requests)"
 
+log "leak-series.cjs again, in another process (cross-process comparison)"
+node "$FX/leak-series.cjs" "$RAW/rerun"
+add_fixture rerun-after "$RAW/rerun/after.heapsnapshot" "scripts/fixtures/leak-series.cjs run a second time (another process): the after snapshot"
+
 log "internals.cjs"
 node "$FX/internals.cjs" "$RAW/internals.heapsnapshot"
 add_fixture internals "$RAW/internals.heapsnapshot" "scripts/fixtures/internals.cjs (exposeInternals: true)"
@@ -143,6 +147,13 @@ for name in "${NAMES[@]}"; do
   golden "$name.summary.json" "$name.heapsnapshot" -- summary "$SNAP/$name.heapsnapshot" --pretty
 done
 
+# The three-snapshot filter: objects allocated between base and after, still alive in final.
+lo=$(node -p "require('$G/leak-base.summary.json').totals.maxJSObjectId")
+hi=$(node -p "require('$G/leak-after.summary.json').totals.maxJSObjectId")
+log "summary leak-final --id-range $lo..$hi"
+golden "leak-final.allocated-between.summary.json" "leak-final.heapsnapshot" -- \
+  summary "$SNAP/leak-final.heapsnapshot" --id-range "$lo..$hi" --pretty
+
 for pair in leak-base:leak-after leak-after:leak-final leak-base:leak-final; do
   a="${pair%%:*}" b="${pair##*:}"
   log "compare $a $b"
@@ -155,7 +166,7 @@ for name in "${NAMES[@]}"; do
     leak-*) profile=leak ;;
     internals) profile=internals ;;
     chromium-*) profile=chromium ;;
-    hostile | secrets) continue ;;  # summary golden only; its strings are what the escape tests read
+    hostile | secrets | rerun-*) continue ;;  # summary golden only; its strings are what the escape tests read
     *) log "no retainers profile for $name"; exit 1 ;;
   esac
   oracle summary "$SNAP/$name.heapsnapshot" --ids > "$WORK/$name.ids.json"

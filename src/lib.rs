@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod cli;
 pub mod error;
 pub mod graph;
+pub mod leaks;
 pub mod parse;
 pub mod progress;
 pub mod redact;

@@ -2,7 +2,8 @@
 //! every number from here and never recompute one.
 
 use crate::analysis::aggregates::{self, Aggregate};
-use crate::analysis::diff::{self, ClassDiff};
+use crate::analysis::diff::{self, ClassChange, ClassDiff};
+use crate::analysis::identity::{self, Verdict};
 use crate::analysis::interfaces::{self, InterfaceDefinition};
 use crate::analysis::retainers_view::{self, ChainStep, Retainer};
 use crate::analysis::{self, names, Analysis};
@@ -117,6 +118,16 @@ impl Snapshot {
     /// Summary rows with this snapshot classified by another snapshot's interface definitions
     /// (DevTools' `aggregatesForDiff`). Adds the interface names to this snapshot's strings.
     pub fn aggregates_for_diff(&mut self, definitions: &[InterfaceDefinition]) -> Vec<Aggregate> {
+        self.summary_with_interfaces(definitions, false)
+    }
+
+    /// Summary rows with this snapshot classified by `definitions` (another snapshot's), with
+    /// class retained sizes when asked. Adds the interface names to this snapshot's strings.
+    pub fn summary_with_interfaces(
+        &mut self,
+        definitions: &[InterfaceDefinition],
+        with_retained: bool,
+    ) -> Vec<Aggregate> {
         let mut classes = self.analysis.classes.clone();
         interfaces::apply(
             &mut self.graph,
@@ -124,7 +135,19 @@ impl Snapshot {
             &mut classes,
             &mut self.analysis.interface_names,
         );
-        aggregates::aggregate(&self.aggregate_inputs(&classes, false), None)
+        aggregates::aggregate(&self.aggregate_inputs(&classes, with_retained), None)
+    }
+
+    /// The largest JS object id (odd ids; DevTools' `maxJsNodeId`): objects with higher ids
+    /// were allocated after this snapshot was taken.
+    pub fn max_js_object_id(&self) -> u32 {
+        self.graph
+            .node_id
+            .iter()
+            .copied()
+            .filter(|id| id % 2 == 1)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The class (Constructor column) of a node.
@@ -185,6 +208,21 @@ pub fn shown_distance(raw: i32) -> Option<i32> {
     (0..analysis::distances::BASE_SYSTEM_DISTANCE)
         .contains(&raw)
         .then_some(raw)
+}
+
+/// A Comparison of snapshots from different processes: class aggregates only (unsorted).
+pub fn compare_by_class(base: &mut Snapshot, after: &Snapshot) -> Vec<ClassChange> {
+    let base_rows = base.aggregates_for_diff(&after.analysis.interface_definitions);
+    let after_rows = aggregates::aggregate(
+        &after.aggregate_inputs(&after.analysis.classes, false),
+        None,
+    );
+    diff::compare_by_class(&base_rows, &after_rows)
+}
+
+/// Decides whether two snapshots can be compared by object id (same process).
+pub fn judge_pair(base: &Snapshot, after: &Snapshot) -> Verdict {
+    identity::judge(&base.graph, &base.path, &after.graph, &after.path)
 }
 
 /// The Comparison view's rows (unsorted): `base` is classified with `after`'s interfaces.

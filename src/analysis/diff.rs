@@ -147,3 +147,66 @@ fn diff_class(
         Some(d)
     }
 }
+
+/// One row of a Comparison matched by class (snapshots from different processes): counts and
+/// sizes per class, with no new/deleted split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassChange {
+    /// The Constructor column.
+    pub name: String,
+    /// The allocation site, for location-split classes.
+    pub location: Option<Location>,
+    /// Objects in the base snapshot.
+    pub base_count: u64,
+    /// Objects in the after snapshot.
+    pub after_count: u64,
+    /// Their shallow size in the base snapshot.
+    pub base_size: u64,
+    /// Their shallow size in the after snapshot.
+    pub after_size: u64,
+}
+
+impl ClassChange {
+    /// # Delta.
+    pub fn count_delta(&self) -> i64 {
+        self.after_count as i64 - self.base_count as i64
+    }
+
+    /// Size Delta.
+    pub fn size_delta(&self) -> i64 {
+        self.after_size as i64 - self.base_size as i64
+    }
+}
+
+/// Compares class aggregates by public class key; rows whose count and size are unchanged are
+/// left out.
+pub fn compare_by_class(base: &[Aggregate], after: &[Aggregate]) -> Vec<ClassChange> {
+    let mut rows: Vec<ClassChange> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (side, list) in [(0, base), (1, after)] {
+        for a in list {
+            let i = *at.entry(a.key()).or_insert_with(|| {
+                rows.push(ClassChange {
+                    name: a.name.clone(),
+                    location: a.location,
+                    base_count: 0,
+                    after_count: 0,
+                    base_size: 0,
+                    after_size: 0,
+                });
+                rows.len() - 1
+            });
+            let row = &mut rows[i];
+            if side == 0 {
+                row.base_count = a.count;
+                row.base_size = a.shallow_size;
+            } else {
+                row.name = a.name.clone();
+                row.after_count = a.count;
+                row.after_size = a.shallow_size;
+            }
+        }
+    }
+    rows.retain(|r| r.base_count != r.after_count || r.base_size != r.after_size);
+    rows
+}

@@ -12,6 +12,7 @@ pub mod diff;
 pub mod distances;
 pub mod dominators;
 pub mod essential;
+pub mod identity;
 pub mod interfaces;
 pub mod js;
 pub mod names;

@@ -85,19 +85,27 @@ fn parse_bytes(text: &str) -> Result<i64> {
     Ok((value * scale).round() as i64)
 }
 
-/// Checks the budgets against the Comparison rows and the total size change; returns one
-/// line per budget exceeded.
-pub fn check(budgets: &[Budget], rows: &[ClassDiff], total_size_delta: i64) -> Vec<String> {
+/// One class's growth: (name, count delta, size delta).
+pub type Growth<'a> = (&'a str, i64, i64);
+
+/// The growth of each row of an id-matched Comparison.
+pub fn growth(rows: &[ClassDiff]) -> Vec<Growth<'_>> {
+    rows.iter()
+        .map(|r| (r.name.as_str(), r.count_delta(), r.size_delta()))
+        .collect()
+}
+
+/// Checks the budgets against the classes' growth and the total size change; returns one line
+/// per budget exceeded.
+pub fn check(budgets: &[Budget], rows: &[Growth], total_size_delta: i64) -> Vec<String> {
     let mut exceeded = Vec::new();
     for b in budgets {
         let (count, size) = match &b.class {
             // Same-named classes split by allocation site count together.
             Some(class) => rows
                 .iter()
-                .filter(|r| &r.name == class)
-                .fold((0, 0), |(c, s), r| {
-                    (c + r.count_delta(), s + r.size_delta())
-                }),
+                .filter(|r| r.0 == class)
+                .fold((0, 0), |(c, s), r| (c + r.1, s + r.2)),
             None => (0, total_size_delta),
         };
         let what = b.class.as_deref().map_or_else(
@@ -166,7 +174,7 @@ mod tests {
             parse_count("B:+1").unwrap(),
             parse_size("+1kB").unwrap(),
         ];
-        let out = check(&budgets, &rows, 1001);
+        let out = check(&budgets, &growth(&rows), 1001);
         assert_eq!(
             out,
             [

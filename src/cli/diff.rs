@@ -1,7 +1,8 @@
 //! `heaptui diff`: DevTools' Comparison view (base → after).
 
 use super::{budget, format, json, load_all, print, summary::matches, Format, LoadFlags};
-use crate::analysis::diff::ClassDiff;
+use crate::analysis::diff::{ClassChange, ClassDiff};
+use crate::analysis::identity::{MatchBy, Verdict};
 use crate::analysis::js::cmp_utf16;
 use crate::error::Result;
 use std::path::PathBuf;
@@ -39,6 +40,9 @@ pub struct Args {
     /// Print only the first N rows.
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
+    /// Match objects by id, by class, or decide from the snapshots.
+    #[arg(long = "match", value_enum, default_value_t = MatchArg::Auto)]
+    pub match_by: MatchArg,
 }
 
 /// Comparison columns.
@@ -76,6 +80,37 @@ pub fn sort(rows: &mut [ClassDiff], column: SortColumn, reverse: bool) {
     });
 }
 
+/// How to match objects between the two snapshots.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchArg {
+    /// Decide from the snapshots (same process: by id; different processes: by class).
+    Auto,
+    /// By object id, as DevTools does (right only within one process).
+    Id,
+    /// By class counts and sizes only.
+    Class,
+}
+
+/// Sorts class-matched rows; columns without a class-mode meaning sort by size delta.
+pub fn sort_changes(rows: &mut [ClassChange], column: SortColumn, reverse: bool) {
+    rows.sort_by(|a, b| {
+        let by_name = cmp_utf16(&a.name, &b.name);
+        let primary = match column {
+            SortColumn::Name => by_name,
+            SortColumn::Delta | SortColumn::New | SortColumn::Deleted => {
+                b.count_delta().cmp(&a.count_delta())
+            }
+            _ => b.size_delta().cmp(&a.size_delta()),
+        };
+        let order = primary.then(by_name);
+        if reverse {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+}
+
 /// Runs the command.
 pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     let budgets: Vec<budget::Budget> = args
@@ -87,19 +122,40 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     let mut loaded = load_all(&[&args.base, &args.after], flags)?;
     let after = loaded.pop().expect("two snapshots");
     let mut base = loaded.pop().expect("two snapshots");
-    let all = crate::snapshot::compare(&mut base, &after);
-    let exceeded = budget::check(
-        &budgets,
-        &all,
-        after.total_size() as i64 - base.total_size() as i64,
-    );
-    let mut rows: Vec<ClassDiff> = all
-        .into_iter()
-        .filter(|r| matches(&r.name, args.filter.as_deref()))
-        .collect();
-    sort(&mut rows, args.sort, args.reverse);
-    rows.truncate(args.top.unwrap_or(usize::MAX));
-    let printed = output(args, &base, &after, &rows)?;
+    let mut verdict = crate::snapshot::judge_pair(&base, &after);
+    match args.match_by {
+        MatchArg::Auto => {}
+        MatchArg::Id => verdict.match_by = MatchBy::Id,
+        MatchArg::Class => verdict.match_by = MatchBy::Class,
+    }
+    let total_delta = after.total_size() as i64 - base.total_size() as i64;
+    let keep = |name: &str| matches(name, args.filter.as_deref());
+    let (printed, exceeded) = match verdict.match_by {
+        MatchBy::Id => {
+            let all = crate::snapshot::compare(&mut base, &after);
+            let exceeded = budget::check(&budgets, &budget::growth(&all), total_delta);
+            let mut rows: Vec<ClassDiff> = all.into_iter().filter(|r| keep(&r.name)).collect();
+            sort(&mut rows, args.sort, args.reverse);
+            rows.truncate(args.top.unwrap_or(usize::MAX));
+            (
+                output_by_id(args, &verdict, &base, &after, &rows)?,
+                exceeded,
+            )
+        }
+        MatchBy::Class => {
+            let all = crate::snapshot::compare_by_class(&mut base, &after);
+            let growth: Vec<budget::Growth> = all
+                .iter()
+                .map(|r| (r.name.as_str(), r.count_delta(), r.size_delta()))
+                .collect();
+            let exceeded = budget::check(&budgets, &growth, total_delta);
+            let mut rows: Vec<ClassChange> =
+                all.iter().filter(|r| keep(&r.name)).cloned().collect();
+            sort_changes(&mut rows, args.sort, args.reverse);
+            rows.truncate(args.top.unwrap_or(usize::MAX));
+            (output_by_class(args, &verdict, &rows)?, exceeded)
+        }
+    };
     for line in &exceeded {
         eprintln!("heaptui: budget exceeded: {line}");
     }
@@ -110,36 +166,70 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     })
 }
 
-fn output(
+/// One line saying how objects were matched and why.
+pub fn matching_note(verdict: &Verdict) -> String {
+    let evidence = match verdict.pids {
+        Some((a, b)) => format!("process ids {a} and {b} in the file names"),
+        None => format!(
+            "{:.0}% of {} shared object ids kept their type and name",
+            100.0 * verdict.same_fraction,
+            verdict.shared_ids
+        ),
+    };
+    match verdict.match_by {
+        MatchBy::Id => format!("matched by object id ({evidence})"),
+        MatchBy::Class => format!(
+            "matched by class only: the snapshots come from different processes ({evidence}), so object ids are unrelated"
+        ),
+    }
+}
+
+fn header(args: &Args, verdict: &Verdict) -> String {
+    format!(
+        "{} → {}\n{}\n",
+        crate::sanitize::sanitize(&args.base.display().to_string()),
+        crate::sanitize::sanitize(&args.after.display().to_string()),
+        matching_note(verdict)
+    )
+}
+
+fn json_doc(args: &Args, verdict: &Verdict, classes: Vec<json::DiffClass>) -> String {
+    let out = json::Diff {
+        base: args.base.display().to_string(),
+        after: args.after.display().to_string(),
+        matched_by: match verdict.match_by {
+            MatchBy::Id => "id",
+            MatchBy::Class => "class",
+        },
+        process_check: verdict.into(),
+        classes,
+    };
+    crate::sanitize::to_json(&out) + "\n"
+}
+
+fn output_by_id(
     args: &Args,
+    verdict: &Verdict,
     base: &crate::Snapshot,
     after: &crate::Snapshot,
     rows: &[ClassDiff],
 ) -> Result<i32> {
     match Format::pick(args.format, args.json) {
         Format::Markdown => return print(&super::markdown::diff(base, after, rows)),
-        Format::Text => {}
         Format::Json => {
-            let out = json::Diff {
-                base: args.base.display().to_string(),
-                after: args.after.display().to_string(),
-                classes: rows.iter().map(json::DiffClass::from).collect(),
-            };
-            return print(&(crate::sanitize::to_json(&out) + "\n"));
+            return print(&json_doc(
+                args,
+                verdict,
+                rows.iter().map(json::DiffClass::from).collect(),
+            ))
         }
+        Format::Text => {}
     }
-    let mut text = format!(
-        "{} → {}\n{:<40} {:>8} {:>9} {:>9} {:>11} {:>11} {:>12}\n",
-        crate::sanitize::sanitize(&args.base.display().to_string()),
-        crate::sanitize::sanitize(&args.after.display().to_string()),
-        "Constructor",
-        "# New",
-        "# Deleted",
-        "# Delta",
-        "Alloc. Size",
-        "Freed Size",
-        "Size Delta"
-    );
+    let mut text = header(args, verdict);
+    text.push_str(&format!(
+        "{:<40} {:>8} {:>9} {:>9} {:>11} {:>11} {:>12}\n",
+        "Constructor", "# New", "# Deleted", "# Delta", "Alloc. Size", "Freed Size", "Size Delta"
+    ));
     for r in rows {
         text.push_str(&format!(
             "{:<40} {:>8} {:>9} {:>9} {:>11} {:>11} {:>12}\n",
@@ -151,6 +241,64 @@ fn output(
             format::bytes(r.removed_size),
             format::signed_bytes(r.size_delta())
         ));
+    }
+    print(&text)
+}
+
+fn output_by_class(args: &Args, verdict: &Verdict, rows: &[ClassChange]) -> Result<i32> {
+    if Format::pick(args.format, args.json) == Format::Json {
+        return print(&json_doc(
+            args,
+            verdict,
+            rows.iter().map(json::DiffClass::from).collect(),
+        ));
+    }
+    let markdown = Format::pick(args.format, args.json) == Format::Markdown;
+    let mut text = if markdown {
+        format!(
+            "### Heap comparison by class\n\n{}\n\n| Constructor | # Base | # After | # Delta | Base Size | After Size | Size Delta |\n|---|--:|--:|--:|--:|--:|--:|\n",
+            super::markdown::cell(&matching_note(verdict))
+        )
+    } else {
+        header(args, verdict)
+            + &format!(
+                "{:<40} {:>9} {:>9} {:>9} {:>11} {:>11} {:>12}\n",
+                "Constructor",
+                "# Base",
+                "# After",
+                "# Delta",
+                "Base Size",
+                "After Size",
+                "Size Delta"
+            )
+    };
+    for r in rows {
+        let cells = [
+            format::count(r.base_count),
+            format::count(r.after_count),
+            format::signed_count(r.count_delta()),
+            format::bytes(r.base_size),
+            format::bytes(r.after_size),
+            format::signed_bytes(r.size_delta()),
+        ];
+        if markdown {
+            text.push_str(&format!(
+                "| {} | {} |\n",
+                super::markdown::cell(&r.name),
+                cells.join(" | ")
+            ));
+        } else {
+            text.push_str(&format!(
+                "{:<40} {:>9} {:>9} {:>9} {:>11} {:>11} {:>12}\n",
+                format::truncate(&crate::sanitize::sanitize(&r.name), 40),
+                cells[0],
+                cells[1],
+                cells[2],
+                cells[3],
+                cells[4],
+                cells[5]
+            ));
+        }
     }
     print(&text)
 }

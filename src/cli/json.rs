@@ -25,8 +25,22 @@ pub struct Summary {
     pub filter_total_size: u64,
     /// Statistics view totals.
     pub statistics: Statistics,
+    /// With `--allocated-between S1 S2`: the object id range kept, `(after, upTo]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocated_between: Option<IdRange>,
     /// The rows.
     pub classes: Vec<SummaryClass>,
+}
+
+/// DevTools' "Objects allocated between Snapshot 1 and Snapshot 2" filter, applied to a later
+/// snapshot: objects allocated between S1 and S2 that are still alive.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdRange {
+    /// S1's largest JS object id (excluded).
+    pub after_id: u32,
+    /// S2's largest JS object id (included).
+    pub up_to_id: u32,
 }
 
 /// One Summary row.
@@ -68,11 +82,39 @@ pub struct Diff {
     pub base: String,
     /// The after snapshot file.
     pub after: String,
-    /// Rows of classes with new or deleted objects.
+    /// `"id"` (same process: new and deleted objects) or `"class"` (different processes:
+    /// counts and sizes per class only).
+    pub matched_by: &'static str,
+    /// What the same-process check found.
+    pub process_check: ProcessCheck,
+    /// Rows of classes that changed.
     pub classes: Vec<DiffClass>,
 }
 
-/// One Comparison row.
+/// The evidence behind `matchedBy`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessCheck {
+    /// Sampled object ids present in both snapshots.
+    pub shared_ids: usize,
+    /// The fraction of them that kept their type and name.
+    pub same_fraction: f64,
+    /// Process ids from the file names, when both have one.
+    pub pids: Option<(u32, u32)>,
+}
+
+impl From<&crate::analysis::identity::Verdict> for ProcessCheck {
+    fn from(v: &crate::analysis::identity::Verdict) -> Self {
+        ProcessCheck {
+            shared_ids: v.shared_ids,
+            same_fraction: (v.same_fraction * 1e4).round() / 1e4,
+            pids: v.pids,
+        }
+    }
+}
+
+/// One Comparison row. With `matchedBy: "class"` the new/deleted fields are null and the
+/// base/after fields are set.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DiffClass {
@@ -81,17 +123,48 @@ pub struct DiffClass {
     /// Allocation site.
     pub location: Option<Location>,
     /// # New.
-    pub added_count: u64,
+    pub added_count: Option<u64>,
     /// # Deleted.
-    pub removed_count: u64,
+    pub removed_count: Option<u64>,
     /// # Delta.
     pub count_delta: i64,
     /// Alloc. Size.
-    pub added_size: u64,
+    pub added_size: Option<u64>,
     /// Freed Size.
-    pub removed_size: u64,
+    pub removed_size: Option<u64>,
     /// Size Delta.
     pub size_delta: i64,
+    /// Objects in the base (class matching only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_count: Option<u64>,
+    /// Objects in the after snapshot (class matching only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_count: Option<u64>,
+    /// Shallow size in the base (class matching only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_size: Option<u64>,
+    /// Shallow size in the after snapshot (class matching only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_size: Option<u64>,
+}
+
+impl From<&crate::analysis::diff::ClassChange> for DiffClass {
+    fn from(c: &crate::analysis::diff::ClassChange) -> Self {
+        DiffClass {
+            name: c.name.clone(),
+            location: c.location,
+            added_count: None,
+            removed_count: None,
+            count_delta: c.count_delta(),
+            added_size: None,
+            removed_size: None,
+            size_delta: c.size_delta(),
+            base_count: Some(c.base_count),
+            after_count: Some(c.after_count),
+            base_size: Some(c.base_size),
+            after_size: Some(c.after_size),
+        }
+    }
 }
 
 impl From<&ClassDiff> for DiffClass {
@@ -99,12 +172,16 @@ impl From<&ClassDiff> for DiffClass {
         DiffClass {
             name: d.name.clone(),
             location: d.location,
-            added_count: d.added.len() as u64,
-            removed_count: d.removed.len() as u64,
+            added_count: Some(d.added.len() as u64),
+            removed_count: Some(d.removed.len() as u64),
             count_delta: d.count_delta(),
-            added_size: d.added_size,
-            removed_size: d.removed_size,
+            added_size: Some(d.added_size),
+            removed_size: Some(d.removed_size),
             size_delta: d.size_delta(),
+            base_count: None,
+            after_count: None,
+            base_size: None,
+            after_size: None,
         }
     }
 }

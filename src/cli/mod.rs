@@ -7,6 +7,7 @@ pub mod format;
 pub mod json;
 pub mod markdown;
 pub mod retainers;
+pub mod series;
 pub mod summary;
 
 use crate::error::Error;
@@ -50,6 +51,10 @@ pub enum Command {
     Diff(diff::Args),
     /// Print the Retainers pane of one object (`@ID`) and its path to the GC roots.
     Retainers(retainers::Args),
+    /// Print per-class counts and sizes across two or more snapshots, sustained growth first.
+    Trend(series::Args),
+    /// Rank leak suspects across two or more snapshots, with their dominant retaining path.
+    Suspects(series::Args),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -102,6 +107,8 @@ pub fn main() -> i32 {
         Some(Command::Summary(args)) => summary::run(args, &load),
         Some(Command::Diff(args)) => diff::run(args, &load),
         Some(Command::Retainers(args)) => retainers::run(args, &load),
+        Some(Command::Trend(args)) => series::run_trend(args, &load),
+        Some(Command::Suspects(args)) => series::run_suspects(args, &load),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(
                 *shell,

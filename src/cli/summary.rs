@@ -29,6 +29,10 @@ pub struct Args {
     /// Print only the first N rows.
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
+    /// Keep only objects allocated between two earlier snapshots S1 and S2 (of the same
+    /// process) that are still alive in this one: the three-snapshot technique.
+    #[arg(long, num_args = 2, value_names = ["S1", "S2"])]
+    pub allocated_between: Option<Vec<PathBuf>>,
 }
 
 /// Summary columns.
@@ -69,8 +73,25 @@ pub fn matches(name: &str, filter: Option<&str>) -> bool {
 
 /// Runs the command.
 pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
-    let snapshot = load(&args.snapshot, flags)?;
-    let all = snapshot.summary();
+    let (snapshot, range) = match &args.allocated_between {
+        Some(earlier) => {
+            let mut loaded = super::load_all(&[&earlier[0], &earlier[1], &args.snapshot], flags)?;
+            let snapshot = loaded.pop().expect("three snapshots");
+            let range = json::IdRange {
+                after_id: loaded[0].max_js_object_id(),
+                up_to_id: loaded[1].max_js_object_id(),
+            };
+            (snapshot, Some(range))
+        }
+        None => (load(&args.snapshot, flags)?, None),
+    };
+    let all = match &range {
+        Some(r) => snapshot.summary_filtered(&|node| {
+            let id = snapshot.graph.node_id[node as usize];
+            r.after_id < id && id <= r.up_to_id
+        }),
+        None => snapshot.summary(),
+    };
     let total_count = all.iter().map(|r| r.count).sum();
     let total_size = all.iter().map(|r| r.shallow_size).sum();
     let mut rows: Vec<Aggregate> = all
@@ -94,6 +115,7 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
             filter_total_count: total_count,
             filter_total_size: total_size,
             statistics: snapshot.analysis.statistics.clone(),
+            allocated_between: range,
             classes: rows.iter().map(json::SummaryClass::from).collect(),
         };
         print(&(crate::sanitize::to_json(&out) + "\n"))

@@ -1,0 +1,191 @@
+//! Leak suspects: classes ranked by sustained growth and by the memory their *new* objects
+//! hold, each with the retaining path most of its new objects share.
+//!
+//! - New objects are those of the last snapshot allocated after the first (id above the first
+//!   snapshot's largest JS object id); snapshots of different processes have unrelated ids, so
+//!   there every object counts as new.
+//! - A class's held memory is the retained size of its new objects that are not dominated by
+//!   another new object: the roots of what was allocated and kept, so a leaked request counts
+//!   once and not again through its headers, strings and arrays.
+//! - V8-internal classes (`(compiled code)`, `(string)`, `system / …`) are symptoms of what
+//!   holds them and are not ranked; `system / Context` is ranked (closures' contexts).
+//! - Ranking: grew in every interval, then more growing intervals, then held memory, then
+//!   count growth.
+//! - The dominant path: the retaining path (first retainer, as the Retainers pane orders them,
+//!   up to the GC roots) of up to 200 new objects, grouped by their (edge, class) chain; the
+//!   most common chain and the share of objects it covers.
+
+use super::patterns::{self, Pattern, Step};
+use super::trend::TrendRow;
+use crate::analysis::distances::BASE_UNREACHABLE_DISTANCE;
+use crate::snapshot::Snapshot;
+use std::collections::HashMap;
+
+/// One ranked suspect.
+#[derive(Debug, Clone)]
+pub struct Suspect {
+    /// The class across the series.
+    pub trend: TrendRow,
+    /// New objects of the class in the last snapshot.
+    pub new_objects: usize,
+    /// Retained size of its new objects not dominated by other new objects.
+    pub held_size: u64,
+    /// The most common retaining path of its new objects, from the object towards the root.
+    pub path: Vec<Step>,
+    /// The share of sampled new objects on that path.
+    pub path_share: f64,
+    /// A known leak pattern it matches.
+    pub pattern: Option<Pattern>,
+}
+
+const PATH_SAMPLE: usize = 200;
+const MAX_PATH: usize = 64;
+
+/// True for V8-internal classes that only follow what holds them.
+fn is_internal(name: &str) -> bool {
+    (name.starts_with('(') && name.ends_with(')'))
+        || (name.starts_with("system / ") && name != "system / Context")
+}
+
+/// Ranks the suspects of a series. `trend` must come from the same snapshots (in order);
+/// `same_process` says whether ids are comparable between the first and the last.
+pub fn rank(
+    first: &Snapshot,
+    last: &Snapshot,
+    trend: &[TrendRow],
+    same_process: bool,
+    top: usize,
+) -> Vec<Suspect> {
+    let cutoff = if same_process {
+        first.max_js_object_id()
+    } else {
+        0
+    };
+    let is_new = |node: u32| last.graph.node_id[node as usize] > cutoff;
+    let under_new = nodes_under_new_objects(last, &is_new);
+    // New objects per class of the last snapshot (by public key).
+    let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
+    for row in last.summary() {
+        let key = row.key();
+        by_key.insert(key, row.nodes.into_iter().filter(|&n| is_new(n)).collect());
+    }
+    let mut candidates: Vec<(usize, Vec<u32>, u64)> = trend
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.count_delta() > 0 && !is_internal(&t.name))
+        .map(|(i, t)| {
+            let key = match t.location {
+                Some(l) => format!("{},{},{},{}", l.script_id, l.line, l.column, t.name),
+                None => format!(",{}", t.name),
+            };
+            let nodes = by_key.remove(&key).unwrap_or_default();
+            let held = nodes
+                .iter()
+                .filter(|&&n| !under_new[n as usize])
+                .map(|&n| last.analysis.retained[n as usize])
+                .sum();
+            (i, nodes, held)
+        })
+        .filter(|(_, nodes, _)| !nodes.is_empty())
+        .collect();
+    candidates.sort_by(|a, b| {
+        let (ta, tb) = (&trend[a.0], &trend[b.0]);
+        tb.grew_every_interval()
+            .cmp(&ta.grew_every_interval())
+            .then(tb.growing_intervals().cmp(&ta.growing_intervals()))
+            .then(b.2.cmp(&a.2))
+            .then(tb.count_delta().cmp(&ta.count_delta()))
+            .then_with(|| crate::analysis::js::cmp_utf16(&ta.name, &tb.name))
+    });
+    candidates
+        .into_iter()
+        .take(top)
+        .map(|(i, nodes, held)| {
+            let (path, path_share) = dominant_path(last, &nodes);
+            let pattern = patterns::recognise(&trend[i].name, &path);
+            Suspect {
+                trend: trend[i].clone(),
+                new_objects: nodes.len(),
+                held_size: held,
+                path,
+                path_share,
+                pattern,
+            }
+        })
+        .collect()
+}
+
+/// Marks every node that has a new object among its proper dominators (one pass down the
+/// dominator tree).
+fn nodes_under_new_objects(snapshot: &Snapshot, is_new: &dyn Fn(u32) -> bool) -> Vec<bool> {
+    let dominated = &snapshot.analysis.dominated;
+    let mut under = vec![false; snapshot.node_count()];
+    let mut stack = vec![snapshot.graph.root];
+    while let Some(node) = stack.pop() {
+        let below = under[node as usize] || (node != snapshot.graph.root && is_new(node));
+        for &child in dominated.children(node) {
+            under[child as usize] = below;
+            stack.push(child);
+        }
+    }
+    under
+}
+
+/// The retaining path of one object: its first retainer (in the Retainers pane's order)
+/// repeatedly, until the GC roots, a cycle or `MAX_PATH` steps.
+pub fn path_of(snapshot: &Snapshot, node: u32) -> Vec<Step> {
+    let g = &snapshot.graph;
+    let mut steps = Vec::new();
+    let mut seen = vec![node];
+    let mut current = node;
+    while steps.len() < MAX_PATH {
+        let Some(first) = snapshot.retainers(current).into_iter().next() else {
+            break;
+        };
+        if seen.contains(&first.node) {
+            break;
+        }
+        steps.push(Step {
+            edge_name: g.edge_name(first.edge),
+            class_name: snapshot.class_name(first.node).to_string(),
+        });
+        if first.distance <= 1 || first.distance >= BASE_UNREACHABLE_DISTANCE {
+            break;
+        }
+        seen.push(first.node);
+        current = first.node;
+    }
+    steps
+}
+
+/// The most common retaining path among (up to `PATH_SAMPLE` evenly spread) `nodes`, with the
+/// share of sampled nodes it covers. Element indexes are folded (`[0]`, `[1]` → `[]`) so array
+/// members group together.
+pub fn dominant_path(snapshot: &Snapshot, nodes: &[u32]) -> (Vec<Step>, f64) {
+    if nodes.is_empty() {
+        return (Vec::new(), 0.0);
+    }
+    let stride = nodes.len().div_ceil(PATH_SAMPLE);
+    let sample: Vec<u32> = nodes.iter().step_by(stride.max(1)).copied().collect();
+    let mut groups: HashMap<Vec<Step>, (usize, Vec<Step>)> = HashMap::new();
+    for &node in &sample {
+        let path = path_of(snapshot, node);
+        let folded: Vec<Step> = path
+            .iter()
+            .map(|s| Step {
+                edge_name: if s.edge_name.bytes().all(|b| b.is_ascii_digit()) {
+                    "[]".into()
+                } else {
+                    s.edge_name.clone()
+                },
+                class_name: s.class_name.clone(),
+            })
+            .collect();
+        groups.entry(folded).or_insert_with(|| (0, path)).0 += 1;
+    }
+    let (count, path) = groups
+        .into_values()
+        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.len().cmp(&a.1.len())))
+        .unwrap();
+    (path, count as f64 / sample.len() as f64)
+}
