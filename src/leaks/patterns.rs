@@ -2,7 +2,7 @@
 //! A hint, not a verdict: it names the usual cause so the user knows where to look.
 
 /// One step of a retaining path: the edge and the class of the object it comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     /// The edge name (`cache`, `0`, `_events`, …).

@@ -5,8 +5,10 @@
 //!   snapshot's largest JS object id); snapshots of different processes have unrelated ids, so
 //!   there every object counts as new.
 //! - A class's held memory is the retained size of its new objects that are not dominated by
-//!   another new object: the roots of what was allocated and kept, so a leaked request counts
-//!   once and not again through its headers, strings and arrays.
+//!   another new object of a non-internal class: the roots of what was allocated and kept, so a
+//!   leaked request counts once and not again through its headers, strings and arrays. New
+//!   internal objects (a `Map`'s regrown hash table, say) may dominate everything a collection
+//!   holds and must not hide it.
 //! - V8-internal classes (`(compiled code)`, `(string)`, `system / …`) are symptoms of what
 //!   holds them and are not ranked; `system / Context` is ranked (closures' contexts).
 //! - Ranking: grew in every interval, then more growing intervals, then held memory, then
@@ -39,7 +41,7 @@ pub struct Suspect {
 }
 
 const PATH_SAMPLE: usize = 200;
-const MAX_PATH: usize = 64;
+const MAX_HOPS: usize = 5000;
 
 /// True for V8-internal classes that only follow what holds them.
 fn is_internal(name: &str) -> bool {
@@ -62,7 +64,9 @@ pub fn rank(
         0
     };
     let is_new = |node: u32| last.graph.node_id[node as usize] > cutoff;
-    let under_new = nodes_under_new_objects(last, &is_new);
+    let under_new = nodes_under_new_objects(last, &|node| {
+        is_new(node) && !is_internal(last.class_name(node))
+    });
     // New objects per class of the last snapshot (by public key).
     let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
     for row in last.summary() {
@@ -115,14 +119,14 @@ pub fn rank(
         .collect()
 }
 
-/// Marks every node that has a new object among its proper dominators (one pass down the
+/// Marks every node that has a `hides` object among its proper dominators (one pass down the
 /// dominator tree).
-fn nodes_under_new_objects(snapshot: &Snapshot, is_new: &dyn Fn(u32) -> bool) -> Vec<bool> {
+fn nodes_under_new_objects(snapshot: &Snapshot, hides: &dyn Fn(u32) -> bool) -> Vec<bool> {
     let dominated = &snapshot.analysis.dominated;
     let mut under = vec![false; snapshot.node_count()];
     let mut stack = vec![snapshot.graph.root];
     while let Some(node) = stack.pop() {
-        let below = under[node as usize] || (node != snapshot.graph.root && is_new(node));
+        let below = under[node as usize] || (node != snapshot.graph.root && hides(node));
         for &child in dominated.children(node) {
             under[child as usize] = below;
             stack.push(child);
@@ -132,35 +136,40 @@ fn nodes_under_new_objects(snapshot: &Snapshot, is_new: &dyn Fn(u32) -> bool) ->
 }
 
 /// The retaining path of one object: its first retainer (in the Retainers pane's order)
-/// repeatedly, until the GC roots, a cycle or `MAX_PATH` steps.
+/// repeatedly, until the GC roots, a cycle or `MAX_HOPS` hops. Runs of the same step (a linked
+/// list's `_idleNext` chain) are kept once, so long lists still show where they hang.
 pub fn path_of(snapshot: &Snapshot, node: u32) -> Vec<Step> {
     let g = &snapshot.graph;
-    let mut steps = Vec::new();
-    let mut seen = vec![node];
+    let mut steps: Vec<Step> = Vec::new();
+    let mut seen = std::collections::HashSet::from([node]);
     let mut current = node;
-    while steps.len() < MAX_PATH {
+    for _ in 0..MAX_HOPS {
         let Some(first) = snapshot.retainers(current).into_iter().next() else {
             break;
         };
-        if seen.contains(&first.node) {
+        if !seen.insert(first.node) {
             break;
         }
-        steps.push(Step {
+        let step = Step {
             edge_name: g.edge_name(first.edge),
             class_name: snapshot.class_name(first.node).to_string(),
-        });
+        };
+        if steps.last() != Some(&step) {
+            steps.push(step);
+        }
         if first.distance <= 1 || first.distance >= BASE_UNREACHABLE_DISTANCE {
             break;
         }
-        seen.push(first.node);
         current = first.node;
     }
     steps
 }
 
 /// The most common retaining path among (up to `PATH_SAMPLE` evenly spread) `nodes`, with the
-/// share of sampled nodes it covers. Element indexes are folded (`[0]`, `[1]` → `[]`) so array
-/// members group together.
+/// share of sampled nodes it covers. Paths are grouped by their shape: element indexes are
+/// folded (`[0]`, `[1]` → `[]`) and repeated steps (a linked list's `_idleNext` chain) count
+/// once, so the members of one collection group together. Ties go to the shorter path, then
+/// to the first in text order, so the answer does not depend on hashing.
 pub fn dominant_path(snapshot: &Snapshot, nodes: &[u32]) -> (Vec<Step>, f64) {
     if nodes.is_empty() {
         return (Vec::new(), 0.0);
@@ -170,22 +179,35 @@ pub fn dominant_path(snapshot: &Snapshot, nodes: &[u32]) -> (Vec<Step>, f64) {
     let mut groups: HashMap<Vec<Step>, (usize, Vec<Step>)> = HashMap::new();
     for &node in &sample {
         let path = path_of(snapshot, node);
-        let folded: Vec<Step> = path
-            .iter()
-            .map(|s| Step {
-                edge_name: if s.edge_name.bytes().all(|b| b.is_ascii_digit()) {
-                    "[]".into()
-                } else {
-                    s.edge_name.clone()
-                },
-                class_name: s.class_name.clone(),
-            })
-            .collect();
-        groups.entry(folded).or_insert_with(|| (0, path)).0 += 1;
+        groups.entry(shape(&path)).or_insert_with(|| (0, path)).0 += 1;
     }
-    let (count, path) = groups
-        .into_values()
-        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.len().cmp(&a.1.len())))
-        .unwrap();
+    let mut ranked: Vec<(Vec<Step>, (usize, Vec<Step>))> = groups.into_iter().collect();
+    ranked.sort_by(|a, b| {
+        b.1 .0
+            .cmp(&a.1 .0)
+            .then(a.0.len().cmp(&b.0.len()))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let (_, (count, path)) = ranked.swap_remove(0);
     (path, count as f64 / sample.len() as f64)
+}
+
+/// A path's shape: numeric edge names folded, runs of the same step collapsed.
+fn shape(path: &[Step]) -> Vec<Step> {
+    let mut out: Vec<Step> = Vec::with_capacity(path.len());
+    for s in path {
+        let edge_name = if s.edge_name.bytes().all(|b| b.is_ascii_digit()) {
+            "[]".to_string()
+        } else {
+            s.edge_name.clone()
+        };
+        let step = Step {
+            edge_name,
+            class_name: s.class_name.clone(),
+        };
+        if out.last() != Some(&step) {
+            out.push(step);
+        }
+    }
+    out
 }
