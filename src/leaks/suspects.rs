@@ -181,7 +181,8 @@ pub fn dominant_path(snapshot: &Snapshot, nodes: &[u32]) -> (Vec<Step>, f64) {
         let path = path_of(snapshot, node);
         groups.entry(shape(&path)).or_insert_with(|| (0, path)).0 += 1;
     }
-    let mut ranked: Vec<(Vec<Step>, (usize, Vec<Step>))> = groups.into_iter().collect();
+    // (shape, (objects on it, the first full path seen with that shape))
+    let mut ranked: Vec<_> = groups.into_iter().collect();
     ranked.sort_by(|a, b| {
         b.1 .0
             .cmp(&a.1 .0)
