@@ -129,12 +129,15 @@ impl Snapshot {
         with_retained: bool,
     ) -> Vec<Aggregate> {
         let mut classes = self.analysis.classes.clone();
+        let mut new = crate::parse::strings::NewStrings::after(&self.graph.strings);
         interfaces::apply(
-            &mut self.graph,
+            &self.graph,
             definitions,
             &mut classes,
             &mut self.analysis.interface_names,
+            &mut new,
         );
+        new.append_to(&mut self.graph.strings);
         aggregates::aggregate(&self.aggregate_inputs(&classes, with_retained), None)
     }
 

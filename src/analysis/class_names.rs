@@ -10,24 +10,20 @@
 //! object node named `RegExp` (`RegExp.prototype`) are different classes with the same name.
 
 use crate::graph::HeapGraph;
-use std::collections::HashMap;
+use crate::parse::strings::NewStrings;
 
-/// Returns the class string index per node, adding class names to the graph's strings.
-pub fn compute(graph: &mut HeapGraph) -> Vec<u32> {
+/// Returns the class string index per node; class names that are not file strings are added
+/// to `new` (deduplicated among themselves, as DevTools' `getIndexForString` does).
+pub fn compute(graph: &HeapGraph, new: &mut NewStrings) -> Vec<u32> {
     let k = graph.node_kinds;
-    let mut added: HashMap<String, u32> = HashMap::new();
-    let mut index_for = |graph: &mut HeapGraph, name: String| -> u32 {
-        *added
-            .entry(name)
-            .or_insert_with_key(|name| graph.strings.push(name.clone()))
-    };
-    let system = index_for(graph, "(system)".into());
-    let code = index_for(graph, "(compiled code)".into());
-    let function = index_for(graph, "Function".into());
-    let regexp = index_for(graph, "RegExp".into());
+    let mut index_for = |name: String| -> u32 { new.intern(&name) };
+    let system = index_for("(system)".into());
+    let code = index_for("(compiled code)".into());
+    let function = index_for("Function".into());
+    let regexp = index_for("RegExp".into());
     let type_count = graph.header.node_types.len();
     let by_type: Vec<u32> = (0..type_count)
-        .map(|t| index_for(graph, format!("({})", graph.header.node_types[t])))
+        .map(|t| index_for(format!("({})", graph.header.node_types[t])))
         .collect();
 
     let n = graph.node_count();
@@ -40,7 +36,7 @@ pub fn compute(graph: &mut HeapGraph) -> Vec<u32> {
             let name_index = graph.node_name[node];
             let name = graph.strings.get(name_index);
             if let Some(short) = short_element_name(name) {
-                index_for(graph, short)
+                index_for(short)
             } else {
                 name_index
             }

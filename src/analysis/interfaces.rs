@@ -16,6 +16,7 @@
 
 use super::js::{cmp_utf16, format_property_name, utf16_len};
 use crate::graph::HeapGraph;
+use crate::parse::strings::NewStrings;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -124,12 +125,14 @@ struct Trie {
 }
 
 /// Assigns interface classes to plain objects. `classes` is updated in place; interface class
-/// names are added to the graph's strings once (`interface_names` remembers them across calls).
+/// names get a string index once (`interface_names` remembers them across calls), new ones
+/// through `new`.
 pub fn apply(
-    graph: &mut HeapGraph,
+    graph: &HeapGraph,
     definitions: &[InterfaceDefinition],
     classes: &mut [u32],
     interface_names: &mut HashMap<String, u32>,
+    new: &mut NewStrings,
 ) {
     // Rank every property name by JS string order.
     let mut alphabet: Vec<&str> = definitions
@@ -173,7 +176,7 @@ pub fn apply(
         .map(|d| {
             *interface_names
                 .entry(d.name.clone())
-                .or_insert_with(|| graph.strings.push(d.name.clone()))
+                .or_insert_with(|| new.push(d.name.clone()))
         })
         .collect();
 

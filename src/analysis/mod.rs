@@ -1,7 +1,7 @@
 //! Stage 3 of the pipeline: DevTools' analysis of a heap graph, phase by phase, in DevTools'
 //! order (`HeapSnapshot.initialize`): DOM state, page ownership, essential edges and retainers,
-//! then dominators on one core while shallow sizes and distances run on the other, class names
-//! and interfaces, retained sizes, statistics. Each algorithm lives in its own module with its
+//! then dominators on one core while shallow sizes, distances, class names and interfaces run on
+//! the other, then retained sizes and statistics. Each algorithm lives in its own module with its
 //! DevTools source and invariants at the top.
 
 pub mod aggregates;
@@ -24,6 +24,7 @@ pub mod statistics;
 pub mod weakmap;
 
 use crate::graph::{retainers::Retainers, HeapGraph};
+use crate::parse::strings::NewStrings;
 use crate::progress::Progress;
 use interfaces::InterfaceDefinition;
 use retained_size::DominatedNodes;
@@ -55,6 +56,17 @@ pub struct Analysis {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// What the second core computes while the first computes dominators.
+struct Side {
+    sizes: Vec<u32>,
+    distances: Vec<i32>,
+    classes: Vec<u32>,
+    interface_definitions: Vec<InterfaceDefinition>,
+    interface_names: HashMap<String, u32>,
+    new_strings: NewStrings,
+    time: Duration,
+}
+
 /// Runs every phase on `graph` (which is updated in place: detached names, redistributed
 /// self sizes, retainers, added strings).
 pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
@@ -79,33 +91,51 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     graph.retainers = retainers;
     lap("essential edges, retainers", &mut timings);
 
-    progress.report("Dominators, distances, shallow sizes", 0.93);
+    progress.report("Dominators, distances, classes", 0.93);
+    // Dominators on one core; everything that does not depend on them on the other.
     let shared: &HeapGraph = graph;
-    let (dominators, (sizes, distances, t_side)) = rayon::join(
+    let (dominators, side) = rayon::join(
         || dominators::compute(shared, &essential, &slot_essential),
         || {
             let t = Instant::now();
             let sizes = shallow_size::redistribute(shared);
             let distances = distances::compute(shared, &ephemerons);
-            (sizes, distances, t.elapsed())
+            let mut new_strings = NewStrings::after(&shared.strings);
+            let mut classes = class_names::compute(shared, &mut new_strings);
+            let interface_definitions = interfaces::infer(shared);
+            let mut interface_names = HashMap::new();
+            interfaces::apply(
+                shared,
+                &interface_definitions,
+                &mut classes,
+                &mut interface_names,
+                &mut new_strings,
+            );
+            Side {
+                sizes,
+                distances,
+                classes,
+                interface_definitions,
+                interface_names,
+                new_strings,
+                time: t.elapsed(),
+            }
         },
     );
     drop((essential, slot_essential));
+    let Side {
+        sizes,
+        distances,
+        classes,
+        interface_definitions,
+        interface_names,
+        new_strings,
+        time,
+    } = side;
     graph.self_size = sizes;
-    timings.push(("  (shallow sizes + distances, overlapped)", t_side));
+    new_strings.append_to(&mut graph.strings);
+    timings.push(("  (shallow sizes, distances, classes: overlapped)", time));
     lap("dominators", &mut timings);
-
-    progress.report("Class names and interfaces", 0.96);
-    let mut classes = class_names::compute(graph);
-    let interface_definitions = interfaces::infer(graph);
-    let mut interface_names = HashMap::new();
-    interfaces::apply(
-        graph,
-        &interface_definitions,
-        &mut classes,
-        &mut interface_names,
-    );
-    lap("class names, interfaces", &mut timings);
 
     progress.report("Retained sizes", 0.98);
     let retained = retained_size::compute(&dominators, &graph.self_size);

@@ -107,6 +107,62 @@ impl Strings {
     }
 }
 
+/// Strings an analysis pass adds while the graph is shared read-only with other passes:
+/// indexes are handed out after the table's current end, and the strings are appended in that
+/// order once the pass is over.
+#[derive(Debug)]
+pub struct NewStrings {
+    first: u32,
+    added: Vec<String>,
+    by_text: std::collections::HashMap<String, u32>,
+}
+
+impl NewStrings {
+    /// Hands out indexes from the end of `strings`.
+    pub fn after(strings: &Strings) -> Self {
+        NewStrings {
+            first: strings.len() as u32,
+            added: Vec::new(),
+            by_text: Default::default(),
+        }
+    }
+
+    /// A new string, even if an equal one was added before (DevTools' `addString`).
+    pub fn push(&mut self, s: String) -> u32 {
+        self.added.push(s);
+        self.first + self.added.len() as u32 - 1
+    }
+
+    /// The index of `s` among the strings added through `intern`, adding it once.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.by_text.get(s) {
+            return i;
+        }
+        let i = self.push(s.to_string());
+        self.by_text.insert(s.to_string(), i);
+        i
+    }
+
+    /// The text of an index handed out here or already in `strings`.
+    pub fn get<'a>(&'a self, strings: &'a Strings, index: u32) -> &'a str {
+        if index >= self.first {
+            &self.added[(index - self.first) as usize]
+        } else {
+            strings.get(index)
+        }
+    }
+
+    /// Appends the strings to the table they were numbered after.
+    pub fn append_to(self, strings: &mut Strings) {
+        assert_eq!(
+            strings.len() as u32,
+            self.first,
+            "strings were added to the table meanwhile"
+        );
+        strings.added.extend(self.added);
+    }
+}
+
 /// Result of parsing the `strings` array.
 pub struct Parsed {
     /// The strings.
