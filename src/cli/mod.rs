@@ -130,7 +130,7 @@ pub fn main() -> i32 {
             eprintln!("heaptui: give one or more .heapsnapshot files (see `heaptui --help`)");
             return EXIT_USAGE;
         }
-        None => crate::tui::run(&cli.files),
+        None => crate::tui::run_with(&cli.files, &load),
     };
     match result {
         Ok(code) => code,

@@ -1,11 +1,93 @@
-//! The interactive explorer (built in its own issue).
+//! The interactive explorer: `heaptui base after` (Comparison) or `heaptui snapshot` (Summary).
+//!
+//! [`run`] loads the snapshots in parallel behind a loading screen, then runs the event loop:
+//! it blocks on the next terminal event (no timer, so an idle session costs no CPU), hands keys
+//! to [`app::App::update`] and redraws with [`ui::render`]. State and drawing are apart, so
+//! tests drive the same `App` on ratatui's test backend.
 
+pub mod app;
+pub mod classes;
+pub mod data;
+pub mod filter;
+pub mod instances;
+pub mod keys;
+pub mod loader;
+pub mod retainers;
+pub mod table;
+pub mod terminal;
+pub mod text;
+pub mod theme;
+pub mod ui;
+
+use crate::cli::LoadFlags;
 use crate::error::{Error, Result};
+use crate::parse::Options;
+use app::{App, Flow};
+use crossterm::event::{self, Event, KeyEventKind};
+use loader::Loader;
 use std::path::PathBuf;
+use std::time::Duration;
+use terminal::Session;
+use theme::Theme;
 
-/// Runs the TUI on the given snapshots.
-pub fn run(_files: &[PathBuf]) -> Result<i32> {
-    Err(Error::new(
-        "the interactive view is not available in this build; use `heaptui summary|diff|retainers`",
-    ))
+/// How often the loading screen redraws while waiting for progress.
+const LOADING_TICK: Duration = Duration::from_millis(100);
+
+/// Runs the TUI on one snapshot or a `base, after` pair with the default load options.
+pub fn run(files: &[PathBuf]) -> Result<i32> {
+    let flags = LoadFlags {
+        timings: false,
+        redact: false,
+        options: Options::default(),
+    };
+    run_with(files, &flags)
+}
+
+/// Runs the TUI on one snapshot or a `base, after` pair, loading as the command-line flags say
+/// (`--redact`, `--no-memory-check`; phase timings are not printed under the TUI). Returns the
+/// exit status; a load error is returned after the terminal is restored, for the caller to
+/// print.
+pub fn run_with(files: &[PathBuf], flags: &LoadFlags) -> Result<i32> {
+    if files.is_empty() || files.len() > 2 {
+        return Err(data::too_many(files.len()));
+    }
+    let theme = Theme::from_env();
+    let mut session = Session::start()?;
+    let loader = Loader::spawn(files.to_vec(), flags.options, flags.redact);
+    let data = loop {
+        let progress = loader.progress();
+        session
+            .terminal
+            .draw(|frame| ui::loading::render(frame, &progress, &theme))
+            .map_err(terminal_error)?;
+        if event::poll(LOADING_TICK).map_err(terminal_error)? {
+            if let Event::Key(key) = event::read().map_err(terminal_error)? {
+                if key.kind == KeyEventKind::Press
+                    && keys::command(&key) == Some(keys::Command::Quit)
+                {
+                    // The loading threads die with the process.
+                    return Ok(0);
+                }
+            }
+        }
+        if let Some(result) = loader.finished() {
+            break result?;
+        }
+    };
+    let mut app = App::new(data, theme);
+    loop {
+        session
+            .terminal
+            .draw(|frame| ui::render(&mut app, frame))
+            .map_err(terminal_error)?;
+        if let Event::Key(key) = event::read().map_err(terminal_error)? {
+            if key.kind == KeyEventKind::Press && app.update(key) == Flow::Quit {
+                return Ok(0);
+            }
+        }
+    }
+}
+
+fn terminal_error(e: std::io::Error) -> Error {
+    Error::new(format!("terminal error: {e}"))
 }

@@ -1,0 +1,107 @@
+//! The keymap: one table maps keys to commands and feeds the help popup, so the help can never
+//! disagree with what the keys do. Tapes and tests depend on these keys.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key asks the app to do (outside the filter prompt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Leave the program.
+    Quit,
+    /// Show the Summary view.
+    Summary,
+    /// Show the Comparison view (two snapshots only).
+    Comparison,
+    /// Switch the snapshot the Summary view shows.
+    SwitchSnapshot,
+    /// Move focus between the table and the retainer pane.
+    ToggleFocus,
+    /// Move the selection up one row.
+    Up,
+    /// Move the selection down one row.
+    Down,
+    /// Move the selection up one page.
+    PageUp,
+    /// Move the selection down one page.
+    PageDown,
+    /// Select the first row.
+    Top,
+    /// Select the last row.
+    Bottom,
+    /// Expand the selected row.
+    Expand,
+    /// Collapse the selected row (or go to its parent).
+    Collapse,
+    /// Open the class filter prompt.
+    Filter,
+    /// Go back: collapse, leave the retainer pane, clear the filter.
+    Back,
+    /// Sort by the next column.
+    NextSort,
+    /// Reverse the sort order.
+    ReverseSort,
+    /// Open the retainer path to the GC roots.
+    PathToRoots,
+    /// Show or hide the help popup.
+    Help,
+}
+
+/// The keys and what they do, in the order the help popup lists them.
+pub const HELP: &[(&str, &str)] = &[
+    ("1", "Summary view"),
+    ("2", "Comparison view (two snapshots)"),
+    ("b", "Summary: switch base / after snapshot"),
+    ("Tab", "focus table / retainers"),
+    ("↑ ↓  j k", "move"),
+    ("PgUp PgDn", "page up / down"),
+    ("g G", "top / bottom"),
+    ("Enter → l", "expand"),
+    ("← h", "collapse"),
+    ("/", "filter classes (Enter keep, Esc clear)"),
+    ("Esc", "back: collapse, leave pane, clear filter"),
+    ("s", "sort by next column"),
+    ("S", "reverse sort order"),
+    ("p", "expand retainers to the GC roots"),
+    ("?", "this help"),
+    ("q  Ctrl-C", "quit"),
+];
+
+/// True for Ctrl-C, which quits from every screen (raw mode turns it into a key).
+pub fn is_interrupt(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c')
+}
+
+/// The command bound to `key`, if any.
+pub fn command(key: &KeyEvent) -> Option<Command> {
+    if is_interrupt(key) {
+        return Some(Command::Quit);
+    }
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return None;
+    }
+    Some(match key.code {
+        KeyCode::Char('q') => Command::Quit,
+        KeyCode::Char('1') => Command::Summary,
+        KeyCode::Char('2') => Command::Comparison,
+        KeyCode::Char('b') => Command::SwitchSnapshot,
+        KeyCode::Tab | KeyCode::BackTab => Command::ToggleFocus,
+        KeyCode::Up | KeyCode::Char('k') => Command::Up,
+        KeyCode::Down | KeyCode::Char('j') => Command::Down,
+        KeyCode::PageUp => Command::PageUp,
+        KeyCode::PageDown => Command::PageDown,
+        KeyCode::Home | KeyCode::Char('g') => Command::Top,
+        KeyCode::End | KeyCode::Char('G') => Command::Bottom,
+        KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => Command::Expand,
+        KeyCode::Left | KeyCode::Char('h') => Command::Collapse,
+        KeyCode::Char('/') => Command::Filter,
+        KeyCode::Esc => Command::Back,
+        KeyCode::Char('s') => Command::NextSort,
+        KeyCode::Char('S') => Command::ReverseSort,
+        KeyCode::Char('p') => Command::PathToRoots,
+        KeyCode::Char('?') => Command::Help,
+        _ => return None,
+    })
+}

@@ -1,0 +1,304 @@
+//! The retainer tree of the selected object, as DevTools' Retainers pane: each level lists the
+//! objects that point at the one above (`Snapshot::retainers`, already filtered and sorted as
+//! DevTools does), loaded only when a row is expanded. A retainer already on the path from the
+//! selected object is a cycle: marked, never expandable.
+//!
+//! Rows live in an arena; the tree widget's state holds paths of arena ids (opened rows and
+//! the selection), and navigation walks the same visible list the widget draws, so keys work
+//! the same whether or not a frame was drawn in between. Like DevTools, a level lists its
+//! first 100 retainers and a "more" row ([`MORE`]) shows the next 100, so an object retained
+//! from a million places costs no more to draw than one retained from ten.
+
+use crate::analysis::distances::BASE_UNREACHABLE_DISTANCE;
+use crate::analysis::retainers_view::Retainer;
+use crate::snapshot::Snapshot;
+use tui_tree_widget::TreeState;
+
+/// The path element of a level's "… N more" row.
+pub const MORE: usize = usize::MAX;
+
+/// Retainers listed per level before the "more" row.
+pub const PAGE: usize = 100;
+
+/// One row of the tree.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The retaining object and edge.
+    pub retainer: Retainer,
+    /// The row this one retains (`None` at the top level, which retains the selected object).
+    pub parent: Option<usize>,
+    /// Arena ids of its own retainers, once loaded.
+    pub children: Option<Vec<usize>>,
+    /// True when the retainer is already on the path from the selected object.
+    pub cycled: bool,
+    /// How many of its retainers are listed.
+    pub shown: usize,
+}
+
+/// The retainer tree of one object.
+pub struct RetainerTree {
+    /// Index of the object's snapshot.
+    pub snapshot: usize,
+    /// The object (node ordinal).
+    pub object: u32,
+    entries: Vec<Entry>,
+    top: Vec<usize>,
+    top_shown: usize,
+    /// Opened rows and the selection, as paths of arena ids.
+    pub state: TreeState<usize>,
+}
+
+impl RetainerTree {
+    /// The tree of `object` in `snapshot` (index `index`), its direct retainers loaded.
+    pub fn new(index: usize, snapshot: &Snapshot, object: u32) -> Self {
+        let mut tree = RetainerTree {
+            snapshot: index,
+            object,
+            entries: Vec::new(),
+            top: Vec::new(),
+            top_shown: PAGE,
+            state: TreeState::default(),
+        };
+        tree.top = tree.add_retainers(snapshot, object, None);
+        if let Some(&first) = tree.top.first() {
+            tree.state.select(vec![first]);
+        }
+        tree
+    }
+
+    /// The top-level rows (arena ids).
+    pub fn top(&self) -> &[usize] {
+        &self.top
+    }
+
+    /// The rows listed under `parent` (the top level for `None`) and how many are shown.
+    pub fn listed(&self, parent: Option<usize>) -> (&[usize], usize) {
+        match parent {
+            None => (&self.top, self.top_shown),
+            Some(id) => {
+                let e = &self.entries[id];
+                (e.children.as_deref().unwrap_or(&[]), e.shown)
+            }
+        }
+    }
+
+    /// A row by arena id.
+    pub fn entry(&self, id: usize) -> &Entry {
+        &self.entries[id]
+    }
+
+    /// True when the row can be opened: not a cycle, and it has (or may have, before loading)
+    /// retainers of its own.
+    pub fn expandable(&self, snapshot: &Snapshot, id: usize) -> bool {
+        let e = &self.entries[id];
+        !e.cycled
+            && match &e.children {
+                Some(children) => !children.is_empty(),
+                None => snapshot.graph.retainers.count(e.retainer.node) > 0,
+            }
+    }
+
+    /// The selected row's arena id (`None` on a "more" row).
+    pub fn selected(&self) -> Option<usize> {
+        self.state
+            .selected()
+            .last()
+            .copied()
+            .filter(|&id| id != MORE)
+    }
+
+    /// The rows on screen in order (paths of arena ids, [`MORE`] for a "more" row), given
+    /// what is opened.
+    pub fn visible(&self) -> Vec<Vec<usize>> {
+        let mut out = Vec::new();
+        self.push_visible(&mut Vec::new(), None, &mut out);
+        out
+    }
+
+    fn push_visible(
+        &self,
+        path: &mut Vec<usize>,
+        parent: Option<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
+        let (ids, shown) = self.listed(parent);
+        for &id in ids.iter().take(shown) {
+            path.push(id);
+            out.push(path.clone());
+            if self.state.opened().contains(path) {
+                self.push_visible(path, Some(id), out);
+            }
+            path.pop();
+        }
+        if ids.len() > shown {
+            path.push(MORE);
+            out.push(path.clone());
+            path.pop();
+        }
+    }
+
+    /// Moves the selection by `delta` visible rows, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        let visible = self.visible();
+        if visible.is_empty() {
+            return;
+        }
+        let at = visible
+            .iter()
+            .position(|p| p == self.state.selected())
+            .unwrap_or(0);
+        let to = at.saturating_add_signed(delta).min(visible.len() - 1);
+        self.state.select(visible[to].clone());
+    }
+
+    /// Selects the first row.
+    pub fn to_top(&mut self) {
+        if let Some(&first) = self.top.first() {
+            self.state.select(vec![first]);
+        }
+    }
+
+    /// Selects the last visible row.
+    pub fn to_bottom(&mut self) {
+        if let Some(last) = self.visible().pop() {
+            self.state.select(last);
+        }
+    }
+
+    /// Opens the selected row (loading its retainers), or steps onto its first retainer when
+    /// already open. Returns false when the row cannot be opened.
+    pub fn expand(&mut self, snapshot: &Snapshot) -> bool {
+        let path = self.state.selected().to_vec();
+        let Some(&id) = path.last() else { return false };
+        if id == MORE {
+            return self.show_more(path);
+        }
+        if !self.expandable(snapshot, id) {
+            return false;
+        }
+        let children = self.load(snapshot, id);
+        if children.is_empty() {
+            return false;
+        }
+        if !self.state.open(path.clone()) {
+            let mut first = path;
+            first.push(children[0]);
+            self.state.select(first);
+        }
+        true
+    }
+
+    /// Lists the next [`PAGE`] rows of the level whose "more" row is at `path`, selecting the
+    /// first of them.
+    fn show_more(&mut self, mut path: Vec<usize>) -> bool {
+        path.pop();
+        let parent = path.last().copied();
+        let (ids, shown) = self.listed(parent);
+        let Some(&first_new) = ids.get(shown) else {
+            return false;
+        };
+        match parent {
+            None => self.top_shown += PAGE,
+            Some(id) => self.entries[id].shown += PAGE,
+        }
+        path.push(first_new);
+        self.state.select(path);
+        true
+    }
+
+    /// Closes the selected row, or selects its parent when it is closed. Returns false at a
+    /// closed top-level row.
+    pub fn collapse(&mut self) -> bool {
+        let path = self.state.selected().to_vec();
+        if self.state.close(&path) {
+            return true;
+        }
+        if path.len() > 1 {
+            self.state.select(path[..path.len() - 1].to_vec());
+            return true;
+        }
+        false
+    }
+
+    /// Opens the path to the GC roots from the selected row (or the first retainer): follows
+    /// the first retainer (the closest to the roots) while its distance is above 1 and it is
+    /// reachable, stopping at a cycle or an object without retainers, and selects the deepest
+    /// row. Like `Snapshot::auto_expanded_chain` without its 20-level cap.
+    pub fn path_to_roots(&mut self, snapshot: &Snapshot, from_selection: bool) {
+        let selected = self.state.selected();
+        let mut path = if from_selection && selected.last() != Some(&MORE) {
+            selected.to_vec()
+        } else {
+            Vec::new()
+        };
+        if path.is_empty() {
+            match self.top.first() {
+                Some(&first) => path.push(first),
+                None => return,
+            }
+        }
+        loop {
+            let id = *path.last().expect("non-empty path");
+            let e = &self.entries[id];
+            let d = e.retainer.distance;
+            if e.cycled || !(d > 1 && d < BASE_UNREACHABLE_DISTANCE) {
+                break;
+            }
+            let children = self.load(snapshot, id);
+            let Some(&first) = children.first() else {
+                break;
+            };
+            self.state.open(path.clone());
+            path.push(first);
+        }
+        self.state.select(path);
+    }
+
+    /// Loads the retainers of row `id` once; returns their arena ids.
+    fn load(&mut self, snapshot: &Snapshot, id: usize) -> Vec<usize> {
+        if let Some(children) = &self.entries[id].children {
+            return children.clone();
+        }
+        let node = self.entries[id].retainer.node;
+        let children = self.add_retainers(snapshot, node, Some(id));
+        self.entries[id].children = Some(children.clone());
+        children
+    }
+
+    fn add_retainers(
+        &mut self,
+        snapshot: &Snapshot,
+        node: u32,
+        parent: Option<usize>,
+    ) -> Vec<usize> {
+        snapshot
+            .retainers(node)
+            .into_iter()
+            .map(|retainer| {
+                let cycled = self.on_path(parent, retainer.node);
+                self.entries.push(Entry {
+                    retainer,
+                    parent,
+                    children: None,
+                    cycled,
+                    shown: PAGE,
+                });
+                self.entries.len() - 1
+            })
+            .collect()
+    }
+
+    /// True when `node` is the selected object or a row from `at` up to the top.
+    fn on_path(&self, mut at: Option<usize>, node: u32) -> bool {
+        if node == self.object {
+            return true;
+        }
+        while let Some(id) = at {
+            if self.entries[id].retainer.node == node {
+                return true;
+            }
+            at = self.entries[id].parent;
+        }
+        false
+    }
+}

@@ -1,0 +1,382 @@
+//! A class table (Summary or Comparison) as a virtual list: class rows that pass the filter,
+//! each followed by its objects when expanded. Nothing is built per object: a screen row is
+//! found from `starts` (the first row of each listed class) by binary search, so scrolling a
+//! class of millions of objects costs the same as scrolling ten.
+
+use super::classes::{ClassRow, Scope};
+use super::filter::Filter;
+use super::instances::Instance;
+use super::text;
+use crate::graph::Location;
+use crate::sanitize::sanitize;
+use crate::snapshot::Snapshot;
+use std::collections::HashMap;
+
+/// What is on one row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    /// A class: index into the rows and into the listed classes.
+    Class {
+        /// Index into [`ClassTable::rows`].
+        row: usize,
+        /// Position among the listed classes (for highlights).
+        listed: usize,
+    },
+    /// The `index`-th object of class `row`.
+    Instance {
+        /// Index into [`ClassTable::rows`].
+        row: usize,
+        /// Position in the class's instance list.
+        index: usize,
+    },
+}
+
+/// A class's place in the list: its row and, for an object row, which object.
+type Anchor = (usize, Option<usize>);
+
+/// What identifies a class across sorts: its name and allocation site.
+type Identity = (String, Option<Location>);
+
+/// One view's class table with its sort, filter, expanded classes and cursor.
+pub struct ClassTable<R: ClassRow> {
+    rows: Vec<R>,
+    /// The snapshot a Summary table lists.
+    pub snapshot: usize,
+    sort: R::Sort,
+    reverse: bool,
+    pattern: String,
+    listed: Vec<usize>,
+    highlights: Vec<Vec<usize>>,
+    expanded: Vec<bool>,
+    instances: Vec<Option<Box<[Instance]>>>,
+    starts: Vec<usize>,
+    widths: Vec<usize>,
+    totals: String,
+    cursor: usize,
+    /// First row drawn; kept by the renderer so the cursor stays in view.
+    pub offset: usize,
+}
+
+impl<R: ClassRow> ClassTable<R> {
+    /// A table of `rows` in DevTools' default order, unfiltered, cursor on the first row.
+    /// `scope.snapshot` is the snapshot a Summary table lists.
+    pub fn new(mut rows: Vec<R>, scope: Scope) -> Self {
+        R::sort(&mut rows, R::DEFAULT_SORT, false);
+        let n = rows.len();
+        // Each column is as wide as its widest class cell, so numbers never get cut and
+        // columns do not jump while scrolling.
+        let mut widths: Vec<usize> = R::COLUMNS.iter().map(|c| text::width(c.title)).collect();
+        for r in &rows {
+            for (w, cell) in widths.iter_mut().zip(r.cells(scope)) {
+                *w = (*w).max(text::width(&cell));
+            }
+        }
+        let mut table = ClassTable {
+            rows,
+            snapshot: scope.snapshot,
+            sort: R::DEFAULT_SORT,
+            reverse: false,
+            pattern: String::new(),
+            listed: Vec::new(),
+            highlights: Vec::new(),
+            expanded: vec![false; n],
+            instances: vec![None; n],
+            starts: Vec::new(),
+            widths,
+            totals: String::new(),
+            cursor: 0,
+            offset: 0,
+        };
+        table.refilter(&Filter::default());
+        table
+    }
+
+    /// The width of each numeric column ([`ClassRow::COLUMNS`]).
+    pub fn widths(&self) -> &[usize] {
+        &self.widths
+    }
+
+    /// All class rows in sort order (listed or not).
+    pub fn rows(&self) -> &[R] {
+        &self.rows
+    }
+
+    /// The current sort order and whether it is reversed.
+    pub fn sort(&self) -> (R::Sort, bool) {
+        (self.sort, self.reverse)
+    }
+
+    /// The status line's totals of the listed classes.
+    pub fn totals(&self) -> &str {
+        &self.totals
+    }
+
+    /// Number of listed classes.
+    pub fn listed_classes(&self) -> usize {
+        self.listed.len()
+    }
+
+    /// Number of rows (classes and the objects of expanded ones).
+    pub fn len(&self) -> usize {
+        *self.starts.last().unwrap_or(&0)
+    }
+
+    /// True when no class passes the filter.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The selected row's position.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// What is on row `at`.
+    pub fn row_at(&self, at: usize) -> Option<Row> {
+        if at >= self.len() {
+            return None;
+        }
+        let listed = self.starts.partition_point(|&s| s <= at) - 1;
+        let row = self.listed[listed];
+        Some(match at - self.starts[listed] {
+            0 => Row::Class { row, listed },
+            k => Row::Instance { row, index: k - 1 },
+        })
+    }
+
+    /// The selected row.
+    pub fn selected(&self) -> Option<Row> {
+        self.row_at(self.cursor)
+    }
+
+    /// The `index`-th object of the expanded class `row`.
+    pub fn instance(&self, row: usize, index: usize) -> Instance {
+        self.instances[row].as_ref().expect("expanded class")[index]
+    }
+
+    /// Whether class `row` is expanded.
+    pub fn is_expanded(&self, row: usize) -> bool {
+        self.expanded[row]
+    }
+
+    /// The matched char positions of a listed class's sanitised name.
+    pub fn highlight(&self, listed: usize) -> &[usize] {
+        &self.highlights[listed]
+    }
+
+    /// Sorts by `sort` (reversed when asked), keeping the selection and expanded classes.
+    pub fn resort(&mut self, sort: R::Sort, reverse: bool, filter: &Filter) {
+        let identity = |r: &R| -> Identity { (r.name().to_string(), r.location()) };
+        let anchor = self.anchor().map(|(row, k)| (identity(&self.rows[row]), k));
+        // Expansion state follows its class through the reordering.
+        let mut state: HashMap<Identity, (bool, Box<[Instance]>)> = HashMap::new();
+        for (i, cached) in self.instances.iter_mut().enumerate() {
+            if let Some(list) = cached.take() {
+                state.insert(identity(&self.rows[i]), (self.expanded[i], list));
+            }
+        }
+        self.sort = sort;
+        self.reverse = reverse;
+        R::sort(&mut self.rows, sort, reverse);
+        self.expanded.fill(false);
+        let mut anchor_row = None;
+        for (i, r) in self.rows.iter().enumerate() {
+            if state.is_empty() && (anchor_row.is_some() || anchor.is_none()) {
+                break;
+            }
+            let id = identity(r);
+            if let Some((expanded, list)) = state.remove(&id) {
+                self.expanded[i] = expanded;
+                self.instances[i] = Some(list);
+            }
+            if anchor.as_ref().is_some_and(|(a, _)| *a == id) {
+                anchor_row = Some(i);
+            }
+        }
+        self.refilter(filter);
+        match (anchor_row, anchor) {
+            (Some(row), Some((_, k))) => self.restore((row, k)),
+            _ => self.cursor = 0,
+        }
+    }
+
+    fn refilter(&mut self, filter: &Filter) {
+        self.listed.clear();
+        self.highlights.clear();
+        for (i, r) in self.rows.iter().enumerate() {
+            if let Some(positions) = filter.matches(&sanitize(r.name()), &self.pattern) {
+                self.listed.push(i);
+                self.highlights.push(positions);
+            }
+        }
+        self.totals = R::totals(self.listed.iter().map(|&i| &self.rows[i]));
+        self.rebuild_starts();
+    }
+
+    fn rebuild_starts(&mut self) {
+        self.starts.clear();
+        let mut at = 0;
+        for &row in &self.listed {
+            self.starts.push(at);
+            at += 1;
+            if self.expanded[row] {
+                at += self.instances[row].as_ref().map_or(0, |l| l.len());
+            }
+        }
+        self.starts.push(at);
+        self.cursor = self.cursor.min(at.saturating_sub(1));
+    }
+
+    fn anchor(&self) -> Option<Anchor> {
+        match self.selected()? {
+            Row::Class { row, .. } => Some((row, None)),
+            Row::Instance { row, index } => Some((row, Some(index))),
+        }
+    }
+
+    /// Puts the cursor on `anchor` if its class is listed, else on the first row.
+    fn restore(&mut self, (row, index): Anchor) {
+        self.cursor = match self.listed.binary_search(&row) {
+            Ok(listed) => {
+                let start = self.starts[listed];
+                match index {
+                    Some(k) if self.expanded[row] => start + 1 + k,
+                    _ => start,
+                }
+            }
+            Err(_) => 0,
+        };
+    }
+
+    /// Adjusts [`ClassTable::offset`] so the cursor is within `height` rows from it.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        if height == 0 {
+            return;
+        }
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + height {
+            self.offset = self.cursor + 1 - height;
+        }
+        let max_offset = self.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+}
+
+/// The operations the app applies to whichever table is shown, independent of its row type.
+pub trait TableControl {
+    /// The scope this table's rows format themselves in.
+    fn scope<'a>(&self, snapshots: &'a [Snapshot]) -> Scope<'a>;
+    /// The selected object, when an object row is selected.
+    fn selected_instance(&self) -> Option<Instance>;
+    /// Moves the cursor by `delta` rows, clamped to the table.
+    fn move_by(&mut self, delta: isize);
+    /// Moves the cursor to the first row.
+    fn to_top(&mut self);
+    /// Moves the cursor to the last row.
+    fn to_bottom(&mut self);
+    /// Expands the selected class (building its sorted object list once), or steps into it
+    /// when already expanded. Returns false when there is nothing to expand.
+    fn expand(&mut self, scope: Scope) -> bool;
+    /// Collapses the selected class, or the class of the selected object (selecting the class).
+    /// Returns false when nothing was expanded.
+    fn collapse(&mut self) -> bool;
+    /// Lists only the classes whose sanitised name fuzzy-matches `pattern`. Only class names are
+    /// scored (thousands), never objects. The cursor stays on its row when still listed.
+    fn set_filter(&mut self, pattern: &str, filter: &Filter);
+    /// Sorts by the next column in [`ClassRow::SORTS`], in its natural direction.
+    fn next_sort(&mut self, filter: &Filter);
+    /// Reverses the sort order.
+    fn reverse_sort(&mut self, filter: &Filter);
+    /// The filter pattern.
+    fn pattern(&self) -> &str;
+}
+
+impl<R: ClassRow> TableControl for ClassTable<R> {
+    fn scope<'a>(&self, snapshots: &'a [Snapshot]) -> Scope<'a> {
+        Scope {
+            snapshots,
+            snapshot: self.snapshot,
+        }
+    }
+
+    fn selected_instance(&self) -> Option<Instance> {
+        match self.selected()? {
+            Row::Instance { row, index } => Some(self.instance(row, index)),
+            Row::Class { .. } => None,
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let last = self.len().saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+    }
+
+    fn to_top(&mut self) {
+        self.cursor = 0;
+    }
+
+    fn to_bottom(&mut self) {
+        self.cursor = self.len().saturating_sub(1);
+    }
+
+    fn expand(&mut self, scope: Scope) -> bool {
+        let Some(Row::Class { row, .. }) = self.selected() else {
+            return false;
+        };
+        if self.expanded[row] {
+            self.move_by(1);
+            return true;
+        }
+        if self.rows[row].instance_count() == 0 {
+            return false;
+        }
+        if self.instances[row].is_none() {
+            self.instances[row] = Some(self.rows[row].instances(scope).into_boxed_slice());
+        }
+        self.expanded[row] = true;
+        self.rebuild_starts();
+        true
+    }
+
+    fn collapse(&mut self) -> bool {
+        let row = match self.selected() {
+            Some(Row::Class { row, .. }) | Some(Row::Instance { row, .. }) => row,
+            None => return false,
+        };
+        if !self.expanded[row] {
+            return false;
+        }
+        self.expanded[row] = false;
+        self.rebuild_starts();
+        self.restore((row, None));
+        true
+    }
+
+    fn set_filter(&mut self, pattern: &str, filter: &Filter) {
+        if pattern == self.pattern {
+            return;
+        }
+        let anchor = self.anchor();
+        self.pattern = pattern.to_string();
+        self.refilter(filter);
+        match anchor {
+            Some(anchor) => self.restore(anchor),
+            None => self.cursor = 0,
+        }
+    }
+
+    fn next_sort(&mut self, filter: &Filter) {
+        let at = R::SORTS.iter().position(|&s| s == self.sort).unwrap_or(0);
+        let next = R::SORTS[(at + 1) % R::SORTS.len()];
+        self.resort(next, false, filter);
+    }
+
+    fn reverse_sort(&mut self, filter: &Filter) {
+        self.resort(self.sort, !self.reverse, filter);
+    }
+
+    fn pattern(&self) -> &str {
+        &self.pattern
+    }
+}

@@ -1,0 +1,107 @@
+//! The title bar (views, keys) and the status bar (totals of what is listed, sort, filter, file
+//! names; or the filter prompt; or a message).
+
+use crate::sanitize::sanitize;
+use crate::tui::app::{App, View};
+use crate::tui::classes::ClassRow;
+use crate::tui::data;
+use crate::tui::table::{ClassTable, TableControl};
+use crate::tui::text;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// ` heaptui  1 Summary  2 Comparison` and, on the right, the help and quit keys.
+pub fn title(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let tab = |label: &'static str, active: bool, available: bool| {
+        let style = match (active, available) {
+            (true, _) => theme.tab_active(),
+            (false, true) => theme.bar(),
+            (false, false) => theme.bar().patch(theme.dim()),
+        };
+        Span::styled(label, style)
+    };
+    let mut spans = vec![
+        Span::styled(" heaptui ", theme.bar().add_modifier(Modifier::BOLD)),
+        tab(" 1 Summary ", app.view == View::Summary, true),
+        tab(
+            " 2 Comparison ",
+            app.view == View::Comparison,
+            app.comparison.is_some(),
+        ),
+    ];
+    let keys = " ? help  q quit ";
+    let used: usize = spans.iter().map(Span::width).sum();
+    let gap = (area.width as usize).saturating_sub(used + text::width(keys));
+    spans.push(Span::raw(" ".repeat(gap)));
+    if gap > 0 {
+        spans.push(Span::raw(keys));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.bar()), area);
+}
+
+/// The filter prompt while it is open, else the message if any, else the totals of the listed
+/// rows, the sort order and the filter on the left and the file name(s) on the right.
+pub fn status(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let width = area.width as usize;
+    let pattern = sanitize(app.pattern()).into_owned();
+    let line = if app.prompt {
+        Line::from(vec![
+            Span::styled(
+                format!("/{pattern}▏"),
+                theme.bar().add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                text::pad(
+                    "  Enter keep · Esc clear",
+                    width.saturating_sub(text::width(&pattern) + 2),
+                ),
+                theme.bar(),
+            ),
+        ])
+    } else if let Some(message) = &app.message {
+        Line::styled(
+            text::pad(&format!(" {}", sanitize(message)), width),
+            theme.message(),
+        )
+    } else {
+        let summary = match (app.view, &app.comparison) {
+            (View::Comparison, Some(t)) => listing(t),
+            _ => listing(&app.summaries[app.summary_snapshot]),
+        };
+        // The totals come first; the file names get what is left (at least a short stub).
+        let files = files(app);
+        let room = width.saturating_sub(2 + text::width(&files).min(16));
+        let (left, _) = text::fit(&summary, room);
+        let (files, _) = text::fit(&files, width.saturating_sub(text::width(&left) + 2));
+        let gap = width.saturating_sub(text::width(&left) + text::width(&files));
+        Line::from(vec![
+            Span::raw(left),
+            Span::raw(" ".repeat(gap)),
+            Span::raw(files),
+        ])
+    };
+    frame.render_widget(Paragraph::new(line).style(theme.bar()), area);
+}
+
+/// ` N classes · X objects · size · filter “p”` (the header shows the sort order).
+fn listing<R: ClassRow>(table: &ClassTable<R>) -> String {
+    let mut out = format!(" {}", table.totals());
+    if !table.pattern().is_empty() {
+        out.push_str(&format!(" · filter “{}”", sanitize(table.pattern())));
+    }
+    out
+}
+
+/// The file the view shows, or `base → after` for the Comparison.
+fn files(app: &App) -> String {
+    let label = |i: usize| sanitize(&data::file_label(&app.snapshots[i])).into_owned();
+    match (app.view, app.snapshots.len()) {
+        (View::Comparison, 2) => format!("{} → {} ", label(0), label(1)),
+        _ => format!("{} ", label(app.summary_snapshot)),
+    }
+}

@@ -1,0 +1,290 @@
+//! Replays every VHS tape in assets/tapes against the built binary, so the demo recordings
+//! cannot rot: `Type "heaptui …"` + `Enter` starts the binary in a pseudo-terminal (in the
+//! repository root, the tape's working directory), keys and text are typed into it, and after
+//! every step the program must still run and show something. A `# expect: TEXT` comment
+//! waits for TEXT on the screen. The tape must end with the program exiting 0.
+
+mod tui_harness;
+
+use std::path::Path;
+use std::time::Duration;
+use tui_harness::{key_bytes, Pty};
+
+/// Per-character delay when typing (keys arrive as separate events, as in a recording).
+const TYPING: Duration = Duration::from_millis(20);
+/// Sleeps are honoured up to this long; expectations wait on their own.
+const MAX_SLEEP: Duration = Duration::from_secs(2);
+
+/// The terminal VHS would give this tape: font cells of about 0.6 × 1.2 font sizes.
+#[derive(Debug)]
+struct Geometry {
+    width: f64,
+    height: f64,
+    font_size: f64,
+    padding: f64,
+}
+
+impl Geometry {
+    fn size(&self) -> (u16, u16) {
+        let cols = (self.width - 2.0 * self.padding) / (0.6 * self.font_size);
+        let rows = (self.height - 2.0 * self.padding) / (1.2 * self.font_size);
+        ((cols as u16).max(80), (rows as u16).max(24))
+    }
+}
+
+/// One tape command.
+#[derive(Debug, PartialEq)]
+enum Step {
+    /// Text typed (`Type`).
+    Type(String),
+    /// A key pressed `count` times.
+    Key(&'static [u8], usize),
+    /// A pause.
+    Sleep(Duration),
+    /// `# expect: TEXT`.
+    Expect(String),
+    /// Settings, output and visibility commands: nothing to replay.
+    Nothing,
+}
+
+/// `"text"`, `'text'` or `` `text` `` → text.
+fn quoted(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let first = s.chars().next().ok_or("missing text")?;
+    if !matches!(first, '"' | '\'' | '`') || !s.ends_with(first) || s.len() < 2 {
+        return Err(format!("expected quoted text, got {s}"));
+    }
+    Ok(s[1..s.len() - 1].to_string())
+}
+
+fn duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, scale) = if let Some(ms) = s.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(secs) = s.strip_suffix('s') {
+        (secs, 1.0)
+    } else {
+        (s, 1.0)
+    };
+    let n: f64 = number.parse().map_err(|_| format!("bad duration {s}"))?;
+    Ok(Duration::from_secs_f64(n * scale))
+}
+
+/// Parses one line; `geometry` collects the `Set` commands that size the terminal.
+fn parse(line: &str, geometry: &mut Geometry) -> Result<Step, String> {
+    let line = line.trim();
+    if let Some(text) = line.strip_prefix("# expect:") {
+        return Ok(Step::Expect(text.trim().to_string()));
+    }
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(Step::Nothing);
+    }
+    let (command, rest) = line.split_once(' ').unwrap_or((line, ""));
+    // `Type@100ms`, `Down@50ms 3`: the speed does not matter for a replay.
+    let command = command.split('@').next().unwrap_or(command);
+    match command {
+        "Output" | "Require" | "Hide" | "Show" | "Screenshot" | "Source" => Ok(Step::Nothing),
+        "Set" => {
+            let (key, value) = rest.split_once(' ').unwrap_or((rest, ""));
+            let number = || {
+                value
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| format!("bad Set {line}"))
+            };
+            match key {
+                "Width" => geometry.width = number()?,
+                "Height" => geometry.height = number()?,
+                "FontSize" => geometry.font_size = number()?,
+                "Padding" => geometry.padding = number()?,
+                _ => {}
+            }
+            Ok(Step::Nothing)
+        }
+        "Type" => Ok(Step::Type(quoted(rest)?)),
+        "Sleep" => Ok(Step::Sleep(duration(rest)?)),
+        key => {
+            let bytes = key_bytes(key).ok_or_else(|| format!("unknown command {key}"))?;
+            let count = if rest.trim().is_empty() {
+                1
+            } else {
+                rest.trim()
+                    .parse()
+                    .map_err(|_| format!("bad count in {line}"))?
+            };
+            Ok(Step::Key(bytes, count))
+        }
+    }
+}
+
+/// Replays one tape, waiting up to `timeout` for each expectation; the error names the tape
+/// line and shows the screen.
+fn replay(tape: &Path, timeout: Duration) -> Result<(), String> {
+    let name = tape.file_name().unwrap().to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(tape).map_err(|e| format!("{name}: {e}"))?;
+    let mut geometry = Geometry {
+        width: 1200.0,
+        height: 600.0,
+        font_size: 22.0,
+        padding: 60.0,
+    };
+    let steps: Vec<(usize, Step)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| parse(line, &mut geometry).map(|s| (i + 1, s)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{name}: {e}"))?;
+    let mut pty: Option<Pty> = None;
+    let mut command_line = String::new();
+    let mut expectations = 0;
+    for (index, (line, step)) in steps.iter().enumerate() {
+        let at = format!("{name}:{line}");
+        match (step, pty.as_mut()) {
+            (Step::Type(text), None) => command_line.push_str(text),
+            (Step::Key(b"\r", _), None) => {
+                let words: Vec<&str> = command_line.split_whitespace().collect();
+                match words.split_first() {
+                    Some((&"heaptui", args)) => {
+                        let mut p = Pty::heaptui(args, geometry.size(), &[]);
+                        p.timeout = timeout;
+                        pty = Some(p);
+                    }
+                    Some((&"clear", [])) | None => {}
+                    _ => {
+                        return Err(format!(
+                            "{at}: the replayer only runs heaptui, not {command_line:?}"
+                        ))
+                    }
+                }
+                command_line.clear();
+            }
+            (Step::Key(..), None) | (Step::Expect(_), None) => {
+                return Err(format!("{at}: keys or expectations before heaptui started"))
+            }
+            (Step::Type(text), Some(p)) => p.type_text(text, TYPING),
+            (Step::Key(bytes, count), Some(p)) => {
+                for _ in 0..*count {
+                    p.send(bytes);
+                    // A lone Escape must not merge with the next key into a sequence.
+                    std::thread::sleep(TYPING * 3);
+                }
+            }
+            (Step::Sleep(d), _) => std::thread::sleep((*d).min(MAX_SLEEP)),
+            (Step::Expect(text), Some(p)) => {
+                p.wait_for(text).map_err(|e| format!("{at}: {e}"))?;
+                expectations += 1;
+            }
+            (Step::Nothing, _) => continue,
+        }
+        if let Some(p) = pty.as_mut() {
+            let more_input = steps[index + 1..]
+                .iter()
+                .any(|(_, s)| matches!(s, Step::Type(_) | Step::Key(..) | Step::Expect(_)));
+            if more_input && !p.alive() {
+                return Err(format!("{at}: heaptui exited early; screen:\n{}", p.text()));
+            }
+            if p.alive() && p.text().trim().is_empty() {
+                // The first frame may still be on its way.
+                p.wait_until("a non-empty screen", |s| !s.trim().is_empty())
+                    .map_err(|e| format!("{at}: {e}"))?;
+            }
+        }
+    }
+    let mut p = pty.ok_or_else(|| format!("{name}: the tape never starts heaptui"))?;
+    let code = p.wait_exit().map_err(|e| format!("{name}: {e}"))?;
+    if code != 0 {
+        return Err(format!("{name}: heaptui exited with {code}"));
+    }
+    if expectations == 0 {
+        return Err(format!("{name}: no # expect: lines, so nothing is checked"));
+    }
+    Ok(())
+}
+
+fn tapes() -> Vec<std::path::PathBuf> {
+    let dir = tui_harness::root().join("assets/tapes");
+    let mut tapes: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tape"))
+        .collect();
+    tapes.sort();
+    tapes
+}
+
+#[test]
+fn every_tape_replays() {
+    let tapes = tapes();
+    let names: Vec<String> = tapes
+        .iter()
+        .map(|t| t.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for required in ["comparison.tape", "summary.tape"] {
+        assert!(names.iter().any(|n| n == required), "{required} exists");
+    }
+    let failures: Vec<String> = tapes
+        .iter()
+        .filter_map(|t| replay(t, tui_harness::TIMEOUT).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn the_parser_understands_vhs() {
+    let mut g = Geometry {
+        width: 1200.0,
+        height: 700.0,
+        font_size: 16.0,
+        padding: 20.0,
+    };
+    assert_eq!(
+        parse("Type@100ms \"a b\"", &mut g),
+        Ok(Step::Type("a b".into()))
+    );
+    assert_eq!(parse("Down 3", &mut g), Ok(Step::Key(b"\x1b[B", 3)));
+    assert_eq!(parse("Ctrl+C", &mut g), Ok(Step::Key(b"\x03", 1)));
+    assert_eq!(
+        parse("Sleep 1.5s", &mut g),
+        Ok(Step::Sleep(Duration::from_millis(1500)))
+    );
+    assert_eq!(
+        parse("Sleep 500ms", &mut g),
+        Ok(Step::Sleep(Duration::from_millis(500)))
+    );
+    assert_eq!(
+        parse("# expect: x y", &mut g),
+        Ok(Step::Expect("x y".into()))
+    );
+    assert_eq!(parse("# a comment", &mut g), Ok(Step::Nothing));
+    assert!(
+        parse("Frobnicate", &mut g).is_err(),
+        "unknown commands fail the replay"
+    );
+    parse("Set Width 1000", &mut g).unwrap();
+    assert_eq!(g.size(), (100, 34));
+}
+
+#[test]
+fn a_wrong_expectation_fails_the_replay() {
+    let dir = std::env::temp_dir().join(format!("heaptui-tapes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tape = dir.join("broken.tape");
+    std::fs::write(
+        &tape,
+        "Type \"heaptui assets/demo/after.heapsnapshot.gz\"\nEnter\n# expect: Retained Size\n# expect: No Such Text\nType \"q\"\n",
+    )
+    .unwrap();
+    let err = replay(&tape, Duration::from_secs(3)).unwrap_err();
+    assert!(
+        err.contains("broken.tape:4") && err.contains("No Such Text"),
+        "{err}"
+    );
+    // A tape whose program quits while input remains fails too.
+    std::fs::write(
+        &tape,
+        "Type \"heaptui assets/demo/after.heapsnapshot.gz\"\nEnter\n# expect: Retained Size\nType \"q\"\nSleep 1s\nDown\n",
+    )
+    .unwrap();
+    let err = replay(&tape, Duration::from_secs(3)).unwrap_err();
+    assert!(err.contains("exited early"), "{err}");
+}
