@@ -31,7 +31,7 @@ fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "heaptui: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 for f in "${files[@]}"; do
-  size=$(stat -c %s "$f")
+  size=$(stat -L -c %s "$f")
   # Warm the page cache once so runs compare the parser, not the disk.
   cat "$f" > /dev/null
   echo
@@ -41,7 +41,8 @@ for f in "${files[@]}"; do
       > /tmp/heaptui-bench-out.json 2> /tmp/heaptui-bench-err
     read -r wall rss_kb < /tmp/heaptui-bench-time
     counts=$(grep -m1 '^timings for' /tmp/heaptui-bench-err | sed 's/.*: //')
-    printf 'run %d: %s, wall %.2f s, peak RSS %.2f GB\n' "$run" "$counts" "$wall" "$(awk -v k="$rss_kb" 'BEGIN{print k/1048576}')"
+    printf 'run %d: %s, wall %.2f s, peak RSS %.2f GB (%.2f GiB)\n' "$run" "$counts" "$wall" \
+      "$(awk -v k="$rss_kb" 'BEGIN{print k*1024/1e9}')" "$(awk -v k="$rss_kb" 'BEGIN{print k/1048576}')"
   done
   echo "phases of the last run:"
   grep '^  ' /tmp/heaptui-bench-err

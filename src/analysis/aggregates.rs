@@ -71,6 +71,7 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
     let n = graph.node_count();
     let object = graph.node_kinds.object;
     let mut keys: HashMap<InternalKey, u32> = HashMap::new();
+    let mut row_of_class = vec![u32::MAX; graph.strings.len()];
     let mut by_text: HashMap<(Location, &str), u32> = HashMap::new();
     let mut rows: Vec<Aggregate> = Vec::new();
     let mut agg_of = vec![u32::MAX; if inputs.retained.is_some() { n } else { 0 }];
@@ -96,8 +97,16 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
             None => InternalKey::Class(class),
         };
         let distance = inputs.distances[node as usize];
-        let id = match keys.get(&key) {
-            Some(&id) => id,
+        // Class keys (most nodes) go through a table by string index, not the hash map.
+        let cached = match key {
+            InternalKey::Class(c) => row_of_class[c as usize],
+            InternalKey::Located(..) => u32::MAX,
+        };
+        let id = match (cached != u32::MAX)
+            .then_some(cached)
+            .or_else(|| keys.get(&key).copied())
+        {
+            Some(id) => id,
             None => {
                 let name = graph.strings.get(class);
                 let existing = located.and_then(|loc| by_text.get(&(loc, name)).copied());
@@ -116,7 +125,12 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
                 if let Some(loc) = located {
                     by_text.insert((loc, name), id);
                 }
-                keys.insert(key, id);
+                match key {
+                    InternalKey::Class(c) => row_of_class[c as usize] = id,
+                    InternalKey::Located(..) => {
+                        keys.insert(key, id);
+                    }
+                }
                 id
             }
         };

@@ -35,24 +35,32 @@ pub struct Dominators {
 }
 
 /// The DFS numbering: `vertex[d]` is the node with number `d`, `pre[node]` its number, and
-/// `parent[d]` the number of its DFS tree parent.
-struct Numbering {
+/// `parent[d]` the number of its DFS tree parent. Built in two steps so the walk from the root
+/// (which needs only the edges) can run while the retainers are being built.
+pub struct Numbering {
     vertex: Vec<u32>,
     pre: Vec<u32>,
     parent: Vec<u32>,
     count: u32,
+    visited: BitVec,
 }
 
 /// Computes the dominator tree. `edge_essential` has one bit per edge, `slot_essential` one per
 /// retainer slot (the same edges seen from their targets).
-pub fn compute(graph: &HeapGraph, edge_essential: &BitVec, slot_essential: &BitVec) -> Dominators {
+pub fn compute(
+    graph: &HeapGraph,
+    from_root: Numbering,
+    edge_essential: &BitVec,
+    slot_essential: &BitVec,
+) -> Dominators {
     let n = graph.node_count();
     let Numbering {
         vertex,
         pre,
         parent,
         count,
-    } = number(graph, edge_essential, slot_essential);
+        ..
+    } = number_the_rest(graph, from_root, edge_essential, slot_essential);
     debug_assert_eq!(count as usize, n);
     let len = n + 1;
     // parent[d] until d is processed, then its (compressed) ancestor in the forest.
@@ -172,26 +180,42 @@ pub fn compute(graph: &HeapGraph, edge_essential: &BitVec, slot_essential: &BitV
     }
 }
 
-/// Numbers the nodes as DevTools' DFS does: from the root, then from orphans, then cliques.
-fn number(graph: &HeapGraph, edge_essential: &BitVec, slot_essential: &BitVec) -> Numbering {
+/// Numbers the nodes reachable from the root as DevTools' DFS does (edges only; no retainers
+/// needed yet).
+pub fn number_from_root(graph: &HeapGraph, edge_essential: &BitVec) -> Numbering {
     let n = graph.node_count();
     let mut numbering = Numbering {
         vertex: vec![0; n + 1],
         pre: vec![0; n],
         parent: vec![0; n + 1],
         count: 0,
+        // A bit per node (L3-sized even for 20 M nodes) answers "visited?" without `pre`.
+        visited: BitVec::new(n),
     };
-    // A bit per node (L3-sized even for 20 M nodes) answers "visited?" without touching `pre`.
-    let mut visited = BitVec::new(n);
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut visited = std::mem::take(&mut numbering.visited);
     numbering.dfs(
         graph,
         graph.root,
         0,
         edge_essential,
         &mut visited,
-        &mut stack,
+        &mut Vec::new(),
     );
+    numbering.visited = visited;
+    numbering
+}
+
+/// Numbers what the root does not reach: from each orphan (no essential retainer), in ordinal
+/// order, then the cliques one by one.
+fn number_the_rest(
+    graph: &HeapGraph,
+    mut numbering: Numbering,
+    edge_essential: &BitVec,
+    slot_essential: &BitVec,
+) -> Numbering {
+    let n = graph.node_count();
+    let mut visited = std::mem::take(&mut numbering.visited);
+    let mut stack: Vec<Frame> = Vec::new();
     if (numbering.count as usize) < n {
         for v in 0..n as u32 {
             if !visited.get(v as usize) && !graph.retainers.slots(v).any(|s| slot_essential.get(s))

@@ -86,16 +86,20 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     progress.report("Building retainers", 0.91);
     let essential = essential::compute(graph, &page_owned, &ephemerons);
     drop(page_owned);
-    let (retainers, slot_essential) =
-        Retainers::build(&graph.first_edge, &graph.edge_to, Some(&essential));
+    // The DFS from the root needs only the edges: it runs while the retainers are built.
+    let shared: &HeapGraph = graph;
+    let (from_root, (retainers, slot_essential)) = rayon::join(
+        || dominators::number_from_root(shared, &essential),
+        || Retainers::build(&shared.first_edge, &shared.edge_to, Some(&essential)),
+    );
     graph.retainers = retainers;
-    lap("essential edges, retainers", &mut timings);
+    lap("essential edges, retainers, DFS", &mut timings);
 
     progress.report("Dominators, distances, classes", 0.93);
     // Dominators on one core; everything that does not depend on them on the other.
     let shared: &HeapGraph = graph;
     let (dominators, side) = rayon::join(
-        || dominators::compute(shared, &essential, &slot_essential),
+        || dominators::compute(shared, from_root, &essential, &slot_essential),
         || {
             let t = Instant::now();
             let sizes = shallow_size::redistribute(shared);
@@ -138,10 +142,19 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     lap("dominators", &mut timings);
 
     progress.report("Retained sizes", 0.98);
-    let retained = retained_size::compute(&dominators, &graph.self_size);
-    let dominated = DominatedNodes::build(&dominators.dominator, graph.root);
+    let shared: &HeapGraph = graph;
+    let ((retained, dominated), sums) = rayon::join(
+        || {
+            let retained = retained_size::compute(&dominators, &shared.self_size);
+            (
+                retained,
+                DominatedNodes::build(&dominators.dominator, shared.root),
+            )
+        },
+        || statistics::sums(shared),
+    );
     let total_size = retained[graph.root as usize] + graph.header.extra_native_bytes;
-    let statistics = statistics::compute(graph, total_size);
+    let statistics = sums.with_total(total_size);
     lap("retained sizes, statistics", &mut timings);
 
     Analysis {

@@ -29,14 +29,15 @@ pub struct Statistics {
     pub typed_arrays: u64,
 }
 
-/// Computes the statistics for a snapshot whose total size is `total`.
-pub fn compute(graph: &HeapGraph, total: u64) -> Statistics {
+/// The per-category sums (everything but the totals, which need the retained sizes).
+pub fn sums(graph: &HeapGraph) -> Statistics {
     let k = graph.node_kinds;
     let mut s = Statistics {
-        total,
         native_total: graph.header.extra_native_bytes,
         ..Statistics::default()
     };
+    // "Is this name `Array`?" once per distinct name, not once per node.
+    let mut is_array_name: Vec<u8> = vec![0; graph.strings.len()];
     let internal = graph.edge_kinds.internal;
     for node in 0..graph.node_count() as u32 {
         let size = u64::from(graph.self_size[node as usize]);
@@ -52,7 +53,17 @@ pub fn compute(graph: &HeapGraph, total: u64) -> Statistics {
             s.code += size;
         } else if t == k.cons_string || t == k.sliced_string || t == k.string {
             s.strings += size;
-        } else if graph.raw_name(node) == "Array" {
+        } else if {
+            let name = graph.node_name[node as usize] as usize;
+            if is_array_name[name] == 0 {
+                is_array_name[name] = if graph.strings.get(name as u32) == "Array" {
+                    1
+                } else {
+                    2
+                };
+            }
+            is_array_name[name] == 1
+        } {
             s.js_arrays += size;
             let elements = graph.edges(node).find(|&e| {
                 Some(graph.edge_type[e]) == internal
@@ -66,6 +77,14 @@ pub fn compute(graph: &HeapGraph, total: u64) -> Statistics {
             }
         }
     }
-    s.v8heap_total = total.saturating_sub(s.native_total);
     s
+}
+
+impl Statistics {
+    /// Completes the sums with the snapshot's total size.
+    pub fn with_total(mut self, total: u64) -> Statistics {
+        self.total = total;
+        self.v8heap_total = total.saturating_sub(self.native_total);
+        self
+    }
 }
