@@ -53,17 +53,7 @@ pub fn sums(graph: &HeapGraph) -> Statistics {
             s.code += size;
         } else if t == k.cons_string || t == k.sliced_string || t == k.string {
             s.strings += size;
-        } else if {
-            let name = graph.node_name[node as usize] as usize;
-            if is_array_name[name] == 0 {
-                is_array_name[name] = if graph.strings.get(name as u32) == "Array" {
-                    1
-                } else {
-                    2
-                };
-            }
-            is_array_name[name] == 1
-        } {
+        } else if is_named(&mut is_array_name, graph, node, "Array") {
             s.js_arrays += size;
             let elements = graph.edges(node).find(|&e| {
                 Some(graph.edge_type[e]) == internal
@@ -78,6 +68,20 @@ pub fn sums(graph: &HeapGraph) -> Statistics {
         }
     }
     s
+}
+
+/// Whether `node`'s raw name is `name`, remembering the answer per name index in `memo`
+/// (0 unknown, 1 yes, 2 no).
+fn is_named(memo: &mut [u8], graph: &HeapGraph, node: u32, name: &str) -> bool {
+    let index = graph.node_name[node as usize] as usize;
+    if memo[index] == 0 {
+        memo[index] = if graph.strings.get(index as u32) == name {
+            1
+        } else {
+            2
+        };
+    }
+    memo[index] == 1
 }
 
 impl Statistics {
