@@ -85,6 +85,7 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
         }
         None => (load(&args.snapshot, flags)?, None),
     };
+    let started = std::time::Instant::now();
     let all = match &range {
         Some(r) => snapshot.summary_filtered(&|node| {
             let id = snapshot.graph.node_id[node as usize];
@@ -92,6 +93,13 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
         }),
         None => snapshot.summary(),
     };
+    if flags.timings {
+        eprintln!(
+            "  {:<45} {:>8.3} s",
+            "summary (class aggregation)",
+            started.elapsed().as_secs_f64()
+        );
+    }
     let total_count = all.iter().map(|r| r.count).sum();
     let total_size = all.iter().map(|r| r.shallow_size).sum();
     let mut rows: Vec<Aggregate> = all
