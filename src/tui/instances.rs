@@ -4,7 +4,7 @@
 //! lives in; names are computed for the rows on screen, never for the whole list.
 
 use crate::snapshot::Snapshot;
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 use std::cmp::Reverse;
 
 /// Whether an object is new in the after snapshot or deleted since the base (Comparison).
@@ -40,12 +40,16 @@ pub fn sorted(
     let s = &snapshots[snapshot];
     let retained = &s.analysis.retained;
     let ids = &s.graph.node_id;
-    let mut order = nodes.to_vec();
-    // Large classes (millions of strings) sort on both cores.
-    order.par_sort_unstable_by_key(|&n| (Reverse(retained[n as usize]), ids[n as usize]));
-    order
-        .into_iter()
-        .map(|node| Instance {
+    // Sort keys gathered once, next to each node: comparisons then read no scattered memory
+    // (a class of millions of strings sorts in a fraction of the time), on both cores.
+    let mut keyed: Vec<(Reverse<u64>, u32, u32)> = nodes
+        .par_iter()
+        .map(|&n| (Reverse(retained[n as usize]), ids[n as usize], n))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed
+        .into_par_iter()
+        .map(|(_, _, node)| Instance {
             node,
             snapshot: snapshot as u8,
             change,
