@@ -12,7 +12,7 @@
 //!   WeakMap ephemeron pair, so a value lands at max(key, table) + 1. The pending-pair set is
 //!   shared by both passes.
 
-use super::bits::{prefetch, BitVec};
+use super::bits::BitVec;
 use super::page_owned::is_user_root;
 use super::weakmap::EphemeronNames;
 use crate::graph::HeapGraph;
@@ -88,14 +88,7 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
                 let node = queue[head];
                 head += 1;
                 // Breadth-first order jumps around memory: fetch the next nodes' edge ranges early.
-                if let Some(&ahead) = queue.get(head + 8) {
-                    prefetch(&graph.first_edge, ahead as usize);
-                }
-                if let Some(&ahead) = queue.get(head + 4) {
-                    let e = graph.first_edge[ahead as usize] as usize;
-                    prefetch(&graph.edge_to, e);
-                    prefetch(&graph.edge_type, e);
-                }
+                graph.prefetch_queued(queue, head);
                 let next = distances[node as usize] + 1;
                 let source = classify(node);
                 for e in graph.edges(node) {

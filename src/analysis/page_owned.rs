@@ -5,7 +5,7 @@
 //! `(Document DOM trees)` node; everything reachable from them over non-weak edges is page-owned.
 //! The dominator computation ignores edges from non-page-owned to page-owned nodes.
 
-use super::bits::{prefetch, BitVec};
+use super::bits::BitVec;
 use crate::graph::HeapGraph;
 
 /// Returns one bit per node: set when the node is page-owned.
@@ -31,14 +31,7 @@ pub fn mark(graph: &HeapGraph) -> BitVec {
     while head < queue.len() {
         let node = queue[head];
         head += 1;
-        if let Some(&ahead) = queue.get(head + 8) {
-            prefetch(&graph.first_edge, ahead as usize);
-        }
-        if let Some(&ahead) = queue.get(head + 4) {
-            let e = graph.first_edge[ahead as usize] as usize;
-            prefetch(&graph.edge_to, e);
-            prefetch(&graph.edge_type, e);
-        }
+        graph.prefetch_queued(&queue, head);
         for e in graph.edges(node) {
             let to = graph.edge_to[e];
             if owned.get(to as usize) || Some(graph.edge_type[e]) == kinds.weak {

@@ -166,6 +166,19 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     })
 }
 
+/// The number columns of an id-matched row: # New, # Deleted, # Delta, Alloc. Size, Freed
+/// Size, Size Delta.
+pub fn cells(r: &ClassDiff) -> [String; 6] {
+    [
+        format::count(r.added.len() as u64),
+        format::count(r.removed.len() as u64),
+        format::signed_count(r.count_delta()),
+        format::bytes(r.added_size),
+        format::bytes(r.removed_size),
+        format::signed_bytes(r.size_delta()),
+    ]
+}
+
 /// One line saying how objects were matched and why.
 pub fn matching_note(verdict: &Verdict) -> String {
     let evidence = match verdict.pids {
@@ -231,15 +244,10 @@ fn output_by_id(
         "Constructor", "# New", "# Deleted", "# Delta", "Alloc. Size", "Freed Size", "Size Delta"
     ));
     for r in rows {
+        let [new, deleted, delta, alloc, freed, size_delta] = cells(r);
         text.push_str(&format!(
-            "{:<40} {:>8} {:>9} {:>9} {:>11} {:>11} {:>12}\n",
+            "{:<40} {new:>8} {deleted:>9} {delta:>9} {alloc:>11} {freed:>11} {size_delta:>12}\n",
             format::truncate(&crate::sanitize::sanitize(&r.name), 40),
-            format::count(r.added.len() as u64),
-            format::count(r.removed.len() as u64),
-            format::signed_count(r.count_delta()),
-            format::bytes(r.added_size),
-            format::bytes(r.removed_size),
-            format::signed_bytes(r.size_delta())
         ));
     }
     print(&text)

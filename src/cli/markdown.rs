@@ -89,14 +89,9 @@ pub fn diff(base: &Snapshot, after: &Snapshot, rows: &[ClassDiff]) -> String {
     );
     for r in rows {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} |\n",
             cell(&r.name),
-            format::count(r.added.len() as u64),
-            format::count(r.removed.len() as u64),
-            format::signed_count(r.count_delta()),
-            format::bytes(r.added_size),
-            format::bytes(r.removed_size),
-            format::signed_bytes(r.size_delta())
+            super::diff::cells(r).join(" | ")
         ));
     }
     if let Some(&node) = rows.iter().find_map(|r| r.added.first()) {

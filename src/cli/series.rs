@@ -89,11 +89,7 @@ pub fn run_trend(args: &Args, flags: &LoadFlags) -> Result<i32> {
             format::truncate(&sanitize(&r.name), 36),
             sparkline(&r.counts),
             format::signed_count(r.count_delta()),
-            r.counts
-                .iter()
-                .map(|&c| format::count(c))
-                .collect::<Vec<_>>()
-                .join(" → ")
+            counts_text(&r.counts)
         ));
     }
     print(&text)
@@ -197,6 +193,15 @@ pub fn run_suspects(args: &Args, flags: &LoadFlags) -> Result<i32> {
     }
 }
 
+/// `5 → 205 → 405`.
+fn counts_text(counts: &[u64]) -> String {
+    counts
+        .iter()
+        .map(|&c| format::count(c))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
 fn path_text(path: &[Step], escape: &dyn Fn(&str) -> String) -> String {
     path.iter()
         .map(|s| format!("{} in {}", escape(&s.edge_name), escape(&s.class_name)))
@@ -212,12 +217,7 @@ fn text(list: &[suspects::Suspect]) -> String {
             i + 1,
             sanitize(&s.trend.name),
             sparkline(&s.trend.counts),
-            s.trend
-                .counts
-                .iter()
-                .map(|&c| format::count(c))
-                .collect::<Vec<_>>()
-                .join(" → "),
+            counts_text(&s.trend.counts),
             format::bytes(s.held_size),
             s.pattern
                 .map_or_else(String::new, |p| format!("\n   likely: {}", p.hint)),
@@ -238,12 +238,7 @@ fn markdown(list: &[suspects::Suspect]) -> String {
             "| {} | {} | {} | {} | {} |\n",
             i + 1,
             cell(&s.trend.name),
-            s.trend
-                .counts
-                .iter()
-                .map(|&c| format::count(c))
-                .collect::<Vec<_>>()
-                .join(" → "),
+            counts_text(&s.trend.counts),
             format::bytes(s.held_size),
             s.pattern.map_or("", |p| p.hint)
         ));
