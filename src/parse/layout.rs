@@ -31,8 +31,9 @@ const NUMBER_ARRAYS: &[&str] = &[
     "trace_function_infos",
 ];
 
-/// Scans the top level of the document.
-pub fn scan(bytes: &[u8]) -> Result<Layout> {
+/// Scans the top level of the document. `release` is told about each stretch of a big array
+/// once searched, so a memory-mapped file's pages need not all be resident at once.
+pub fn scan(bytes: &[u8], release: &dyn Fn(usize, usize)) -> Result<Layout> {
     let mut layout = Layout::default();
     let mut pos = skip_ws(bytes, 0);
     if bytes.get(pos) != Some(&b'{') {
@@ -81,14 +82,12 @@ pub fn scan(bytes: &[u8]) -> Result<Layout> {
             if bytes.get(pos) != Some(&b'[') {
                 return Err(Error::at(pos, format!("\"{key}\" is not an array")));
             }
-            let close = memchr::memchr(b']', &bytes[pos..])
-                .map(|i| pos + i)
-                .ok_or_else(|| {
-                    Error::at(
-                        bytes.len(),
-                        format!("file is truncated inside the \"{key}\" array"),
-                    )
-                })?;
+            let close = find_close(bytes, pos, release).ok_or_else(|| {
+                Error::at(
+                    bytes.len(),
+                    format!("file is truncated inside the \"{key}\" array"),
+                )
+            })?;
             let contents = pos + 1..close;
             match key {
                 "nodes" => layout.nodes = Some(contents),
@@ -116,6 +115,21 @@ pub fn scan(bytes: &[u8]) -> Result<Layout> {
             None => return Err(truncated(pos)),
         }
     }
+}
+
+/// The `]` closing the number array that starts at `open`, searched 64 MiB at a time.
+fn find_close(bytes: &[u8], open: usize, release: &dyn Fn(usize, usize)) -> Option<usize> {
+    const STEP: usize = 64 << 20;
+    let mut from = open;
+    while from < bytes.len() {
+        let to = (from + STEP).min(bytes.len());
+        if let Some(i) = memchr::memchr(b']', &bytes[from..to]) {
+            return Some(from + i);
+        }
+        release(from, to);
+        from = to;
+    }
+    None
 }
 
 fn truncated(pos: usize) -> Error {
@@ -190,7 +204,7 @@ mod tests {
     #[test]
     fn finds_sections_and_skips_unknown_keys() {
         let doc = br#"{"snapshot":{"meta":{"x":[1,"]"]}},"nodes":[1,2],"extra":{"a":[[]]},"edges":[],"strings":["a"]}"#;
-        let layout = scan(doc).unwrap();
+        let layout = scan(doc, &|_, _| {}).unwrap();
         assert_eq!(&doc[layout.header.unwrap()], br#"{"meta":{"x":[1,"]"]}}"#);
         assert_eq!(&doc[layout.nodes.unwrap()], b"1,2");
         assert_eq!(&doc[layout.edges.unwrap()], b"");
@@ -199,11 +213,11 @@ mod tests {
 
     #[test]
     fn reports_truncation_with_offset() {
-        let err = scan(br#"{"snapshot":{},"nodes":[1,2"#).unwrap_err();
+        let err = scan(br#"{"snapshot":{},"nodes":[1,2"#, &|_, _| {}).unwrap_err();
         assert!(
             err.message.contains("truncated inside the \"nodes\" array"),
             "{err}"
         );
-        assert_eq!(scan(b"[]").unwrap_err().offset, Some(0));
+        assert_eq!(scan(b"[]", &|_, _| {}).unwrap_err().offset, Some(0));
     }
 }
