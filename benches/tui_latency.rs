@@ -17,16 +17,21 @@ use ratatui::Terminal;
 use std::time::Instant;
 
 fn main() {
-    let path = std::env::var("HEAPTUI_BENCH_SNAPSHOT").unwrap_or_else(|_| "/tmp/heaptui-bench/bench-1500.heapsnapshot".into());
+    let path = std::env::var("HEAPTUI_BENCH_SNAPSHOT")
+        .unwrap_or_else(|_| "/tmp/heaptui-bench/bench-1500.heapsnapshot".into());
     let started = Instant::now();
-    let snapshot = Snapshot::load(std::path::Path::new(&path), &Progress::none()).expect("load the bench snapshot");
+    let snapshot = Snapshot::load(std::path::Path::new(&path), &Progress::none())
+        .expect("load the bench snapshot");
     println!(
         "{path}: {} nodes, {} edges, loaded in {:.2} s",
         snapshot.node_count(),
         snapshot.edge_count(),
         started.elapsed().as_secs_f64()
     );
-    let mut app = App::new(Data::new(vec![snapshot]).expect("data"), Theme { color: true });
+    let mut app = App::new(
+        Data::new(vec![snapshot]).expect("data"),
+        Theme { color: true },
+    );
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| ui::render(&mut app, f)).unwrap();
 
@@ -44,7 +49,10 @@ fn main() {
     }
     steps.extend([
         ("Enter (keep filter)".into(), key(KeyCode::Enter)),
-        ("Enter (expand the largest class)".into(), key(KeyCode::Enter)),
+        (
+            "Enter (expand the largest class)".into(),
+            key(KeyCode::Enter),
+        ),
         ("j".into(), ch('j')),
         ("PgDn".into(), key(KeyCode::PageDown)),
         ("G (bottom of millions of objects)".into(), ch('G')),

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real binary in a pseudo-terminal, its screen read through a vt100
 //! emulator at each step of a leak hunt on the demo pair, plus start-up failures, Ctrl-C during
-//! the load, resizing, NO_COLOR and idle CPU. `screenshots` (ignored) renders the PNG sources.
+//! the load, SIGTERM and SIGHUP, resizing, NO_COLOR and idle CPU. `screenshots` (ignored)
+//! renders the PNG sources.
 
 mod tui_harness;
 
@@ -126,6 +127,13 @@ fn endless_snapshot(name: &str) -> std::path::PathBuf {
     fifo
 }
 
+/// Removes a FIFO of [`endless_snapshot`], and its folder once the last one is gone.
+fn remove_fifo(fifo: &std::path::Path) {
+    std::fs::remove_file(fifo).unwrap();
+    // Other tests may still have theirs in the folder: then it stays for them to remove.
+    let _ = std::fs::remove_dir(fifo.parent().unwrap());
+}
+
 fn cancel_during_load(key: &[u8], name: &str) -> Result<(), String> {
     let fifo = endless_snapshot(name);
     let mut pty = Pty::heaptui(&[fifo.to_str().unwrap()], (80, 24), &[]);
@@ -138,6 +146,7 @@ fn cancel_during_load(key: &[u8], name: &str) -> Result<(), String> {
     assert!(!pty.with_screen(|s| s.alternate_screen()));
     let screen = pty.text();
     assert!(screen.trim().is_empty(), "nothing left behind:\n{screen}");
+    remove_fifo(&fifo);
     Ok(())
 }
 
@@ -149,6 +158,67 @@ fn ctrl_c_during_load_exits_cleanly() -> Result<(), String> {
 #[test]
 fn q_during_load_exits_cleanly() -> Result<(), String> {
     cancel_during_load(b"q", "q.heapsnapshot")
+}
+
+/// Sends `signal` to the program and checks it exits promptly with `128 + signal`, having
+/// left the alternate screen and shown the cursor again.
+fn killed_by(pty: &mut Pty, signal: i32) -> Result<(), String> {
+    let before = pty.output().len();
+    // SAFETY: kill(2) on the pid of the child this test started.
+    assert_eq!(unsafe { libc::kill(pty.pid() as i32, signal) }, 0, "kill");
+    pty.timeout = Duration::from_secs(5);
+    let code = pty.wait_exit()?;
+    assert_eq!(
+        code,
+        128 + signal as u32,
+        "the exit status names the signal"
+    );
+    let output = pty.output();
+    let tail = &output[before..];
+    assert!(
+        contains(tail, LEAVE_ALTERNATE_SCREEN),
+        "the alternate screen was left after the signal"
+    );
+    assert!(contains(tail, b"\x1b[?25h"), "the cursor was shown again");
+    assert!(!pty.with_screen(|s| s.alternate_screen()));
+    Ok(())
+}
+
+fn signal_during_load(signal: i32, name: &str) -> Result<(), String> {
+    let fifo = endless_snapshot(name);
+    let mut pty = Pty::heaptui(&[fifo.to_str().unwrap()], (80, 24), &[]);
+    pty.wait_for("Reading file")?;
+    let result = killed_by(&mut pty, signal);
+    remove_fifo(&fifo);
+    result
+}
+
+fn signal_in_the_views(signal: i32) -> Result<(), String> {
+    let mut pty = Pty::heaptui(&[BASE, AFTER], (80, 24), &[]);
+    pty.wait_for("IncomingMessage")?;
+    pty.send(b"1");
+    pty.wait_for("Retained Size")?;
+    killed_by(&mut pty, signal)
+}
+
+#[test]
+fn sigterm_during_load_restores_the_terminal() -> Result<(), String> {
+    signal_during_load(libc::SIGTERM, "sigterm.heapsnapshot")
+}
+
+#[test]
+fn sighup_during_load_restores_the_terminal() -> Result<(), String> {
+    signal_during_load(libc::SIGHUP, "sighup.heapsnapshot")
+}
+
+#[test]
+fn sigterm_in_the_views_restores_the_terminal() -> Result<(), String> {
+    signal_in_the_views(libc::SIGTERM)
+}
+
+#[test]
+fn sighup_in_the_views_restores_the_terminal() -> Result<(), String> {
+    signal_in_the_views(libc::SIGHUP)
 }
 
 #[test]
@@ -265,5 +335,211 @@ fn screenshots() -> Result<(), String> {
     pty.send(b"j\tp");
     pty.wait_for("in global")?;
     save(&pty, "retainers");
+    quit(&mut pty)
+}
+
+/// Bytes that would act on the terminal if a heap string reached it raw. heaptui itself never
+/// writes OSC, BEL, NUL, C1 controls or bidi controls, so none may appear anywhere in what it
+/// wrote; the hostile CSI sequences (clear screen, cursor and device queries) must not either.
+fn raw_hostile_bytes(output: &[u8]) -> Vec<&'static str> {
+    let forbidden: &[(&str, &[u8])] = &[
+        ("OSC (ESC ])", b"\x1b]"),
+        ("BEL", b"\x07"),
+        ("NUL", b"\x00"),
+        ("the hostile clear screen", b"\x1b[2J\x1b[HCLEARED"),
+        ("a cursor position query", b"\x1b[6n"),
+        ("a device attributes query", b"\x1b[c"),
+    ];
+    let mut found: Vec<&'static str> = forbidden
+        .iter()
+        .filter(|(_, bytes)| contains(output, bytes))
+        .map(|&(what, _)| what)
+        .collect();
+    // C1 controls as UTF-8: C2 80 – C2 9F.
+    if output
+        .windows(2)
+        .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+    {
+        found.push("a C1 control");
+    }
+    // U+202A–U+202E (E2 80 AA–AE) and U+2066–U+2069 (E2 81 A6–A9).
+    if output.windows(3).any(|w| {
+        w[0] == 0xe2
+            && ((w[1] == 0x80 && (0xaa..=0xae).contains(&w[2]))
+                || (w[1] == 0x81 && (0xa6..=0xa9).contains(&w[2])))
+    }) {
+        found.push("a bidi control");
+    }
+    found
+}
+
+/// Walks the hostile fixture's views (the hostile classes, their objects, retainers to the GC
+/// roots, and strings) and checks every byte heaptui wrote: the hostile text is shown escaped
+/// and never reaches the terminal raw.
+#[test]
+fn hostile_snapshot_never_reaches_the_terminal_raw() -> Result<(), String> {
+    let mut pty = Pty::heaptui(&["tests/fixtures/hostile.heapsnapshot.gz"], (120, 40), &[]);
+    pty.wait_for("Retained Size")?;
+    let mut seen = String::new();
+    for (pattern, shown) in [
+        ("CLEARED", "\\x1b[2J\\x1b[HCLEARED"),
+        ("pwned", "\\x1b]0;pwned title\\x07"),
+        ("52;c", "\\x1b]52;c;cm0gLXJmIH4=\\x07"),
+        ("C1-CSI", "\\x9b31mC1-CSI\\x9c"),
+    ] {
+        pty.send(b"/");
+        pty.type_text(pattern, KEY_DELAY);
+        pty.send(b"\r");
+        pty.wait_for(&format!("filter “{pattern}”"))?;
+        pty.wait_for(shown)?;
+        // Open the class, select its first object, its retainers up to the GC roots.
+        pty.send(b"\r");
+        pty.wait_for(" @")?;
+        pty.send(b"j");
+        pty.wait_for("· self")?;
+        pty.send(b"\t");
+        std::thread::sleep(KEY_DELAY);
+        pty.send(b"p");
+        std::thread::sleep(Duration::from_millis(300));
+        seen.push_str(&pty.text());
+        // Leave the pane, collapse, clear the filter.
+        for _ in 0..3 {
+            pty.send(b"\x1b");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        pty.wait_until("the filter cleared", |s| !s.contains("filter “"))?;
+    }
+    // Strings: the largest first, then a few pages of them.
+    pty.send(b"/");
+    pty.type_text("(string)", KEY_DELAY);
+    pty.send(b"\r");
+    pty.wait_for("filter “(string)”")?;
+    pty.send(b"\r");
+    pty.wait_for(" @")?;
+    for _ in 0..5 {
+        pty.send(b"\x1b[6~");
+        std::thread::sleep(Duration::from_millis(100));
+        seen.push_str(&pty.text());
+    }
+    pty.send(b"\t");
+    std::thread::sleep(KEY_DELAY);
+    pty.send(b"p");
+    std::thread::sleep(Duration::from_millis(300));
+    seen.push_str(&pty.text());
+    quit(&mut pty)?;
+    for escaped in ["\\x1b[2J", "\\x1b]0;pwned title\\x07", "\\x9b"] {
+        assert!(seen.contains(escaped), "{escaped} shown escaped:\n{seen}");
+    }
+    let found = raw_hostile_bytes(&pty.output());
+    assert!(found.is_empty(), "written raw to the terminal: {found:?}");
+    Ok(())
+}
+
+/// Walks the secrets fixture (Summary, string and Session classes, their objects and
+/// retainers); returns every screen seen and every byte written.
+fn secrets_walk(args: &[&str]) -> Result<(String, Vec<u8>), String> {
+    let mut pty = Pty::heaptui(args, (160, 40), &[]);
+    pty.wait_for("Retained Size")?;
+    let mut seen = pty.text();
+    for pattern in [
+        "Session",
+        "(sliced string)",
+        "(concatenated string)",
+        "(string)",
+    ] {
+        pty.send(b"/");
+        pty.type_text(pattern, KEY_DELAY);
+        pty.send(b"\r");
+        pty.wait_for(&format!("filter “{pattern}”"))?;
+        pty.send(b"\r");
+        pty.wait_for(" @")?;
+        for _ in 0..3 {
+            pty.send(b"j");
+            std::thread::sleep(Duration::from_millis(100));
+            seen.push_str(&pty.text());
+        }
+        pty.send(b"\t");
+        std::thread::sleep(KEY_DELAY);
+        pty.send(b"p");
+        std::thread::sleep(Duration::from_millis(300));
+        seen.push_str(&pty.text());
+        pty.send(b"\t");
+        std::thread::sleep(KEY_DELAY);
+        for _ in 0..3 {
+            pty.send(b"\x1b[6~");
+            std::thread::sleep(Duration::from_millis(100));
+            seen.push_str(&pty.text());
+        }
+        for _ in 0..2 {
+            pty.send(b"\x1b");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        pty.wait_until("the filter cleared", |s| !s.contains("filter “"))?;
+    }
+    quit(&mut pty)?;
+    Ok((seen, pty.output()))
+}
+
+const SECRETS: &str = "tests/fixtures/secrets.heapsnapshot.gz";
+
+#[test]
+fn redact_keeps_secrets_off_the_terminal() -> Result<(), String> {
+    // Without --redact the walk does show the marker secrets, so the check below can fail.
+    let (seen, output) = secrets_walk(&[SECRETS])?;
+    assert!(seen.contains("SECRET") && seen.contains("alice@"), "{seen}");
+    assert!(contains(&output, b"alice@"));
+    let (seen, output) = secrets_walk(&["--redact", SECRETS])?;
+    for secret in ["SECRET", "alice@"] {
+        assert!(!seen.contains(secret), "{secret} on screen:\n{seen}");
+        assert!(!contains(&output, secret.as_bytes()), "{secret} written");
+    }
+    Ok(())
+}
+
+#[test]
+fn different_processes_are_compared_by_class() -> Result<(), String> {
+    let base = "tests/fixtures/leak-base.heapsnapshot.gz";
+    let mut pty = Pty::heaptui(
+        &[base, "tests/fixtures/rerun-after.heapsnapshot.gz"],
+        (100, 30),
+        &[],
+    );
+    pty.wait_for("# After")?;
+    pty.wait_for("matched by class only: the snapshots come from different processes")?;
+    let screen = pty.text();
+    assert!(!screen.contains("# New"), "{screen}");
+    quit(&mut pty)?;
+    let mut pty = Pty::heaptui(
+        &[base, "tests/fixtures/leak-after.heapsnapshot.gz"],
+        (100, 30),
+        &[],
+    );
+    pty.wait_for("# New")?;
+    let screen = pty.text();
+    assert!(!screen.contains("matched by class"), "{screen}");
+    quit(&mut pty)
+}
+
+#[test]
+fn three_snapshots_rank_suspects() -> Result<(), String> {
+    let mut pty = Pty::heaptui(
+        &[
+            "tests/fixtures/leak-base.heapsnapshot.gz",
+            "tests/fixtures/leak-after.heapsnapshot.gz",
+            "tests/fixtures/leak-final.heapsnapshot.gz",
+        ],
+        (120, 30),
+        &[],
+    );
+    pty.wait_for(" 1. IncomingMessage")?;
+    // The loading screen may be gone before a screen check: look in what was written.
+    // (ratatui skips unchanged blank cells, so words are written apart.)
+    assert!(contains(&pty.output(), b"Loading"));
+    pty.wait_for("cache in system / Context")?;
+    pty.send(b"3");
+    pty.wait_for("Constructor · sustained growth")?;
+    pty.wait_for("↑ IncomingMessage")?;
+    pty.send(b"2");
+    pty.wait_for("leak-base.heapsnapshot.gz → leak-final.heapsnapshot.gz")?;
     quit(&mut pty)
 }

@@ -671,3 +671,92 @@ fn a_million_objects_scroll_without_building_rows() {
     let shown = screen(&mut app, 80, 24);
     assert!(shown.contains("Leak @"), "{shown}");
 }
+
+fn fixture(name: &str) -> Snapshot {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.heapsnapshot.gz"));
+    Snapshot::load(&path, &Progress::none()).unwrap()
+}
+
+fn fixtures(names: &[&str]) -> App {
+    let data = Data::new(names.iter().map(|n| fixture(n)).collect()).unwrap();
+    App::new(data, Theme { color: true })
+}
+
+#[test]
+fn different_processes_compare_by_class() {
+    let mut app = fixtures(&["leak-base", "rerun-after"]);
+    assert_eq!(app.view, View::Comparison);
+    assert!(app.comparison.is_none(), "no id-matched table");
+    let table = app
+        .class_comparison
+        .as_ref()
+        .expect("a class-matched table");
+    assert!(table.rows().iter().any(|r| r.name == "IncomingMessage"));
+    assert!(app
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("matched by class only"));
+    insta::assert_snapshot!("comparison_by_class_100x24", screen(&mut app, 100, 24));
+    // The status line keeps saying it after the message is gone.
+    press(&mut app, "j");
+    assert!(screen(&mut app, 100, 24).contains("matched by class ·"));
+    // A class lists no objects (ids are unrelated), so there are no retainers to open.
+    press(&mut app, "/IncomingMessage<Enter><Enter>j");
+    assert!(app.selected_instance().is_none());
+    // 2 shows the note again.
+    press(&mut app, "12");
+    assert!(screen(&mut app, 100, 24).contains("different processes"));
+}
+
+#[test]
+fn one_process_compares_by_id() {
+    let mut app = fixtures(&["leak-base", "leak-after"]);
+    assert!(app.class_comparison.is_none());
+    assert!(app.comparison.is_some());
+    assert!(app.message.is_none(), "nothing to warn about");
+    let shown = screen(&mut app, 100, 24);
+    assert!(
+        shown.contains("# New") && !shown.contains("matched by class"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn three_snapshots_open_suspects_and_trend() {
+    let mut app = fixtures(&["leak-base", "leak-after", "leak-final"]);
+    assert_eq!(app.view, View::Suspects);
+    let suspects = app.suspects.as_ref().unwrap();
+    assert_eq!(suspects.rows[0].trend.name, "IncomingMessage");
+    let shown = screen(&mut app, 120, 30);
+    assert!(shown.contains(" 1. IncomingMessage"), "{shown}");
+    assert!(shown.contains("cache in "), "{shown}");
+    insta::assert_snapshot!("suspects_120x30", shown);
+    press(&mut app, "3");
+    assert_eq!(app.view, View::Trend);
+    let trend = app.trend.as_ref().unwrap();
+    assert!(trend.rows[0].grew_every_interval());
+    insta::assert_snapshot!("trend_100x24", screen(&mut app, 100, 24));
+    // Moving works; table keys are refused with a hint; Comparison is first → last.
+    press(&mut app, "jj");
+    assert_eq!(app.trend.as_ref().unwrap().cursor(), 2);
+    press(&mut app, "/");
+    assert!(!app.prompt);
+    assert!(app.message.is_some());
+    press(&mut app, "2");
+    assert_eq!(app.view, View::Comparison);
+    let shown = screen(&mut app, 120, 30);
+    assert!(
+        shown.contains("leak-base.heapsnapshot.gz → leak-final"),
+        "{shown}"
+    );
+    // b cycles through the three Summaries.
+    press(&mut app, "1");
+    assert_eq!(app.summary_snapshot, 2);
+    press(&mut app, "b");
+    assert_eq!(app.summary_snapshot, 0);
+    press(&mut app, "bb");
+    assert_eq!(app.summary_snapshot, 2);
+}

@@ -2,25 +2,34 @@
 //! this state, so tests can drive [`App::update`] and render to a test backend.
 
 use super::classes::Scope;
-use super::data::{self, Data};
+use super::data::{self, Comparison, Data};
 use super::filter::Filter;
 use super::instances::Instance;
 use super::keys::{self, Command};
 use super::retainers::RetainerTree;
+use super::series::SeriesList;
 use super::table::{ClassTable, TableControl};
 use super::theme::Theme;
 use crate::analysis::aggregates::Aggregate;
-use crate::analysis::diff::ClassDiff;
+use crate::analysis::diff::{ClassChange, ClassDiff};
+use crate::analysis::identity::MatchBy;
+use crate::leaks::suspects::Suspect;
+use crate::leaks::trend::TrendRow;
 use crate::snapshot::Snapshot;
 use crossterm::event::{KeyCode, KeyEvent};
 
-/// The two class views.
+/// The views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     /// Objects grouped by class, for one snapshot.
     Summary,
-    /// New and deleted objects per class, base → after.
+    /// New and deleted objects per class (or, across processes, counts per class), first
+    /// snapshot → last.
     Comparison,
+    /// Per-class counts across three or more snapshots, sustained growth first.
+    Trend,
+    /// Ranked leak suspects across three or more snapshots.
+    Suspects,
 }
 
 /// The pane keys act on.
@@ -43,12 +52,21 @@ pub enum Flow {
 
 /// The explorer's state.
 pub struct App {
-    /// One snapshot, or `[base, after]`.
+    /// The snapshots, oldest first.
     pub snapshots: Vec<Snapshot>,
     /// A Summary table per snapshot.
     pub summaries: Vec<ClassTable<Aggregate>>,
-    /// The Comparison table, with two snapshots.
+    /// The Comparison table of the first and the last snapshot, when they match by object id.
     pub comparison: Option<ClassTable<ClassDiff>>,
+    /// The Comparison table of the first and the last snapshot, when they come from different
+    /// processes and match by class only.
+    pub class_comparison: Option<ClassTable<ClassChange>>,
+    /// How the Comparison matches objects and why (`cli::diff::matching_note`).
+    pub matching: Option<String>,
+    /// The Trend list, with three or more snapshots.
+    pub trend: Option<SeriesList<TrendRow>>,
+    /// The Suspects list, with three or more snapshots.
+    pub suspects: Option<SeriesList<Suspect>>,
     /// The view shown.
     pub view: View,
     /// The snapshot the Summary view shows.
@@ -71,13 +89,17 @@ pub struct App {
 }
 
 impl App {
-    /// The explorer on `data`: Comparison with two snapshots, else Summary.
+    /// The explorer on `data`: Suspects with three or more snapshots, Comparison with two, else
+    /// Summary.
     pub fn new(data: Data, theme: Theme) -> App {
         let warnings = data.warnings();
         let Data {
             snapshots,
             summaries,
+            verdict,
             comparison,
+            trend,
+            suspects,
         } = data;
         let scope = |snapshot| Scope {
             snapshots: &snapshots,
@@ -88,36 +110,68 @@ impl App {
             .enumerate()
             .map(|(i, rows)| ClassTable::new(rows, scope(i)))
             .collect();
-        let comparison = comparison.map(|rows| ClassTable::new(rows, scope(1)));
+        let last = snapshots.len() - 1;
+        let (comparison, class_comparison) = match comparison {
+            Some(Comparison::ById(rows)) => (Some(ClassTable::new(rows, scope(last))), None),
+            Some(Comparison::ByClass(rows)) => (None, Some(ClassTable::new(rows, scope(last)))),
+            None => (None, None),
+        };
+        let matching = verdict.as_ref().map(crate::cli::diff::matching_note);
+        let by_class = verdict
+            .as_ref()
+            .is_some_and(|v| v.match_by == MatchBy::Class);
+        let view = if suspects.is_some() {
+            View::Suspects
+        } else if verdict.is_some() {
+            View::Comparison
+        } else {
+            View::Summary
+        };
+        let message = match warnings.first() {
+            Some(w) => Some(format!("warning: {w} ({} in all)", warnings.len())),
+            None if by_class => matching.clone(),
+            None => None,
+        };
         App {
-            view: if comparison.is_some() {
-                View::Comparison
-            } else {
-                View::Summary
-            },
-            summary_snapshot: snapshots.len() - 1,
+            view,
+            summary_snapshot: last,
             snapshots,
             summaries,
             comparison,
+            class_comparison,
+            matching,
+            trend: trend.map(SeriesList::new),
+            suspects: suspects.map(SeriesList::new),
             focus: Focus::Table,
             retainers: None,
             prompt: false,
             help: false,
-            message: warnings
-                .first()
-                .map(|w| format!("warning: {w} ({} in all)", warnings.len())),
+            message,
             theme,
             pages: (10, 5),
             filter: Filter::default(),
         }
     }
 
-    /// The table shown, with what its operations need.
+    /// True when the Comparison view can be shown (two or more snapshots).
+    pub fn has_comparison(&self) -> bool {
+        self.comparison.is_some() || self.class_comparison.is_some()
+    }
+
+    /// True when the Trend and Suspects views can be shown (three or more snapshots).
+    pub fn has_series(&self) -> bool {
+        self.trend.is_some()
+    }
+
+    /// The table shown (the Summary's under the Trend and Suspects views), with what its
+    /// operations need.
     fn table(&mut self) -> Current<'_> {
-        let table: &mut dyn TableControl = match (self.view, &mut self.comparison) {
-            (View::Comparison, Some(t)) => t,
-            _ => &mut self.summaries[self.summary_snapshot],
-        };
+        let table: &mut dyn TableControl =
+            match (self.view, &mut self.comparison, &mut self.class_comparison) {
+                (View::Comparison, Some(t), _) => t,
+                (View::Comparison, _, Some(t)) => t,
+                _ => &mut self.summaries[self.summary_snapshot],
+            };
         Current {
             scope: table.scope(&self.snapshots),
             table,
@@ -127,14 +181,23 @@ impl App {
 
     /// The table shown, read-only.
     fn table_ref(&self) -> &dyn TableControl {
-        match (self.view, &self.comparison) {
-            (View::Comparison, Some(t)) => t,
+        match (self.view, &self.comparison, &self.class_comparison) {
+            (View::Comparison, Some(t), _) => t,
+            (View::Comparison, _, Some(t)) => t,
             _ => &self.summaries[self.summary_snapshot],
         }
     }
 
+    /// True while a class table (Summary or Comparison) is shown.
+    pub fn shows_table(&self) -> bool {
+        matches!(self.view, View::Summary | View::Comparison)
+    }
+
     /// The selected object of the table shown.
     pub fn selected_instance(&self) -> Option<Instance> {
+        if !self.shows_table() {
+            return None;
+        }
         self.table_ref().selected_instance()
     }
 
@@ -195,19 +258,39 @@ impl App {
     }
 
     fn run(&mut self, command: Command) -> Flow {
+        if !self.shows_table() && !self.series_command(command) {
+            return Flow::Continue;
+        }
         match command {
             Command::Quit => return Flow::Quit,
             Command::Summary => self.show(View::Summary),
             Command::Comparison => {
-                if self.comparison.is_some() {
+                if self.has_comparison() {
                     self.show(View::Comparison);
+                    if self.class_comparison.is_some() {
+                        self.message = self.matching.clone();
+                    }
                 } else {
                     self.message =
                         Some("Comparison needs two snapshots: heaptui BASE AFTER".to_string());
                 }
             }
+            Command::Trend | Command::Suspects => {
+                if self.has_series() {
+                    self.show(if command == Command::Trend {
+                        View::Trend
+                    } else {
+                        View::Suspects
+                    });
+                } else {
+                    self.message = Some(
+                        "Trend and Suspects need three or more snapshots: heaptui S1 S2 S3 …"
+                            .to_string(),
+                    );
+                }
+            }
             Command::SwitchSnapshot => {
-                if self.snapshots.len() == 2 {
+                if self.snapshots.len() > 1 {
                     self.switch_snapshot();
                     self.message = Some(format!(
                         "Summary of {}",
@@ -252,13 +335,44 @@ impl App {
         Flow::Continue
     }
 
-    /// Shows the Summary of the other snapshot with the same filter and sort, so the same
-    /// classes can be compared before and after.
+    /// The Trend and Suspects views take the keys that move, switch views, quit and show the
+    /// help; the rest (filter, expand, sort, retainers) belong to the class tables. Returns
+    /// true when `command` is for the view shown.
+    fn series_command(&mut self, command: Command) -> bool {
+        let page = self.pages.0.max(1) as isize;
+        let list: &mut dyn ListMove = match (self.view, &mut self.trend, &mut self.suspects) {
+            (View::Trend, Some(list), _) => list,
+            (View::Suspects, _, Some(list)) => list,
+            _ => return true,
+        };
+        match command {
+            Command::Up => list.move_by(-1),
+            Command::Down => list.move_by(1),
+            Command::PageUp => list.move_by(-page),
+            Command::PageDown => list.move_by(page),
+            Command::Top => list.to_top(),
+            Command::Bottom => list.to_bottom(),
+            Command::Quit
+            | Command::Summary
+            | Command::Comparison
+            | Command::Trend
+            | Command::Suspects
+            | Command::Help => return true,
+            _ => {
+                self.message =
+                    Some("that key works in the Summary (1) and Comparison (2) views".to_string())
+            }
+        }
+        false
+    }
+
+    /// Shows the Summary of the next snapshot (cycling) with the same filter and sort, so the
+    /// same classes can be compared across snapshots.
     fn switch_snapshot(&mut self) {
         let from = &self.summaries[self.summary_snapshot];
         let (sort, reverse) = from.sort();
         let pattern = from.pattern().to_string();
-        self.summary_snapshot = 1 - self.summary_snapshot;
+        self.summary_snapshot = (self.summary_snapshot + 1) % self.snapshots.len();
         self.show(View::Summary);
         let to = &mut self.summaries[self.summary_snapshot];
         to.resort(sort, reverse, &self.filter);
@@ -349,6 +463,27 @@ impl App {
         if self.retainers.is_none() {
             self.focus = Focus::Table;
         }
+    }
+}
+
+/// The cursor moves of the Trend and Suspects lists, whatever their rows.
+trait ListMove {
+    fn move_by(&mut self, delta: isize);
+    fn to_top(&mut self);
+    fn to_bottom(&mut self);
+}
+
+impl<T> ListMove for SeriesList<T> {
+    fn move_by(&mut self, delta: isize) {
+        SeriesList::move_by(self, delta);
+    }
+
+    fn to_top(&mut self) {
+        SeriesList::to_top(self);
+    }
+
+    fn to_bottom(&mut self) {
+        SeriesList::to_bottom(self);
     }
 }
 

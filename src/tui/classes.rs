@@ -1,6 +1,7 @@
-//! The two class tables' rows: what each column shows, how rows sort and which objects a class
+//! The class tables' rows: what each column shows, how rows sort and which objects a class
 //! lists when expanded. Summary rows are the library's [`Aggregate`]s, Comparison rows its
-//! [`ClassDiff`]s; sorting reuses the CLI's comparators so both front ends agree.
+//! [`ClassDiff`]s (class-matched Comparison rows are in [`super::changes`]); sorting reuses the
+//! CLI's comparators so both front ends agree.
 
 use super::instances::{self, Change, Instance};
 use crate::analysis::aggregates::Aggregate;
@@ -16,8 +17,8 @@ pub struct Column<S> {
     pub title: &'static str,
     /// Width in terminal columns.
     pub width: usize,
-    /// The sort order this column selects.
-    pub sort: S,
+    /// The sort order that sorts by this column, if one does.
+    pub sort: Option<S>,
     /// Narrow terminals drop the lowest priorities first.
     pub priority: u8,
 }
@@ -25,7 +26,7 @@ pub struct Column<S> {
 /// What a row needs to know to format itself: the snapshots and, for Summary, which one.
 #[derive(Clone, Copy)]
 pub struct Scope<'a> {
-    /// All loaded snapshots: `[base, after]` with two.
+    /// All loaded snapshots, oldest first.
     pub snapshots: &'a [Snapshot],
     /// The snapshot a Summary table lists.
     pub snapshot: usize,
@@ -94,19 +95,19 @@ impl ClassRow for Aggregate {
         Column {
             title: "Distance",
             width: 8,
-            sort: summary::SortColumn::Distance,
+            sort: Some(summary::SortColumn::Distance),
             priority: 1,
         },
         Column {
             title: "Shallow Size",
             width: 12,
-            sort: summary::SortColumn::Shallow,
+            sort: Some(summary::SortColumn::Shallow),
             priority: 2,
         },
         Column {
             title: "Retained Size",
             width: 14,
-            sort: summary::SortColumn::Retained,
+            sort: Some(summary::SortColumn::Retained),
             priority: 3,
         },
     ];
@@ -202,37 +203,37 @@ impl ClassRow for ClassDiff {
         Column {
             title: "# New",
             width: 7,
-            sort: diff::SortColumn::New,
+            sort: Some(diff::SortColumn::New),
             priority: 4,
         },
         Column {
             title: "# Deleted",
             width: 9,
-            sort: diff::SortColumn::Deleted,
+            sort: Some(diff::SortColumn::Deleted),
             priority: 2,
         },
         Column {
             title: "# Delta",
             width: 8,
-            sort: diff::SortColumn::Delta,
+            sort: Some(diff::SortColumn::Delta),
             priority: 6,
         },
         Column {
             title: "Alloc. Size",
             width: 11,
-            sort: diff::SortColumn::AllocSize,
+            sort: Some(diff::SortColumn::AllocSize),
             priority: 3,
         },
         Column {
             title: "Freed Size",
             width: 10,
-            sort: diff::SortColumn::FreedSize,
+            sort: Some(diff::SortColumn::FreedSize),
             priority: 1,
         },
         Column {
             title: "Size Delta",
             width: 10,
-            sort: diff::SortColumn::SizeDelta,
+            sort: Some(diff::SortColumn::SizeDelta),
             priority: 5,
         },
     ];
@@ -280,9 +281,11 @@ impl ClassRow for ClassDiff {
         ]
     }
 
-    /// New objects (from the after snapshot) first, then deleted ones (from the base).
+    /// New objects (from the after snapshot, the last) first, then deleted ones (from the
+    /// base, the first).
     fn instances(&self, scope: Scope) -> Vec<Instance> {
-        let mut list = instances::sorted(scope.snapshots, 1, &self.added, Change::New);
+        let after = scope.snapshots.len() - 1;
+        let mut list = instances::sorted(scope.snapshots, after, &self.added, Change::New);
         list.extend(instances::sorted(
             scope.snapshots,
             0,

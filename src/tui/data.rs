@@ -1,50 +1,86 @@
-//! Everything the views show, computed once after loading: the Summary rows of each snapshot
-//! and, with two snapshots, the Comparison rows (base → after).
+//! Everything the views show, computed once after loading: the Summary rows of each snapshot;
+//! with two or more, the Comparison of the first and the last (by object id when they come from
+//! one process, else by class); with three or more, the per-class trend and the leak suspects.
 
 use crate::analysis::aggregates::Aggregate;
-use crate::analysis::diff::ClassDiff;
+use crate::analysis::diff::{ClassChange, ClassDiff};
+use crate::analysis::identity::{MatchBy, Verdict};
 use crate::error::{Error, Result};
+use crate::leaks::suspects::Suspect;
+use crate::leaks::trend::{self, TrendRow};
 use crate::snapshot::{self, Snapshot};
+use rayon::prelude::*;
+
+/// How many suspects the Suspects view ranks.
+pub const SUSPECTS: usize = 20;
+
+/// The Comparison rows of the first and the last snapshot (unsorted).
+pub enum Comparison {
+    /// Same process: new and deleted objects per class.
+    ById(Vec<ClassDiff>),
+    /// Different processes: counts and sizes per class only.
+    ByClass(Vec<ClassChange>),
+}
 
 /// The loaded snapshots and their views' rows.
 pub struct Data {
-    /// One snapshot, or `[base, after]`.
+    /// The snapshots, in command-line order (oldest first).
     pub snapshots: Vec<Snapshot>,
     /// Summary rows per snapshot (unsorted).
     pub summaries: Vec<Vec<Aggregate>>,
-    /// Comparison rows (unsorted), with two snapshots.
-    pub comparison: Option<Vec<ClassDiff>>,
+    /// How the first and the last snapshot match, with two or more.
+    pub verdict: Option<Verdict>,
+    /// The Comparison rows, with two or more snapshots.
+    pub comparison: Option<Comparison>,
+    /// Per-class counts across the series, sustained growth first (three or more snapshots).
+    pub trend: Option<Vec<TrendRow>>,
+    /// Ranked leak suspects (three or more snapshots).
+    pub suspects: Option<Vec<Suspect>>,
 }
 
 impl Data {
-    /// Builds the views' rows: the comparison (which needs the base mutably, once) overlaps
-    /// with the after snapshot's summary.
+    /// Builds the views' rows: the comparison (which needs the first snapshot mutably, once)
+    /// overlaps with the other snapshots' summaries.
     pub fn new(mut snapshots: Vec<Snapshot>) -> Result<Data> {
-        match snapshots.as_mut_slice() {
-            [single] => {
-                let summary = single.summary();
-                Ok(Data {
-                    snapshots,
-                    summaries: vec![summary],
-                    comparison: None,
-                })
-            }
-            [base, after] => {
-                let ((comparison, base_summary), after_summary) = rayon::join(
-                    || {
-                        let comparison = snapshot::compare(base, after);
-                        (comparison, base.summary())
-                    },
-                    || after.summary(),
-                );
-                Ok(Data {
-                    snapshots,
-                    summaries: vec![base_summary, after_summary],
-                    comparison: Some(comparison),
-                })
-            }
-            _ => Err(too_many(snapshots.len())),
-        }
+        let Some((first, rest)) = snapshots.split_first_mut() else {
+            return Err(Error::new("no snapshot to show"));
+        };
+        let rest: &[Snapshot] = rest;
+        let verdict = rest.last().map(|last| snapshot::judge_pair(first, last));
+        let ((comparison, first_summary), rest_summaries) = rayon::join(
+            || {
+                let comparison =
+                    rest.last()
+                        .zip(verdict.as_ref())
+                        .map(|(last, v)| match v.match_by {
+                            MatchBy::Id => Comparison::ById(snapshot::compare(first, last)),
+                            MatchBy::Class => {
+                                Comparison::ByClass(snapshot::compare_by_class(first, last))
+                            }
+                        });
+                (comparison, first.summary())
+            },
+            || rest.par_iter().map(Snapshot::summary).collect::<Vec<_>>(),
+        );
+        let mut summaries = vec![first_summary];
+        summaries.extend(rest_summaries);
+        let (trend, suspects) = if snapshots.len() >= 3 {
+            let rows = trend::trend(&trend::class_rows(&mut snapshots));
+            let (_, suspects) = crate::cli::series::suspects_of(&snapshots, &rows, SUSPECTS);
+            let mut sorted = rows;
+            trend::sort_by_growth(&mut sorted);
+            (Some(sorted), Some(suspects))
+        } else {
+            (None, None)
+        };
+        Ok(Data {
+            snapshots,
+            summaries,
+            verdict,
+            comparison,
+            trend,
+            suspects,
+        })
     }
 
     /// The warnings of every snapshot, one line each, file name first.
@@ -57,13 +93,6 @@ impl Data {
             })
             .collect()
     }
-}
-
-/// The error for anything but one or two snapshots.
-pub fn too_many(count: usize) -> Error {
-    Error::new(format!(
-        "give one snapshot (Summary) or two (base, after: Comparison), not {count}"
-    ))
 }
 
 /// A snapshot's file name as the views label it (not sanitised).

@@ -10,8 +10,12 @@ pub enum Command {
     Quit,
     /// Show the Summary view.
     Summary,
-    /// Show the Comparison view (two snapshots only).
+    /// Show the Comparison view (two or more snapshots).
     Comparison,
+    /// Show the Trend view (three or more snapshots).
+    Trend,
+    /// Show the Suspects view (three or more snapshots).
+    Suspects,
     /// Switch the snapshot the Summary view shows.
     SwitchSnapshot,
     /// Move focus between the table and the retainer pane.
@@ -49,8 +53,10 @@ pub enum Command {
 /// The keys and what they do, in the order the help popup lists them.
 pub const HELP: &[(&str, &str)] = &[
     ("1", "Summary view"),
-    ("2", "Comparison view (two snapshots)"),
-    ("b", "Summary: switch base / after snapshot"),
+    ("2", "Comparison view, first → last snapshot"),
+    ("3", "Trend view (three or more snapshots)"),
+    ("4", "Suspects view (three or more snapshots)"),
+    ("b", "Summary: next snapshot"),
     ("Tab", "focus table / retainers"),
     ("↑ ↓  j k", "move"),
     ("PgUp PgDn", "page up / down"),
@@ -86,6 +92,8 @@ pub fn command(key: &KeyEvent) -> Option<Command> {
         KeyCode::Char('q') => Command::Quit,
         KeyCode::Char('1') => Command::Summary,
         KeyCode::Char('2') => Command::Comparison,
+        KeyCode::Char('3') => Command::Trend,
+        KeyCode::Char('4') => Command::Suspects,
         KeyCode::Char('b') => Command::SwitchSnapshot,
         KeyCode::Tab | KeyCode::BackTab => Command::ToggleFocus,
         KeyCode::Up | KeyCode::Char('k') => Command::Up,

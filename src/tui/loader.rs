@@ -116,8 +116,10 @@ fn load(
             Ok(snapshot)
         })
         .collect::<Result<_>>()?;
-    if snapshots.len() == 2 {
-        lock(&progress).stage = Some("Comparing snapshots");
-    }
+    lock(&progress).stage = match snapshots.len() {
+        1 => None,
+        2 => Some("Comparing snapshots"),
+        _ => Some("Comparing snapshots and ranking leak suspects"),
+    };
     Data::new(snapshots)
 }

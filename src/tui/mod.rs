@@ -1,4 +1,6 @@
-//! The interactive explorer: `heaptui base after` (Comparison) or `heaptui snapshot` (Summary).
+//! The interactive explorer: `heaptui snapshot` (Summary), `heaptui base after` (Comparison)
+//! or `heaptui s1 s2 s3 …` (Trend and Suspects across the series, Comparison of the first and
+//! the last).
 //!
 //! [`run`] loads the snapshots in parallel behind a loading screen, then runs the event loop:
 //! it blocks on the next terminal event (no timer, so an idle session costs no CPU), hands keys
@@ -6,6 +8,7 @@
 //! tests drive the same `App` on ratatui's test backend.
 
 pub mod app;
+pub mod changes;
 pub mod classes;
 pub mod data;
 pub mod filter;
@@ -13,6 +16,7 @@ pub mod instances;
 pub mod keys;
 pub mod loader;
 pub mod retainers;
+pub mod series;
 pub mod table;
 pub mod terminal;
 pub mod text;
@@ -33,7 +37,7 @@ use theme::Theme;
 /// How often the loading screen redraws while waiting for progress.
 const LOADING_TICK: Duration = Duration::from_millis(100);
 
-/// Runs the TUI on one snapshot or a `base, after` pair with the default load options.
+/// Runs the TUI on one or more snapshots with the default load options.
 pub fn run(files: &[PathBuf]) -> Result<i32> {
     let flags = LoadFlags {
         timings: false,
@@ -43,13 +47,13 @@ pub fn run(files: &[PathBuf]) -> Result<i32> {
     run_with(files, &flags)
 }
 
-/// Runs the TUI on one snapshot or a `base, after` pair, loading as the command-line flags say
+/// Runs the TUI on one or more snapshots (oldest first), loading as the command-line flags say
 /// (`--redact`, `--no-memory-check`; phase timings are not printed under the TUI). Returns the
 /// exit status; a load error is returned after the terminal is restored, for the caller to
 /// print.
 pub fn run_with(files: &[PathBuf], flags: &LoadFlags) -> Result<i32> {
-    if files.is_empty() || files.len() > 2 {
-        return Err(data::too_many(files.len()));
+    if files.is_empty() {
+        return Err(Error::new("give one or more snapshots"));
     }
     let theme = Theme::from_env();
     let mut session = Session::start()?;

@@ -30,9 +30,13 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
         tab(
             " 2 Comparison ",
             app.view == View::Comparison,
-            app.comparison.is_some(),
+            app.has_comparison(),
         ),
     ];
+    if app.has_series() {
+        spans.push(tab(" 3 Trend ", app.view == View::Trend, true));
+        spans.push(tab(" 4 Suspects ", app.view == View::Suspects, true));
+    }
     let keys = " ? help  q quit ";
     let used: usize = spans.iter().map(Span::width).sum();
     let gap = (area.width as usize).saturating_sub(used + text::width(keys));
@@ -69,8 +73,17 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
             theme.message(),
         )
     } else {
-        let summary = match (app.view, &app.comparison) {
-            (View::Comparison, Some(t)) => listing(t),
+        let summary = match (app.view, &app.comparison, &app.class_comparison) {
+            (View::Comparison, Some(t), _) => listing(t),
+            (View::Comparison, _, Some(t)) => listing(t),
+            (View::Trend, ..) => format!(
+                " {} classes · ↑ grew in every interval",
+                app.trend.as_ref().map_or(0, |l| l.rows.len())
+            ),
+            (View::Suspects, ..) => format!(
+                " {} suspects",
+                app.suspects.as_ref().map_or(0, |l| l.rows.len())
+            ),
             _ => listing(&app.summaries[app.summary_snapshot]),
         };
         // The totals come first; the file names get what is left (at least a short stub).
@@ -97,11 +110,15 @@ fn listing<R: ClassRow>(table: &ClassTable<R>) -> String {
     out
 }
 
-/// The file the view shows, or `base → after` for the Comparison.
+/// The file the Summary shows, `first → last` for the Comparison, or the series.
 fn files(app: &App) -> String {
     let label = |i: usize| sanitize(&data::file_label(&app.snapshots[i])).into_owned();
-    match (app.view, app.snapshots.len()) {
-        (View::Comparison, 2) => format!("{} → {} ", label(0), label(1)),
-        _ => format!("{} ", label(app.summary_snapshot)),
+    let last = app.snapshots.len() - 1;
+    match app.view {
+        View::Comparison => format!("{} → {} ", label(0), label(last)),
+        View::Trend | View::Suspects => {
+            format!("{} snapshots: {} … {} ", last + 1, label(0), label(last))
+        }
+        View::Summary => format!("{} ", label(app.summary_snapshot)),
     }
 }

@@ -6,7 +6,9 @@ mod bar;
 mod help;
 pub mod loading;
 mod retainers;
+mod suspects;
 mod table;
+mod trend;
 
 use super::app::{App, Focus, View};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -22,11 +24,30 @@ pub fn render(app: &mut App, frame: &mut Frame) {
     ])
     .areas(area);
     bar::title(frame, title, app);
+    let theme = app.theme;
+    match (app.view, &mut app.trend, &mut app.suspects) {
+        (View::Trend, Some(list), _) => app.pages.0 = trend::render(frame, body, list, &theme),
+        (View::Suspects, _, Some(list)) => {
+            app.pages.0 = suspects::render(frame, body, list, &theme)
+        }
+        _ => tables(app, frame, body),
+    }
+    bar::status(frame, status, app);
+    if app.help {
+        help::render(frame, area, &app.theme);
+    }
+}
+
+/// A class table (Summary or Comparison) and the retainer pane in `body`.
+fn tables(app: &mut App, frame: &mut Frame, body: Rect) {
     let (table_area, pane_area) = split(body, app.focus);
     let focused = app.focus == Focus::Table;
     let theme = app.theme;
-    let page = match (app.view, &mut app.comparison) {
-        (View::Comparison, Some(t)) => {
+    let page = match (app.view, &mut app.comparison, &mut app.class_comparison) {
+        (View::Comparison, Some(t), _) => {
+            table::render(frame, table_area, t, &app.snapshots, &theme, focused)
+        }
+        (View::Comparison, _, Some(t)) => {
             table::render(frame, table_area, t, &app.snapshots, &theme, focused)
         }
         _ => table::render(
@@ -40,10 +61,6 @@ pub fn render(app: &mut App, frame: &mut Frame) {
     };
     let tree_page = retainers::render(frame, pane_area, app);
     app.pages = (page, tree_page);
-    bar::status(frame, status, app);
-    if app.help {
-        help::render(frame, area, &app.theme);
-    }
 }
 
 /// The table above, the retainer pane below; the focused one gets the larger share, and on a

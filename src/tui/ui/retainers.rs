@@ -5,7 +5,7 @@ use crate::cli::format;
 use crate::cli::retainers::edge_label;
 use crate::sanitize::sanitize;
 use crate::snapshot::{shown_distance, Snapshot};
-use crate::tui::app::{App, Focus};
+use crate::tui::app::{App, Focus, View};
 use crate::tui::data;
 use crate::tui::instances;
 use crate::tui::retainers::{RetainerTree, MORE};
@@ -42,7 +42,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     let [details, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     let Some(tree) = app.retainers.as_mut() else {
-        let hint = "Expand a class (Enter) and select an object to see what retains it.";
+        let hint = if app.view == View::Comparison && app.class_comparison.is_some() {
+            "Matched by class: objects of different processes cannot be paired, so none are listed."
+        } else {
+            "Expand a class (Enter) and select an object to see what retains it."
+        };
         frame.render_widget(Paragraph::new(Span::styled(hint, theme.dim())), details);
         return 0;
     };

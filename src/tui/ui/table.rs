@@ -93,7 +93,7 @@ fn header<R: ClassRow>(
 ) -> Line<'static> {
     let (sort, reverse) = table.sort();
     let arrow = R::arrow(sort, reverse);
-    let sorted_column = |c: &Column<R::Sort>| c.sort == sort;
+    let sorted_column = |c: &Column<R::Sort>| c.sort == Some(sort);
     let mut title = "Constructor".to_string();
     if sort == R::SORTS[0] {
         title.push_str(&format!(" {arrow}"));
