@@ -28,10 +28,13 @@ fn main() {
         snapshot.edge_count(),
         started.elapsed().as_secs_f64()
     );
-    let mut app = App::new(
-        Data::new(vec![snapshot]).expect("data"),
-        Theme { color: true },
+    let started = Instant::now();
+    let data = Data::new(vec![snapshot]).expect("data");
+    println!(
+        "view data (summary rows, instance order) built in {:.2} s",
+        started.elapsed().as_secs_f64()
     );
+    let mut app = App::new(data, Theme { color: true });
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| ui::render(&mut app, f)).unwrap();
 

@@ -154,7 +154,7 @@ impl ClassRow for Aggregate {
     }
 
     fn instances(&self, scope: Scope) -> Vec<Instance> {
-        instances::sorted(scope.snapshots, scope.snapshot, &self.nodes, Change::None)
+        instances::listed(scope.snapshot, &self.nodes, Change::None)
     }
 
     fn instance_count(&self) -> usize {
@@ -285,13 +285,8 @@ impl ClassRow for ClassDiff {
     /// base, the first).
     fn instances(&self, scope: Scope) -> Vec<Instance> {
         let after = scope.snapshots.len() - 1;
-        let mut list = instances::sorted(scope.snapshots, after, &self.added, Change::New);
-        list.extend(instances::sorted(
-            scope.snapshots,
-            0,
-            &self.removed,
-            Change::Deleted,
-        ));
+        let mut list = instances::listed(after, &self.added, Change::New);
+        list.extend(instances::listed(0, &self.removed, Change::Deleted));
         list
     }
 

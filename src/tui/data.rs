@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::leaks::suspects::Suspect;
 use crate::leaks::trend::{self, TrendRow};
 use crate::snapshot::{self, Snapshot};
+use crate::tui::instances;
 use rayon::prelude::*;
 
 /// How many suspects the Suspects view ranks.
@@ -47,7 +48,7 @@ impl Data {
         };
         let rest: &[Snapshot] = rest;
         let verdict = rest.last().map(|last| snapshot::judge_pair(first, last));
-        let ((comparison, first_summary), rest_summaries) = rayon::join(
+        let ((mut comparison, first_summary), rest_summaries) = rayon::join(
             || {
                 let comparison =
                     rest.last()
@@ -64,6 +65,19 @@ impl Data {
         );
         let mut summaries = vec![first_summary];
         summaries.extend(rest_summaries);
+        // Instance rows are listed by retained size: order every class once, here, so that
+        // expanding one (even of millions of objects) costs no keystroke time.
+        for (snapshot, rows) in snapshots.iter().zip(summaries.iter_mut()) {
+            rows.par_iter_mut()
+                .for_each(|row| instances::order(snapshot, &mut row.nodes));
+        }
+        if let Some(Comparison::ById(rows)) = &mut comparison {
+            let (first, last) = (&snapshots[0], &snapshots[snapshots.len() - 1]);
+            rows.par_iter_mut().for_each(|row| {
+                instances::order(last, &mut row.added);
+                instances::order(first, &mut row.removed);
+            });
+        }
         let (trend, suspects) = if snapshots.len() >= 3 {
             let rows = trend::trend(&trend::class_rows(&mut snapshots));
             let (_, suspects) = crate::cli::series::suspects_of(&snapshots, &rows, SUSPECTS);
