@@ -153,17 +153,4 @@ impl HeapGraph {
     pub fn node_for_id(&self, id: u32) -> Option<u32> {
         self.node_id.iter().position(|&x| x == id).map(|i| i as u32)
     }
-
-    /// Approximate heap bytes held by the graph's arrays.
-    pub fn heap_bytes(&self) -> usize {
-        self.node_type.capacity()
-            + self.detachedness.capacity()
-            + 4 * (self.node_name.capacity() + self.node_id.capacity() + self.self_size.capacity())
-            + 4 * self.first_edge.capacity()
-            + self.edge_type.capacity()
-            + 4 * (self.edge_name.capacity() + self.edge_to.capacity())
-            + self.locations.capacity() * std::mem::size_of::<(u32, Location)>()
-            + self.retainers.heap_bytes()
-            + self.strings.heap_bytes()
-    }
 }

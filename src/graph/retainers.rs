@@ -66,11 +66,6 @@ impl Retainers {
     pub fn count(&self, node: u32) -> usize {
         self.slots(node).len()
     }
-
-    /// Bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        4 * (self.first.capacity() + self.sources.capacity())
-    }
 }
 
 impl HeapGraph {

@@ -95,16 +95,6 @@ impl Strings {
         self.data.extend_from_slice(s.as_bytes());
         self.ends.push(self.data.len());
     }
-
-    /// Bytes held, for memory accounting.
-    pub fn heap_bytes(&self) -> usize {
-        self.data.capacity()
-            + match &self.ends {
-                Ends::Narrow(v) => v.capacity() * 4,
-                Ends::Wide(v) => v.capacity() * 8,
-            }
-            + self.added.iter().map(|s| s.capacity() + 24).sum::<usize>()
-    }
 }
 
 /// Strings an analysis pass adds while the graph is shared read-only with other passes:
