@@ -543,3 +543,125 @@ fn three_snapshots_rank_suspects() -> Result<(), String> {
     pty.wait_for("leak-base.heapsnapshot.gz → leak-final.heapsnapshot.gz")?;
     quit(&mut pty)
 }
+
+const BASELINE: &str = "Baseline.Heap.20261124.101500.4242.heapsnapshot.gz";
+const NODE: &str = "Heap.20261124.103000.4242.0.002.heapsnapshot.gz";
+const MANUAL: &str = "Manual.Heap.20261124.110000.5151.heapsnapshot.gz";
+
+/// A folder as diagnostic reports leave it: renamed copies of the fixtures (two snapshots of
+/// process 4242, one of process 5151, written an hour ago), a dangling symlink (unreadable)
+/// and a file written just now (still being written).
+fn snapshot_folder(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("heaptui-picker-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let fixtures = tui_harness::root().join("tests/fixtures");
+    for (fixture, name) in [
+        ("leak-base.heapsnapshot.gz", BASELINE),
+        ("leak-after.heapsnapshot.gz", NODE),
+        ("rerun-after.heapsnapshot.gz", MANUAL),
+    ] {
+        std::fs::copy(fixtures.join(fixture), dir.join(name)).unwrap();
+        let file = std::fs::File::options()
+            .write(true)
+            .open(dir.join(name))
+            .unwrap();
+        file.set_modified(hour_ago).unwrap();
+    }
+    std::os::unix::fs::symlink(dir.join("missing"), dir.join("gone.heapsnapshot")).unwrap();
+    std::fs::write(dir.join("fresh.heapsnapshot"), b"{").unwrap();
+    dir
+}
+
+/// The screen line that shows `needle`.
+fn line_of(screen: &str, needle: &str) -> String {
+    let line = screen.lines().find(|l| l.contains(needle));
+    line.unwrap_or_else(|| panic!("{needle} on screen:\n{screen}"))
+        .to_string()
+}
+
+#[test]
+fn folder_picker_suggests_a_pair_of_one_process() -> Result<(), String> {
+    let dir = snapshot_folder("suggest");
+    let mut pty = Pty::heaptui(&[dir.to_str().unwrap()], (140, 30), &[]);
+    pty.wait_for("process 4242 · 2 snapshots")?;
+    let screen = pty.text();
+    assert!(screen.contains("process 5151 · 1 snapshot"), "{screen}");
+    assert!(
+        screen.contains("no pid in the name · 2 snapshots"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("suggested pair: Enter opens it"),
+        "{screen}"
+    );
+    let (base, after) = (line_of(&screen, BASELINE), line_of(&screen, NODE));
+    assert!(
+        base.contains("★  base") && base.contains("Baseline"),
+        "{base}"
+    );
+    assert!(base.contains("2026-11-24 10:15:00"), "{base}");
+    assert!(
+        after.contains("★  after") && after.contains("Node"),
+        "{after}"
+    );
+    assert!(!line_of(&screen, MANUAL).contains('★'), "{screen}");
+    assert!(line_of(&screen, "gone.heapsnapshot").contains("unreadable"));
+    assert!(line_of(&screen, "fresh.heapsnapshot").contains("being written"));
+    // Neither the file being written (last) nor the unreadable one can be marked.
+    pty.type_text("G ", KEY_DELAY);
+    pty.wait_for("cannot mark fresh.heapsnapshot: still being written")?;
+    pty.type_text("k ", KEY_DELAY);
+    pty.wait_for("cannot mark gone.heapsnapshot: unreadable")?;
+    pty.send(b"?");
+    pty.wait_for("mark / unmark a file")?;
+    pty.send(b"x");
+    pty.wait_until("help closed", |s| !s.contains("any key closes"))?;
+    pty.send(b"\r");
+    pty.wait_for("# New")?;
+    pty.wait_for("IncomingMessage")?;
+    let screen = pty.text();
+    assert!(
+        screen.contains(&format!("{BASELINE} → Heap.20261124.103000.4242")),
+        "{screen}"
+    );
+    quit(&mut pty)?;
+    std::fs::remove_dir_all(&dir).unwrap();
+    Ok(())
+}
+
+#[test]
+fn folder_picker_warns_across_processes() -> Result<(), String> {
+    let dir = snapshot_folder("cross");
+    let mut pty = Pty::heaptui(&[dir.to_str().unwrap()], (140, 30), &[]);
+    pty.wait_for("process 4242")?;
+    // The cursor starts on the suggested base: mark it, then the 5151 snapshot (first row).
+    pty.send(b" ");
+    pty.wait_for("1 marked")?;
+    pty.type_text("g ", KEY_DELAY);
+    pty.wait_for("different processes: compared by class")?;
+    pty.wait_for("2 marked")?;
+    let screen = pty.text();
+    assert!(line_of(&screen, BASELINE).contains("[x] base"), "{screen}");
+    assert!(line_of(&screen, MANUAL).contains("[x] after"), "{screen}");
+    pty.send(b"\r");
+    pty.wait_for("matched by class")?;
+    pty.wait_for("# After")?;
+    quit(&mut pty)?;
+    std::fs::remove_dir_all(&dir).unwrap();
+    Ok(())
+}
+
+#[test]
+fn folder_picker_quits_with_esc() -> Result<(), String> {
+    let dir = snapshot_folder("esc");
+    let mut pty = Pty::heaptui(&[dir.to_str().unwrap()], (80, 24), &[]);
+    pty.wait_for("process 4242")?;
+    pty.send(b"\x1b");
+    assert_eq!(pty.wait_exit()?, 0, "Esc exits 0");
+    assert!(contains(&pty.output(), LEAVE_ALTERNATE_SCREEN));
+    assert!(!pty.with_screen(|s| s.alternate_screen()));
+    std::fs::remove_dir_all(&dir).unwrap();
+    Ok(())
+}

@@ -760,3 +760,36 @@ fn three_snapshots_open_suspects_and_trend() {
     press(&mut app, "bb");
     assert_eq!(app.summary_snapshot, 2);
 }
+
+/// The folder picker on the demo folder, drawn at every small size and after its keys.
+#[test]
+fn folder_picker_draws_at_any_size() {
+    use heaptui::tui::folder;
+    use heaptui::tui::picker::Picker;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    let entries = folder::scan(&dir).unwrap();
+    let mut picker = Picker::new(dir, entries, Theme { color: true });
+    let draw_picker = |picker: &Picker, width, height| {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|f| ui::picker::render(picker, f)).unwrap();
+        text(terminal.backend().buffer())
+    };
+    for keys in [&[][..], &[KeyCode::Char(' ')], &[KeyCode::Char('?')]] {
+        for code in keys {
+            picker.update(key(*code));
+        }
+        for width in 0..=24 {
+            for height in 0..=8 {
+                draw_picker(&picker, width, height);
+            }
+        }
+        draw_picker(&picker, 300, 100);
+    }
+    picker.update(key(KeyCode::Esc));
+    let screen = draw_picker(&picker, 120, 10);
+    assert!(
+        screen.contains("no pid in the name · 2 snapshots"),
+        "{screen}"
+    );
+    assert!(screen.contains("1 marked · Enter opens it"), "{screen}");
+}

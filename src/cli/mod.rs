@@ -26,7 +26,8 @@ pub const EXIT_USAGE: i32 = 2;
 #[derive(Parser, Debug)]
 #[command(name = "heaptui", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// Snapshots to explore: one opens Summary, two open Comparison (base, after).
+    /// Snapshots to explore: one opens Summary, two open Comparison (base, after), three or
+    /// more open Suspects; or one folder of snapshots to pick from.
     pub files: Vec<PathBuf>,
     /// Print the time of each load phase to stderr.
     #[arg(long, global = true)]

@@ -1,6 +1,7 @@
 //! The interactive explorer: `heaptui snapshot` (Summary), `heaptui base after` (Comparison)
 //! or `heaptui s1 s2 s3 …` (Trend and Suspects across the series, Comparison of the first and
-//! the last).
+//! the last). `heaptui DIR` first opens the folder picker ([`picker`]) to choose among the
+//! folder's snapshots.
 //!
 //! [`run`] loads the snapshots in parallel behind a loading screen, then runs the event loop:
 //! it blocks on the next terminal event (no timer, so an idle session costs no CPU), hands keys
@@ -12,9 +13,11 @@ pub mod changes;
 pub mod classes;
 pub mod data;
 pub mod filter;
+pub mod folder;
 pub mod instances;
 pub mod keys;
 pub mod loader;
+pub mod picker;
 pub mod retainers;
 pub mod series;
 pub mod table;
@@ -29,6 +32,7 @@ use crate::parse::Options;
 use app::{App, Flow};
 use crossterm::event::{self, Event, KeyEventKind};
 use loader::Loader;
+use picker::{Outcome, Picker};
 use std::path::PathBuf;
 use std::time::Duration;
 use terminal::Session;
@@ -48,15 +52,54 @@ pub fn run(files: &[PathBuf]) -> Result<i32> {
 }
 
 /// Runs the TUI on one or more snapshots (oldest first), loading as the command-line flags say
-/// (`--redact`, `--no-memory-check`; phase timings are not printed under the TUI). Returns the
-/// exit status; a load error is returned after the terminal is restored, for the caller to
-/// print.
+/// (`--redact`, `--no-memory-check`; phase timings are not printed under the TUI); a single
+/// folder opens the picker on its snapshots first. Returns the exit status; a load error is
+/// returned after the terminal is restored, for the caller to print.
 pub fn run_with(files: &[PathBuf], flags: &LoadFlags) -> Result<i32> {
     if files.is_empty() {
         return Err(Error::new("give one or more snapshots"));
     }
     let theme = Theme::from_env();
+    if let [dir] = files {
+        if dir.is_dir() {
+            let picker = Picker::new(dir.clone(), folder::scan(dir)?, theme);
+            let mut session = Session::start()?;
+            return match pick(&mut session, picker)? {
+                Some(chosen) => explore(&mut session, &chosen, flags, theme),
+                None => Ok(0),
+            };
+        }
+    }
     let mut session = Session::start()?;
+    explore(&mut session, files, flags, theme)
+}
+
+/// Runs the picker until it opens files (returned, oldest first) or quits (`None`).
+fn pick(session: &mut Session, mut picker: Picker) -> Result<Option<Vec<PathBuf>>> {
+    loop {
+        session
+            .terminal
+            .draw(|frame| ui::picker::render(&picker, frame))
+            .map_err(terminal_error)?;
+        if let Event::Key(key) = event::read().map_err(terminal_error)? {
+            if key.kind == KeyEventKind::Press {
+                match picker.update(key) {
+                    Outcome::Continue => {}
+                    Outcome::Quit => return Ok(None),
+                    Outcome::Open(files) => return Ok(Some(files)),
+                }
+            }
+        }
+    }
+}
+
+/// Loads `files` behind the loading screen, then runs the views until the user quits.
+fn explore(
+    session: &mut Session,
+    files: &[PathBuf],
+    flags: &LoadFlags,
+    theme: Theme,
+) -> Result<i32> {
     let loader = Loader::spawn(files.to_vec(), flags.options, flags.redact);
     let data = loop {
         let progress = loader.progress();

@@ -1,35 +1,41 @@
-//! The help popup: every key from the keymap table, centred over the view.
+//! The help popup: every key of a keymap table (the views' or the picker's), centred over the
+//! screen.
 
-use crate::tui::keys::HELP;
+use crate::tui::text;
 use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-/// Width of the key column.
+/// Least width of the key column.
 const KEY_WIDTH: usize = 11;
 
-/// Draws the popup over `area` (clipped on small terminals).
-pub fn render(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let text_width = HELP
+/// Draws the popup listing `keys` (key, what it does) over `area` (clipped on small
+/// terminals).
+pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, keys: &[(&str, &str)]) {
+    let key_width = keys
         .iter()
-        .map(|(_, what)| KEY_WIDTH + 1 + what.chars().count())
+        .map(|(key, _)| text::width(key))
+        .fold(KEY_WIDTH, usize::max);
+    let text_width = keys
+        .iter()
+        .map(|(_, what)| key_width + 1 + what.chars().count())
         .max()
         .unwrap_or(0);
     let width = (text_width as u16 + 4).min(area.width);
-    let height = (HELP.len() as u16 + 3).min(area.height);
+    let height = (keys.len() as u16 + 3).min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
         width,
         height,
     };
-    let mut lines: Vec<Line> = HELP
+    let mut lines: Vec<Line> = keys
         .iter()
-        .map(|(keys, what)| {
+        .map(|(key, what)| {
             Line::from(vec![
-                Span::styled(format!("{keys:<KEY_WIDTH$} "), theme.header()),
+                Span::styled(text::pad(key, key_width + 1), theme.header()),
                 Span::raw(*what),
             ])
         })

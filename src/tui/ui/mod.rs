@@ -5,12 +5,14 @@
 mod bar;
 mod help;
 pub mod loading;
+pub mod picker;
 mod retainers;
 mod suspects;
 mod table;
 mod trend;
 
 use super::app::{App, Focus, View};
+use super::keys;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::Frame;
 
@@ -34,7 +36,7 @@ pub fn render(app: &mut App, frame: &mut Frame) {
     }
     bar::status(frame, status, app);
     if app.help {
-        help::render(frame, area, &app.theme);
+        help::render(frame, area, &app.theme, keys::HELP);
     }
 }
 
