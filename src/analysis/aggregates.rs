@@ -74,7 +74,8 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
     let mut row_of_class = vec![u32::MAX; graph.strings.len()];
     let mut by_text: HashMap<(Location, &str), u32> = HashMap::new();
     let mut rows: Vec<Aggregate> = Vec::new();
-    let mut agg_of = vec![u32::MAX; if inputs.retained.is_some() { n } else { 0 }];
+    // Row per node (for maxRet, and to fill the rows' node lists at their exact size after).
+    let mut agg_of = vec![u32::MAX; n];
     let mut locations = graph.locations.iter().peekable();
     for node in 0..n as u32 {
         let location = loop {
@@ -138,9 +139,15 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
         row.count += 1;
         row.distance = row.distance.min(distance);
         row.shallow_size += u64::from(size);
-        row.nodes.push(node);
-        if !agg_of.is_empty() {
-            agg_of[node as usize] = id;
+        agg_of[node as usize] = id;
+    }
+    // Node lists sized exactly (no growth slack: a class can hold millions of objects).
+    for row in &mut rows {
+        row.nodes.reserve_exact(row.count as usize);
+    }
+    for (node, &id) in agg_of.iter().enumerate() {
+        if id != u32::MAX {
+            rows[id as usize].nodes.push(node as u32);
         }
     }
     if let Some((retained, dominated)) = inputs.retained {

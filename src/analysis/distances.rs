@@ -28,7 +28,7 @@ pub const BASE_UNREACHABLE_DISTANCE: i32 = 200_000_000;
 pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
     let n = graph.node_count();
     let mut distances = vec![NO_DISTANCE; n];
-    let mut queue: Vec<u32> = Vec::with_capacity(n);
+    let mut queue: Vec<u32> = Vec::new();
     let mut pending = vec![false; ephemerons.pair_count()];
     let nk = graph.node_kinds;
     let ek = graph.edge_kinds;
@@ -81,14 +81,14 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
 
     // "Reached?" is asked once per edge: a bit per node stays in cache where `distances` would not.
     let mut reached = BitVec::new(n);
-    let mut bfs =
-        |queue: &mut Vec<u32>, start: usize, distances: &mut [i32], reached: &mut BitVec| {
-            let mut head = start;
-            while head < queue.len() {
-                let node = queue[head];
-                head += 1;
-                // Breadth-first order jumps around memory: fetch the next nodes' edge ranges early.
-                graph.prefetch_queued(queue, head);
+    // Level by level (the same order as one FIFO queue), so only two levels are held at once.
+    let mut bfs = |frontier: &mut Vec<u32>, distances: &mut [i32], reached: &mut BitVec| {
+        let mut next_level = Vec::new();
+        while !frontier.is_empty() {
+            for head in 0..frontier.len() {
+                let node = frontier[head];
+                // Breadth-first order jumps around memory: fetch the next nodes' edges early.
+                graph.prefetch_queued(frontier, head + 1);
                 let next = distances[node as usize] + 1;
                 let source = classify(node);
                 for e in graph.edges(node) {
@@ -101,10 +101,13 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
                     }
                     reached.set(to as usize);
                     distances[to as usize] = next;
-                    queue.push(to);
+                    next_level.push(to);
                 }
             }
-        };
+            std::mem::swap(frontier, &mut next_level);
+            next_level.clear();
+        }
+    };
 
     for e in graph.edges(graph.root) {
         let to = graph.edge_to[e];
@@ -115,7 +118,7 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
         }
     }
     let had_user_roots = !queue.is_empty();
-    bfs(&mut queue, 0, &mut distances, &mut reached);
+    bfs(&mut queue, &mut distances, &mut reached);
     reached.set(graph.root as usize);
     distances[graph.root as usize] = if had_user_roots {
         BASE_SYSTEM_DISTANCE
@@ -124,7 +127,7 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
     };
     queue.clear();
     queue.push(graph.root);
-    bfs(&mut queue, 0, &mut distances, &mut reached);
+    bfs(&mut queue, &mut distances, &mut reached);
     distances
 }
 

@@ -1,7 +1,7 @@
 //! Stage 3 of the pipeline: DevTools' analysis of a heap graph, phase by phase, in DevTools'
 //! order (`HeapSnapshot.initialize`): DOM state, page ownership, essential edges and retainers,
-//! then dominators on one core while shallow sizes, distances, class names and interfaces run on
-//! the other, then retained sizes and statistics. Each algorithm lives in its own module with its
+//! then dominators on one core while shallow sizes and distances run on the other, then retained
+//! sizes beside statistics, class names and interfaces. Each algorithm lives in its own module with its
 //! DevTools source and invariants at the top.
 
 pub mod aggregates;
@@ -56,17 +56,6 @@ pub struct Analysis {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// What the second core computes while the first computes dominators.
-struct Side {
-    sizes: Vec<u32>,
-    distances: Vec<i32>,
-    classes: Vec<u32>,
-    interface_definitions: Vec<InterfaceDefinition>,
-    interface_names: HashMap<String, u32>,
-    new_strings: NewStrings,
-    time: Duration,
-}
-
 /// Runs every phase on `graph` (which is updated in place: detached names, redistributed
 /// self sizes, retainers, added strings).
 pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
@@ -79,6 +68,8 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
 
     progress.report("Propagating DOM state", 0.90);
     detachedness::propagate(graph);
+    // Only the names it changed matter from here on.
+    graph.detachedness = Vec::new();
     let page_owned = page_owned::mark(graph);
     let ephemerons = weakmap::EphemeronNames::find(graph);
     lap("dom state, flags", &mut timings);
@@ -95,55 +86,32 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     graph.retainers = retainers;
     lap("essential edges, retainers, DFS", &mut timings);
 
-    progress.report("Dominators, distances, classes", 0.93);
-    // Dominators on one core; everything that does not depend on them on the other.
+    progress.report("Dominators, distances, shallow sizes", 0.93);
+    // Dominators on one core; shallow sizes and distances on the other. The self sizes move out
+    // of the graph while they are redistributed in place (nothing else reads them meanwhile),
+    // so they are not held twice.
+    let mut sizes = std::mem::take(&mut graph.self_size);
     let shared: &HeapGraph = graph;
-    let (dominators, side) = rayon::join(
+    let (dominators, (distances, side_time)) = rayon::join(
         || dominators::compute(shared, from_root, &essential, &slot_essential),
         || {
             let t = Instant::now();
-            let sizes = shallow_size::redistribute(shared);
-            let distances = distances::compute(shared, &ephemerons);
-            let mut new_strings = NewStrings::after(&shared.strings);
-            let mut classes = class_names::compute(shared, &mut new_strings);
-            let interface_definitions = interfaces::infer(shared);
-            let mut interface_names = HashMap::new();
-            interfaces::apply(
-                shared,
-                &interface_definitions,
-                &mut classes,
-                &mut interface_names,
-                &mut new_strings,
-            );
-            Side {
-                sizes,
-                distances,
-                classes,
-                interface_definitions,
-                interface_names,
-                new_strings,
-                time: t.elapsed(),
-            }
+            shallow_size::redistribute(shared, &mut sizes);
+            (distances::compute(shared, &ephemerons), t.elapsed())
         },
     );
     drop((essential, slot_essential));
-    let Side {
-        sizes,
-        distances,
-        classes,
-        interface_definitions,
-        interface_names,
-        new_strings,
-        time,
-    } = side;
     graph.self_size = sizes;
-    new_strings.append_to(&mut graph.strings);
-    timings.push(("  (shallow sizes, distances, classes: overlapped)", time));
+    timings.push(("  (shallow sizes, distances: overlapped)", side_time));
     lap("dominators", &mut timings);
 
-    progress.report("Retained sizes", 0.98);
+    progress.report("Retained sizes, class names", 0.97);
+    // Class names wait until the dominator arrays are gone, which keeps them out of the peak.
     let shared: &HeapGraph = graph;
-    let ((retained, dominated), sums) = rayon::join(
+    let (
+        (retained, dominated),
+        (sums, classes, interface_definitions, interface_names, new_strings),
+    ) = rayon::join(
         || {
             let retained = retained_size::compute(&dominators, &shared.self_size);
             (
@@ -151,11 +119,31 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
                 DominatedNodes::build(&dominators.dominator, shared.root),
             )
         },
-        || statistics::sums(shared),
+        || {
+            let mut new_strings = NewStrings::after(&shared.strings);
+            let mut classes = class_names::compute(shared, &mut new_strings);
+            let definitions = interfaces::infer(shared);
+            let mut names = HashMap::new();
+            interfaces::apply(
+                shared,
+                &definitions,
+                &mut classes,
+                &mut names,
+                &mut new_strings,
+            );
+            (
+                statistics::sums(shared),
+                classes,
+                definitions,
+                names,
+                new_strings,
+            )
+        },
     );
+    new_strings.append_to(&mut graph.strings);
     let total_size = retained[graph.root as usize] + graph.header.extra_native_bytes;
     let statistics = sums.with_total(total_size);
-    lap("retained sizes, statistics", &mut timings);
+    lap("retained sizes, statistics, class names", &mut timings);
 
     Analysis {
         distances,

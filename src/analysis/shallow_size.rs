@@ -19,14 +19,14 @@ use crate::graph::HeapGraph;
 const UNVISITED: u32 = u32::MAX;
 const MULTIPLE: u32 = u32::MAX - 1;
 
-/// Returns the redistributed self sizes (or a copy of the original ones).
-pub fn redistribute(graph: &HeapGraph) -> Vec<u32> {
-    let mut sizes = graph.self_size.clone();
+/// Redistributes `sizes` (the snapshot's self sizes, taken out of the graph so the other
+/// passes can share it meanwhile) in place.
+pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) {
     let has_user_roots = graph
         .edges(graph.root)
         .any(|e| is_user_root(graph, graph.edge_to[e]));
     if !has_user_roots {
-        return sizes;
+        return;
     }
     let k = graph.node_kinds;
     let n = graph.node_count();
@@ -74,5 +74,4 @@ pub fn redistribute(graph: &HeapGraph) -> Vec<u32> {
         sizes[i] = 0;
         sizes[owner as usize] = sizes[owner as usize].wrapping_add(moved);
     }
-    sizes
 }

@@ -41,7 +41,8 @@ pub struct HeapGraph {
     pub node_id: Vec<u32>,
     /// Self size per node (analysis redistributes it, as DevTools does).
     pub self_size: Vec<u32>,
-    /// DOM link state per node (0 unknown, 1 attached, 2 detached).
+    /// DOM link state per node (0 unknown, 1 attached, 2 detached), as the file gives it; the
+    /// analysis consumes it (it is empty afterwards; detached nodes keep their `Detached ` name).
     pub detachedness: Vec<u8>,
     /// `first_edge[n]..first_edge[n + 1]` are node `n`'s outgoing edges; `node_count + 1` long.
     pub first_edge: Vec<u32>,
