@@ -3,6 +3,7 @@
 //! dominant retaining path and a hint when they match a known leak pattern).
 
 use super::{format, load_all, print, Format, LoadFlags};
+use crate::analysis::aggregates::Aggregate;
 use crate::analysis::identity::MatchBy;
 use crate::error::{Error, Result};
 use crate::graph::Location;
@@ -30,12 +31,24 @@ pub struct Args {
     pub top: Option<usize>,
 }
 
-/// Loads the series and classifies every snapshot with the last one's interfaces.
-fn load_series(args: &Args, flags: &LoadFlags) -> Result<(Vec<Snapshot>, Vec<trend::TrendRow>)> {
+/// A loaded series: the snapshots, the last one's Summary rows, and the per-class trend (every
+/// snapshot classified with the last one's interfaces).
+struct Series {
+    snapshots: Vec<Snapshot>,
+    last_rows: Vec<Aggregate>,
+    trend: Vec<trend::TrendRow>,
+}
+
+fn load_series(args: &Args, flags: &LoadFlags) -> Result<Series> {
     let paths: Vec<&std::path::Path> = args.snapshots.iter().map(PathBuf::as_path).collect();
     let mut snapshots = load_all(&paths, flags)?;
-    let rows = trend::trend(&trend::class_rows(&mut snapshots));
-    Ok((snapshots, rows))
+    let last_rows = snapshots.last().expect("two or more snapshots").summary();
+    let trend = trend::trend(&trend::earlier_class_rows(&mut snapshots), &last_rows);
+    Ok(Series {
+        snapshots,
+        last_rows,
+        trend,
+    })
 }
 
 /// `heaptui trend --json`.
@@ -58,7 +71,7 @@ struct TrendClass {
 
 /// Runs `heaptui trend`.
 pub fn run_trend(args: &Args, flags: &LoadFlags) -> Result<i32> {
-    let (_, mut rows) = load_series(args, flags)?;
+    let mut rows = load_series(args, flags)?.trend;
     trend::sort_by_growth(&mut rows);
     rows.truncate(args.top.unwrap_or(usize::MAX));
     if Format::pick(args.format, args.json) == Format::Json {
@@ -141,12 +154,20 @@ struct SuspectJson {
 /// Ranks the suspects of loaded series.
 pub fn suspects_of(
     snapshots: &[Snapshot],
+    last_rows: &[Aggregate],
     rows: &[trend::TrendRow],
     top: usize,
 ) -> (MatchBy, Vec<suspects::Suspect>) {
     let (first, last) = (&snapshots[0], &snapshots[snapshots.len() - 1]);
     let verdict = crate::snapshot::judge_pair(first, last);
-    let list = suspects::rank(first, last, rows, verdict.match_by == MatchBy::Id, top);
+    let list = suspects::rank(
+        first,
+        last,
+        last_rows,
+        rows,
+        verdict.match_by == MatchBy::Id,
+        top,
+    );
     (verdict.match_by, list)
 }
 
@@ -155,8 +176,13 @@ pub fn run_suspects(args: &Args, flags: &LoadFlags) -> Result<i32> {
     if args.snapshots.len() < 2 {
         return Err(Error::new("suspects needs two or more snapshots"));
     }
-    let (snapshots, rows) = load_series(args, flags)?;
-    let (match_by, list) = suspects_of(&snapshots, &rows, args.top.unwrap_or(10));
+    let series = load_series(args, flags)?;
+    let (match_by, list) = suspects_of(
+        &series.snapshots,
+        &series.last_rows,
+        &series.trend,
+        args.top.unwrap_or(10),
+    );
     match Format::pick(args.format, args.json) {
         Format::Json => {
             let doc = SuspectsJson {

@@ -19,6 +19,7 @@
 
 use super::patterns::{self, Pattern, Step};
 use super::trend::TrendRow;
+use crate::analysis::aggregates::Aggregate;
 use crate::analysis::distances::BASE_UNREACHABLE_DISTANCE;
 use crate::snapshot::Snapshot;
 use std::collections::HashMap;
@@ -49,11 +50,13 @@ fn is_internal(name: &str) -> bool {
         || (name.starts_with("system / ") && name != "system / Context")
 }
 
-/// Ranks the suspects of a series. `trend` must come from the same snapshots (in order);
-/// `same_process` says whether ids are comparable between the first and the last.
+/// Ranks the suspects of a series. `last_rows` is the last snapshot's Summary and `trend`
+/// comes from the same snapshots (in order); `same_process` says whether ids are comparable
+/// between the first and the last.
 pub fn rank(
     first: &Snapshot,
     last: &Snapshot,
+    last_rows: &[Aggregate],
     trend: &[TrendRow],
     same_process: bool,
     top: usize,
@@ -69,9 +72,9 @@ pub fn rank(
     });
     // New objects per class of the last snapshot (by public key).
     let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
-    for row in last.summary() {
-        let key = row.key();
-        by_key.insert(key, row.nodes.into_iter().filter(|&n| is_new(n)).collect());
+    for row in last_rows {
+        let new_nodes = row.nodes.iter().copied().filter(|&n| is_new(n)).collect();
+        by_key.insert(row.key(), new_nodes);
     }
     let mut candidates: Vec<(usize, Vec<u32>, u64)> = trend
         .iter()

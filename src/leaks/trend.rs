@@ -44,27 +44,28 @@ impl TrendRow {
     }
 }
 
-/// The class rows of every snapshot (classified with the last one's interfaces), in order.
-pub fn class_rows(snapshots: &mut [Snapshot]) -> Vec<Vec<Aggregate>> {
+/// The class rows of every snapshot but the last, classified with the last one's interfaces
+/// (the last one's own rows are its Summary, which the caller has).
+pub fn earlier_class_rows(snapshots: &mut [Snapshot]) -> Vec<Vec<Aggregate>> {
     let Some((last, earlier)) = snapshots.split_last_mut() else {
         return Vec::new();
     };
     let definitions = last.analysis.interface_definitions.clone();
-    let mut rows: Vec<Vec<Aggregate>> = earlier
+    earlier
         .iter_mut()
         .map(|s| s.summary_with_interfaces(&definitions, true))
-        .collect();
-    rows.push(last.summary());
-    rows
+        .collect()
 }
 
-/// Builds the trend rows from per-snapshot class rows (classes missing from a snapshot count 0).
-pub fn trend(per_snapshot: &[Vec<Aggregate>]) -> Vec<TrendRow> {
+/// Builds the trend rows from the earlier snapshots' class rows and the last one's Summary
+/// (classes missing from a snapshot count 0).
+pub fn trend(earlier: &[Vec<Aggregate>], last: &[Aggregate]) -> Vec<TrendRow> {
+    let per_snapshot: Vec<&[Aggregate]> = earlier.iter().map(Vec::as_slice).chain([last]).collect();
     let n = per_snapshot.len();
     let mut rows: Vec<TrendRow> = Vec::new();
     let mut at: HashMap<String, usize> = HashMap::new();
     for (i, list) in per_snapshot.iter().enumerate() {
-        for a in list {
+        for a in list.iter() {
             let row = *at.entry(a.key()).or_insert_with(|| {
                 rows.push(TrendRow {
                     name: a.name.clone(),

@@ -65,6 +65,19 @@ impl Data {
         );
         let mut summaries = vec![first_summary];
         summaries.extend(rest_summaries);
+        // Trend and suspects read the last Summary in node order, as the CLI does: before the
+        // instance ordering below.
+        let (trend, suspects) = if snapshots.len() >= 3 {
+            let last_rows = summaries.last().expect("three or more snapshots");
+            let rows = trend::trend(&trend::earlier_class_rows(&mut snapshots), last_rows);
+            let (_, suspects) =
+                crate::cli::series::suspects_of(&snapshots, last_rows, &rows, SUSPECTS);
+            let mut sorted = rows;
+            trend::sort_by_growth(&mut sorted);
+            (Some(sorted), Some(suspects))
+        } else {
+            (None, None)
+        };
         // Instance rows are listed by retained size: order every class once, here, so that
         // expanding one (even of millions of objects) costs no keystroke time.
         for (snapshot, rows) in snapshots.iter().zip(summaries.iter_mut()) {
@@ -78,15 +91,6 @@ impl Data {
                 instances::order(first, &mut row.removed);
             });
         }
-        let (trend, suspects) = if snapshots.len() >= 3 {
-            let rows = trend::trend(&trend::class_rows(&mut snapshots));
-            let (_, suspects) = crate::cli::series::suspects_of(&snapshots, &rows, SUSPECTS);
-            let mut sorted = rows;
-            trend::sort_by_growth(&mut sorted);
-            (Some(sorted), Some(suspects))
-        } else {
-            (None, None)
-        };
         Ok(Data {
             snapshots,
             summaries,
