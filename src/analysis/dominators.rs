@@ -12,18 +12,21 @@
 //!   children of the root;
 //! - a node with no essential retainer takes the root as its only predecessor.
 //!
-//! Unlike DevTools, every array after the DFS is indexed by DFS number (1..=n, 0 is "none"),
-//! which is the same algorithm under a renumbering but keeps the main loop's accesses close
-//! together. Two facts of the main loop (vertices processed in decreasing DFS number) save
-//! memory and cache misses:
+//! Unlike DevTools, the main loop works in DFS-number space (1..=n, 0 is "none"): the retainer
+//! sources are rewritten to DFS numbers in place for its duration (and back after), and each
+//! vertex's `ancestor`, `label`, `semi` and the label's semi share one 16-byte record, so an
+//! `eval` step costs one cache miss. It is the same algorithm under a renumbering. Two facts of
+//! the main loop (vertices processed in decreasing DFS number) save memory and misses:
 //! - a vertex is *linked* exactly when it has been processed, i.e. its number is above the
-//!   current one, so `ancestor` needs no separate "unlinked" state and shares its array with
-//!   `parent`, and `eval` of an unprocessed vertex is the vertex itself;
+//!   current one, so `ancestor` needs no separate "unlinked" state and starts as `parent`, and
+//!   `eval` of an unprocessed vertex is the vertex itself;
 //! - a vertex sits in one bucket from its processing until its bucket is drained, and only then
 //!   gets its `dom`, so `dom` doubles as the bucket list link.
 
 use super::bits::{prefetch, BitVec};
-use crate::graph::HeapGraph;
+use super::essential;
+use crate::graph::{retainers::Retainers, HeapGraph};
+use rayon::prelude::*;
 
 /// The dominator tree: `dominator[n]` is node `n`'s immediate dominator (the root's is itself),
 /// and `dfs_order` lists nodes so that every node comes after its dominator.
@@ -45,102 +48,179 @@ pub struct Numbering {
     visited: BitVec,
 }
 
-/// Computes the dominator tree. `edge_essential` has one bit per edge, `slot_essential` one per
-/// retainer slot (the same edges seen from their targets).
+/// Per-vertex state of the main loop, one record so `eval` touches one cache line per step.
+#[derive(Clone, Copy)]
+#[repr(C, align(16))]
+struct Vertex {
+    /// DFS parent until processed, then the (compressed) forest ancestor.
+    ancestor: u32,
+    /// The vertex of minimal semi on the compressed path.
+    label: u32,
+    /// `semi` of `label`, kept beside it to save a lookup per step.
+    label_semi: u32,
+    /// Semidominator (DFS number).
+    semi: u32,
+}
+
+/// Computes the dominator tree. `slot_essential` has one bit per retainer slot, set when the
+/// slot's edge passes [`essential::by_edge`]; the page-ownership rule is applied here.
+/// `retainers` is borrowed mutably only to renumber its sources for the main loop; it is
+/// returned unchanged.
 pub fn compute(
     graph: &HeapGraph,
+    retainers: &mut Retainers,
     from_root: Numbering,
     edge_essential: &BitVec,
-    slot_essential: &BitVec,
+    mut slot_essential: BitVec,
+    page_owned: &BitVec,
 ) -> Dominators {
-    let n = graph.node_count();
+    apply_page_rule(graph, retainers, &mut slot_essential, page_owned);
     let Numbering {
         vertex,
         pre,
         parent,
         count,
         ..
-    } = number_the_rest(graph, from_root, edge_essential, slot_essential);
-    debug_assert_eq!(count as usize, n);
-    let len = n + 1;
-    // parent[d] until d is processed, then its (compressed) ancestor in the forest.
-    let mut ancestor = parent;
-    let mut semi: Vec<u32> = (0..len as u32).collect();
-    let mut label: Vec<u32> = (0..len as u32).collect();
+    } = number_the_rest(graph, retainers, from_root, edge_essential, &slot_essential);
+    debug_assert_eq!(count as usize, graph.node_count());
+    renumber(&mut retainers.sources, &pre);
+    drop(pre);
+    let dom = semidominators_and_dominators(retainers, &vertex, parent, count, &slot_essential);
+    renumber(&mut retainers.sources, &vertex);
+    let mut dominator = vec![0u32; graph.node_count()];
+    for d in 1..=count as usize {
+        dominator[vertex[d] as usize] = vertex[dom[d] as usize];
+    }
+    drop(dom);
+    let mut dfs_order = vertex;
+    dfs_order.remove(0);
+    Dominators {
+        dominator,
+        dfs_order,
+    }
+}
+
+/// Clears the bits of slots whose edge goes from a non-page-owned node to a page-owned one.
+fn apply_page_rule(
+    graph: &HeapGraph,
+    retainers: &Retainers,
+    slot_essential: &mut BitVec,
+    page_owned: &BitVec,
+) {
+    const WORDS: usize = 1024;
+    let slots = retainers.sources.len();
+    slot_essential
+        .words_mut()
+        .par_chunks_mut(WORDS)
+        .enumerate()
+        .for_each(|(chunk, words)| {
+            let first = chunk * WORDS * 64;
+            let last = (first + words.len() * 64).min(slots);
+            if first >= last {
+                return;
+            }
+            // The target of a slot: walk the CSR offsets from the chunk's first slot.
+            let mut node = (retainers.first.partition_point(|&f| f as usize <= first) - 1) as u32;
+            for slot in first..last {
+                while retainers.first[node as usize + 1] as usize <= slot {
+                    node += 1;
+                }
+                let bit = 1u64 << ((slot - first) % 64);
+                let word = &mut words[(slot - first) / 64];
+                if *word & bit != 0
+                    && !essential::by_page(graph, page_owned, retainers.sources[slot], node)
+                {
+                    *word &= !bit;
+                }
+            }
+        });
+}
+
+/// Rewrites every value `x` of `values` as `map[x]` (independent lookups, so both cores and the
+/// memory system's parallelism apply).
+fn renumber(values: &mut [u32], map: &[u32]) {
+    values.par_chunks_mut(1 << 16).for_each(|chunk| {
+        for i in 0..chunk.len() {
+            if let Some(&ahead) = chunk.get(i + 16) {
+                prefetch(map, ahead as usize);
+            }
+            chunk[i] = map[chunk[i] as usize];
+        }
+    });
+}
+
+/// Lengauer–Tarjan's main loop and final pass over DFS numbers; `retainers.sources` must hold
+/// DFS numbers. Returns `dom` by DFS number.
+fn semidominators_and_dominators(
+    retainers: &Retainers,
+    vertex: &[u32],
+    parent: Vec<u32>,
+    count: u32,
+    slot_essential: &BitVec,
+) -> Vec<u32> {
+    let len = count as usize + 1;
+    let mut state: Vec<Vertex> = Vec::with_capacity(len);
+    state.extend(parent.iter().enumerate().map(|(d, &p)| Vertex {
+        ancestor: p,
+        label: d as u32,
+        label_semi: d as u32,
+        semi: d as u32,
+    }));
+    drop(parent);
     let mut dom = vec![0u32; len];
     let mut bucket = vec![0u32; len];
     let mut stack: Vec<u32> = Vec::new();
-    let sources = &graph.retainers.sources;
+    let sources = &retainers.sources;
+    let first_slot = &retainers.first;
     const ROOT: u32 = 1;
 
-    // Vertices numbered `>= first_linked` are linked into the forest.
-    let eval = |v: u32,
-                first_linked: u32,
-                ancestor: &mut [u32],
-                label: &mut [u32],
-                semi: &[u32],
-                stack: &mut Vec<u32>| {
-        if v < first_linked {
-            return v;
-        }
-        let mut x = v;
-        while ancestor[x as usize] >= first_linked {
-            stack.push(x);
-            x = ancestor[x as usize];
-        }
-        while let Some(w) = stack.pop() {
-            let a = ancestor[w as usize];
-            if semi[label[a as usize] as usize] < semi[label[w as usize] as usize] {
-                label[w as usize] = label[a as usize];
-            }
-            ancestor[w as usize] = ancestor[a as usize];
-        }
-        label[v as usize]
-    };
-
-    let first_slot = &graph.retainers.first;
     for w in (2..=count).rev() {
-        // The loop is bound by memory latency: fetch the retainer lists of the vertices a few
-        // steps ahead so their misses overlap with this one's work.
-        if w > 16 {
-            prefetch(first_slot, vertex[w as usize - 16] as usize);
-            let ahead = vertex[w as usize - 8] as usize;
-            let slot = first_slot[ahead] as usize;
-            prefetch(sources, slot);
-            if w > 4 {
-                let near = first_slot[vertex[w as usize - 4] as usize] as usize;
-                if near < sources.len() {
-                    prefetch(&pre, sources[near] as usize);
-                }
+        // The loop is bound by memory latency: fetch what the next vertices will need a few
+        // steps ahead (their slot ranges, their first sources' records) so misses overlap.
+        if w > 24 {
+            prefetch(first_slot, vertex[w as usize - 24] as usize);
+            prefetch(
+                sources,
+                first_slot[vertex[w as usize - 12] as usize] as usize,
+            );
+            let near = first_slot[vertex[w as usize - 6] as usize] as usize;
+            if let Some(&v) = sources.get(near) {
+                prefetch(&state, v as usize);
             }
         }
+        let slots = retainers.slots(vertex[w as usize]);
         let mut orphan = true;
-        let mut best = semi[w as usize];
-        for slot in graph.retainers.slots(vertex[w as usize]) {
+        let mut best = w;
+        for slot in slots.clone() {
+            if slot + 8 < slots.end {
+                prefetch(&state, sources[slot + 8] as usize);
+            }
             if !slot_essential.get(slot) {
                 continue;
             }
             orphan = false;
-            let v = pre[sources[slot] as usize];
+            let v = sources[slot];
             // An unprocessed vertex evaluates to itself and its semi is its own number.
             let candidate = if v < w {
                 v
             } else {
-                semi[eval(v, w + 1, &mut ancestor, &mut label, &semi, &mut stack) as usize]
+                eval(v, w + 1, &mut state, &mut stack).1
             };
             best = best.min(candidate);
         }
-        semi[w as usize] = if orphan { ROOT } else { best };
-        let b = semi[w as usize];
-        dom[w as usize] = bucket[b as usize];
-        bucket[b as usize] = w;
+        let semi = if orphan { ROOT } else { best };
+        let record = &mut state[w as usize];
+        record.semi = semi;
+        record.label_semi = semi;
+        let p = record.ancestor;
+        dom[w as usize] = bucket[semi as usize];
+        bucket[semi as usize] = w;
         // Linking w into the forest: its ancestor entry already holds its parent.
-        let p = ancestor[w as usize];
         let mut v = std::mem::take(&mut bucket[p as usize]);
         while v != 0 {
             let next = dom[v as usize];
-            let u = eval(v, w, &mut ancestor, &mut label, &semi, &mut stack);
-            dom[v as usize] = if semi[u as usize] < semi[v as usize] {
+            let (u, u_semi) = eval(v, w, &mut state, &mut stack);
+            dom[v as usize] = if u_semi < state[v as usize].semi {
                 u
             } else {
                 p
@@ -158,26 +238,44 @@ pub fn compute(
             v = next;
         }
     }
-    drop((ancestor, label, bucket, pre));
+    drop(bucket);
     dom[0] = ROOT;
     dom[ROOT as usize] = ROOT;
-    for w in 2..=count {
-        if dom[w as usize] != semi[w as usize] {
-            dom[w as usize] = dom[dom[w as usize] as usize];
+    for w in 2..len {
+        if dom[w] != state[w].semi {
+            dom[w] = dom[dom[w] as usize];
         }
     }
-    drop(semi);
-    let mut dominator = vec![0u32; n];
-    for d in 1..=count as usize {
-        dominator[vertex[d] as usize] = vertex[dom[d] as usize];
+    dom
+}
+
+/// `eval` with path compression for vertices numbered `>= first_linked` (the linked ones):
+/// the vertex of minimal semi on `v`'s forest path and that semi.
+#[inline]
+fn eval(v: u32, first_linked: u32, state: &mut [Vertex], stack: &mut Vec<u32>) -> (u32, u32) {
+    if v < first_linked {
+        return (v, state[v as usize].semi);
     }
-    drop(dom);
-    let mut dfs_order = vertex;
-    dfs_order.remove(0);
-    Dominators {
-        dominator,
-        dfs_order,
+    let mut x = v;
+    loop {
+        let a = state[x as usize].ancestor;
+        if a < first_linked {
+            break;
+        }
+        stack.push(x);
+        x = a;
     }
+    while let Some(w) = stack.pop() {
+        let a = state[state[w as usize].ancestor as usize];
+        let record = &mut state[w as usize];
+        if a.label_semi < record.label_semi {
+            record.label = a.label;
+            record.label_semi = a.label_semi;
+        }
+        record.ancestor = a.ancestor;
+    }
+    let record = state[v as usize];
+    (record.label, record.label_semi)
 }
 
 /// Numbers the nodes reachable from the root as DevTools' DFS does (edges only; no retainers
@@ -209,6 +307,7 @@ pub fn number_from_root(graph: &HeapGraph, edge_essential: &BitVec) -> Numbering
 /// order, then the cliques one by one.
 fn number_the_rest(
     graph: &HeapGraph,
+    retainers: &Retainers,
     mut numbering: Numbering,
     edge_essential: &BitVec,
     slot_essential: &BitVec,
@@ -218,8 +317,7 @@ fn number_the_rest(
     let mut stack: Vec<Frame> = Vec::new();
     if (numbering.count as usize) < n {
         for v in 0..n as u32 {
-            if !visited.get(v as usize) && !graph.retainers.slots(v).any(|s| slot_essential.get(s))
-            {
+            if !visited.get(v as usize) && !retainers.slots(v).any(|s| slot_essential.get(s)) {
                 numbering.dfs(graph, v, 1, edge_essential, &mut visited, &mut stack);
             }
         }

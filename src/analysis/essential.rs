@@ -4,6 +4,9 @@
 //! *not* essential when it is weak, a self-loop, the table side of a WeakMap ephemeron pair
 //! (so the key dominates the value), a `shortcut` from a node other than the root, or goes from
 //! a non-page-owned node to a page-owned one (so debugger references do not steal dominance).
+//!
+//! The test is split in two so the retainer index can be built before page ownership is known:
+//! [`by_edge`] needs only the edge and its source, [`by_page`] only the two nodes' ownership.
 
 use super::bits::BitVec;
 use super::weakmap::EphemeronNames;
@@ -12,7 +15,6 @@ use rayon::prelude::*;
 
 /// One bit per edge: set when the edge is essential.
 pub fn compute(graph: &HeapGraph, page_owned: &BitVec, ephemerons: &EphemeronNames) -> BitVec {
-    let ek = graph.edge_kinds;
     let mut bits = BitVec::new(graph.edge_count());
     let words = bits.words_mut();
     // Each task fills whole 64-edge words; sources are found by walking the CSR offsets.
@@ -30,7 +32,9 @@ pub fn compute(graph: &HeapGraph, page_owned: &BitVec, ephemerons: &EphemeronNam
                 while graph.first_edge[node as usize + 1] as usize <= edge {
                     node += 1;
                 }
-                if is_essential(graph, node, edge, page_owned, ephemerons, ek) {
+                if by_edge(graph, node, edge, ephemerons)
+                    && by_page(graph, page_owned, node, graph.edge_to[edge])
+                {
                     words[(edge - first) / 64] |= 1 << ((edge - first) % 64);
                 }
             }
@@ -38,15 +42,11 @@ pub fn compute(graph: &HeapGraph, page_owned: &BitVec, ephemerons: &EphemeronNam
     bits
 }
 
+/// The rules that need only the edge and its source `node`: not weak, not a self-loop, not an
+/// ephemeron's table side, not a `shortcut` from a node other than the root.
 #[inline]
-fn is_essential(
-    graph: &HeapGraph,
-    node: u32,
-    edge: usize,
-    page_owned: &BitVec,
-    ephemerons: &EphemeronNames,
-    ek: crate::graph::EdgeKinds,
-) -> bool {
+pub fn by_edge(graph: &HeapGraph, node: u32, edge: usize, ephemerons: &EphemeronNames) -> bool {
+    let ek = graph.edge_kinds;
     let t = Some(graph.edge_type[edge]);
     if t == ek.internal {
         if let Some(eph) = ephemerons.get(graph.edge_name[edge]) {
@@ -55,20 +55,15 @@ fn is_essential(
             }
         }
     }
-    if t == ek.weak {
+    if t == ek.weak || graph.edge_to[edge] == node {
         return false;
     }
-    let to = graph.edge_to[edge];
-    if to == node {
-        return false;
-    }
-    if node != graph.root {
-        if t == ek.shortcut {
-            return false;
-        }
-        if page_owned.get(to as usize) && !page_owned.get(node as usize) {
-            return false;
-        }
-    }
-    true
+    !(node != graph.root && t == ek.shortcut)
+}
+
+/// The page-ownership rule: an edge from a node other than the root that is not page-owned to
+/// a page-owned node is not essential.
+#[inline]
+pub fn by_page(graph: &HeapGraph, page_owned: &BitVec, from: u32, to: u32) -> bool {
+    from == graph.root || !page_owned.get(to as usize) || page_owned.get(from as usize)
 }

@@ -70,21 +70,23 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     detachedness::propagate(graph);
     // Only the names it changed matter from here on.
     graph.detachedness = Vec::new();
-    let page_owned = page_owned::mark(graph);
     let ephemerons = weakmap::EphemeronNames::find(graph);
-    lap("dom state, flags", &mut timings);
+    lap("dom state", &mut timings);
 
     progress.report("Building retainers", 0.91);
-    let essential = essential::compute(graph, &page_owned, &ephemerons);
-    drop(page_owned);
-    // The DFS from the root needs only the edges: it runs while the retainers are built.
+    // Page ownership (a walk over the whole graph) runs while the retainers are built: their
+    // per-slot essential bits use every rule but page ownership, applied later.
     let shared: &HeapGraph = graph;
-    let (from_root, (retainers, slot_essential)) = rayon::join(
-        || dominators::number_from_root(shared, &essential),
-        || Retainers::build(&shared.first_edge, &shared.edge_to, Some(&essential)),
+    let (page_owned, (mut retainers, slot_essential)) = rayon::join(
+        || page_owned::mark(shared),
+        || {
+            Retainers::build_marked(&shared.first_edge, &shared.edge_to, |source, edge| {
+                essential::by_edge(shared, source, edge, &ephemerons)
+            })
+        },
     );
-    graph.retainers = retainers;
-    lap("essential edges, retainers, DFS", &mut timings);
+    let essential = essential::compute(graph, &page_owned, &ephemerons);
+    lap("page ownership, essential edges, retainers", &mut timings);
 
     progress.report("Dominators, distances, shallow sizes", 0.93);
     // Dominators on one core; shallow sizes and distances on the other. The self sizes move out
@@ -93,15 +95,26 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     let mut sizes = std::mem::take(&mut graph.self_size);
     let shared: &HeapGraph = graph;
     let (dominators, (distances, side_time)) = rayon::join(
-        || dominators::compute(shared, from_root, &essential, &slot_essential),
+        || {
+            let from_root = dominators::number_from_root(shared, &essential);
+            dominators::compute(
+                shared,
+                &mut retainers,
+                from_root,
+                &essential,
+                slot_essential,
+                &page_owned,
+            )
+        },
         || {
             let t = Instant::now();
             shallow_size::redistribute(shared, &mut sizes);
             (distances::compute(shared, &ephemerons), t.elapsed())
         },
     );
-    drop((essential, slot_essential));
+    drop((essential, page_owned));
     graph.self_size = sizes;
+    graph.retainers = retainers;
     timings.push(("  (shallow sizes, distances: overlapped)", side_time));
     lap("dominators", &mut timings);
 
