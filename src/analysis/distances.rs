@@ -12,7 +12,7 @@
 //!   WeakMap ephemeron pair, so a value lands at max(key, table) + 1. The pending-pair set is
 //!   shared by both passes.
 
-use super::bits::BitVec;
+use super::bits::{prefetch, BitVec};
 use super::page_owned::is_user_root;
 use super::weakmap::EphemeronNames;
 use crate::graph::HeapGraph;
@@ -39,14 +39,27 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
         NativeContext,
         MapDescriptors,
     }
+    // The filter's special sources, found in one sequential pass so the BFS does not read two
+    // more per-node columns at random.
+    let native_contexts = graph.strings.indexes_of("system / NativeContext");
+    let map_descriptors = graph.strings.indexes_of("(map descriptors)");
+    let mut special = BitVec::new(n);
+    for node in 0..n {
+        let t = Some(graph.node_type[node]);
+        let name = graph.node_name[node];
+        if (t == nk.hidden && native_contexts.contains(&name))
+            || (t == nk.array && map_descriptors.contains(&name))
+        {
+            special.set(node);
+        }
+    }
     let classify = |node: u32| -> Source {
-        let t = Some(graph.node_type[node as usize]);
-        if t == nk.hidden && graph.raw_name(node) == "system / NativeContext" {
-            Source::NativeContext
-        } else if t == nk.array && graph.raw_name(node) == "(map descriptors)" {
-            Source::MapDescriptors
-        } else {
+        if !special.get(node as usize) {
             Source::Plain
+        } else if Some(graph.node_type[node as usize]) == nk.hidden {
+            Source::NativeContext
+        } else {
+            Source::MapDescriptors
         }
     };
     // Whether the edge may be followed; called only for an unreached target, as in DevTools.
@@ -84,12 +97,19 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
     // Level by level (the same order as one FIFO queue), so only two levels are held at once.
     let mut bfs = |frontier: &mut Vec<u32>, distances: &mut [i32], reached: &mut BitVec| {
         let mut next_level = Vec::new();
+        let Some(&first) = frontier.first() else {
+            return;
+        };
+        // Every node of a level has the same distance.
+        let mut next = distances[first as usize] + 1;
         while !frontier.is_empty() {
             for head in 0..frontier.len() {
                 let node = frontier[head];
                 // Breadth-first order jumps around memory: fetch the next nodes' edges early.
                 graph.prefetch_queued(frontier, head + 1);
-                let next = distances[node as usize] + 1;
+                if let Some(&ahead) = frontier.get(head + 5) {
+                    prefetch(&graph.edge_name, graph.first_edge[ahead as usize] as usize);
+                }
                 let source = classify(node);
                 for e in graph.edges(node) {
                     if Some(graph.edge_type[e]) == ek.weak {
@@ -106,6 +126,7 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
             }
             std::mem::swap(frontier, &mut next_level);
             next_level.clear();
+            next += 1;
         }
     };
 

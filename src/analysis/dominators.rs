@@ -63,7 +63,7 @@ struct Vertex {
 }
 
 /// Computes the dominator tree. `slot_essential` has one bit per retainer slot, set when the
-/// slot's edge passes [`essential::by_edge`]; the page-ownership rule is applied here.
+/// slot's edge is set in [`essential::by_edge_bits`]; the page-ownership rule is applied here.
 /// `retainers` is borrowed mutably only to renumber its sources for the main loop; it is
 /// returned unchanged.
 pub fn compute(

@@ -7,18 +7,30 @@
 //!
 //! The test is split in two so the retainer index can be built before page ownership is known:
 //! [`by_edge`] needs only the edge and its source, [`by_page`] only the two nodes' ownership.
+//! Both are evaluated once per edge into bit vectors, in parallel.
 
 use super::bits::BitVec;
 use super::weakmap::EphemeronNames;
 use crate::graph::HeapGraph;
 use rayon::prelude::*;
 
-/// One bit per edge: set when the edge is essential.
-pub fn compute(graph: &HeapGraph, page_owned: &BitVec, ephemerons: &EphemeronNames) -> BitVec {
+/// One bit per edge: set when the edge passes [`by_edge`] (every rule but page ownership).
+pub fn by_edge_bits(graph: &HeapGraph, ephemerons: &EphemeronNames) -> BitVec {
+    edge_bits(graph, |node, edge| by_edge(graph, node, edge, ephemerons))
+}
+
+/// Turns [`by_edge_bits`] into the essential edges by applying the page-ownership rule.
+pub fn with_page_rule(graph: &HeapGraph, by_edge: &BitVec, page_owned: &BitVec) -> BitVec {
+    edge_bits(graph, |node, edge| {
+        by_edge.get(edge) && by_page(graph, page_owned, node, graph.edge_to[edge])
+    })
+}
+
+/// One bit per edge, set where `test(source, edge)` holds. Each task fills whole 64-edge
+/// words; sources are found by walking the CSR offsets.
+fn edge_bits(graph: &HeapGraph, test: impl Fn(u32, usize) -> bool + Sync) -> BitVec {
     let mut bits = BitVec::new(graph.edge_count());
-    let words = bits.words_mut();
-    // Each task fills whole 64-edge words; sources are found by walking the CSR offsets.
-    words
+    bits.words_mut()
         .par_chunks_mut(1024)
         .enumerate()
         .for_each(|(chunk, words)| {
@@ -32,9 +44,7 @@ pub fn compute(graph: &HeapGraph, page_owned: &BitVec, ephemerons: &EphemeronNam
                 while graph.first_edge[node as usize + 1] as usize <= edge {
                     node += 1;
                 }
-                if by_edge(graph, node, edge, ephemerons)
-                    && by_page(graph, page_owned, node, graph.edge_to[edge])
-                {
+                if test(node, edge) {
                     words[(edge - first) / 64] |= 1 << ((edge - first) % 64);
                 }
             }
@@ -45,7 +55,7 @@ pub fn compute(graph: &HeapGraph, page_owned: &BitVec, ephemerons: &EphemeronNam
 /// The rules that need only the edge and its source `node`: not weak, not a self-loop, not an
 /// ephemeron's table side, not a `shortcut` from a node other than the root.
 #[inline]
-pub fn by_edge(graph: &HeapGraph, node: u32, edge: usize, ephemerons: &EphemeronNames) -> bool {
+fn by_edge(graph: &HeapGraph, node: u32, edge: usize, ephemerons: &EphemeronNames) -> bool {
     let ek = graph.edge_kinds;
     let t = Some(graph.edge_type[edge]);
     if t == ek.internal {

@@ -56,67 +56,95 @@ pub struct Analysis {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// Wall time per phase of one lane of work.
+struct Lane {
+    timings: Vec<(&'static str, Duration)>,
+    clock: Instant,
+}
+
+impl Lane {
+    fn started() -> Lane {
+        Lane {
+            timings: Vec::new(),
+            clock: Instant::now(),
+        }
+    }
+
+    /// Ends the current phase.
+    fn lap(&mut self, name: &'static str) {
+        self.timings.push((name, self.clock.elapsed()));
+        self.clock = Instant::now();
+    }
+}
+
 /// Runs every phase on `graph` (which is updated in place: detached names, redistributed
 /// self sizes, retainers, added strings).
 pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
+    let mut lane = Lane::started();
 
     progress.report("Propagating DOM state", 0.90);
     detachedness::propagate(graph);
     // Only the names it changed matter from here on.
     graph.detachedness = Vec::new();
     let ephemerons = weakmap::EphemeronNames::find(graph);
-    lap("dom state", &mut timings);
+    lane.lap("dom state");
 
-    progress.report("Building retainers", 0.91);
-    // Page ownership (a walk over the whole graph) runs while the retainers are built: their
-    // per-slot essential bits use every rule but page ownership, applied later.
-    let shared: &HeapGraph = graph;
-    let (page_owned, (mut retainers, slot_essential)) = rayon::join(
-        || page_owned::mark(shared),
-        || {
-            Retainers::build_marked(&shared.first_edge, &shared.edge_to, |source, edge| {
-                essential::by_edge(shared, source, edge, &ephemerons)
-            })
-        },
-    );
-    let essential = essential::compute(graph, &page_owned, &ephemerons);
-    lap("page ownership, essential edges, retainers", &mut timings);
-
-    progress.report("Dominators, distances, shallow sizes", 0.93);
-    // Dominators on one core; shallow sizes and distances on the other. The self sizes move out
-    // of the graph while they are redistributed in place (nothing else reads them meanwhile),
-    // so they are not held twice.
+    progress.report("Building retainers, dominators", 0.91);
+    // Two lanes. Main: page ownership, essential edges, the DFS, then Lengauer–Tarjan, which
+    // needs the retainers. Side: the retainers first (their per-slot essential bits use every
+    // rule but page ownership, applied later), handed over as soon as they are built, then
+    // shallow sizes and distances. The self sizes move out of the graph while they are
+    // redistributed in place (nothing else reads them meanwhile), so they are not held twice.
     let mut sizes = std::mem::take(&mut graph.self_size);
     let shared: &HeapGraph = graph;
-    let (dominators, (distances, side_time)) = rayon::join(
-        || {
-            let from_root = dominators::number_from_root(shared, &essential);
-            dominators::compute(
-                shared,
-                &mut retainers,
-                from_root,
-                &essential,
-                slot_essential,
-                &page_owned,
-            )
-        },
-        || {
-            let t = Instant::now();
+    let by_edge_bits = essential::by_edge_bits(shared, &ephemerons);
+    let (handover, retainers_built) = std::sync::mpsc::channel();
+    let (dominators, mut retainers, side) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| {
+            let mut lane = Lane::started();
+            let built = Retainers::build(&shared.first_edge, &shared.edge_to, Some(&by_edge_bits));
+            lane.lap("  (side) retainers");
+            // The main lane waits on this; it cannot be gone unless it panicked.
+            let _ = handover.send(built);
             shallow_size::redistribute(shared, &mut sizes);
-            (distances::compute(shared, &ephemerons), t.elapsed())
-        },
-    );
-    drop((essential, page_owned));
+            lane.lap("  (side) shallow sizes");
+            let distances = distances::compute(shared, &ephemerons);
+            lane.lap("  (side) distances");
+            (distances, lane.timings)
+        });
+        let page_owned = page_owned::mark(shared);
+        let essential = essential::with_page_rule(shared, &by_edge_bits, &page_owned);
+        lane.lap("page ownership, essential edges");
+        let from_root = dominators::number_from_root(shared, &essential);
+        lane.lap("DFS from the root");
+        let (mut retainers, slot_essential) = match retainers_built.recv() {
+            Ok(built) => built,
+            Err(_) => std::panic::resume_unwind(
+                side.join()
+                    .err()
+                    .unwrap_or_else(|| Box::new("the retainer lane ended without its result")),
+            ),
+        };
+        lane.lap("(waiting for the retainers)");
+        let dominators = dominators::compute(
+            shared,
+            &mut retainers,
+            from_root,
+            &essential,
+            slot_essential,
+            &page_owned,
+        );
+        lane.lap("dominators");
+        let side = match side.join() {
+            Ok(side) => side,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (dominators, retainers, side)
+    });
+    let (distances, side_timings) = side;
     graph.self_size = sizes;
-    graph.retainers = retainers;
-    timings.push(("  (shallow sizes, distances: overlapped)", side_time));
-    lap("dominators", &mut timings);
+    graph.retainers = std::mem::take(&mut retainers);
+    lane.timings.extend(side_timings);
 
     progress.report("Retained sizes, class names", 0.97);
     // Class names wait until the dominator arrays are gone, which keeps them out of the peak.
@@ -156,7 +184,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     new_strings.append_to(&mut graph.strings);
     let total_size = retained[graph.root as usize] + graph.header.extra_native_bytes;
     let statistics = sums.with_total(total_size);
-    lap("retained sizes, statistics, class names", &mut timings);
+    lane.lap("retained sizes, statistics, class names");
 
     Analysis {
         distances,
@@ -168,6 +196,6 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         retained,
         total_size,
         statistics,
-        timings,
+        timings: lane.timings,
     }
 }

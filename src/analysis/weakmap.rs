@@ -21,6 +21,8 @@ pub struct Ephemeron {
 
 /// Ephemeron names of one snapshot, by string index.
 pub struct EphemeronNames {
+    /// The range of string indexes that are ephemeron names (a cheap first test per edge).
+    range: std::ops::Range<u32>,
     bits: Vec<u64>,
     names: HashMap<u32, Ephemeron>,
 }
@@ -52,12 +54,19 @@ impl EphemeronNames {
             bits[i as usize / 64] |= 1 << (i % 64);
             names.insert(i, Ephemeron { pair, table_id });
         }
-        EphemeronNames { bits, names }
+        let range = match (names.keys().min(), names.keys().max()) {
+            (Some(&low), Some(&high)) => low..high + 1,
+            _ => 0..0,
+        };
+        EphemeronNames { range, bits, names }
     }
 
     /// The ephemeron a string index names, if it is one.
     #[inline]
     pub fn get(&self, string: u32) -> Option<Ephemeron> {
+        if !self.range.contains(&string) {
+            return None;
+        }
         let word = self.bits.get(string as usize / 64)?;
         if word & (1 << (string % 64)) == 0 {
             return None;

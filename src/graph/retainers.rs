@@ -18,25 +18,12 @@ pub struct Retainers {
 }
 
 impl Retainers {
-    /// Builds the index from the edges' targets.
-    pub fn build(first_edge: &[u32], edge_to: &[u32]) -> Retainers {
-        Retainers::build_with(first_edge, edge_to, None::<fn(u32, usize) -> bool>).0
-    }
-
-    /// Builds the index and one bit per slot, set when `marked(source, edge)` holds for the
-    /// slot's edge.
-    pub fn build_marked(
+    /// Builds the index from the edges' targets. With `essential` (one bit per edge), also
+    /// returns one bit per slot telling whether the slot's edge is essential.
+    pub fn build(
         first_edge: &[u32],
         edge_to: &[u32],
-        marked: impl Fn(u32, usize) -> bool,
-    ) -> (Retainers, BitVec) {
-        Retainers::build_with(first_edge, edge_to, Some(marked))
-    }
-
-    fn build_with(
-        first_edge: &[u32],
-        edge_to: &[u32],
-        marked: Option<impl Fn(u32, usize) -> bool>,
+        essential: Option<&BitVec>,
     ) -> (Retainers, BitVec) {
         let node_count = first_edge.len() - 1;
         let mut first = vec![0u32; node_count + 1];
@@ -49,7 +36,11 @@ impl Retainers {
         // Fill each node's slots from its end, walking edges in order: reverse order, like DevTools.
         let mut cursor: Vec<u32> = first[1..].to_vec();
         let mut sources = vec![0u32; edge_to.len()];
-        let mut slot_marks = BitVec::new(if marked.is_some() { edge_to.len() } else { 0 });
+        let mut slot_essential = BitVec::new(if essential.is_some() {
+            edge_to.len()
+        } else {
+            0
+        });
         for src in 0..node_count {
             let edges = first_edge[src] as usize..first_edge[src + 1] as usize;
             for (edge, &to) in edges.clone().zip(&edge_to[edges]) {
@@ -57,12 +48,12 @@ impl Retainers {
                 cursor[to] -= 1;
                 let slot = cursor[to] as usize;
                 sources[slot] = src as u32;
-                if marked.as_ref().is_some_and(|m| m(src as u32, edge)) {
-                    slot_marks.set(slot);
+                if essential.is_some_and(|bits| bits.get(edge)) {
+                    slot_essential.set(slot);
                 }
             }
         }
-        (Retainers { first, sources }, slot_marks)
+        (Retainers { first, sources }, slot_essential)
     }
 
     /// The slot range of `node`.
@@ -114,7 +105,7 @@ mod tests {
         // node 0 -> 2, 0 -> 2, 1 -> 2, 1 -> 0
         let first_edge = [0, 2, 4, 4];
         let edge_to = [2, 2, 2, 0];
-        let r = Retainers::build(&first_edge, &edge_to);
+        let (r, _) = Retainers::build(&first_edge, &edge_to, None);
         assert_eq!(r.first, [0, 1, 1, 4]);
         assert_eq!(&r.sources[1..4], &[1, 0, 0]);
         assert_eq!(r.sources[0], 1);

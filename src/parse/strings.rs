@@ -83,6 +83,28 @@ impl Strings {
         }
     }
 
+    /// Every index whose string is `text` (the file's table is deduplicated by V8, but nothing
+    /// here relies on that). One pass over the offsets; passes that test node names against a
+    /// fixed name compare indexes instead of reading strings.
+    pub fn indexes_of(&self, text: &str) -> Vec<u32> {
+        let mut found = Vec::new();
+        let mut start = 0;
+        for i in 0..self.ends.len() {
+            let end = self.ends.get(i);
+            if end - start == text.len() && &self.data[start..end] == text.as_bytes() {
+                found.push(i as u32);
+            }
+            start = end;
+        }
+        let n = self.ends.len();
+        found.extend(
+            (0..self.added.len())
+                .filter(|&i| self.added[i] == text)
+                .map(|i| (n + i) as u32),
+        );
+        found
+    }
+
     /// Appends a string and returns its index (DevTools' `addString`).
     pub fn push(&mut self, s: String) -> u32 {
         self.added.push(s);
