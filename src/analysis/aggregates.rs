@@ -11,6 +11,7 @@
 //! - `retained_size` (`maxRet`) sums the retained sizes of the counted instances that have no
 //!   dominator ancestor of the same class key, so nested instances are not counted twice.
 
+use super::bits::prefetch;
 use super::retained_size::DominatedNodes;
 use crate::graph::{HeapGraph, Location};
 use std::collections::HashMap;
@@ -180,6 +181,11 @@ fn class_retained_sizes(
             }
         }
         list.extend_from_slice(children);
+        // The walk is bound by memory latency: the nodes on top of the stack come next.
+        for &next in list.iter().rev().take(4) {
+            prefetch(agg_of, next as usize);
+            prefetch(&dominated.first, next as usize);
+        }
         while let Some(&(len, agg)) = marks.last() {
             if len != list.len() {
                 break;

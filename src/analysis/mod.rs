@@ -56,6 +56,36 @@ pub struct Analysis {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// Class names with the inferred interfaces applied.
+struct Classes {
+    classes: Vec<u32>,
+    interface_definitions: Vec<InterfaceDefinition>,
+    interface_names: HashMap<String, u32>,
+    new_strings: NewStrings,
+}
+
+impl Classes {
+    fn compute(graph: &HeapGraph) -> Classes {
+        let mut new_strings = NewStrings::after(&graph.strings);
+        let mut classes = class_names::compute(graph, &mut new_strings);
+        let interface_definitions = interfaces::infer(graph);
+        let mut interface_names = HashMap::new();
+        interfaces::apply(
+            graph,
+            &interface_definitions,
+            &mut classes,
+            &mut interface_names,
+            &mut new_strings,
+        );
+        Classes {
+            classes,
+            interface_definitions,
+            interface_names,
+            new_strings,
+        }
+    }
+}
+
 /// Wall time per phase of one lane of work.
 struct Lane {
     timings: Vec<(&'static str, Duration)>,
@@ -110,7 +140,9 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
             lane.lap("  (side) shallow sizes");
             let distances = distances::compute(shared, &ephemerons);
             lane.lap("  (side) distances");
-            (distances, lane.timings)
+            let classes = Classes::compute(shared);
+            lane.lap("  (side) class names, interfaces");
+            (distances, classes, lane.timings)
         });
         let page_owned = page_owned::mark(shared);
         let essential = essential::with_page_rule(shared, &by_edge_bits, &page_owned);
@@ -141,18 +173,14 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         };
         (dominators, retainers, side)
     });
-    let (distances, side_timings) = side;
+    let (distances, classes, side_timings) = side;
     graph.self_size = sizes;
     graph.retainers = std::mem::take(&mut retainers);
     lane.timings.extend(side_timings);
 
     progress.report("Retained sizes, class names", 0.97);
-    // Class names wait until the dominator arrays are gone, which keeps them out of the peak.
     let shared: &HeapGraph = graph;
-    let (
-        (retained, dominated),
-        (sums, classes, interface_definitions, interface_names, new_strings),
-    ) = rayon::join(
+    let ((retained, dominated), sums) = rayon::join(
         || {
             let retained = retained_size::compute(&dominators, &shared.self_size);
             (
@@ -160,31 +188,18 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
                 DominatedNodes::build(&dominators.dominator, shared.root),
             )
         },
-        || {
-            let mut new_strings = NewStrings::after(&shared.strings);
-            let mut classes = class_names::compute(shared, &mut new_strings);
-            let definitions = interfaces::infer(shared);
-            let mut names = HashMap::new();
-            interfaces::apply(
-                shared,
-                &definitions,
-                &mut classes,
-                &mut names,
-                &mut new_strings,
-            );
-            (
-                statistics::sums(shared),
-                classes,
-                definitions,
-                names,
-                new_strings,
-            )
-        },
+        || statistics::sums(shared),
     );
+    let Classes {
+        classes,
+        interface_definitions,
+        interface_names,
+        new_strings,
+    } = classes;
     new_strings.append_to(&mut graph.strings);
     let total_size = retained[graph.root as usize] + graph.header.extra_native_bytes;
     let statistics = sums.with_total(total_size);
-    lane.lap("retained sizes, statistics, class names");
+    lane.lap("retained sizes, statistics");
 
     Analysis {
         distances,

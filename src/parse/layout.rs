@@ -33,7 +33,7 @@ const NUMBER_ARRAYS: &[&str] = &[
 
 /// Scans the top level of the document. `release` is told about each stretch of a big array
 /// once searched, so a memory-mapped file's pages need not all be resident at once.
-pub fn scan(bytes: &[u8], release: &dyn Fn(usize, usize)) -> Result<Layout> {
+pub fn scan(bytes: &[u8], release: &(dyn Fn(usize, usize) + Sync)) -> Result<Layout> {
     let mut layout = Layout::default();
     let mut pos = skip_ws(bytes, 0);
     if bytes.get(pos) != Some(&b'{') {
@@ -117,16 +117,25 @@ pub fn scan(bytes: &[u8], release: &dyn Fn(usize, usize)) -> Result<Layout> {
     }
 }
 
-/// The `]` closing the number array that starts at `open`, searched 64 MiB at a time.
-fn find_close(bytes: &[u8], open: usize, release: &dyn Fn(usize, usize)) -> Option<usize> {
+/// The `]` closing the number array that starts at `open`, searched 64 MiB at a time, two
+/// windows at once (the search is bound by faulting the pages in).
+fn find_close(bytes: &[u8], open: usize, release: &(dyn Fn(usize, usize) + Sync)) -> Option<usize> {
     const STEP: usize = 64 << 20;
+    let search = |from: usize, to: usize| {
+        let found = memchr::memchr(b']', &bytes[from..to]).map(|i| from + i);
+        if found.is_none() {
+            release(from, to);
+        }
+        found
+    };
     let mut from = open;
     while from < bytes.len() {
-        let to = (from + STEP).min(bytes.len());
-        if let Some(i) = memchr::memchr(b']', &bytes[from..to]) {
-            return Some(from + i);
+        let middle = (from + STEP).min(bytes.len());
+        let to = (middle + STEP).min(bytes.len());
+        let (first, second) = rayon::join(|| search(from, middle), || search(middle, to));
+        if let Some(close) = first.or(second) {
+            return Some(close);
         }
-        release(from, to);
         from = to;
     }
     None

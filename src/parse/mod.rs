@@ -52,7 +52,7 @@ pub fn parse(
 ) -> Result<(HeapGraph, Vec<Warning>)> {
     let bytes = source.bytes();
     progress.report("Scanning sections", 0.01);
-    let layout = layout::scan(bytes, &|from, to| source.release(from, to))?;
+    let layout = layout::scan(bytes, &|from, to| source.release_early(from, to))?;
     let header_range = layout
         .header
         .clone()

@@ -80,7 +80,7 @@ pub fn parse_table(
         .par_iter()
         .map(|c| {
             let n = bytes[c.clone()].iter().filter(|&&b| b == b',').count();
-            source.release(c.start, c.end);
+            source.release_early(c.start, c.end);
             n
         })
         .collect();

@@ -67,6 +67,15 @@ impl Source {
         }
     }
 
+    /// Like [`Source::release`], for a pass that reads pages a later pass reads again: only a
+    /// file too big to keep resident alongside the parsed tables ([`EARLY_RELEASE_ABOVE`]) gives
+    /// its pages back early; a smaller one keeps them, so they are not faulted in twice.
+    pub fn release_early(&self, start: usize, end: usize) {
+        if self.bytes().len() > EARLY_RELEASE_ABOVE {
+            self.release(start, end);
+        }
+    }
+
     /// Tells the kernel the parser is done with `start..end`, so a mapped file's pages stop
     /// counting in RSS. The bytes stay readable (they are faulted in again from the page cache).
     pub fn release(&self, start: usize, end: usize) {
@@ -84,6 +93,9 @@ impl Source {
         }
     }
 }
+
+/// File size above which searched pages are released before their final parse (2 GiB).
+pub const EARLY_RELEASE_ABOVE: usize = 2 << 30;
 
 fn inflate(compressed: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(compressed.len().saturating_mul(6));
