@@ -29,12 +29,17 @@ use crate::graph::{retainers::Retainers, HeapGraph};
 use rayon::prelude::*;
 
 /// The dominator tree: `dominator[n]` is node `n`'s immediate dominator (the root's is itself),
-/// and `dfs_order` lists nodes so that every node comes after its dominator.
+/// and `dfs_order` lists nodes so that every node comes after its dominator. The tree is also
+/// given by position in `dfs_order` (`dfs_dominator`), where passes over the whole tree find
+/// a node's dominator nearby in memory rather than anywhere.
 pub struct Dominators {
     /// Immediate dominator ordinal per node.
     pub dominator: Vec<u32>,
     /// Node ordinals in DFS preorder (root first).
     pub dfs_order: Vec<u32>,
+    /// For each position in `dfs_order`, the position of that node's dominator (always
+    /// smaller, except the root's, which is 0).
+    pub dfs_dominator: Vec<u32>,
 }
 
 /// The DFS numbering: `vertex[d]` is the node with number `d`, `pre[node]` its number, and
@@ -91,12 +96,18 @@ pub fn compute(
     for d in 1..=count as usize {
         dominator[vertex[d] as usize] = vertex[dom[d] as usize];
     }
-    drop(dom);
+    // From DFS numbers (1-based, 0 unused) to positions in `dfs_order`.
+    let mut dfs_dominator = dom;
+    dfs_dominator.remove(0);
+    for position in &mut dfs_dominator {
+        *position -= 1;
+    }
     let mut dfs_order = vertex;
     dfs_order.remove(0);
     Dominators {
         dominator,
         dfs_order,
+        dfs_dominator,
     }
 }
 

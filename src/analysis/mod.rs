@@ -179,15 +179,12 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     lane.timings.extend(side_timings);
 
     progress.report("Retained sizes, class names", 0.97);
+    // Retained sizes first, alone: their DFS-order sums are the phase's largest temporary.
+    let retained = retained_size::compute(&dominators, &graph.self_size);
+    let dominator = dominators.dominator;
     let shared: &HeapGraph = graph;
-    let ((retained, dominated), sums) = rayon::join(
-        || {
-            let retained = retained_size::compute(&dominators, &shared.self_size);
-            (
-                retained,
-                DominatedNodes::build(&dominators.dominator, shared.root),
-            )
-        },
+    let (dominated, sums) = rayon::join(
+        || DominatedNodes::build(&dominator, shared.root),
         || statistics::sums(shared),
     );
     let Classes {
@@ -206,7 +203,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         classes,
         interface_definitions,
         interface_names,
-        dominator: dominators.dominator,
+        dominator,
         dominated,
         retained,
         total_size,

@@ -4,15 +4,26 @@
 //! `buildDominatedNodes`. A node's retained size is its (redistributed) self size plus the
 //! retained sizes of the nodes it immediately dominates; summing in reverse DFS preorder visits
 //! every node after all nodes it dominates. The root's retained size covers every node.
+//!
+//! The sums run over positions in DFS order, where a node's dominator is usually close by, and
+//! are then scattered to node order.
 
 use super::dominators::Dominators;
 
 /// Retained size per node.
 pub fn compute(dominators: &Dominators, self_size: &[u32]) -> Vec<u64> {
-    let mut retained: Vec<u64> = self_size.iter().map(|&s| u64::from(s)).collect();
-    for &node in dominators.dfs_order.iter().skip(1).rev() {
-        let dom = dominators.dominator[node as usize];
-        retained[dom as usize] += retained[node as usize];
+    let order = &dominators.dfs_order;
+    let mut by_position: Vec<u64> = order
+        .iter()
+        .map(|&node| u64::from(self_size[node as usize]))
+        .collect();
+    for position in (1..order.len()).rev() {
+        let dominator = dominators.dfs_dominator[position] as usize;
+        by_position[dominator] += by_position[position];
+    }
+    let mut retained = vec![0u64; self_size.len()];
+    for (&node, &size) in order.iter().zip(&by_position) {
+        retained[node as usize] = size;
     }
     retained
 }
@@ -40,14 +51,19 @@ impl DominatedNodes {
         for i in 0..n {
             first[i + 1] += first[i];
         }
-        let mut cursor = first.clone();
+        // Filling advances each list's offset to the next list's start; one shift restores
+        // them (no second offset array).
         let mut nodes = vec![0u32; n.saturating_sub(1)];
         for (node, &dom) in dominator.iter().enumerate() {
             if node as u32 != root {
-                nodes[cursor[dom as usize] as usize] = node as u32;
-                cursor[dom as usize] += 1;
+                nodes[first[dom as usize] as usize] = node as u32;
+                first[dom as usize] += 1;
             }
         }
+        for i in (1..=n).rev() {
+            first[i] = first[i - 1];
+        }
+        first[0] = 0;
         DominatedNodes { first, nodes }
     }
 
