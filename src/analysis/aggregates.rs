@@ -53,6 +53,45 @@ enum InternalKey {
     Located(Location, u32),
 }
 
+/// Row per class string index: a hash map behind a small direct-mapped cache (a Summary has
+/// hundreds of classes, a snapshot millions of strings, so a table by string index would cost
+/// more memory than the rows).
+struct ClassRows {
+    cache: Vec<(u32, u32)>,
+    rows: HashMap<u32, u32>,
+}
+
+impl Default for ClassRows {
+    fn default() -> Self {
+        ClassRows {
+            cache: vec![(u32::MAX, u32::MAX); 4096],
+            rows: HashMap::new(),
+        }
+    }
+}
+
+impl ClassRows {
+    /// The row of `class`, or `u32::MAX`.
+    #[inline]
+    fn get(&mut self, class: u32) -> u32 {
+        let slot = &mut self.cache[class as usize % 4096];
+        if slot.0 == class {
+            return slot.1;
+        }
+        match self.rows.get(&class) {
+            Some(&row) => {
+                *slot = (class, row);
+                row
+            }
+            None => u32::MAX,
+        }
+    }
+
+    fn insert(&mut self, class: u32, row: u32) {
+        self.rows.insert(class, row);
+    }
+}
+
 /// What aggregation needs to know about a snapshot.
 pub struct Inputs<'a> {
     /// The graph.
@@ -72,7 +111,7 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
     let n = graph.node_count();
     let object = graph.node_kinds.object;
     let mut keys: HashMap<InternalKey, u32> = HashMap::new();
-    let mut row_of_class = vec![u32::MAX; graph.strings.len()];
+    let mut row_of_class = ClassRows::default();
     let mut by_text: HashMap<(Location, &str), u32> = HashMap::new();
     let mut rows: Vec<Aggregate> = Vec::new();
     // Row per node (for maxRet, and to fill the rows' node lists at their exact size after).
@@ -101,7 +140,7 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
         let distance = inputs.distances[node as usize];
         // Class keys (most nodes) go through a table by string index, not the hash map.
         let cached = match key {
-            InternalKey::Class(c) => row_of_class[c as usize],
+            InternalKey::Class(c) => row_of_class.get(c),
             InternalKey::Located(..) => u32::MAX,
         };
         let id = match (cached != u32::MAX)
@@ -128,7 +167,7 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
                     by_text.insert((loc, name), id);
                 }
                 match key {
-                    InternalKey::Class(c) => row_of_class[c as usize] = id,
+                    InternalKey::Class(c) => row_of_class.insert(c, id),
                     InternalKey::Located(..) => {
                         keys.insert(key, id);
                     }
@@ -158,7 +197,8 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
 }
 
 /// DevTools' `calculateClassesRetainedSize`: a DFS over the dominator tree that counts a node
-/// only when no dominator ancestor of the same class was counted.
+/// only when no dominator ancestor of the same class was counted. The walk keeps the path, not
+/// every pending child (a node can dominate millions).
 fn class_retained_sizes(
     root: u32,
     agg_of: &[u32],
@@ -166,32 +206,48 @@ fn class_retained_sizes(
     dominated: &DominatedNodes,
     rows: &mut [Aggregate],
 ) {
+    /// A node on the walk's path: its children left to visit and the class it marked.
+    struct Frame<'a> {
+        children: std::slice::Iter<'a, u32>,
+        marked: u32,
+    }
     let mut seen = vec![false; rows.len()];
-    let mut list: Vec<u32> = vec![root];
-    // (list length at which to unmark, class) for every class marked on the current path.
-    let mut marks: Vec<(usize, u32)> = Vec::new();
-    while let Some(node) = list.pop() {
+    let mut visit = |node: u32, seen: &mut [bool]| -> Option<Frame> {
         let agg = agg_of[node as usize];
         let children = dominated.children(node);
+        let mut marked = u32::MAX;
         if agg != u32::MAX && !seen[agg as usize] {
             rows[agg as usize].retained_size += retained[node as usize];
             if !children.is_empty() {
                 seen[agg as usize] = true;
-                marks.push((list.len(), agg));
+                marked = agg;
             }
         }
-        list.extend_from_slice(children);
-        // The walk is bound by memory latency: the nodes on top of the stack come next.
-        for &next in list.iter().rev().take(4) {
-            prefetch(agg_of, next as usize);
-            prefetch(&dominated.first, next as usize);
-        }
-        while let Some(&(len, agg)) = marks.last() {
-            if len != list.len() {
-                break;
+        (!children.is_empty()).then(|| Frame {
+            children: children.iter(),
+            marked,
+        })
+    };
+    let mut path: Vec<Frame> = visit(root, &mut seen).into_iter().collect();
+    while let Some(top) = path.last_mut() {
+        match top.children.next() {
+            Some(&child) => {
+                // The walk is bound by memory latency: the next siblings come soon.
+                if let Some(&ahead) = top.children.as_slice().get(3) {
+                    prefetch(agg_of, ahead as usize);
+                    prefetch(&dominated.first, ahead as usize);
+                }
+                if let Some(frame) = visit(child, &mut seen) {
+                    path.push(frame);
+                }
             }
-            marks.pop();
-            seen[agg as usize] = false;
+            None => {
+                let marked = top.marked;
+                path.pop();
+                if marked != u32::MAX {
+                    seen[marked as usize] = false;
+                }
+            }
         }
     }
 }

@@ -14,8 +14,9 @@
 //!
 //! Unlike DevTools, the main loop works in DFS-number space (1..=n, 0 is "none"): the retainer
 //! sources are rewritten to DFS numbers in place for its duration (and back after), and each
-//! vertex's `ancestor`, `label`, `semi` and the label's semi share one 16-byte record, so an
-//! `eval` step costs one cache miss. It is the same algorithm under a renumbering. Two facts of
+//! vertex's `ancestor`, `label`, the label's semi and `dom` share one 16-byte record, so an
+//! `eval` step costs one cache miss. A vertex's own semi is not kept: it is needed only when
+//! its bucket is drained, and a bucket is named after it. It is the same algorithm under a renumbering. Two facts of
 //! the main loop (vertices processed in decreasing DFS number) save memory and misses:
 //! - a vertex is *linked* exactly when it has been processed, i.e. its number is above the
 //!   current one, so `ancestor` needs no separate "unlinked" state and starts as `parent`, and
@@ -61,11 +62,16 @@ struct Vertex {
     ancestor: u32,
     /// The vertex of minimal semi on the compressed path.
     label: u32,
-    /// `semi` of `label`, kept beside it to save a lookup per step.
+    /// `semi` of `label` (the vertex's own semidominator until compression moves `label`).
     label_semi: u32,
-    /// Semidominator (DFS number).
-    semi: u32,
+    /// The bucket list link while the vertex waits in a bucket, then its dominator, with
+    /// [`DEFERRED`] set when the final pass must replace it by its dominator's dominator.
+    dom: u32,
 }
+
+/// Marks a `dom` that the final pass resolves (DFS numbers stay below 2³¹: a snapshot with
+/// more nodes could not be held in memory).
+const DEFERRED: u32 = 1 << 31;
 
 /// Computes the dominator tree. `slot_essential` has one bit per retainer slot, set when the
 /// slot's edge is set in [`essential::by_edge_bits`]; the page-ownership rule is applied here.
@@ -170,15 +176,15 @@ fn semidominators_and_dominators(
     slot_essential: &BitVec,
 ) -> Vec<u32> {
     let len = count as usize + 1;
+    debug_assert!(count < DEFERRED);
     let mut state: Vec<Vertex> = Vec::with_capacity(len);
     state.extend(parent.iter().enumerate().map(|(d, &p)| Vertex {
         ancestor: p,
         label: d as u32,
         label_semi: d as u32,
-        semi: d as u32,
+        dom: 0,
     }));
     drop(parent);
-    let mut dom = vec![0u32; len];
     let mut bucket = vec![0u32; len];
     let mut stack: Vec<u32> = Vec::new();
     let sources = &retainers.sources;
@@ -221,41 +227,40 @@ fn semidominators_and_dominators(
         }
         let semi = if orphan { ROOT } else { best };
         let record = &mut state[w as usize];
-        record.semi = semi;
         record.label_semi = semi;
+        record.dom = bucket[semi as usize];
         let p = record.ancestor;
-        dom[w as usize] = bucket[semi as usize];
         bucket[semi as usize] = w;
-        // Linking w into the forest: its ancestor entry already holds its parent.
+        // Linking w into the forest: its ancestor entry already holds its parent. Everything
+        // in bucket[p] has p as its semi.
         let mut v = std::mem::take(&mut bucket[p as usize]);
         while v != 0 {
-            let next = dom[v as usize];
+            let next = state[v as usize].dom;
             let (u, u_semi) = eval(v, w, &mut state, &mut stack);
-            dom[v as usize] = if u_semi < state[v as usize].semi {
-                u
-            } else {
-                p
-            };
+            state[v as usize].dom = if u_semi < p { u | DEFERRED } else { p };
             v = next;
         }
     }
     // Vertices left in undrained buckets (only possible for cliques, whose numbering is not a
-    // DFS) never got a dominator; DevTools leaves them 0, which resolves to the root below.
+    // DFS) never got a dominator; DevTools leaves them 0, which resolves to the root.
     for head in bucket.iter().copied().filter(|&h| h != 0) {
         let mut v = head;
         while v != 0 {
-            let next = dom[v as usize];
-            dom[v as usize] = 0;
+            let next = state[v as usize].dom;
+            state[v as usize].dom = ROOT;
             v = next;
         }
     }
     drop(bucket);
-    dom[0] = ROOT;
-    dom[ROOT as usize] = ROOT;
+    let mut dom = vec![ROOT; len];
     for w in 2..len {
-        if dom[w] != state[w].semi {
-            dom[w] = dom[dom[w] as usize];
-        }
+        let d = state[w].dom;
+        // A deferred dominator is numbered below w, so its own entry is final.
+        dom[w] = if d & DEFERRED != 0 {
+            dom[(d & !DEFERRED) as usize]
+        } else {
+            d
+        };
     }
     dom
 }
@@ -265,7 +270,7 @@ fn semidominators_and_dominators(
 #[inline]
 fn eval(v: u32, first_linked: u32, state: &mut [Vertex], stack: &mut Vec<u32>) -> (u32, u32) {
     if v < first_linked {
-        return (v, state[v as usize].semi);
+        return (v, state[v as usize].label_semi);
     }
     let mut x = v;
     loop {

@@ -26,6 +26,7 @@ pub mod weakmap;
 use crate::graph::{retainers::Retainers, HeapGraph};
 use crate::parse::strings::NewStrings;
 use crate::progress::Progress;
+use dominators::Dominators;
 use interfaces::InterfaceDefinition;
 use retained_size::DominatedNodes;
 use statistics::Statistics;
@@ -180,8 +181,12 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
 
     progress.report("Retained sizes, class names", 0.97);
     // Retained sizes first, alone: their DFS-order sums are the phase's largest temporary.
-    let retained = retained_size::compute(&dominators, &graph.self_size);
-    let dominator = dominators.dominator;
+    let Dominators {
+        dominator,
+        dfs_order,
+        dfs_dominator,
+    } = dominators;
+    let retained = retained_size::compute(dfs_order, dfs_dominator, &graph.self_size);
     let shared: &HeapGraph = graph;
     let (dominated, sums) = rayon::join(
         || DominatedNodes::build(&dominator, shared.root),

@@ -8,21 +8,20 @@
 //! The sums run over positions in DFS order, where a node's dominator is usually close by, and
 //! are then scattered to node order.
 
-use super::dominators::Dominators;
-
-/// Retained size per node.
-pub fn compute(dominators: &Dominators, self_size: &[u32]) -> Vec<u64> {
-    let order = &dominators.dfs_order;
-    let mut by_position: Vec<u64> = order
+/// Retained size per node, from the dominator tree in DFS order (consumed: each array is freed
+/// as soon as it is no longer needed, which keeps this phase's peak down).
+pub fn compute(dfs_order: Vec<u32>, dfs_dominator: Vec<u32>, self_size: &[u32]) -> Vec<u64> {
+    let mut by_position: Vec<u64> = dfs_order
         .iter()
         .map(|&node| u64::from(self_size[node as usize]))
         .collect();
-    for position in (1..order.len()).rev() {
-        let dominator = dominators.dfs_dominator[position] as usize;
+    for position in (1..dfs_order.len()).rev() {
+        let dominator = dfs_dominator[position] as usize;
         by_position[dominator] += by_position[position];
     }
+    drop(dfs_dominator);
     let mut retained = vec![0u64; self_size.len()];
-    for (&node, &size) in order.iter().zip(&by_position) {
+    for (&node, &size) in dfs_order.iter().zip(&by_position) {
         retained[node as usize] = size;
     }
     retained
