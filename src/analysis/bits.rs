@@ -21,6 +21,12 @@ impl BitVec {
         self.words[i / 64] |= 1 << (i % 64);
     }
 
+    /// Clears bit `i`.
+    #[inline]
+    pub fn clear(&mut self, i: usize) {
+        self.words[i / 64] &= !(1 << (i % 64));
+    }
+
     /// Reads bit `i`.
     #[inline]
     pub fn get(&self, i: usize) -> bool {

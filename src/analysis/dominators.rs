@@ -25,6 +25,7 @@
 //!   gets its `dom`, so `dom` doubles as the bucket list link.
 
 use super::bits::{prefetch, BitVec};
+#[cfg(doc)]
 use super::essential;
 use crate::graph::{retainers::Retainers, HeapGraph};
 use rayon::prelude::*;
@@ -74,18 +75,15 @@ struct Vertex {
 const DEFERRED: u32 = 1 << 31;
 
 /// Computes the dominator tree. `slot_essential` has one bit per retainer slot, set when the
-/// slot's edge is set in [`essential::by_edge_bits`]; the page-ownership rule is applied here.
-/// `retainers` is borrowed mutably only to renumber its sources for the main loop; it is
-/// returned unchanged.
+/// slot's edge is essential (see [`essential::slots_with_page_rule`]). `retainers` is
+/// borrowed mutably only to renumber its sources for the main loop; it is returned unchanged.
 pub fn compute(
     graph: &HeapGraph,
     retainers: &mut Retainers,
     from_root: Numbering,
     edge_essential: &BitVec,
-    mut slot_essential: BitVec,
-    page_owned: &BitVec,
+    slot_essential: BitVec,
 ) -> Dominators {
-    apply_page_rule(graph, retainers, &mut slot_essential, page_owned);
     let Numbering {
         vertex,
         pre,
@@ -115,42 +113,6 @@ pub fn compute(
         dfs_order,
         dfs_dominator,
     }
-}
-
-/// Clears the bits of slots whose edge goes from a non-page-owned node to a page-owned one.
-fn apply_page_rule(
-    graph: &HeapGraph,
-    retainers: &Retainers,
-    slot_essential: &mut BitVec,
-    page_owned: &BitVec,
-) {
-    const WORDS: usize = 1024;
-    let slots = retainers.sources.len();
-    slot_essential
-        .words_mut()
-        .par_chunks_mut(WORDS)
-        .enumerate()
-        .for_each(|(chunk, words)| {
-            let first = chunk * WORDS * 64;
-            let last = (first + words.len() * 64).min(slots);
-            if first >= last {
-                return;
-            }
-            // The target of a slot: walk the CSR offsets from the chunk's first slot.
-            let mut node = (retainers.first.partition_point(|&f| f as usize <= first) - 1) as u32;
-            for slot in first..last {
-                while retainers.first[node as usize + 1] as usize <= slot {
-                    node += 1;
-                }
-                let bit = 1u64 << ((slot - first) % 64);
-                let word = &mut words[(slot - first) / 64];
-                if *word & bit != 0
-                    && !essential::by_page(graph, page_owned, retainers.sources[slot], node)
-                {
-                    *word &= !bit;
-                }
-            }
-        });
 }
 
 /// Rewrites every value `x` of `values` as `map[x]` (independent lookups, so both cores and the

@@ -6,15 +6,15 @@
 //! a non-page-owned node to a page-owned one (so debugger references do not steal dominance).
 //!
 //! The test is split in two so the retainer index can be built before page ownership is known:
-//! [`by_edge`] needs only the edge and its source, [`by_page`] only the two nodes' ownership.
+//! `by_edge` needs only the edge and its source, [`by_page`] only the two nodes' ownership.
 //! Both are evaluated once per edge into bit vectors, in parallel.
 
 use super::bits::BitVec;
 use super::weakmap::EphemeronNames;
-use crate::graph::HeapGraph;
+use crate::graph::{retainers::Retainers, HeapGraph};
 use rayon::prelude::*;
 
-/// One bit per edge: set when the edge passes [`by_edge`] (every rule but page ownership).
+/// One bit per edge: set when the edge passes every rule but page ownership.
 pub fn by_edge_bits(graph: &HeapGraph, ephemerons: &EphemeronNames) -> BitVec {
     edge_bits(graph, |node, edge| by_edge(graph, node, edge, ephemerons))
 }
@@ -50,6 +50,27 @@ fn edge_bits(graph: &HeapGraph, test: impl Fn(u32, usize) -> bool + Sync) -> Bit
             }
         });
     bits
+}
+
+/// Applies the page-ownership rule to retainer slot bits made from [`by_edge_bits`]: clears the
+/// bits of slots whose edge goes from a non-page-owned node to a page-owned one. Sequential on
+/// purpose: it runs in the analysis' side lane, which must not wait on the thread pool that the
+/// main lane is blocking while it waits for the retainers.
+pub fn slots_with_page_rule(
+    graph: &HeapGraph,
+    retainers: &Retainers,
+    slot_essential: &mut BitVec,
+    page_owned: &BitVec,
+) {
+    for node in 0..graph.node_count() as u32 {
+        for slot in retainers.slots(node) {
+            if slot_essential.get(slot)
+                && !by_page(graph, page_owned, retainers.sources[slot], node)
+            {
+                slot_essential.clear(slot);
+            }
+        }
+    }
 }
 
 /// The rules that need only the edge and its source `node`: not weak, not a self-loop, not an

@@ -26,6 +26,7 @@ pub mod weakmap;
 use crate::graph::{retainers::Retainers, HeapGraph};
 use crate::parse::strings::NewStrings;
 use crate::progress::Progress;
+use bits::BitVec;
 use dominators::Dominators;
 use interfaces::InterfaceDefinition;
 use retained_size::DominatedNodes;
@@ -130,23 +131,40 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     let shared: &HeapGraph = graph;
     let by_edge_bits = essential::by_edge_bits(shared, &ephemerons);
     let (handover, retainers_built) = std::sync::mpsc::channel();
+    // Nothing in the side lane may use the rayon pool before the handover: the main lane waits
+    // for the retainers on a pool thread.
     let (dominators, mut retainers, side) = std::thread::scope(|scope| {
-        let side = scope.spawn(|| {
+        // Page ownership goes to the side lane to finish the retainer bits. If the main lane
+        // panics first, the sender is dropped unsent and the side lane stops waiting.
+        let (ownership, ownership_known) = std::sync::mpsc::channel::<BitVec>();
+        let (by_edge_bits, sizes, ephemerons) = (&by_edge_bits, &mut sizes, &ephemerons);
+        let side = scope.spawn(move || {
             let mut lane = Lane::started();
-            let built = Retainers::build(&shared.first_edge, &shared.edge_to, Some(&by_edge_bits));
+            let (retainers, mut slot_essential) =
+                Retainers::build(&shared.first_edge, &shared.edge_to, Some(by_edge_bits));
             lane.lap("  (side) retainers");
-            // The main lane waits on this; it cannot be gone unless it panicked.
-            let _ = handover.send(built);
-            shallow_size::redistribute(shared, &mut sizes);
+            if let Ok(page_owned) = ownership_known.recv() {
+                essential::slots_with_page_rule(
+                    shared,
+                    &retainers,
+                    &mut slot_essential,
+                    &page_owned,
+                );
+                lane.lap("  (side) page ownership of the retainers");
+                // The main lane waits on this; it cannot be gone unless it panicked.
+                let _ = handover.send((retainers, slot_essential));
+            }
+            shallow_size::redistribute(shared, sizes);
             lane.lap("  (side) shallow sizes");
-            let distances = distances::compute(shared, &ephemerons);
+            let distances = distances::compute(shared, ephemerons);
             lane.lap("  (side) distances");
             let classes = Classes::compute(shared);
             lane.lap("  (side) class names, interfaces");
             (distances, classes, lane.timings)
         });
         let page_owned = page_owned::mark(shared);
-        let essential = essential::with_page_rule(shared, &by_edge_bits, &page_owned);
+        let essential = essential::with_page_rule(shared, by_edge_bits, &page_owned);
+        let _ = ownership.send(page_owned);
         lane.lap("page ownership, essential edges");
         let from_root = dominators::number_from_root(shared, &essential);
         lane.lap("DFS from the root");
@@ -165,7 +183,6 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
             from_root,
             &essential,
             slot_essential,
-            &page_owned,
         );
         lane.lap("dominators");
         let side = match side.join() {

@@ -133,7 +133,7 @@ pub fn parse_name(name: &str) -> Option<NameInfo> {
     })
 }
 
-/// Lists the snapshot files of `dir` (unsorted). Looks at each file twice, [`SETTLE`] apart,
+/// Lists the snapshot files of `dir` (unsorted). Looks at each file twice, `SETTLE` apart,
 /// to catch files still being written; never opens anything but regular files.
 pub fn scan(dir: &Path) -> Result<Vec<Entry>> {
     let cannot = |e: std::io::Error| Error::new(format!("{}: cannot list: {e}", dir.display()));
