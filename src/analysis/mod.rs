@@ -1,8 +1,9 @@
-//! Stage 3 of the pipeline: DevTools' analysis of a heap graph, phase by phase, in DevTools'
-//! order (`HeapSnapshot.initialize`): DOM state, page ownership, essential edges and retainers,
-//! then dominators on one core while shallow sizes and distances run on the other, then retained
-//! sizes beside statistics, class names and interfaces. Each algorithm lives in its own module with its
-//! DevTools source and invariants at the top.
+//! Stage 3 of the pipeline: DevTools' analysis of a heap graph, with the dependencies of
+//! `HeapSnapshot.initialize`: DOM state first; then two lanes, one per core: the main lane marks
+//! page ownership and essential edges, walks the DFS and computes dominators, while the side
+//! lane builds the retainers (handed over for the dominators), shallow sizes, distances, class
+//! names and interfaces; then retained sizes beside statistics. Each algorithm lives in its own
+//! module with its DevTools source and invariants at the top.
 
 pub mod aggregates;
 pub mod bits;
@@ -124,8 +125,8 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     progress.report("Building retainers, dominators", 0.91);
     // Two lanes. Main: page ownership, essential edges, the DFS, then Lengauer–Tarjan, which
     // needs the retainers. Side: the retainers first (their per-slot essential bits use every
-    // rule but page ownership, applied later), handed over as soon as they are built, then
-    // shallow sizes and distances. The self sizes move out of the graph while they are
+    // rule but page ownership, which the main lane sends when it knows it), handed over as soon
+    // as they are ready, then shallow sizes, distances, class names and interfaces. The self sizes move out of the graph while they are
     // redistributed in place (nothing else reads them meanwhile), so they are not held twice.
     let mut sizes = std::mem::take(&mut graph.self_size);
     let shared: &HeapGraph = graph;

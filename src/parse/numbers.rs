@@ -188,6 +188,28 @@ fn split(bytes: &[u8], range: Range<usize>) -> Vec<Range<usize>> {
     chunks
 }
 
+/// Where the next value of a chunk goes, and how many the chunk has stored.
+struct Cell {
+    row: usize,
+    col: usize,
+    parsed: usize,
+}
+
+impl Cell {
+    /// Stores `value` (found at byte `at`) and moves to the next field.
+    #[inline(always)]
+    fn put(&mut self, sinks: &[Sink], value: u32, at: usize, name: &str) -> Result<()> {
+        store(sinks[self.col], self.row, value, at, name)?;
+        self.parsed += 1;
+        self.col += 1;
+        if self.col == sinks.len() {
+            self.col = 0;
+            self.row += 1;
+        }
+        Ok(())
+    }
+}
+
 fn parse_chunk(
     bytes: &[u8],
     range: Range<usize>,
@@ -196,12 +218,14 @@ fn parse_chunk(
     sinks: &[Sink],
     name: &str,
 ) -> Result<()> {
-    let fields = sinks.len();
-    let (mut row, mut col) = (first / fields, first % fields);
-    let mut parsed = 0usize;
+    let mut cell = Cell {
+        row: first / sinks.len(),
+        col: first % sinks.len(),
+        parsed: 0,
+    };
     let mut pos = range.start;
     let end = range.end;
-    while parsed < expect {
+    while cell.parsed < expect {
         // Fast path for V8's own layout: a number of up to seven digits, then `,` or `\n,`,
         // all inside the chunk. Anything else goes the general way below, from the same place.
         if let Some(word) = bytes.get(pos..pos + 8) {
@@ -213,13 +237,7 @@ fn parse_chunk(
                 _ => 0,
             };
             if len > 0 && len < 8 && next != 0 {
-                store(sinks[col], row, value as u32, pos, name)?;
-                parsed += 1;
-                col += 1;
-                if col == fields {
-                    col = 0;
-                    row += 1;
-                }
+                cell.put(sinks, value as u32, pos, name)?;
                 pos = next;
                 continue;
             }
@@ -250,13 +268,7 @@ fn parse_chunk(
         if pos == start {
             return Err(unexpected(bytes, pos, end, name));
         }
-        store(sinks[col], row, value as u32, start, name)?;
-        parsed += 1;
-        col += 1;
-        if col == fields {
-            col = 0;
-            row += 1;
-        }
+        cell.put(sinks, value as u32, start, name)?;
         while pos < end && bytes[pos].is_ascii_whitespace() {
             pos += 1;
         }
