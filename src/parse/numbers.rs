@@ -388,6 +388,33 @@ mod tests {
     }
 
     #[test]
+    fn count_commas_matches_a_plain_count_across_block_boundaries() {
+        let text: Vec<u8> = (0..30_000u32)
+            .map(|i| {
+                if i % 7 == 0 || i % 11 == 0 {
+                    b','
+                } else {
+                    b'1'
+                }
+            })
+            .collect();
+        for len in [
+            0,
+            1,
+            31,
+            32,
+            33,
+            255 * 32 - 1,
+            255 * 32,
+            255 * 32 + 1,
+            30_000,
+        ] {
+            let plain = text[..len].iter().filter(|&&b| b == b',').count();
+            assert_eq!(count_commas(&text[..len]), plain, "{len}");
+        }
+    }
+
+    #[test]
     fn parses_rows_with_whitespace() {
         assert_eq!(
             table("1,9,10\n, 2,0,4294967295\n", 2).unwrap(),
