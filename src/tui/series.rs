@@ -43,14 +43,7 @@ impl<T> SeriesList<T> {
 
     /// Adjusts [`SeriesList::offset`] so the cursor is within `height` rows from it.
     pub fn scroll_into_view(&mut self, height: usize) {
-        if height == 0 {
-            return;
-        }
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
-        self.offset = self.offset.min(self.rows.len().saturating_sub(height));
+        self.offset =
+            super::table::offset_showing(self.cursor, self.offset, height, self.rows.len());
     }
 }

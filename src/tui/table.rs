@@ -250,16 +250,7 @@ impl<R: ClassRow> ClassTable<R> {
 
     /// Adjusts [`ClassTable::offset`] so the cursor is within `height` rows from it.
     pub fn scroll_into_view(&mut self, height: usize) {
-        if height == 0 {
-            return;
-        }
-        if self.cursor < self.offset {
-            self.offset = self.cursor;
-        } else if self.cursor >= self.offset + height {
-            self.offset = self.cursor + 1 - height;
-        }
-        let max_offset = self.len().saturating_sub(height);
-        self.offset = self.offset.min(max_offset);
+        self.offset = offset_showing(self.cursor, self.offset, height, self.len());
     }
 }
 
@@ -379,4 +370,20 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
     fn pattern(&self) -> &str {
         &self.pattern
     }
+}
+
+/// The first row to show so that row `cursor` of `len` is within a window of `height` rows,
+/// moving the window from `offset` as little as possible (unchanged when `height` is 0).
+pub fn offset_showing(cursor: usize, offset: usize, height: usize, len: usize) -> usize {
+    if height == 0 {
+        return offset;
+    }
+    let offset = if cursor < offset {
+        cursor
+    } else if cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    };
+    offset.min(len.saturating_sub(height))
 }
