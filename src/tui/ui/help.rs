@@ -25,12 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, keys: &[(&str, &str)
         .unwrap_or(0);
     let width = (text_width as u16 + 4).min(area.width);
     let height = (keys.len() as u16 + 3).min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let popup = super::centered(area, width, height);
     let mut lines: Vec<Line> = keys
         .iter()
         .map(|(key, what)| {

@@ -4,7 +4,6 @@ use crate::sanitize::sanitize;
 use crate::tui::loader::LoadProgress;
 use crate::tui::text;
 use crate::tui::theme::Theme;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
@@ -41,12 +40,7 @@ pub fn render(frame: &mut Frame, progress: &LoadProgress, theme: &Theme) {
     lines.push(Line::raw(""));
     lines.push(Line::styled("q or Ctrl-C to cancel", theme.dim()));
     let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
+    let popup = super::centered(area, width, height);
     let block = Block::bordered()
         .title(Span::styled(" heaptui ", theme.header()))
         .border_style(theme.border(true));

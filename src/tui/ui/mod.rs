@@ -83,3 +83,13 @@ fn split(body: Rect, focus: Focus) -> (Rect, Rect) {
         Layout::vertical([Constraint::Min(0), Constraint::Length(pane)]).areas(body);
     (top, bottom)
 }
+
+/// A `width` × `height` rectangle in the middle of `area` (both must fit in it).
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
