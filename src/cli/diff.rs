@@ -3,8 +3,8 @@
 use super::{budget, format, json, load_all, print, summary::matches, Format, LoadFlags};
 use crate::analysis::diff::{ClassChange, ClassDiff};
 use crate::analysis::identity::{MatchBy, Verdict};
-use crate::analysis::js::cmp_utf16;
 use crate::error::Result;
+use std::cmp::Ordering;
 use std::path::PathBuf;
 
 /// Arguments of `heaptui diff`.
@@ -60,24 +60,20 @@ pub enum SortColumn {
 
 /// Sorts Comparison rows: the column descending (name ascending), then name.
 pub fn sort(rows: &mut [ClassDiff], column: SortColumn, reverse: bool) {
-    rows.sort_by(|a, b| {
-        let by_name = cmp_utf16(&a.name, &b.name);
-        let primary = match column {
-            SortColumn::Name => by_name,
+    super::sort_rows(
+        rows,
+        |row| &row.name,
+        reverse,
+        |a, b| match column {
+            SortColumn::Name => Ordering::Equal,
             SortColumn::New => b.added.len().cmp(&a.added.len()),
             SortColumn::Deleted => b.removed.len().cmp(&a.removed.len()),
             SortColumn::Delta => b.count_delta().cmp(&a.count_delta()),
             SortColumn::AllocSize => b.added_size.cmp(&a.added_size),
             SortColumn::FreedSize => b.removed_size.cmp(&a.removed_size),
             SortColumn::SizeDelta => b.size_delta().cmp(&a.size_delta()),
-        };
-        let order = primary.then(by_name);
-        if reverse {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+        },
+    );
 }
 
 /// How to match objects between the two snapshots.
@@ -93,22 +89,18 @@ pub enum MatchArg {
 
 /// Sorts class-matched rows; columns without a class-mode meaning sort by size delta.
 pub fn sort_changes(rows: &mut [ClassChange], column: SortColumn, reverse: bool) {
-    rows.sort_by(|a, b| {
-        let by_name = cmp_utf16(&a.name, &b.name);
-        let primary = match column {
-            SortColumn::Name => by_name,
+    super::sort_rows(
+        rows,
+        |row| &row.name,
+        reverse,
+        |a, b| match column {
+            SortColumn::Name => Ordering::Equal,
             SortColumn::Delta | SortColumn::New | SortColumn::Deleted => {
                 b.count_delta().cmp(&a.count_delta())
             }
             _ => b.size_delta().cmp(&a.size_delta()),
-        };
-        let order = primary.then(by_name);
-        if reverse {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+        },
+    );
 }
 
 /// Runs the command.

@@ -197,3 +197,21 @@ pub fn print(text: &str) -> Result<i32, Error> {
         Err(e) => Err(Error::new(format!("cannot write output: {e}"))),
     }
 }
+
+/// Sorts table rows by `primary`, then by name in DevTools' order (UTF-16 code units);
+/// `reverse` flips the whole order. The Summary and Comparison sorts differ only in `primary`.
+pub(crate) fn sort_rows<T>(
+    rows: &mut [T],
+    name: impl Fn(&T) -> &str,
+    reverse: bool,
+    primary: impl Fn(&T, &T) -> std::cmp::Ordering,
+) {
+    rows.sort_by(|a, b| {
+        let order = primary(a, b).then_with(|| crate::analysis::js::cmp_utf16(name(a), name(b)));
+        if reverse {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+}

@@ -2,8 +2,8 @@
 
 use super::{format, json, load, print, Format, LoadFlags};
 use crate::analysis::aggregates::Aggregate;
-use crate::analysis::js::cmp_utf16;
 use crate::error::Result;
+use std::cmp::Ordering;
 use std::path::PathBuf;
 
 /// Arguments of `heaptui summary`.
@@ -48,22 +48,18 @@ pub enum SortColumn {
 
 /// Sorts Summary rows like the view: the column, then name ascending.
 pub fn sort(rows: &mut [Aggregate], column: SortColumn, reverse: bool) {
-    rows.sort_by(|a, b| {
-        let by_name = cmp_utf16(&a.name, &b.name);
-        let primary = match column {
-            SortColumn::Name => by_name,
+    super::sort_rows(
+        rows,
+        |row| &row.name,
+        reverse,
+        |a, b| match column {
+            SortColumn::Name => Ordering::Equal,
             SortColumn::Distance => a.distance.cmp(&b.distance),
             SortColumn::Count => b.count.cmp(&a.count),
             SortColumn::Shallow => b.shallow_size.cmp(&a.shallow_size),
             SortColumn::Retained => b.retained_size.cmp(&a.retained_size),
-        };
-        let order = primary.then(by_name);
-        if reverse {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+        },
+    );
 }
 
 /// True when `name` passes the class filter (case-insensitive substring).
