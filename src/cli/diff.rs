@@ -171,6 +171,19 @@ pub fn cells(r: &ClassDiff) -> [String; 6] {
     ]
 }
 
+/// The number columns of a class-matched row: Base Count, After Count, # Delta, Base Size,
+/// After Size, Size Delta.
+pub fn change_cells(r: &ClassChange) -> [String; 6] {
+    [
+        format::count(r.base_count),
+        format::count(r.after_count),
+        format::signed_count(r.count_delta()),
+        format::bytes(r.base_size),
+        format::bytes(r.after_size),
+        format::signed_bytes(r.size_delta()),
+    ]
+}
+
 /// One line saying how objects were matched and why.
 pub fn matching_note(verdict: &Verdict) -> String {
     let evidence = match verdict.pids {
@@ -273,14 +286,7 @@ fn output_by_class(args: &Args, verdict: &Verdict, rows: &[ClassChange]) -> Resu
             )
     };
     for r in rows {
-        let cells = [
-            format::count(r.base_count),
-            format::count(r.after_count),
-            format::signed_count(r.count_delta()),
-            format::bytes(r.base_size),
-            format::bytes(r.after_size),
-            format::signed_bytes(r.size_delta()),
-        ];
+        let cells = change_cells(r);
         if markdown {
             text.push_str(&format!(
                 "| {} | {} |\n",

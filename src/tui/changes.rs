@@ -84,14 +84,7 @@ impl ClassRow for ClassChange {
     }
 
     fn cells(&self, _scope: Scope) -> Vec<String> {
-        vec![
-            format::count(self.base_count),
-            format::count(self.after_count),
-            format::signed_count(self.count_delta()),
-            format::bytes(self.base_size),
-            format::bytes(self.after_size),
-            format::signed_bytes(self.size_delta()),
-        ]
+        diff::change_cells(self).to_vec()
     }
 
     /// Objects cannot be matched across processes: a class lists none.

@@ -271,14 +271,7 @@ impl ClassRow for ClassDiff {
     }
 
     fn cells(&self, _scope: Scope) -> Vec<String> {
-        vec![
-            format::count(self.added.len() as u64),
-            format::count(self.removed.len() as u64),
-            format::signed_count(self.count_delta()),
-            format::bytes(self.added_size),
-            format::bytes(self.removed_size),
-            format::signed_bytes(self.size_delta()),
-        ]
+        diff::cells(self).to_vec()
     }
 
     /// New objects (from the after snapshot, the last) first, then deleted ones (from the
