@@ -95,16 +95,20 @@ impl Snapshot {
     ) -> aggregates::Inputs<'a> {
         aggregates::Inputs {
             graph: &self.graph,
+            self_size: &self.graph.self_size,
+            new_strings: None,
             classes,
             distances: &self.analysis.distances,
-            retained: with_retained
-                .then_some((&self.analysis.retained[..], &self.analysis.dominated)),
+            tree: with_retained.then_some(aggregates::DominatorTree {
+                order: &self.analysis.dominator_order,
+                dominator: &self.analysis.dominator,
+            }),
         }
     }
 
-    /// The Summary view's rows for all objects (unsorted).
-    pub fn summary(&self) -> Vec<Aggregate> {
-        aggregates::aggregate(&self.aggregate_inputs(&self.analysis.classes, true), None)
+    /// The Summary view's rows for all objects (unsorted), computed with the analysis.
+    pub fn summary(&self) -> &[Aggregate] {
+        &self.analysis.summary
     }
 
     /// The Summary rows for the objects that pass `filter` (e.g. an id range).
@@ -216,11 +220,7 @@ pub fn shown_distance(raw: i32) -> Option<i32> {
 /// A Comparison of snapshots from different processes: class aggregates only (unsorted).
 pub fn compare_by_class(base: &mut Snapshot, after: &Snapshot) -> Vec<ClassChange> {
     let base_rows = base.aggregates_for_diff(&after.analysis.interface_definitions);
-    let after_rows = aggregates::aggregate(
-        &after.aggregate_inputs(&after.analysis.classes, false),
-        None,
-    );
-    diff::compare_by_class(&base_rows, &after_rows)
+    diff::compare_by_class(&base_rows, after.summary())
 }
 
 /// Decides whether two snapshots can be compared by object id (same process).
@@ -231,9 +231,5 @@ pub fn judge_pair(base: &Snapshot, after: &Snapshot) -> Verdict {
 /// The Comparison view's rows (unsorted): `base` is classified with `after`'s interfaces.
 pub fn compare(base: &mut Snapshot, after: &Snapshot) -> Vec<ClassDiff> {
     let base_rows = base.aggregates_for_diff(&after.analysis.interface_definitions);
-    let after_rows = aggregates::aggregate(
-        &after.aggregate_inputs(&after.analysis.classes, false),
-        None,
-    );
-    diff::compare(&base.graph, &base_rows, &after.graph, &after_rows)
+    diff::compare(&base.graph, &base_rows, &after.graph, after.summary())
 }

@@ -127,7 +127,7 @@ fn summary_matches_devtools_row_for_row() {
                         && snap.graph.node_id[n as usize] <= max
                 })
             }
-            None => snap.summary(),
+            None => snap.summary().to_vec(),
         };
         bad.check(
             || format!("{file} filterTotalCount"),

@@ -117,7 +117,7 @@ fn exercise(data: Vec<u8>) -> bool {
         return false;
     };
     let mut snap = Snapshot::from_graph(Path::new("fuzz"), graph);
-    let rows = snap.summary();
+    let rows = snap.summary().to_vec();
     let other = Snapshot::from_graph(Path::new("fuzz"), {
         let (g, _) = parse::parse(&source, Options::default(), &Progress::none()).unwrap();
         g

@@ -9,11 +9,12 @@
 //!   index keys with the same name collide there and the later-created one wins, as in DevTools.
 //! - `distance` is the minimum over the class (−5 if any instance is unreachable).
 //! - `retained_size` (`maxRet`) sums the retained sizes of the counted instances that have no
-//!   dominator ancestor of the same class key, so nested instances are not counted twice.
+//!   dominator ancestor of the same class key, so nested instances are not counted twice (see
+//!   `class_retained`).
 
-use super::bits::prefetch;
-use super::retained_size::DominatedNodes;
+use super::class_retained::{self, NOT_COUNTED};
 use crate::graph::{HeapGraph, Location};
+use crate::parse::strings::NewStrings;
 use std::collections::HashMap;
 
 /// One Summary row.
@@ -71,7 +72,7 @@ impl Default for ClassRows {
 }
 
 impl ClassRows {
-    /// The row of `class`, or `u32::MAX`.
+    /// The row of `class`, or [`NOT_COUNTED`].
     #[inline]
     fn get(&mut self, class: u32) -> u32 {
         let slot = &mut self.cache[class as usize % 4096];
@@ -83,7 +84,7 @@ impl ClassRows {
                 *slot = (class, row);
                 row
             }
-            None => u32::MAX,
+            None => NOT_COUNTED,
         }
     }
 
@@ -96,17 +97,43 @@ impl ClassRows {
 pub struct Inputs<'a> {
     /// The graph.
     pub graph: &'a HeapGraph,
+    /// Self size per node (redistributed).
+    pub self_size: &'a [u32],
+    /// Strings the analysis added that `graph.strings` does not hold yet (class names).
+    pub new_strings: Option<&'a NewStrings>,
     /// Class string index per node.
     pub classes: &'a [u32],
     /// Distance per node.
     pub distances: &'a [i32],
-    /// Retained size per node and the dominator tree, for `maxRet`; `None` skips it.
-    pub retained: Option<(&'a [u64], &'a DominatedNodes)>,
+    /// The dominator tree, for `maxRet`: nodes with every node after its dominator, and the
+    /// dominator per node. `None` leaves class retained sizes at 0.
+    pub tree: Option<DominatorTree<'a>>,
+}
+
+/// The dominator tree as class retained sizes read it.
+#[derive(Clone, Copy)]
+pub struct DominatorTree<'a> {
+    /// Every node after its immediate dominator, the root first.
+    pub order: &'a [u32],
+    /// Immediate dominator per node.
+    pub dominator: &'a [u32],
+}
+
+/// The nodes grouped into rows, before class retained sizes and node lists.
+pub struct Grouping {
+    rows: Vec<Aggregate>,
+    row_of: Vec<u32>,
 }
 
 /// Groups the nodes that pass `filter` into classes; returns the rows after DevTools'
 /// public-key conversion.
 pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<Aggregate> {
+    group(inputs, filter).finish(inputs.tree, inputs.self_size)
+}
+
+/// The first half of [`aggregate`]: rows with counts, shallow sizes and distances. It needs no
+/// dominators, so the analysis runs it while they are being computed.
+pub fn group(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Grouping {
     let graph = inputs.graph;
     let n = graph.node_count();
     let object = graph.node_kinds.object;
@@ -115,7 +142,7 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
     let mut by_text: HashMap<(Location, &str), u32> = HashMap::new();
     let mut rows: Vec<Aggregate> = Vec::new();
     // Row per node (for maxRet, and to fill the rows' node lists at their exact size after).
-    let mut agg_of = vec![u32::MAX; n];
+    let mut row_of = vec![NOT_COUNTED; n];
     let mut locations = graph.locations.iter().peekable();
     for node in 0..n as u32 {
         let location = loop {
@@ -127,7 +154,7 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
                 _ => break None,
             }
         };
-        let size = graph.self_size[node as usize];
+        let size = inputs.self_size[node as usize];
         if size == 0 || filter.is_some_and(|f| !f(node)) {
             continue;
         }
@@ -141,15 +168,18 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
         // Class keys (most nodes) go through a table by string index, not the hash map.
         let cached = match key {
             InternalKey::Class(c) => row_of_class.get(c),
-            InternalKey::Located(..) => u32::MAX,
+            InternalKey::Located(..) => NOT_COUNTED,
         };
-        let id = match (cached != u32::MAX)
+        let id = match (cached != NOT_COUNTED)
             .then_some(cached)
             .or_else(|| keys.get(&key).copied())
         {
             Some(id) => id,
             None => {
-                let name = graph.strings.get(class);
+                let name = match inputs.new_strings {
+                    Some(new) => new.get(&graph.strings, class),
+                    None => graph.strings.get(class),
+                };
                 let existing = located.and_then(|loc| by_text.get(&(loc, name)).copied());
                 let id = existing.unwrap_or_else(|| {
                     rows.push(Aggregate {
@@ -179,76 +209,33 @@ pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<A
         row.count += 1;
         row.distance = row.distance.min(distance);
         row.shallow_size += u64::from(size);
-        agg_of[node as usize] = id;
+        row_of[node as usize] = id;
     }
-    // Node lists sized exactly (no growth slack: a class can hold millions of objects).
-    for row in &mut rows {
-        row.nodes.reserve_exact(row.count as usize);
-    }
-    for (node, &id) in agg_of.iter().enumerate() {
-        if id != u32::MAX {
-            rows[id as usize].nodes.push(node as u32);
-        }
-    }
-    if let Some((retained, dominated)) = inputs.retained {
-        class_retained_sizes(graph.root, &agg_of, retained, dominated, &mut rows);
-    }
-    public_keys(rows)
+    Grouping { rows, row_of }
 }
 
-/// DevTools' `calculateClassesRetainedSize`: a DFS over the dominator tree that counts a node
-/// only when no dominator ancestor of the same class was counted. The walk keeps the path, not
-/// every pending child (a node can dominate millions).
-fn class_retained_sizes(
-    root: u32,
-    agg_of: &[u32],
-    retained: &[u64],
-    dominated: &DominatedNodes,
-    rows: &mut [Aggregate],
-) {
-    /// A node on the walk's path: its children left to visit and the class it marked.
-    struct Frame<'a> {
-        children: std::slice::Iter<'a, u32>,
-        marked: u32,
-    }
-    let mut seen = vec![false; rows.len()];
-    let mut visit = |node: u32, seen: &mut [bool]| -> Option<Frame> {
-        let agg = agg_of[node as usize];
-        let children = dominated.children(node);
-        let mut marked = u32::MAX;
-        if agg != u32::MAX && !seen[agg as usize] {
-            rows[agg as usize].retained_size += retained[node as usize];
-            if !children.is_empty() {
-                seen[agg as usize] = true;
-                marked = agg;
+impl Grouping {
+    /// The second half of [`aggregate`]: class retained sizes over `tree` (when given; with
+    /// the same self sizes as the grouping), node lists, public keys.
+    pub fn finish(self, tree: Option<DominatorTree>, self_size: &[u32]) -> Vec<Aggregate> {
+        let Grouping { mut rows, row_of } = self;
+        if let Some(tree) = tree {
+            let sums =
+                class_retained::compute(tree.order, tree.dominator, &row_of, self_size, rows.len());
+            for (row, sum) in rows.iter_mut().zip(sums) {
+                row.retained_size = sum;
             }
         }
-        (!children.is_empty()).then(|| Frame {
-            children: children.iter(),
-            marked,
-        })
-    };
-    let mut path: Vec<Frame> = visit(root, &mut seen).into_iter().collect();
-    while let Some(top) = path.last_mut() {
-        match top.children.next() {
-            Some(&child) => {
-                // The walk is bound by memory latency: the next siblings come soon.
-                if let Some(&ahead) = top.children.as_slice().get(3) {
-                    prefetch(agg_of, ahead as usize);
-                    prefetch(&dominated.first, ahead as usize);
-                }
-                if let Some(frame) = visit(child, &mut seen) {
-                    path.push(frame);
-                }
-            }
-            None => {
-                let marked = top.marked;
-                path.pop();
-                if marked != u32::MAX {
-                    seen[marked as usize] = false;
-                }
+        // Node lists sized exactly (no growth slack: a class can hold millions of objects).
+        for row in &mut rows {
+            row.nodes.reserve_exact(row.count as usize);
+        }
+        for (node, &id) in row_of.iter().enumerate() {
+            if id != NOT_COUNTED {
+                rows[id as usize].nodes.push(node as u32);
             }
         }
+        public_keys(rows)
     }
 }
 

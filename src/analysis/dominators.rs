@@ -1,10 +1,12 @@
-//! Immediate dominators over the essential edges (Lengauer–Tarjan, simple version with path
-//! compression, iterative DFS).
+//! Immediate dominators over the essential edges: the semidominators of Lengauer–Tarjan (simple
+//! version, path compression, iterative DFS), then the dominators by nearest common ancestors
+//! ("semi-NCA").
 //!
-//! Source: T. Lengauer and R. E. Tarjan, "A fast algorithm for finding dominators in a
-//! flowgraph", TOPLAS 1(1), 1979; mirrored on DevTools
-//! `HeapSnapshot.calculateDominatorsAndRetainedSizes` so that even unusual graphs give the same
-//! tree:
+//! Sources: T. Lengauer and R. E. Tarjan, "A fast algorithm for finding dominators in a
+//! flowgraph", TOPLAS 1(1), 1979; L. Georgiadis, "Linear-time algorithms for dominators and
+//! related problems", PhD thesis, Princeton, 2005 (semi-NCA). Mirrored on DevTools
+//! `HeapSnapshot.calculateDominatorsAndRetainedSizes`, which runs Lengauer–Tarjan over this
+//! numbering:
 //! - the DFS runs from the root over essential edges, in edge order;
 //! - then from each *orphan* (unreached, no essential retainer), in ordinal order, as a child of
 //!   the root;
@@ -12,17 +14,24 @@
 //!   children of the root;
 //! - a node with no essential retainer takes the root as its only predecessor.
 //!
-//! Unlike DevTools, the main loop works in DFS-number space (1..=n, 0 is "none"): the retainer
-//! sources are rewritten to DFS numbers in place for its duration (and back after), and each
-//! vertex's `ancestor`, `label`, the label's semi and `dom` share one 16-byte record, so an
-//! `eval` step costs one cache miss. A vertex's own semi is not kept: it is needed only when
-//! its bucket is drained, and a bucket is named after it. It is the same algorithm under a renumbering. Two facts of
-//! the main loop (vertices processed in decreasing DFS number) save memory and misses:
-//! - a vertex is *linked* exactly when it has been processed, i.e. its number is above the
-//!   current one, so `ancestor` needs no separate "unlinked" state and starts as `parent`, and
-//!   `eval` of an unprocessed vertex is the vertex itself;
-//! - a vertex sits in one bucket from its processing until its bucket is drained, and only then
-//!   gets its `dom`, so `dom` doubles as the bucket list link.
+//! Why the result is DevTools' exactly: the first two steps are a DFS of the essential graph
+//! plus an edge from the root to every orphan, where dominators are unique, whichever correct
+//! algorithm finds them. A clique vertex's semidominator is another clique vertex (its
+//! essential retainers are all in cliques, numbered last), whose bucket DevTools never drains,
+//! so it ends with the root; here its parent, the root, is already numbered below its
+//! semidominator. Clique vertices change nobody else's semidominator: evaluated from a vertex
+//! numbered below them they yield their own (higher) numbers.
+//!
+//! The passes work in DFS-number space (1..=n, 0 is "none"): the retainer sources are
+//! rewritten to DFS numbers in place for their duration (and back after), and each vertex's
+//! `ancestor` and the minimal semi on its compressed path share one 8-byte record, so an `eval`
+//! step costs one cache miss. Vertices are processed in decreasing DFS number, and one is
+//! *linked* exactly when it has been processed, i.e. its number is above the current one, so
+//! `ancestor` needs no separate "unlinked" state and starts as `parent`.
+//!
+//! Semi-NCA walks up the dominator tree from each vertex's parent; on heap graphs that walk is
+//! short (it stops at the semidominator, usually the parent), and it needs no buckets, which
+//! saves their memory and the second `eval` per vertex of Lengauer–Tarjan.
 
 use super::bits::{prefetch, BitVec};
 #[cfg(doc)]
@@ -31,17 +40,12 @@ use crate::graph::{retainers::Retainers, HeapGraph};
 use rayon::prelude::*;
 
 /// The dominator tree: `dominator[n]` is node `n`'s immediate dominator (the root's is itself),
-/// and `dfs_order` lists nodes so that every node comes after its dominator. The tree is also
-/// given by position in `dfs_order` (`dfs_dominator`), where passes over the whole tree find
-/// a node's dominator nearby in memory rather than anywhere.
+/// and `dfs_order` lists nodes so that every node comes after its dominator.
 pub struct Dominators {
     /// Immediate dominator ordinal per node.
     pub dominator: Vec<u32>,
     /// Node ordinals in DFS preorder (root first).
     pub dfs_order: Vec<u32>,
-    /// For each position in `dfs_order`, the position of that node's dominator (always
-    /// smaller, except the root's, which is 0).
-    pub dfs_dominator: Vec<u32>,
 }
 
 /// The DFS numbering: `vertex[d]` is the node with number `d`, `pre[node]` its number, and
@@ -55,24 +59,16 @@ pub struct Numbering {
     visited: BitVec,
 }
 
-/// Per-vertex state of the main loop, one record so `eval` touches one cache line per step.
+/// Per-vertex state of the semidominator pass, one 8-byte record so `eval` touches one cache
+/// line per step.
 #[derive(Clone, Copy)]
-#[repr(C, align(16))]
+#[repr(C, align(8))]
 struct Vertex {
     /// DFS parent until processed, then the (compressed) forest ancestor.
     ancestor: u32,
-    /// The vertex of minimal semi on the compressed path.
-    label: u32,
-    /// `semi` of `label` (the vertex's own semidominator until compression moves `label`).
+    /// The minimal semidominator on the compressed path (the vertex's own until compression).
     label_semi: u32,
-    /// The bucket list link while the vertex waits in a bucket, then its dominator, with
-    /// [`DEFERRED`] set when the final pass must replace it by its dominator's dominator.
-    dom: u32,
 }
-
-/// Marks a `dom` that the final pass resolves (DFS numbers stay below 2³¹: a snapshot with
-/// more nodes could not be held in memory).
-const DEFERRED: u32 = 1 << 31;
 
 /// Computes the dominator tree. `slot_essential` has one bit per retainer slot, set when the
 /// slot's edge is essential (see [`essential::slots_with_page_rule`]). `retainers` is
@@ -100,18 +96,12 @@ pub fn compute(
     for d in 1..=count as usize {
         dominator[vertex[d] as usize] = vertex[dom[d] as usize];
     }
-    // From DFS numbers (1-based, 0 unused) to positions in `dfs_order`.
-    let mut dfs_dominator = dom;
-    dfs_dominator.remove(0);
-    for position in &mut dfs_dominator {
-        *position -= 1;
-    }
+    drop(dom);
     let mut dfs_order = vertex;
     dfs_order.remove(0);
     Dominators {
         dominator,
         dfs_order,
-        dfs_dominator,
     }
 }
 
@@ -128,7 +118,7 @@ fn renumber(values: &mut [u32], map: &[u32]) {
     });
 }
 
-/// Lengauer–Tarjan's main loop and final pass over DFS numbers; `retainers.sources` must hold
+/// The semidominator pass and the NCA pass over DFS numbers; `retainers.sources` must hold
 /// DFS numbers. Returns `dom` by DFS number.
 fn semidominators_and_dominators(
     retainers: &Retainers,
@@ -138,20 +128,18 @@ fn semidominators_and_dominators(
     slot_essential: &BitVec,
 ) -> Vec<u32> {
     let len = count as usize + 1;
-    debug_assert!(count < DEFERRED);
-    let mut state: Vec<Vertex> = Vec::with_capacity(len);
-    state.extend(parent.iter().enumerate().map(|(d, &p)| Vertex {
-        ancestor: p,
-        label: d as u32,
-        label_semi: d as u32,
-        dom: 0,
-    }));
-    drop(parent);
-    let mut bucket = vec![0u32; len];
+    let mut state: Vec<Vertex> = parent
+        .iter()
+        .enumerate()
+        .map(|(d, &p)| Vertex {
+            ancestor: p,
+            label_semi: d as u32,
+        })
+        .collect();
+    let mut semi = vec![ROOT; len];
     let mut stack: Vec<u32> = Vec::new();
     let sources = &retainers.sources;
     let first_slot = &retainers.first;
-    const ROOT: u32 = 1;
 
     for w in (2..=count).rev() {
         // The loop is bound by memory latency: fetch what the next vertices will need a few
@@ -179,60 +167,83 @@ fn semidominators_and_dominators(
             }
             orphan = false;
             let v = sources[slot];
-            // An unprocessed vertex evaluates to itself and its semi is its own number.
+            // An unprocessed vertex's semi is its own number.
             let candidate = if v < w {
                 v
             } else {
-                eval(v, w + 1, &mut state, &mut stack).1
+                eval(v, w + 1, &mut state, &mut stack)
             };
             best = best.min(candidate);
         }
-        let semi = if orphan { ROOT } else { best };
-        let record = &mut state[w as usize];
-        record.label_semi = semi;
-        record.dom = bucket[semi as usize];
-        let p = record.ancestor;
-        bucket[semi as usize] = w;
-        // Linking w into the forest: its ancestor entry already holds its parent. Everything
-        // in bucket[p] has p as its semi.
-        let mut v = std::mem::take(&mut bucket[p as usize]);
-        while v != 0 {
-            let next = state[v as usize].dom;
-            let (u, u_semi) = eval(v, w, &mut state, &mut stack);
-            state[v as usize].dom = if u_semi < p { u | DEFERRED } else { p };
-            v = next;
-        }
+        // An orphan's only predecessor is the root.
+        let w_semi = if orphan { ROOT } else { best };
+        semi[w as usize] = w_semi;
+        // Linking w into the forest: its ancestor entry already holds its parent.
+        state[w as usize].label_semi = w_semi;
     }
-    // Vertices left in undrained buckets (only possible for cliques, whose numbering is not a
-    // DFS) never got a dominator; DevTools leaves them 0, which resolves to the root.
-    for head in bucket.iter().copied().filter(|&h| h != 0) {
-        let mut v = head;
-        while v != 0 {
-            let next = state[v as usize].dom;
-            state[v as usize].dom = ROOT;
-            v = next;
-        }
-    }
-    drop(bucket);
-    let mut dom = vec![ROOT; len];
-    for w in 2..len {
-        let d = state[w].dom;
-        // A deferred dominator is numbered below w, so its own entry is final.
-        dom[w] = if d & DEFERRED != 0 {
-            dom[(d & !DEFERRED) as usize]
-        } else {
-            d
-        };
-    }
-    dom
+    nearest_common_ancestors(parent, &semi, state).0
 }
 
+/// The dominators from the semidominators: `dom(w)` is the nearest common ancestor of
+/// `parent(w)` and `semi(w)` in the dominator tree, found by walking up from the parent to the
+/// first vertex numbered no higher than `semi(w)`. Vertices are taken in increasing order, so
+/// every vertex on the walk already has its dominator; the parent array becomes the dominator
+/// array in place.
+///
+/// A bare walk is quadratic on common heap shapes (a long singly linked list whose items an
+/// array also holds: every item walks the whole list), so walks are compressed: `skip[y]` is
+/// an ancestor of `y` such that every vertex strictly between them is numbered above
+/// `bound[y]`, and a walk with limit `semi(w) <= bound[y]` may jump there. After a walk, every
+/// vertex on it skips to the answer, bounded by the walk's limit. `scratch` (the semidominator
+/// pass's records, no longer needed) holds the skips. Also returns the number of walk steps.
+fn nearest_common_ancestors(
+    parent: Vec<u32>,
+    semi: &[u32],
+    mut scratch: Vec<Vertex>,
+) -> (Vec<u32>, usize) {
+    let mut dom = parent;
+    dom[ROOT as usize] = ROOT;
+    let skip = |v: u32| Vertex {
+        ancestor: v,
+        label_semi: u32::MAX,
+    };
+    scratch[ROOT as usize] = skip(ROOT);
+    let mut walked: Vec<u32> = Vec::new();
+    let mut steps = 0;
+    for w in 2..dom.len() {
+        let limit = semi[w];
+        let mut y = dom[w];
+        while y > limit {
+            walked.push(y);
+            let Vertex {
+                ancestor: to,
+                label_semi: bound,
+            } = scratch[y as usize];
+            y = if limit <= bound { to } else { dom[y as usize] };
+        }
+        steps += walked.len();
+        for &v in &walked {
+            scratch[v as usize] = Vertex {
+                ancestor: y,
+                label_semi: limit,
+            };
+        }
+        walked.clear();
+        dom[w] = y;
+        scratch[w] = skip(y);
+    }
+    (dom, steps)
+}
+
+/// The root's DFS number.
+const ROOT: u32 = 1;
+
 /// `eval` with path compression for vertices numbered `>= first_linked` (the linked ones):
-/// the vertex of minimal semi on `v`'s forest path and that semi.
+/// the minimal semidominator on `v`'s forest path.
 #[inline]
-fn eval(v: u32, first_linked: u32, state: &mut [Vertex], stack: &mut Vec<u32>) -> (u32, u32) {
+fn eval(v: u32, first_linked: u32, state: &mut [Vertex], stack: &mut Vec<u32>) -> u32 {
     if v < first_linked {
-        return (v, state[v as usize].label_semi);
+        return state[v as usize].label_semi;
     }
     let mut x = v;
     loop {
@@ -247,13 +258,11 @@ fn eval(v: u32, first_linked: u32, state: &mut [Vertex], stack: &mut Vec<u32>) -
         let a = state[state[w as usize].ancestor as usize];
         let record = &mut state[w as usize];
         if a.label_semi < record.label_semi {
-            record.label = a.label;
             record.label_semi = a.label_semi;
         }
         record.ancestor = a.ancestor;
     }
-    let record = state[v as usize];
-    (record.label, record.label_semi)
+    state[v as usize].label_semi
 }
 
 /// Numbers the nodes reachable from the root as DevTools' DFS does (edges only; no retainers
@@ -379,5 +388,194 @@ impl Numbering {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A graph over nodes `0..n` (root 0) as edge lists in edge order.
+    type Graph = Vec<Vec<u32>>;
+
+    /// Numbers `graph` by DFS from node 0 and runs both passes; returns the dominator per node
+    /// (the root's is itself) and the number of NCA walk steps. Every node must be reachable.
+    fn dominators_of(graph: &Graph) -> (Vec<u32>, usize) {
+        let n = graph.len();
+        let (mut vertex, mut pre, mut parent) =
+            (vec![0u32; n + 1], vec![0u32; n], vec![0u32; n + 1]);
+        let mut count = 0u32;
+        let mut stack: Vec<(u32, usize)> = Vec::new();
+        let mut visit = |node: u32, from: u32, pre: &mut Vec<u32>| {
+            count += 1;
+            vertex[count as usize] = node;
+            pre[node as usize] = count;
+            parent[count as usize] = from;
+        };
+        visit(0, 0, &mut pre);
+        stack.push((0, 0));
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            match graph[node as usize][*next..]
+                .iter()
+                .position(|&t| pre[t as usize] == 0 && t != 0)
+            {
+                Some(offset) => {
+                    let child = graph[node as usize][*next + offset];
+                    *next += offset + 1;
+                    let from = pre[node as usize];
+                    visit(child, from, &mut pre);
+                    stack.push((child, 0));
+                }
+                None => {
+                    stack.pop();
+                }
+            }
+        }
+        assert_eq!(count as usize, n, "every node is reachable");
+        let mut first_edge = vec![0u32];
+        let mut edge_to = Vec::new();
+        for targets in graph {
+            edge_to.extend(targets);
+            first_edge.push(edge_to.len() as u32);
+        }
+        let (mut retainers, _) = Retainers::build(&first_edge, &edge_to, None);
+        for source in &mut retainers.sources {
+            *source = pre[*source as usize];
+        }
+        let mut essential = BitVec::new(edge_to.len());
+        for slot in 0..edge_to.len() {
+            essential.set(slot);
+        }
+        let len = n + 1;
+        let mut state: Vec<Vertex> = (0..len as u32)
+            .map(|d| Vertex {
+                ancestor: parent[d as usize],
+                label_semi: d,
+            })
+            .collect();
+        let mut semi = vec![ROOT; len];
+        let mut stack = Vec::new();
+        for w in (2..=count).rev() {
+            let mut best = w;
+            for slot in retainers.slots(vertex[w as usize]) {
+                let v = retainers.sources[slot];
+                best = best.min(if v < w {
+                    v
+                } else {
+                    eval(v, w + 1, &mut state, &mut stack)
+                });
+            }
+            semi[w as usize] = best;
+            state[w as usize].label_semi = best;
+        }
+        let (dom, steps) = nearest_common_ancestors(parent, &semi, state);
+        let mut by_node = vec![0u32; n];
+        for d in 1..len {
+            by_node[vertex[d] as usize] = vertex[dom[d] as usize];
+        }
+        (by_node, steps)
+    }
+
+    /// Dominators by definition: `d` dominates `v` when `v` is unreachable without `d`; the
+    /// immediate one is the strict dominator with the most dominators of its own.
+    fn brute_force(graph: &Graph) -> Vec<u32> {
+        let n = graph.len();
+        let reachable_without = |cut: usize| {
+            let mut seen = vec![false; n];
+            let mut queue = vec![0usize];
+            seen[0] = true;
+            while let Some(v) = queue.pop() {
+                for &t in &graph[v] {
+                    let t = t as usize;
+                    if t != cut && !seen[t] {
+                        seen[t] = true;
+                        queue.push(t);
+                    }
+                }
+            }
+            seen
+        };
+        let mut dominators: Vec<Vec<usize>> = vec![vec![0]; n];
+        for cut in 1..n {
+            let seen = reachable_without(cut);
+            for v in 0..n {
+                if !seen[v] && v != cut {
+                    dominators[v].push(cut);
+                }
+            }
+        }
+        (0..n)
+            .map(|v| {
+                if v == 0 {
+                    return 0;
+                }
+                *dominators[v]
+                    .iter()
+                    .max_by_key(|&&d| dominators[d].len())
+                    .unwrap() as u32
+            })
+            .collect()
+    }
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, bound: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % bound as u64) as usize
+        }
+    }
+
+    #[test]
+    fn random_graphs_match_the_definition() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..400 {
+            let n = 2 + rng.below(40);
+            let mut graph: Graph = vec![Vec::new(); n];
+            // A spanning tree keeps everything reachable; deep chains in half the rounds.
+            for v in 1..n {
+                let from = if round % 2 == 0 { v - 1 } else { rng.below(v) };
+                graph[from].push(v as u32);
+            }
+            for _ in 0..rng.below(3 * n) {
+                let (from, to) = (rng.below(n), rng.below(n));
+                let at = rng.below(graph[from].len() + 1);
+                graph[from].insert(at, to as u32);
+            }
+            assert_eq!(
+                dominators_of(&graph).0,
+                brute_force(&graph),
+                "round {round}: {graph:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_list_whose_items_an_array_also_holds_walks_in_linear_steps() {
+        // root -> list head -> ... -> tail (each list node -> its item), then root -> array
+        // -> every item. Without compression each item walks back up the whole list.
+        let items = 20_000;
+        let list = |i: usize| 1 + i as u32;
+        let item = |i: usize| 1 + items as u32 + i as u32;
+        let array = 1 + 2 * items as u32;
+        let mut graph: Graph = vec![Vec::new(); 2 + 2 * items];
+        graph[0] = vec![list(0), array];
+        for i in 0..items {
+            graph[list(i) as usize].push(item(i));
+            if i + 1 < items {
+                graph[list(i) as usize].push(list(i + 1));
+            }
+            graph[array as usize].push(item(i));
+        }
+        let (dominator, steps) = dominators_of(&graph);
+        assert!((0..items).all(|i| dominator[item(i) as usize] == 0));
+        assert!((1..items).all(|i| dominator[list(i) as usize] == list(i - 1)));
+        assert!(
+            steps < 4 * graph.len(),
+            "{steps} walk steps for {} nodes",
+            graph.len()
+        );
     }
 }

@@ -2,12 +2,14 @@
 //! `HeapSnapshot.initialize`: DOM state first; then two lanes, one per core: the main lane marks
 //! page ownership and essential edges, walks the DFS and computes dominators, while the side
 //! lane builds the retainers (handed over for the dominators), shallow sizes, distances, class
-//! names and interfaces; then retained sizes beside statistics. Each algorithm lives in its own
-//! module with its DevTools source and invariants at the top.
+//! names, interfaces and the Summary's rows; then class retained sizes beside statistics, and
+//! retained sizes. Each algorithm lives in its own module with its DevTools source and
+//! invariants at the top.
 
 pub mod aggregates;
 pub mod bits;
 pub mod class_names;
+pub mod class_retained;
 pub mod detachedness;
 pub mod diff;
 pub mod distances;
@@ -27,10 +29,10 @@ pub mod weakmap;
 use crate::graph::{retainers::Retainers, HeapGraph};
 use crate::parse::strings::NewStrings;
 use crate::progress::Progress;
+use aggregates::{Aggregate, DominatorTree};
 use bits::BitVec;
 use dominators::Dominators;
 use interfaces::InterfaceDefinition;
-use retained_size::DominatedNodes;
 use statistics::Statistics;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -47,14 +49,17 @@ pub struct Analysis {
     pub interface_names: HashMap<String, u32>,
     /// Immediate dominator per node.
     pub dominator: Vec<u32>,
-    /// Dominator tree children.
-    pub dominated: DominatedNodes,
+    /// Every node after its immediate dominator, the root first (the dominator computation's
+    /// DFS preorder): the order for passes down the dominator tree.
+    pub dominator_order: Vec<u32>,
     /// Retained size per node.
     pub retained: Vec<u64>,
     /// Root retained size + `extra_native_bytes`.
     pub total_size: u64,
     /// Statistics view totals.
     pub statistics: Statistics,
+    /// The Summary view's rows for all objects (unsorted).
+    pub summary: Vec<Aggregate>,
     /// Wall time per phase.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -123,11 +128,12 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     lane.lap("dom state");
 
     progress.report("Building retainers, dominators", 0.91);
-    // Two lanes. Main: page ownership, essential edges, the DFS, then Lengauer–Tarjan, which
-    // needs the retainers. Side: the retainers first (their per-slot essential bits use every
+    // Two lanes. Main: page ownership, essential edges, the DFS, then the dominators, which
+    // need the retainers. Side: the retainers first (their per-slot essential bits use every
     // rule but page ownership, which the main lane sends when it knows it), handed over as soon
-    // as they are ready, then shallow sizes, distances, class names and interfaces. The self sizes move out of the graph while they are
-    // redistributed in place (nothing else reads them meanwhile), so they are not held twice.
+    // as they are ready, then shallow sizes, distances, class names, interfaces and the
+    // Summary's rows. The self sizes move out of the graph while they are redistributed in
+    // place (nothing else reads them meanwhile), so they are not held twice.
     let mut sizes = std::mem::take(&mut graph.self_size);
     let shared: &HeapGraph = graph;
     let by_edge_bits = essential::by_edge_bits(shared, &ephemerons);
@@ -156,12 +162,26 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
                 let _ = handover.send((retainers, slot_essential));
             }
             shallow_size::redistribute(shared, sizes);
+            let sizes: &[u32] = sizes;
             lane.lap("  (side) shallow sizes");
             let distances = distances::compute(shared, ephemerons);
             lane.lap("  (side) distances");
             let classes = Classes::compute(shared);
             lane.lap("  (side) class names, interfaces");
-            (distances, classes, lane.timings)
+            // The Summary's rows but for class retained sizes, which need the dominators.
+            let grouping = aggregates::group(
+                &aggregates::Inputs {
+                    graph: shared,
+                    self_size: sizes,
+                    new_strings: Some(&classes.new_strings),
+                    classes: &classes.classes,
+                    distances: &distances,
+                    tree: None,
+                },
+                None,
+            );
+            lane.lap("  (side) Summary rows");
+            (distances, classes, grouping, lane.timings)
         });
         let page_owned = page_owned::mark(shared);
         let essential = essential::with_page_rule(shared, by_edge_bits, &page_owned);
@@ -192,24 +212,31 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         };
         (dominators, retainers, side)
     });
-    let (distances, classes, side_timings) = side;
+    let (distances, classes, grouping, side_timings) = side;
     graph.self_size = sizes;
     graph.retainers = std::mem::take(&mut retainers);
     lane.timings.extend(side_timings);
 
-    progress.report("Retained sizes, class names", 0.97);
-    // Retained sizes first, alone: their DFS-order sums are the phase's largest temporary.
+    progress.report("Retained sizes, Summary", 0.97);
     let Dominators {
         dominator,
         dfs_order,
-        dfs_dominator,
     } = dominators;
-    let retained = retained_size::compute(dfs_order, dfs_dominator, &graph.self_size);
+    // Class retained sizes first: their temporaries are gone before the retained sizes'
+    // array is made, which keeps this phase's peak down.
+    let tree = DominatorTree {
+        order: &dfs_order,
+        dominator: &dominator,
+    };
     let shared: &HeapGraph = graph;
-    let (dominated, sums) = rayon::join(
-        || DominatedNodes::build(&dominator, shared.root),
+    let (summary, sums) = rayon::join(
+        || grouping.finish(Some(tree), &shared.self_size),
         || statistics::sums(shared),
     );
+    lane.lap("class retained sizes, statistics");
+    let retained = retained_size::compute(&dfs_order, &dominator, &graph.self_size);
+    let total_size = retained[graph.root as usize] + graph.header.extra_native_bytes;
+    let statistics = sums.with_total(total_size);
     let Classes {
         classes,
         interface_definitions,
@@ -217,9 +244,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         new_strings,
     } = classes;
     new_strings.append_to(&mut graph.strings);
-    let total_size = retained[graph.root as usize] + graph.header.extra_native_bytes;
-    let statistics = sums.with_total(total_size);
-    lane.lap("retained sizes, statistics");
+    lane.lap("retained sizes");
 
     Analysis {
         distances,
@@ -227,10 +252,11 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         interface_definitions,
         interface_names,
         dominator,
-        dominated,
+        dominator_order: dfs_order,
         retained,
         total_size,
         statistics,
+        summary,
         timings: lane.timings,
     }
 }

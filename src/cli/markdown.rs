@@ -49,7 +49,7 @@ pub fn path(snapshot: &Snapshot, node: u32) -> String {
 }
 
 /// The Summary rows as a table, with the path of the largest object of the first class.
-pub fn summary(snapshot: &Snapshot, rows: &[Aggregate]) -> String {
+pub fn summary(snapshot: &Snapshot, rows: &[&Aggregate]) -> String {
     let mut out = format!(
         "### Heap summary: {}\n\n{} objects in {} nodes, total {}\n\n| Constructor | Distance | Count | Shallow | Retained |\n|---|--:|--:|--:|--:|\n",
         cell(&snapshot.path.display().to_string()),

@@ -42,7 +42,11 @@ struct Series {
 fn load_series(args: &Args, flags: &LoadFlags) -> Result<Series> {
     let paths: Vec<&std::path::Path> = args.snapshots.iter().map(PathBuf::as_path).collect();
     let mut snapshots = load_all(&paths, flags)?;
-    let last_rows = snapshots.last().expect("two or more snapshots").summary();
+    let last_rows = snapshots
+        .last()
+        .expect("two or more snapshots")
+        .summary()
+        .to_vec();
     let trend = trend::trend(&trend::earlier_class_rows(&mut snapshots), &last_rows);
     Ok(Series {
         snapshots,

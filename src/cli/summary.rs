@@ -3,6 +3,7 @@
 use super::{format, json, load, print, Format, LoadFlags};
 use crate::analysis::aggregates::Aggregate;
 use crate::error::Result;
+use std::borrow::{Borrow, Cow};
 use std::cmp::Ordering;
 use std::path::PathBuf;
 
@@ -47,17 +48,20 @@ pub enum SortColumn {
 }
 
 /// Sorts Summary rows like the view: the column, then name ascending.
-pub fn sort(rows: &mut [Aggregate], column: SortColumn, reverse: bool) {
+pub fn sort<R: Borrow<Aggregate>>(rows: &mut [R], column: SortColumn, reverse: bool) {
     super::sort_rows(
         rows,
-        |row| &row.name,
+        |row| &row.borrow().name,
         reverse,
-        |a, b| match column {
-            SortColumn::Name => Ordering::Equal,
-            SortColumn::Distance => a.distance.cmp(&b.distance),
-            SortColumn::Count => b.count.cmp(&a.count),
-            SortColumn::Shallow => b.shallow_size.cmp(&a.shallow_size),
-            SortColumn::Retained => b.retained_size.cmp(&a.retained_size),
+        |a, b| {
+            let (a, b): (&Aggregate, &Aggregate) = (a.borrow(), b.borrow());
+            match column {
+                SortColumn::Name => Ordering::Equal,
+                SortColumn::Distance => a.distance.cmp(&b.distance),
+                SortColumn::Count => b.count.cmp(&a.count),
+                SortColumn::Shallow => b.shallow_size.cmp(&a.shallow_size),
+                SortColumn::Retained => b.retained_size.cmp(&a.retained_size),
+            }
         },
     );
 }
@@ -83,11 +87,11 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     };
     let started = std::time::Instant::now();
     let all = match &range {
-        Some(r) => snapshot.summary_filtered(&|node| {
+        Some(r) => Cow::Owned(snapshot.summary_filtered(&|node| {
             let id = snapshot.graph.node_id[node as usize];
             r.after_id < id && id <= r.up_to_id
-        }),
-        None => snapshot.summary(),
+        })),
+        None => Cow::Borrowed(snapshot.summary()),
     };
     if flags.timings {
         eprintln!(
@@ -98,8 +102,8 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     }
     let total_count = all.iter().map(|r| r.count).sum();
     let total_size = all.iter().map(|r| r.shallow_size).sum();
-    let mut rows: Vec<Aggregate> = all
-        .into_iter()
+    let mut rows: Vec<&Aggregate> = all
+        .iter()
         .filter(|r| matches(&r.name, args.filter.as_deref()))
         .collect();
     sort(&mut rows, args.sort, args.reverse);
@@ -120,7 +124,10 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
             filter_total_size: total_size,
             statistics: snapshot.analysis.statistics.clone(),
             allocated_between: range,
-            classes: rows.iter().map(json::SummaryClass::from).collect(),
+            classes: rows
+                .iter()
+                .map(|&row| json::SummaryClass::from(row))
+                .collect(),
         };
         print(&(crate::sanitize::to_json(&out) + "\n"))
     }
@@ -129,7 +136,7 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
 fn text(
     snapshot: &crate::Snapshot,
     file: &str,
-    rows: &[Aggregate],
+    rows: &[&Aggregate],
     total_count: u64,
     total_size: u64,
 ) -> String {

@@ -123,16 +123,16 @@ pub fn rank(
 }
 
 /// Marks every node that has a `hides` object among its proper dominators (one pass down the
-/// dominator tree).
+/// dominator tree: each node comes after its dominator in `dominator_order`).
 fn nodes_under_new_objects(snapshot: &Snapshot, hides: &dyn Fn(u32) -> bool) -> Vec<bool> {
-    let dominated = &snapshot.analysis.dominated;
+    let analysis = &snapshot.analysis;
+    let root = snapshot.graph.root;
     let mut under = vec![false; snapshot.node_count()];
-    let mut stack = vec![snapshot.graph.root];
-    while let Some(node) = stack.pop() {
-        let below = under[node as usize] || (node != snapshot.graph.root && hides(node));
-        for &child in dominated.children(node) {
-            under[child as usize] = below;
-            stack.push(child);
+    for &node in &analysis.dominator_order {
+        if node != root {
+            let dominator = analysis.dominator[node as usize];
+            under[node as usize] =
+                under[dominator as usize] || (dominator != root && hides(dominator));
         }
     }
     under

@@ -59,9 +59,13 @@ impl Data {
                                 Comparison::ByClass(snapshot::compare_by_class(first, last))
                             }
                         });
-                (comparison, first.summary())
+                (comparison, first.summary().to_vec())
             },
-            || rest.par_iter().map(Snapshot::summary).collect::<Vec<_>>(),
+            || {
+                rest.par_iter()
+                    .map(|s| s.summary().to_vec())
+                    .collect::<Vec<_>>()
+            },
         );
         let mut summaries = vec![first_summary];
         summaries.extend(rest_summaries);
