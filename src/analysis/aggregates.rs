@@ -219,13 +219,6 @@ impl Grouping {
     /// the same self sizes as the grouping), node lists, public keys.
     pub fn finish(self, tree: Option<DominatorTree>, self_size: &[u32]) -> Vec<Aggregate> {
         let Grouping { mut rows, row_of } = self;
-        if let Some(tree) = tree {
-            let sums =
-                class_retained::compute(tree.order, tree.dominator, &row_of, self_size, rows.len());
-            for (row, sum) in rows.iter_mut().zip(sums) {
-                row.retained_size = sum;
-            }
-        }
         // Node lists sized exactly (no growth slack: a class can hold millions of objects).
         for row in &mut rows {
             row.nodes.reserve_exact(row.count as usize);
@@ -233,6 +226,13 @@ impl Grouping {
         for (node, &id) in row_of.iter().enumerate() {
             if id != NOT_COUNTED {
                 rows[id as usize].nodes.push(node as u32);
+            }
+        }
+        if let Some(tree) = tree {
+            let sums =
+                class_retained::compute(tree.order, tree.dominator, row_of, self_size, rows.len());
+            for (row, sum) in rows.iter_mut().zip(sums) {
+                row.retained_size = sum;
             }
         }
         public_keys(rows)

@@ -29,17 +29,19 @@ pub const NOT_COUNTED: u32 = u32::MAX;
 
 /// The class retained size of each row. `order` lists every node after its immediate
 /// dominator (`dominator`, per node; the root first); `row_of[node]` is the node's row (its
-/// class) or [`NOT_COUNTED`]; `self_size` is per node; `rows` is the number of rows.
+/// class) or [`NOT_COUNTED`], and its memory then holds the nodes' sets; `self_size` is per
+/// node; `rows` is the number of rows.
 pub fn compute(
     order: &[u32],
     dominator: &[u32],
-    row_of: &[u32],
+    row_of: Vec<u32>,
     self_size: &[u32],
     rows: usize,
 ) -> Vec<u64> {
     let mut sets = PathSets::default();
-    // Per node (not per position) so any order that respects the tree will do.
-    let mut set_of = vec![EMPTY; row_of.len()];
+    // Per node (not per position) so any order that respects the tree will do. A node's row
+    // is read just before its set replaces it; its dominator's set is already there.
+    let mut set_of = row_of;
     let Some(&root) = order.first() else {
         return vec![0; rows];
     };
@@ -47,7 +49,7 @@ pub fn compute(
         // Node order is random here: fetch ahead so the misses overlap (the dominator's set
         // needs the dominator first, so it is fetched nearer).
         if let Some(&ahead) = order.get(position + 16) {
-            prefetch(row_of, ahead as usize);
+            prefetch(&set_of, ahead as usize);
             prefetch(self_size, ahead as usize);
             prefetch(dominator, ahead as usize);
         }
@@ -59,7 +61,7 @@ pub fn compute(
         } else {
             set_of[dominator[node as usize] as usize]
         };
-        let row = row_of[node as usize];
+        let row = set_of[node as usize];
         let set = if row == NOT_COUNTED {
             above
         } else {
@@ -250,7 +252,7 @@ mod tests {
                 .collect();
             let size: Vec<u32> = (0..n).map(|_| below(100) as u32).collect();
             assert_eq!(
-                compute(&node_at, &dominator, &row_of, &size, rows),
+                compute(&node_at, &dominator, row_of.clone(), &size, rows),
                 by_walking(&dominator, root, &row_of, &size, rows),
                 "round {round}"
             );

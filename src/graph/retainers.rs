@@ -33,8 +33,9 @@ impl Retainers {
         for i in 0..node_count {
             first[i + 1] += first[i];
         }
-        // Fill each node's slots from its end, walking edges in order: reverse order, like DevTools.
-        let mut cursor: Vec<u32> = first[1..].to_vec();
+        // Fill each node's slots from its end, walking edges in order: reverse order, like
+        // DevTools. `first[to + 1]` is the cursor; filling moves it down to `first[to]`'s
+        // value, so one shift afterwards restores the offsets (no separate cursor array).
         let mut sources = vec![0u32; edge_to.len()];
         let mut slot_essential = BitVec::new(if essential.is_some() {
             edge_to.len()
@@ -44,15 +45,17 @@ impl Retainers {
         for src in 0..node_count {
             let edges = first_edge[src] as usize..first_edge[src + 1] as usize;
             for (edge, &to) in edges.clone().zip(&edge_to[edges]) {
-                let to = to as usize;
-                cursor[to] -= 1;
-                let slot = cursor[to] as usize;
+                let cursor = &mut first[to as usize + 1];
+                *cursor -= 1;
+                let slot = *cursor as usize;
                 sources[slot] = src as u32;
                 if essential.is_some_and(|bits| bits.get(edge)) {
                     slot_essential.set(slot);
                 }
             }
         }
+        first.copy_within(1.., 0);
+        first[node_count] = edge_to.len() as u32;
         (Retainers { first, sources }, slot_essential)
     }
 

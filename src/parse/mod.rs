@@ -111,7 +111,8 @@ pub fn parse(
     let mut node_name = vec![0u32; node_count];
     let mut node_id = vec![0u32; node_count];
     let mut self_size = vec![0u32; node_count];
-    let mut edge_counts = vec![0u32; node_count];
+    // One longer than the nodes: it becomes `first_edge` in place.
+    let mut edge_counts = vec![0u32; node_count + 1];
     let mut detachedness = vec![0u8; node_count];
     let mut edge_type = vec![0u8; edge_count];
     let mut edge_name = vec![0u32; edge_count];
@@ -134,7 +135,7 @@ pub fn parse(
             cols[f_name] = Column::U32(&mut node_name);
             cols[f_id] = Column::U32(&mut node_id);
             cols[f_size] = Column::U32(&mut self_size);
-            cols[f_edges] = Column::U32(&mut edge_counts);
+            cols[f_edges] = Column::U32(&mut edge_counts[..node_count]);
             if let Some(f) = f_detached {
                 cols[f] = Column::Enum {
                     out: &mut detachedness,
@@ -186,10 +187,12 @@ pub fn parse(
     source.release(0, bytes.len());
 
     progress.report("Checking references", 0.9);
-    let mut first_edge = Vec::with_capacity(node_count + 1);
+    // Each node's edge count becomes its first edge (a running sum, in place).
+    let mut first_edge = edge_counts;
     let mut total: u64 = 0;
-    for &count in &edge_counts {
-        first_edge.push(total as u32);
+    for slot in &mut first_edge[..node_count] {
+        let count = *slot;
+        *slot = total as u32;
         total += u64::from(count);
         if total > edge_count as u64 {
             return Err(Error::new(format!(
@@ -202,8 +205,7 @@ pub fn parse(
             "the nodes' edge_count fields add up to {total} but the \"edges\" array has {edge_count} edges"
         )));
     }
-    first_edge.push(total as u32);
-    drop(edge_counts);
+    first_edge[node_count] = total as u32;
 
     let node_kinds = NodeKinds::from_header(&header);
     let edge_kinds = EdgeKinds::from_header(&header);
