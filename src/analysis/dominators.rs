@@ -49,12 +49,15 @@ pub struct Dominators {
 }
 
 /// The DFS numbering: `vertex[d]` is the node with number `d` and `parent[d]` the number of
-/// its DFS tree parent. Built in two steps so the walk from the root
-/// (which needs only the edges) can run while the retainers are being built.
+/// its DFS tree parent. Numbers up to `reached` come from DFS walks (from the root, then from
+/// orphans); the clique vertices numbered after them were not reached by an edge. Built in two
+/// steps so the walk from the root (which needs only the edges) can run while the retainers
+/// are being built.
 pub struct Numbering {
     vertex: Vec<u32>,
     parent: Vec<u32>,
     count: u32,
+    reached: u32,
     visited: BitVec,
 }
 
@@ -70,19 +73,22 @@ struct Vertex {
 }
 
 /// Computes the dominator tree. `slot_essential` has one bit per retainer slot, set when the
-/// slot's edge is essential (see [`essential::slots_with_page_rule`]). `retainers` is
-/// borrowed mutably only to renumber its sources for the main loop; it is returned unchanged.
+/// slot's edge is essential, and `single_retainer` one bit per node, set when exactly one is
+/// (see [`essential::slots_with_page_rule`]). `retainers` is borrowed mutably only to renumber
+/// its sources for the main loop; it is returned unchanged.
 pub fn compute(
     graph: &HeapGraph,
     retainers: &mut Retainers,
     from_root: Numbering,
     edge_essential: &BitVec,
     slot_essential: BitVec,
+    single_retainer: &BitVec,
 ) -> Dominators {
     let Numbering {
         vertex,
         parent,
         count,
+        reached,
         ..
     } = number_the_rest(graph, retainers, from_root, edge_essential, &slot_essential);
     debug_assert_eq!(count as usize, graph.node_count());
@@ -93,7 +99,12 @@ pub fn compute(
         pre[node as usize] = d as u32;
     }
     renumber(&mut retainers.sources, &pre);
-    let dom = semidominators_and_dominators(retainers, &vertex, parent, pre, &slot_essential);
+    let essential = EssentialRetainers {
+        slots: &slot_essential,
+        single: single_retainer,
+        reached,
+    };
+    let (dom, _) = semidominators_and_dominators(retainers, &vertex, parent, pre, essential);
     renumber(&mut retainers.sources, &vertex);
     let mut dominator = vec![0u32; graph.node_count()];
     for d in 1..=count as usize {
@@ -121,16 +132,27 @@ fn renumber(values: &mut [u32], map: &[u32]) {
     });
 }
 
+/// Which retainers count, for the semidominator pass.
+#[derive(Clone, Copy)]
+struct EssentialRetainers<'a> {
+    /// One bit per retainer slot.
+    slots: &'a BitVec,
+    /// One bit per node: exactly one essential retainer.
+    single: &'a BitVec,
+    /// The last number a DFS walk gave.
+    reached: u32,
+}
+
 /// The semidominator pass and the NCA pass over DFS numbers; `retainers.sources` must hold
 /// DFS numbers. `scratch` (one entry per number, any contents) holds the semidominators.
-/// Returns `dom` by DFS number.
+/// Returns `dom` by DFS number and the number of NCA walk steps.
 fn semidominators_and_dominators(
     retainers: &Retainers,
     vertex: &[u32],
     parent: Vec<u32>,
     scratch: Vec<u32>,
-    slot_essential: &BitVec,
-) -> Vec<u32> {
+    essential: EssentialRetainers,
+) -> (Vec<u32>, usize) {
     let len = parent.len();
     let count = len as u32 - 1;
     let mut state: Vec<Vertex> = parent
@@ -161,6 +183,14 @@ fn semidominators_and_dominators(
                 prefetch(&state, v as usize);
             }
         }
+        // A vertex that a DFS walk reached through its only essential retainer has that
+        // retainer, its parent, as semidominator: no need to read its retainers.
+        if w <= essential.reached && essential.single.get(vertex[w as usize] as usize) {
+            let record = &mut state[w as usize];
+            record.label_semi = record.ancestor;
+            semi[w as usize] = record.ancestor;
+            continue;
+        }
         let slots = retainers.slots(vertex[w as usize]);
         let mut orphan = true;
         let mut best = w;
@@ -168,7 +198,7 @@ fn semidominators_and_dominators(
             if slot + 8 < slots.end {
                 prefetch(&state, sources[slot + 8] as usize);
             }
-            if !slot_essential.get(slot) {
+            if !essential.slots.get(slot) {
                 continue;
             }
             orphan = false;
@@ -187,7 +217,7 @@ fn semidominators_and_dominators(
         // Linking w into the forest: its ancestor entry already holds its parent.
         state[w as usize].label_semi = w_semi;
     }
-    nearest_common_ancestors(parent, &semi, state).0
+    nearest_common_ancestors(parent, &semi, state)
 }
 
 /// The dominators from the semidominators: `dom(w)` is the nearest common ancestor of
@@ -279,6 +309,7 @@ pub fn number_from_root(graph: &HeapGraph, edge_essential: &BitVec) -> Numbering
         vertex: vec![0; n + 1],
         parent: vec![0; n + 1],
         count: 0,
+        reached: 0,
         // A bit per node (L3-sized even for 20 M nodes) answers "visited?".
         visited: BitVec::new(n),
     };
@@ -314,6 +345,7 @@ fn number_the_rest(
             }
         }
     }
+    numbering.reached = numbering.count;
     if (numbering.count as usize) < n {
         for v in 0..n as u32 {
             if !visited.get(v as usize) {
@@ -446,35 +478,25 @@ mod tests {
         for source in &mut retainers.sources {
             *source = pre[*source as usize];
         }
-        let mut essential = BitVec::new(edge_to.len());
+        let mut slots = BitVec::new(edge_to.len());
         for slot in 0..edge_to.len() {
-            essential.set(slot);
+            slots.set(slot);
         }
-        let len = n + 1;
-        let mut state: Vec<Vertex> = (0..len as u32)
-            .map(|d| Vertex {
-                ancestor: parent[d as usize],
-                label_semi: d,
-            })
-            .collect();
-        let mut semi = vec![ROOT; len];
-        let mut stack = Vec::new();
-        for w in (2..=count).rev() {
-            let mut best = w;
-            for slot in retainers.slots(vertex[w as usize]) {
-                let v = retainers.sources[slot];
-                best = best.min(if v < w {
-                    v
-                } else {
-                    eval(v, w + 1, &mut state, &mut stack)
-                });
+        let mut single = BitVec::new(n);
+        for node in 0..n as u32 {
+            if retainers.slots(node).len() == 1 {
+                single.set(node as usize);
             }
-            semi[w as usize] = best;
-            state[w as usize].label_semi = best;
         }
-        let (dom, steps) = nearest_common_ancestors(parent, &semi, state);
+        let essential = EssentialRetainers {
+            slots: &slots,
+            single: &single,
+            reached: count,
+        };
+        let (dom, steps) =
+            semidominators_and_dominators(&retainers, &vertex, parent, vec![0; n + 1], essential);
         let mut by_node = vec![0u32; n];
-        for d in 1..len {
+        for d in 1..=n {
             by_node[vertex[d] as usize] = vertex[dom[d] as usize];
         }
         (by_node, steps)

@@ -53,7 +53,9 @@ fn edge_bits(graph: &HeapGraph, test: impl Fn(u32, usize) -> bool + Sync) -> Bit
 }
 
 /// Applies the page-ownership rule to retainer slot bits made from [`by_edge_bits`]: clears the
-/// bits of slots whose edge goes from a non-page-owned node to a page-owned one. Sequential on
+/// bits of slots whose edge goes from a non-page-owned node to a page-owned one. Returns one bit
+/// per node, set when exactly one of its slots is essential (most heap objects: the dominator
+/// pass takes their semidominator from the DFS without reading their retainers). Sequential on
 /// purpose: it runs in the analysis' side lane, which must not wait on the thread pool that the
 /// main lane is blocking while it waits for the retainers.
 pub fn slots_with_page_rule(
@@ -61,16 +63,24 @@ pub fn slots_with_page_rule(
     retainers: &Retainers,
     slot_essential: &mut BitVec,
     page_owned: &BitVec,
-) {
+) -> BitVec {
+    let mut single = BitVec::new(graph.node_count());
     for node in 0..graph.node_count() as u32 {
+        let mut essential = 0;
         for slot in retainers.slots(node) {
-            if slot_essential.get(slot)
-                && !by_page(graph, page_owned, retainers.sources[slot], node)
-            {
-                slot_essential.clear(slot);
+            if slot_essential.get(slot) {
+                if by_page(graph, page_owned, retainers.sources[slot], node) {
+                    essential += 1;
+                } else {
+                    slot_essential.clear(slot);
+                }
             }
         }
+        if essential == 1 {
+            single.set(node as usize);
+        }
     }
+    single
 }
 
 /// The rules that need only the edge and its source `node`: not weak, not a self-loop, not an

@@ -151,7 +151,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
                 Retainers::build(&shared.first_edge, &shared.edge_to, Some(by_edge_bits));
             lane.lap("  (side) retainers");
             if let Ok(page_owned) = ownership_known.recv() {
-                essential::slots_with_page_rule(
+                let single_retainer = essential::slots_with_page_rule(
                     shared,
                     &retainers,
                     &mut slot_essential,
@@ -159,7 +159,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
                 );
                 lane.lap("  (side) page ownership of the retainers");
                 // The main lane waits on this; it cannot be gone unless it panicked.
-                let _ = handover.send((retainers, slot_essential));
+                let _ = handover.send((retainers, slot_essential, single_retainer));
             }
             shallow_size::redistribute(shared, sizes);
             let sizes: &[u32] = sizes;
@@ -189,7 +189,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         lane.lap("page ownership, essential edges");
         let from_root = dominators::number_from_root(shared, &essential);
         lane.lap("DFS from the root");
-        let (mut retainers, slot_essential) = match retainers_built.recv() {
+        let (mut retainers, slot_essential, single_retainer) = match retainers_built.recv() {
             Ok(built) => built,
             Err(_) => std::panic::resume_unwind(
                 side.join()
@@ -204,6 +204,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
             from_root,
             &essential,
             slot_essential,
+            &single_retainer,
         );
         lane.lap("dominators");
         let side = match side.join() {
