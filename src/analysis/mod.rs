@@ -2,8 +2,8 @@
 //! `HeapSnapshot.initialize`: DOM state first; then two lanes, one per core: the main lane marks
 //! page ownership and essential edges, walks the DFS and computes dominators, while the side
 //! lane builds the retainers (handed over for the dominators), shallow sizes, distances, class
-//! names, interfaces and the Summary's rows; then class retained sizes beside statistics, and
-//! retained sizes. Each algorithm lives in its own module with its DevTools source and
+//! names, interfaces and the Summary's rows; then class retained sizes beside retained sizes
+//! and statistics. Each algorithm lives in its own module with its DevTools source and
 //! invariants at the top.
 
 pub mod aggregates;
@@ -223,19 +223,22 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         dominator,
         dfs_order,
     } = dominators;
-    // Class retained sizes first: their temporaries are gone before the retained sizes'
-    // array is made, which keeps this phase's peak down.
+    // The class pass works in the rows' memory (the row per node becomes the path set), so it
+    // can run beside the retained sizes without raising the peak above the dominators'.
     let tree = DominatorTree {
         order: &dfs_order,
         dominator: &dominator,
     };
     let shared: &HeapGraph = graph;
-    let (summary, sums) = rayon::join(
+    let (summary, (retained, sums)) = rayon::join(
         || grouping.finish(Some(tree), &shared.self_size),
-        || statistics::sums(shared),
+        || {
+            (
+                retained_size::compute(&dfs_order, &dominator, &shared.self_size),
+                statistics::sums(shared),
+            )
+        },
     );
-    lane.lap("class retained sizes, statistics");
-    let retained = retained_size::compute(&dfs_order, &dominator, &graph.self_size);
     let total_size = retained[graph.root as usize] + graph.header.extra_native_bytes;
     let statistics = sums.with_total(total_size);
     let Classes {
@@ -245,7 +248,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         new_strings,
     } = classes;
     new_strings.append_to(&mut graph.strings);
-    lane.lap("retained sizes");
+    lane.lap("class retained sizes, retained sizes, statistics");
 
     Analysis {
         distances,
