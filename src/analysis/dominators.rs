@@ -172,13 +172,13 @@ fn semidominators_and_dominators(
     for w in (2..=count).rev() {
         // The loop is bound by memory latency: fetch what the next vertices will need a few
         // steps ahead (their slot ranges, their first sources' records) so misses overlap.
-        if w > 24 {
-            prefetch(first_slot, vertex[w as usize - 24] as usize);
+        if w > 48 {
+            prefetch(first_slot, vertex[w as usize - 48] as usize);
             prefetch(
                 sources,
-                first_slot[vertex[w as usize - 12] as usize] as usize,
+                first_slot[vertex[w as usize - 24] as usize] as usize,
             );
-            let near = first_slot[vertex[w as usize - 6] as usize] as usize;
+            let near = first_slot[vertex[w as usize - 12] as usize] as usize;
             if let Some(&v) = sources.get(near) {
                 prefetch(&state, v as usize);
             }

@@ -83,10 +83,10 @@ impl HeapGraph {
     #[inline]
     pub fn prefetch_queued(&self, queue: &[u32], head: usize) {
         use crate::analysis::bits::prefetch;
-        if let Some(&ahead) = queue.get(head + 8) {
+        if let Some(&ahead) = queue.get(head + 32) {
             prefetch(&self.first_edge, ahead as usize);
         }
-        if let Some(&ahead) = queue.get(head + 4) {
+        if let Some(&ahead) = queue.get(head + 16) {
             let e = self.first_edge[ahead as usize] as usize;
             prefetch(&self.edge_to, e);
             prefetch(&self.edge_type, e);
