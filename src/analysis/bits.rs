@@ -37,6 +37,19 @@ impl BitVec {
     pub fn words_mut(&mut self) -> &mut [u64] {
         &mut self.words
     }
+
+    /// The clear bits below `len`, in order (a word of set bits costs one test).
+    pub fn clear_bits(&self, len: usize) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(move |(i, &word)| {
+            let mut clear = !word;
+            std::iter::from_fn(move || {
+                let bit = clear.trailing_zeros() as usize;
+                clear &= clear.wrapping_sub(1);
+                (bit < 64).then_some(i * 64 + bit)
+            })
+            .take_while(move |&at| at < len)
+        })
+    }
 }
 
 /// Hints the CPU to load `slice[index]` into cache. The graph passes are bound by memory
@@ -54,4 +67,28 @@ pub fn prefetch<T>(slice: &[T], index: usize) {
     };
     #[cfg(not(target_arch = "x86_64"))]
     let _ = (slice, index);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BitVec;
+
+    #[test]
+    fn clear_bits_lists_exactly_the_unset_bits_below_the_length() {
+        for len in [0, 1, 63, 64, 65, 130, 200] {
+            let mut bits = BitVec::new(len);
+            let set: Vec<usize> = (0..len)
+                .filter(|i| i % 3 == 0 || (64..128).contains(i))
+                .collect();
+            for &i in &set {
+                bits.set(i);
+            }
+            let expected: Vec<usize> = (0..len).filter(|i| !set.contains(i)).collect();
+            assert_eq!(
+                bits.clear_bits(len).collect::<Vec<_>>(),
+                expected,
+                "len {len}"
+            );
+        }
+    }
 }

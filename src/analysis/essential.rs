@@ -19,11 +19,22 @@ pub fn by_edge_bits(graph: &HeapGraph, ephemerons: &EphemeronNames) -> BitVec {
     edge_bits(graph, |node, edge| by_edge(graph, node, edge, ephemerons))
 }
 
-/// Turns [`by_edge_bits`] into the essential edges by applying the page-ownership rule.
+/// Turns [`by_edge_bits`] into the essential edges by applying the page-ownership rule. Only
+/// edges out of a node that is neither the root nor page-owned can fall to it, and such nodes
+/// are few (the engine's own objects), so the bits are copied and only their edges looked at.
 pub fn with_page_rule(graph: &HeapGraph, by_edge: &BitVec, page_owned: &BitVec) -> BitVec {
-    edge_bits(graph, |node, edge| {
-        by_edge.get(edge) && by_page(graph, page_owned, node, graph.edge_to[edge])
-    })
+    let mut bits = by_edge.clone();
+    for node in page_owned.clear_bits(graph.node_count()) {
+        if node as u32 == graph.root {
+            continue;
+        }
+        for edge in graph.edges(node as u32) {
+            if page_owned.get(graph.edge_to[edge] as usize) {
+                bits.clear(edge);
+            }
+        }
+    }
+    bits
 }
 
 /// One bit per edge, set where `test(source, edge)` holds. Each task fills whole 64-edge
