@@ -93,10 +93,11 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
         })),
         None => Cow::Borrowed(snapshot.summary()),
     };
-    if flags.timings {
+    // The unfiltered Summary comes with the analysis; only a filtered one is aggregated here.
+    if flags.timings && range.is_some() {
         eprintln!(
             "  {:<45} {:>8.3} s",
-            "summary (class aggregation)",
+            "summary of the filtered objects",
             started.elapsed().as_secs_f64()
         );
     }
