@@ -99,10 +99,7 @@ impl Snapshot {
             new_strings: None,
             classes,
             distances: &self.analysis.distances,
-            tree: with_retained.then_some(aggregates::DominatorTree {
-                order: &self.analysis.dominator_order,
-                dominator: &self.analysis.dominator,
-            }),
+            tree: with_retained.then_some(&self.analysis.dominators),
         }
     }
 
@@ -201,7 +198,7 @@ impl Snapshot {
 
     /// The dominators of a node up to the root.
     pub fn dominator_chain(&self, node: u32) -> Vec<u32> {
-        retainers_view::dominator_chain(&self.analysis.dominator, self.graph.root, node)
+        retainers_view::dominator_chain(&self.analysis.dominators.dominator, self.graph.root, node)
     }
 
     /// A node's distance as DevTools shows it: `None` for `−` (unreached or system).

@@ -404,7 +404,7 @@ fn retainers_match_devtools_edge_for_edge() {
         );
         bad.check(
             || format!("{at} dominatorId"),
-            g.node_id[snap.analysis.dominator[node as usize] as usize].into(),
+            g.node_id[snap.analysis.dominators.dominator[node as usize] as usize].into(),
             &n["dominatorId"],
         );
         bad.check(

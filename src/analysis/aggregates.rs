@@ -13,6 +13,7 @@
 //!   `class_retained`).
 
 use super::class_retained::{self, NOT_COUNTED};
+use super::dominators::Dominators;
 use crate::graph::{HeapGraph, Location};
 use crate::parse::strings::NewStrings;
 use std::collections::HashMap;
@@ -105,18 +106,8 @@ pub struct Inputs<'a> {
     pub classes: &'a [u32],
     /// Distance per node.
     pub distances: &'a [i32],
-    /// The dominator tree, for `maxRet`: nodes with every node after its dominator, and the
-    /// dominator per node. `None` leaves class retained sizes at 0.
-    pub tree: Option<DominatorTree<'a>>,
-}
-
-/// The dominator tree as class retained sizes read it.
-#[derive(Clone, Copy)]
-pub struct DominatorTree<'a> {
-    /// Every node after its immediate dominator, the root first.
-    pub order: &'a [u32],
-    /// Immediate dominator per node.
-    pub dominator: &'a [u32],
+    /// The dominator tree, for `maxRet`; `None` leaves class retained sizes at 0.
+    pub tree: Option<&'a Dominators>,
 }
 
 /// The nodes grouped into rows, before class retained sizes and node lists.
@@ -217,7 +208,7 @@ pub fn group(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Grouping 
 impl Grouping {
     /// The second half of [`aggregate`]: class retained sizes over `tree` (when given; with
     /// the same self sizes as the grouping), node lists, public keys.
-    pub fn finish(self, tree: Option<DominatorTree>, self_size: &[u32]) -> Vec<Aggregate> {
+    pub fn finish(self, tree: Option<&Dominators>, self_size: &[u32]) -> Vec<Aggregate> {
         let Grouping { mut rows, row_of } = self;
         // Node lists sized exactly (no growth slack: a class can hold millions of objects).
         for row in &mut rows {
@@ -229,8 +220,7 @@ impl Grouping {
             }
         }
         if let Some(tree) = tree {
-            let sums =
-                class_retained::compute(tree.order, tree.dominator, row_of, self_size, rows.len());
+            let sums = class_retained::compute(tree, row_of, self_size, rows.len());
             for (row, sum) in rows.iter_mut().zip(sums) {
                 row.retained_size = sum;
             }

@@ -22,22 +22,17 @@
 //!   class on their path.
 
 use super::bits::prefetch;
+use super::dominators::Dominators;
 use std::collections::HashMap;
 
 /// A row marker for nodes that are not counted (no class row).
 pub const NOT_COUNTED: u32 = u32::MAX;
 
-/// The class retained size of each row. `order` lists every node after its immediate
-/// dominator (`dominator`, per node; the root first); `row_of[node]` is the node's row (its
-/// class) or [`NOT_COUNTED`], and its memory then holds the nodes' sets; `self_size` is per
-/// node; `rows` is the number of rows.
-pub fn compute(
-    order: &[u32],
-    dominator: &[u32],
-    row_of: Vec<u32>,
-    self_size: &[u32],
-    rows: usize,
-) -> Vec<u64> {
+/// The class retained size of each row over the dominator tree `tree`. `row_of[node]` is the
+/// node's row (its class) or [`NOT_COUNTED`], and its memory then holds the nodes' sets;
+/// `self_size` is per node; `rows` is the number of rows.
+pub fn compute(tree: &Dominators, row_of: Vec<u32>, self_size: &[u32], rows: usize) -> Vec<u64> {
+    let (order, dominator) = (&tree.dfs_order, &tree.dominator);
     let mut sets = PathSets::default();
     // Per node (not per position) so any order that respects the tree will do. A node's row
     // is read just before its set replaces it; its dominator's set is already there.
@@ -252,7 +247,15 @@ mod tests {
                 .collect();
             let size: Vec<u32> = (0..n).map(|_| below(100) as u32).collect();
             assert_eq!(
-                compute(&node_at, &dominator, row_of.clone(), &size, rows),
+                compute(
+                    &Dominators {
+                        dominator: dominator.clone(),
+                        dfs_order: node_at.clone(),
+                    },
+                    row_of.clone(),
+                    &size,
+                    rows
+                ),
                 by_walking(&dominator, root, &row_of, &size, rows),
                 "round {round}"
             );

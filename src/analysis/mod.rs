@@ -29,7 +29,7 @@ pub mod weakmap;
 use crate::graph::{retainers::Retainers, HeapGraph};
 use crate::parse::strings::NewStrings;
 use crate::progress::Progress;
-use aggregates::{Aggregate, DominatorTree};
+use aggregates::Aggregate;
 use bits::BitVec;
 use dominators::Dominators;
 use interfaces::InterfaceDefinition;
@@ -47,11 +47,9 @@ pub struct Analysis {
     pub interface_definitions: Vec<InterfaceDefinition>,
     /// Interface class names already added to the strings (name → index).
     pub interface_names: HashMap<String, u32>,
-    /// Immediate dominator per node.
-    pub dominator: Vec<u32>,
-    /// Every node after its immediate dominator, the root first (the dominator computation's
-    /// DFS preorder): the order for passes down the dominator tree.
-    pub dominator_order: Vec<u32>,
+    /// The dominator tree: the immediate dominator per node, and the DFS preorder (every node
+    /// after its dominator) that passes down the tree follow.
+    pub dominators: Dominators,
     /// Retained size per node.
     pub retained: Vec<u64>,
     /// Root retained size + `extra_native_bytes`.
@@ -219,22 +217,14 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     lane.timings.extend(side_timings);
 
     progress.report("Retained sizes, Summary", 0.97);
-    let Dominators {
-        dominator,
-        dfs_order,
-    } = dominators;
     // The class pass works in the rows' memory (the row per node becomes the path set), so it
     // can run beside the retained sizes without raising the peak above the dominators'.
-    let tree = DominatorTree {
-        order: &dfs_order,
-        dominator: &dominator,
-    };
     let shared: &HeapGraph = graph;
     let (summary, (retained, sums)) = rayon::join(
-        || grouping.finish(Some(tree), &shared.self_size),
+        || grouping.finish(Some(&dominators), &shared.self_size),
         || {
             (
-                retained_size::compute(&dfs_order, &dominator, &shared.self_size),
+                retained_size::compute(&dominators, &shared.self_size),
                 statistics::sums(shared),
             )
         },
@@ -255,8 +245,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         classes,
         interface_definitions,
         interface_names,
-        dominator,
-        dominator_order: dfs_order,
+        dominators,
         retained,
         total_size,
         statistics,

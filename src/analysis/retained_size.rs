@@ -8,10 +8,11 @@
 //! by node and fetched a few nodes ahead, so the misses overlap.
 
 use super::bits::prefetch;
+use super::dominators::Dominators;
 
-/// Retained size per node, from the dominator tree: `order` lists every node after its
-/// immediate dominator (`dominator`, per node), the root first.
-pub fn compute(order: &[u32], dominator: &[u32], self_size: &[u32]) -> Vec<u64> {
+/// Retained size per node, from the dominator tree.
+pub fn compute(tree: &Dominators, self_size: &[u32]) -> Vec<u64> {
+    let (order, dominator) = (&tree.dfs_order, &tree.dominator);
     let mut retained: Vec<u64> = self_size.iter().map(|&size| u64::from(size)).collect();
     for position in (1..order.len()).rev() {
         if position > 16 {

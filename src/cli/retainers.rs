@@ -46,7 +46,7 @@ pub fn build(snapshot: &Snapshot, node: u32, depth: usize) -> json::Retainers {
             self_size: u64::from(g.self_size[node as usize]),
             retained_size: a.retained[node as usize],
             distance: snapshot.shown_distance(node),
-            dominator_id: g.node_id[a.dominator[node as usize] as usize],
+            dominator_id: g.node_id[a.dominators.dominator[node as usize] as usize],
         },
         retainers: expand(snapshot, node, depth, &mut ancestors),
         path_to_root: snapshot

@@ -123,14 +123,14 @@ pub fn rank(
 }
 
 /// Marks every node that has a `hides` object among its proper dominators (one pass down the
-/// dominator tree: each node comes after its dominator in `dominator_order`).
+/// dominator tree: each node comes after its dominator in the DFS order).
 fn nodes_under_new_objects(snapshot: &Snapshot, hides: &dyn Fn(u32) -> bool) -> Vec<bool> {
-    let analysis = &snapshot.analysis;
+    let tree = &snapshot.analysis.dominators;
     let root = snapshot.graph.root;
     let mut under = vec![false; snapshot.node_count()];
-    for &node in &analysis.dominator_order {
+    for &node in &tree.dfs_order {
         if node != root {
-            let dominator = analysis.dominator[node as usize];
+            let dominator = tree.dominator[node as usize];
             under[node as usize] =
                 under[dominator as usize] || (dominator != root && hides(dominator));
         }
