@@ -322,7 +322,7 @@ fn parse_locations(
         return Ok(Vec::new());
     };
     let bytes = source.bytes();
-    let commas = bytes[range.clone()].iter().filter(|&&b| b == b',').count();
+    let commas = numbers::count_commas(&bytes[range.clone()]);
     let values = if bytes[range.clone()].iter().all(|b| b.is_ascii_whitespace()) {
         0
     } else {
