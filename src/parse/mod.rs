@@ -2,6 +2,7 @@
 //! parses the number arrays in parallel chunks and the strings alongside, then validates every
 //! cross-reference (edge counts, string indexes, targets) so later stages can index freely.
 
+mod digits;
 pub mod layout;
 pub mod memory;
 pub mod meta;

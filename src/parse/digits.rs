@@ -1,0 +1,214 @@
+//! Digit-level helpers of the number parser: eight ASCII digits converted at once (SWAR), the
+//! byte classes of a 64-byte window as bit masks, and exact division by a fixed stride without
+//! a `div` instruction.
+
+/// The value of the leading decimal digits of the eight bytes in `word` (first byte lowest) and
+/// how many there are (SWAR: every byte is tested and converted at once). A borrow out of a
+/// non-digit byte only disturbs the bytes after it, which are not used.
+#[inline]
+pub(super) fn eight_digits(word: u64) -> (u64, usize) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let offsets = word.wrapping_sub(ONES * u64::from(b'0'));
+    // Bytes at 10 or above (or wrapped below '0') get their top bit set.
+    let non_digits = (offsets.wrapping_add(ONES * 0x76) | offsets) & (ONES * 0x80);
+    let len = (non_digits.trailing_zeros() / 8) as usize;
+    if len == 0 {
+        return (0, 0);
+    }
+    // Shift the digits to the top bytes, so the missing ones act as leading zeros, then
+    // combine pairs, quads and octets.
+    let digits = offsets << (8 * (8 - len));
+    let pairs = (digits & (ONES * 0x0f)).wrapping_mul(10 << 8 | 1) >> 8;
+    let quads = (pairs & 0x00ff_00ff_00ff_00ff).wrapping_mul(100 << 16 | 1) >> 16;
+    let octet = (quads & 0x0000_ffff_0000_ffff).wrapping_mul(10000 << 32 | 1) >> 32;
+    (octet, len)
+}
+
+/// `10^i`, to join the digits after the first eight.
+pub(super) const POWERS_OF_TEN: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// Bytes per window of [`ByteClasses`].
+pub(super) const WINDOW: usize = 64;
+
+/// Bit `i` of each mask describes byte `i` of a window.
+#[derive(Debug, PartialEq)]
+pub(super) struct ByteClasses {
+    /// ASCII digits.
+    pub(super) digit: u64,
+    /// Commas.
+    pub(super) comma: u64,
+    /// Newlines and spaces (other JSON white space takes the value-by-value path).
+    pub(super) space: u64,
+}
+
+impl ByteClasses {
+    /// The classes of `window`'s bytes (SSE2 compares and byte masks on x86_64).
+    #[cfg(target_arch = "x86_64")]
+    pub(super) fn of(window: &[u8; WINDOW]) -> ByteClasses {
+        use std::arch::x86_64::*;
+        let mut classes = ByteClasses {
+            digit: 0,
+            comma: 0,
+            space: 0,
+        };
+        // SAFETY: SSE2 is part of every x86_64 CPU; the loads are unaligned and in bounds
+        // (four 16-byte blocks of a 64-byte array).
+        unsafe {
+            let zero = _mm_set1_epi8(b'0' as i8);
+            let nine = _mm_set1_epi8(9);
+            let comma = _mm_set1_epi8(b',' as i8);
+            let newline = _mm_set1_epi8(b'\n' as i8);
+            let space = _mm_set1_epi8(b' ' as i8);
+            for block in 0..WINDOW / 16 {
+                let v = _mm_loadu_si128(window.as_ptr().add(16 * block).cast());
+                let offset = _mm_sub_epi8(v, zero);
+                let digit = _mm_cmpeq_epi8(_mm_min_epu8(offset, nine), offset);
+                let is_comma = _mm_cmpeq_epi8(v, comma);
+                let is_space = _mm_or_si128(_mm_cmpeq_epi8(v, newline), _mm_cmpeq_epi8(v, space));
+                let shift = 16 * block;
+                classes.digit |= u64::from(_mm_movemask_epi8(digit) as u16) << shift;
+                classes.comma |= u64::from(_mm_movemask_epi8(is_comma) as u16) << shift;
+                classes.space |= u64::from(_mm_movemask_epi8(is_space) as u16) << shift;
+            }
+        }
+        classes
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    pub(super) fn of(window: &[u8; WINDOW]) -> ByteClasses {
+        ByteClasses::bytewise(window)
+    }
+
+    /// The plain definition, one byte at a time.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+    fn bytewise(window: &[u8; WINDOW]) -> ByteClasses {
+        let mut classes = ByteClasses {
+            digit: 0,
+            comma: 0,
+            space: 0,
+        };
+        for (i, &b) in window.iter().enumerate() {
+            classes.digit |= u64::from(b.is_ascii_digit()) << i;
+            classes.comma |= u64::from(b == b',') << i;
+            classes.space |= u64::from(b == b'\n' || b == b' ') << i;
+        }
+        classes
+    }
+}
+
+/// Bit `i` of the result is the parity of the set bits of `bits` at positions `0..=i`.
+#[inline]
+pub(super) fn prefix_xor(mut bits: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        bits ^= bits << shift;
+    }
+    bits
+}
+
+/// Exact division of 32-bit values by a fixed divisor with multiplications instead of a `div`
+/// (D. Lemire, O. Kaser, N. Kurz, "Faster remainder by direct computation", 2019).
+#[derive(Clone, Copy)]
+pub(super) struct Divisor {
+    /// The divisor.
+    pub(super) divisor: u32,
+    /// ⌈2^64 / divisor⌉ (0 for divisor 1).
+    inverse: u64,
+}
+
+impl Divisor {
+    pub(super) fn new(divisor: u32) -> Divisor {
+        assert!(divisor > 0);
+        let inverse = if divisor == 1 {
+            0
+        } else {
+            u64::MAX / u64::from(divisor) + 1
+        };
+        Divisor { divisor, inverse }
+    }
+
+    /// `value / divisor` when the division leaves no remainder.
+    #[inline(always)]
+    pub(super) fn exact_quotient(self, value: u32) -> Option<u32> {
+        if self.divisor == 1 {
+            return Some(value);
+        }
+        if u64::from(value).wrapping_mul(self.inverse) > self.inverse - 1 {
+            return None;
+        }
+        Some(((u128::from(self.inverse) * u128::from(value)) >> 64) as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eight_digits_reads_the_leading_digits() {
+        for text in [
+            "0,", "7\n", "42,1", "1234567,", "12345678", "99999999", "00000001", "9]",
+        ] {
+            let mut word = [b' '; 8];
+            word[..text.len()].copy_from_slice(text.as_bytes());
+            let len = text.bytes().take_while(u8::is_ascii_digit).count();
+            let expected = text[..len].parse::<u64>().unwrap();
+            assert_eq!(
+                eight_digits(u64::from_le_bytes(word)),
+                (expected, len),
+                "{text}"
+            );
+        }
+        assert_eq!(eight_digits(u64::from_le_bytes(*b",1234567")), (0, 0));
+        assert_eq!(eight_digits(u64::from_le_bytes(*b"/:123456")), (0, 0));
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn byte_classes_match_their_definition() {
+        let mut window = [0u8; WINDOW];
+        for start in 0..=255 - WINDOW as u8 {
+            for (i, b) in window.iter_mut().enumerate() {
+                *b = start.wrapping_add(i as u8 * 7);
+            }
+            assert_eq!(ByteClasses::of(&window), ByteClasses::bytewise(&window));
+        }
+    }
+
+    #[test]
+    fn divisor_matches_division() {
+        for divisor in [1, 2, 3, 5, 6, 7, 8, 9, 12, 255, 65_537, u32::MAX] {
+            let d = Divisor::new(divisor);
+            let edge = [
+                0,
+                1,
+                divisor - 1,
+                divisor,
+                divisor + 1,
+                u32::MAX - 1,
+                u32::MAX,
+            ];
+            let mut x = 0x9e37_79b9_u32;
+            let spread = (0..20_000).map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x
+            });
+            let multiples = (0..2_000u32).map(|i| i.wrapping_mul(divisor));
+            for value in edge.into_iter().chain(spread).chain(multiples) {
+                let expected = value.is_multiple_of(divisor).then(|| value / divisor);
+                assert_eq!(d.exact_quotient(value), expected, "{value} / {divisor}");
+            }
+        }
+    }
+}
