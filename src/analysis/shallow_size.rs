@@ -30,36 +30,47 @@ pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) {
     }
     let k = graph.node_kinds;
     let n = graph.node_count();
-    let mut owners = vec![0u32; n];
-    let mut worklist = Vec::new();
-    for (i, owner) in owners.iter_mut().enumerate() {
+    let starts_unowned = |i: usize| {
         let t = Some(graph.node_type[i]);
-        if t == k.hidden
+        t == k.hidden
             || t == k.array
             || (t == k.native && graph.raw_name(i as u32) == "system / ExternalStringData")
-        {
-            *owner = UNVISITED;
-        } else {
-            *owner = i as u32;
-            worklist.push(i as u32);
-        }
-    }
+    };
+    let mut owners: Vec<u32> = (0..n)
+        .map(|i| {
+            if starts_unowned(i) {
+                UNVISITED
+            } else {
+                i as u32
+            }
+        })
+        .collect();
+    // Every self-owner is expanded once, in ordinal order (its edges read as one stream); the
+    // nodes whose owner changes are expanded from a worklist right away.
     let weak = graph.edge_kinds.weak;
-    while let Some(id) = worklist.pop() {
-        let owner = owners[id as usize];
-        for e in graph.edges(id) {
-            if Some(graph.edge_type[e]) == weak {
-                continue;
+    let mut worklist = Vec::new();
+    for node in 0..n as u32 {
+        if owners[node as usize] != node {
+            continue;
+        }
+        let mut next = Some(node);
+        while let Some(id) = next {
+            let owner = owners[id as usize];
+            for e in graph.edges(id) {
+                if Some(graph.edge_type[e]) == weak {
+                    continue;
+                }
+                let target = graph.edge_to[e];
+                let current = owners[target as usize];
+                if current == UNVISITED {
+                    owners[target as usize] = owner;
+                    worklist.push(target);
+                } else if current != target && current != owner && current != MULTIPLE {
+                    owners[target as usize] = MULTIPLE;
+                    worklist.push(target);
+                }
             }
-            let target = graph.edge_to[e];
-            let current = owners[target as usize];
-            if current == UNVISITED {
-                owners[target as usize] = owner;
-                worklist.push(target);
-            } else if current != target && current != owner && current != MULTIPLE {
-                owners[target as usize] = MULTIPLE;
-                worklist.push(target);
-            }
+            next = worklist.pop();
         }
     }
     for i in 0..n {
