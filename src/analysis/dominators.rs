@@ -75,7 +75,9 @@ struct Vertex {
 /// Computes the dominator tree. `slot_essential` has one bit per retainer slot, set when the
 /// slot's edge is essential, and `single_retainer` one bit per node, set when exactly one is
 /// (see [`essential::slots_with_page_rule`]). `retainers` is borrowed mutably only to renumber
-/// its sources for the main loop; it is returned unchanged.
+/// its sources for the main loop; it is returned unchanged. Also returns the passes' working
+/// memory as one word per node plus one (contents unspecified), for the caller to reuse: fresh
+/// pages cost a page fault each.
 pub fn compute(
     graph: &HeapGraph,
     retainers: &mut Retainers,
@@ -83,7 +85,7 @@ pub fn compute(
     edge_essential: &BitVec,
     slot_essential: BitVec,
     single_retainer: &BitVec,
-) -> Dominators {
+) -> (Dominators, Vec<u64>) {
     let Numbering {
         vertex,
         parent,
@@ -104,19 +106,49 @@ pub fn compute(
         single: single_retainer,
         reached,
     };
-    let (dom, _) = semidominators_and_dominators(retainers, &vertex, parent, pre, essential);
+    let passes = semidominators_and_dominators(retainers, &vertex, parent, pre, essential);
     renumber(&mut retainers.sources, &vertex);
-    let mut dominator = vec![0u32; graph.node_count()];
+    // The semidominators' memory becomes the dominator array.
+    let mut dominator = passes.semi;
+    dominator.truncate(count as usize);
     for d in 1..=count as usize {
-        dominator[vertex[d] as usize] = vertex[dom[d] as usize];
+        dominator[vertex[d] as usize] = vertex[passes.dom[d] as usize];
     }
-    drop(dom);
     let mut dfs_order = vertex;
     dfs_order.remove(0);
-    Dominators {
+    let tree = Dominators {
         dominator,
         dfs_order,
+    };
+    (tree, into_words(passes.records))
+}
+
+/// Reinterprets the records as plain words, keeping their memory.
+fn into_words(records: Vec<Vertex>) -> Vec<u64> {
+    const _: () =
+        assert!(std::mem::size_of::<Vertex>() == 8 && std::mem::align_of::<Vertex>() == 8);
+    let mut records = std::mem::ManuallyDrop::new(records);
+    // SAFETY: a `Vertex` has the size and alignment of a `u64` (asserted above), so the
+    // allocation's layout is the same for both element types, and every bit pattern of its
+    // two initialised `u32` fields is a valid `u64`.
+    unsafe {
+        Vec::from_raw_parts(
+            records.as_mut_ptr().cast::<u64>(),
+            records.len(),
+            records.capacity(),
+        )
     }
+}
+
+/// What the two passes leave: the dominators by DFS number, their working memory (for reuse)
+/// and the number of NCA walk steps.
+struct Passes {
+    dom: Vec<u32>,
+    semi: Vec<u32>,
+    records: Vec<Vertex>,
+    /// Read by the tests, which bound it.
+    #[cfg_attr(not(test), allow(dead_code))]
+    steps: usize,
 }
 
 /// Rewrites every value `x` of `values` as `map[x]` (independent lookups, so both cores and the
@@ -145,14 +177,13 @@ struct EssentialRetainers<'a> {
 
 /// The semidominator pass and the NCA pass over DFS numbers; `retainers.sources` must hold
 /// DFS numbers. `scratch` (one entry per number, any contents) holds the semidominators.
-/// Returns `dom` by DFS number and the number of NCA walk steps.
 fn semidominators_and_dominators(
     retainers: &Retainers,
     vertex: &[u32],
     parent: Vec<u32>,
     scratch: Vec<u32>,
     essential: EssentialRetainers,
-) -> (Vec<u32>, usize) {
+) -> Passes {
     let len = parent.len();
     let count = len as u32 - 1;
     let mut state: Vec<Vertex> = parent
@@ -217,7 +248,13 @@ fn semidominators_and_dominators(
         // Linking w into the forest: its ancestor entry already holds its parent.
         state[w as usize].label_semi = w_semi;
     }
-    nearest_common_ancestors(parent, &semi, state)
+    let (dom, records, steps) = nearest_common_ancestors(parent, &semi, state);
+    Passes {
+        dom,
+        semi,
+        records,
+        steps,
+    }
 }
 
 /// The dominators from the semidominators: `dom(w)` is the nearest common ancestor of
@@ -231,12 +268,13 @@ fn semidominators_and_dominators(
 /// an ancestor of `y` such that every vertex strictly between them is numbered above
 /// `bound[y]`, and a walk with limit `semi(w) <= bound[y]` may jump there. After a walk, every
 /// vertex on it skips to the answer, bounded by the walk's limit. `scratch` (the semidominator
-/// pass's records, no longer needed) holds the skips. Also returns the number of walk steps.
+/// pass's records, no longer needed) holds the skips and is returned with the number of walk
+/// steps.
 fn nearest_common_ancestors(
     parent: Vec<u32>,
     semi: &[u32],
     mut scratch: Vec<Vertex>,
-) -> (Vec<u32>, usize) {
+) -> (Vec<u32>, Vec<Vertex>, usize) {
     let mut dom = parent;
     dom[ROOT as usize] = ROOT;
     let skip = |v: u32| Vertex {
@@ -268,7 +306,7 @@ fn nearest_common_ancestors(
         dom[w] = y;
         scratch[w] = skip(y);
     }
-    (dom, steps)
+    (dom, scratch, steps)
 }
 
 /// The root's DFS number.
@@ -493,7 +531,7 @@ mod tests {
             single: &single,
             reached: count,
         };
-        let (dom, steps) =
+        let Passes { dom, steps, .. } =
             semidominators_and_dominators(&retainers, &vertex, parent, vec![0; n + 1], essential);
         let mut by_node = vec![0u32; n];
         for d in 1..=n {

@@ -138,7 +138,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
     let (handover, retainers_built) = std::sync::mpsc::channel();
     // Nothing in the side lane may use the rayon pool before the handover: the main lane waits
     // for the retainers on a pool thread.
-    let (dominators, mut retainers, side) = std::thread::scope(|scope| {
+    let (dominators, spare, mut retainers, side) = std::thread::scope(|scope| {
         // Page ownership goes to the side lane to finish the retainer bits. If the main lane
         // panics first, the sender is dropped unsent and the side lane stops waiting.
         let (ownership, ownership_known) = std::sync::mpsc::channel::<BitVec>();
@@ -196,7 +196,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
             ),
         };
         lane.lap("(waiting for the retainers)");
-        let dominators = dominators::compute(
+        let (dominators, spare) = dominators::compute(
             shared,
             &mut retainers,
             from_root,
@@ -209,7 +209,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
             Ok(side) => side,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        (dominators, retainers, side)
+        (dominators, spare, retainers, side)
     });
     let (distances, classes, grouping, side_timings) = side;
     graph.self_size = sizes;
@@ -224,7 +224,7 @@ pub fn analyze(graph: &mut HeapGraph, progress: &Progress) -> Analysis {
         || grouping.finish(Some(&dominators), &shared.self_size),
         || {
             (
-                retained_size::compute(&dominators, &shared.self_size),
+                retained_size::compute(&dominators, &shared.self_size, spare),
                 statistics::sums(shared),
             )
         },

@@ -10,10 +10,13 @@
 use super::bits::prefetch;
 use super::dominators::Dominators;
 
-/// Retained size per node, from the dominator tree.
-pub fn compute(tree: &Dominators, self_size: &[u32]) -> Vec<u64> {
+/// Retained size per node, from the dominator tree, in `memory` (any contents; its pages are
+/// reused when it is large enough).
+pub fn compute(tree: &Dominators, self_size: &[u32], memory: Vec<u64>) -> Vec<u64> {
     let (order, dominator) = (&tree.dfs_order, &tree.dominator);
-    let mut retained: Vec<u64> = self_size.iter().map(|&size| u64::from(size)).collect();
+    let mut retained = memory;
+    retained.clear();
+    retained.extend(self_size.iter().map(|&size| u64::from(size)));
     for position in (1..order.len()).rev() {
         if position > 16 {
             let ahead = order[position - 16] as usize;
