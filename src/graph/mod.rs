@@ -77,7 +77,7 @@ impl HeapGraph {
         self.first_edge[node as usize] as usize..self.first_edge[node as usize + 1] as usize
     }
 
-    /// Prefetches what expanding `queue[head + 4]` and `queue[head + 8]` will read (their edge
+    /// Prefetches what expanding `queue[head + 16]` and `queue[head + 32]` will read (their edge
     /// ranges, then their first edges): breadth-first passes jump around memory and are bound
     /// by its latency otherwise.
     #[inline]
