@@ -323,7 +323,7 @@ fn parse_window(
     if (classes.digit | classes.comma | classes.space) & region != region {
         return Ok(None);
     }
-    // A value starts at a digit not preceded by one (the byte before `pos` ends a value).
+    // A value starts at a digit not preceded by one (`pos` follows a comma or the `[`).
     let starts = classes.digit & !(classes.digit << 1) & region;
     let commas = classes.comma & region;
     // Numbers and commas must alternate, a number first: bit i of `odd` tells whether an odd
