@@ -1,8 +1,9 @@
 //! Retained sizes.
 //!
-//! Source: DevTools `calculateDominatorsAndRetainedSizes` (final part). A node's retained size is its (redistributed) self size plus the
-//! retained sizes of the nodes it immediately dominates; summing in reverse DFS preorder visits
-//! every node after all nodes it dominates. The root's retained size covers every node.
+//! Source: DevTools `calculateDominatorsAndRetainedSizes` (final part). A node's retained size
+//! is its (redistributed) self size plus the retained sizes of the nodes it immediately
+//! dominates; summing in reverse DFS preorder visits every node after all nodes it dominates.
+//! The root's retained size covers every node.
 //!
 //! Nodes are visited in reverse DFS order (every node before its dominator); the accesses are
 //! by node and fetched a few nodes ahead, so the misses overlap.
