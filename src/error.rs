@@ -62,7 +62,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {
             let path = file.display().to_string();
-            write!(f, "{}: ", crate::sanitize::sanitize(&path))?;
+            write!(f, "{}: ", crate::util::sanitize::sanitize(&path))?;
         }
         f.write_str(&self.message)?;
         if let Some(offset) = self.offset {

@@ -13,10 +13,9 @@ pub mod graph;
 pub mod leaks;
 pub mod parse;
 pub mod progress;
-pub mod redact;
-pub mod sanitize;
 pub mod snapshot;
 pub mod tui;
+pub mod util;
 
 pub use error::{Error, Result};
 pub use snapshot::Snapshot;

@@ -130,7 +130,7 @@ impl Snapshot {
         with_retained: bool,
     ) -> Vec<Aggregate> {
         let mut classes = self.analysis.classes.clone();
-        let mut new = crate::parse::strings::NewStrings::after(&self.graph.strings);
+        let mut new = crate::graph::strings::NewStrings::after(&self.graph.strings);
         interfaces::apply(
             &self.graph,
             definitions,
@@ -173,7 +173,7 @@ impl Snapshot {
     pub fn display_name(&self, node: u32) -> String {
         let name = names::display_name(&self.graph, node);
         if self.redact && self.is_string(node) {
-            crate::redact::mask(&name)
+            crate::util::redact::mask(&name)
         } else {
             name
         }

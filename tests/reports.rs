@@ -153,7 +153,7 @@ fn redaction_hides_every_seeded_secret_in_every_output() {
         );
     }
     // Lengths are kept: the masked value has the secret's length.
-    let masked = heaptui::redact::mask("SECRET-5eed00-alice@example.com");
+    let masked = heaptui::util::redact::mask("SECRET-5eed00-alice@example.com");
     assert_eq!(masked.chars().count(), 31);
 }
 

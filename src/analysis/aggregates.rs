@@ -14,8 +14,8 @@
 
 use super::class_retained::{self, NOT_COUNTED};
 use super::dominators::Dominators;
+use crate::graph::strings::NewStrings;
 use crate::graph::{HeapGraph, Location};
-use crate::parse::strings::NewStrings;
 use std::collections::HashMap;
 
 /// One Summary row.

@@ -9,8 +9,8 @@
 //! the file's strings with the same text, so e.g. the class `RegExp` of regexp nodes and an
 //! object node named `RegExp` (`RegExp.prototype`) are different classes with the same name.
 
+use crate::graph::strings::NewStrings;
 use crate::graph::HeapGraph;
-use crate::parse::strings::NewStrings;
 
 /// Returns the class string index per node; class names that are not file strings are added
 /// to `new` (deduplicated among themselves, as DevTools' `getIndexForString` does).

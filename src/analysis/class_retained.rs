@@ -21,8 +21,8 @@
 //!   class gets the sums of the sets that added it: those are exactly the nodes with the
 //!   class on their path.
 
-use super::bits::prefetch;
 use super::dominators::Dominators;
+use crate::util::bits::prefetch;
 use std::collections::HashMap;
 
 /// A row marker for nodes that are not counted (no class row).

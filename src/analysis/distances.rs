@@ -12,10 +12,10 @@
 //!   WeakMap ephemeron pair, so a value lands at max(key, table) + 1. The pending-pair set is
 //!   shared by both passes.
 
-use super::bits::{prefetch, BitVec};
 use super::page_owned::is_user_root;
 use super::weakmap::EphemeronNames;
 use crate::graph::HeapGraph;
+use crate::util::bits::{prefetch, BitVec};
 
 /// DevTools' distance of unreached nodes.
 pub const NO_DISTANCE: i32 = -5;
@@ -157,5 +157,5 @@ fn descriptor_index(graph: &HeapGraph, edge: usize) -> Option<i64> {
     if !graph.edge_has_string_name(edge) {
         return Some(i64::from(graph.edge_name[edge]));
     }
-    super::js::parse_int_prefix(&graph.edge_name(edge)).and_then(|s| s.parse().ok())
+    crate::util::js::parse_int_prefix(&graph.edge_name(edge)).and_then(|s| s.parse().ok())
 }

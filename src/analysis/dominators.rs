@@ -33,10 +33,10 @@
 //! short (it stops at the semidominator, usually the parent), and it needs no buckets, which
 //! saves their memory and the second `eval` per vertex of Lengauer–Tarjan.
 
-use super::bits::{prefetch, BitVec};
 #[cfg(doc)]
 use super::essential;
 use crate::graph::{retainers::Retainers, HeapGraph};
+use crate::util::bits::{prefetch, BitVec};
 use rayon::prelude::*;
 
 /// The dominator tree: `dominator[n]` is node `n`'s immediate dominator (the root's is itself),

@@ -9,9 +9,9 @@
 //! `by_edge` needs only the edge and its source, [`by_page`] only the two nodes' ownership.
 //! Both are evaluated once per edge into bit vectors, in parallel.
 
-use super::bits::BitVec;
 use super::weakmap::EphemeronNames;
 use crate::graph::{retainers::Retainers, HeapGraph};
+use crate::util::bits::BitVec;
 use rayon::prelude::*;
 
 /// One bit per edge: set when the edge passes every rule but page ownership.

@@ -14,9 +14,9 @@
 //! names. Names that appear in no definition can only prune the walk, never change its result,
 //! so they are dropped before sorting.
 
-use super::js::{cmp_utf16, format_property_name, utf16_len};
+use crate::graph::strings::NewStrings;
 use crate::graph::HeapGraph;
-use crate::parse::strings::NewStrings;
+use crate::util::js::{cmp_utf16, format_property_name, utf16_len};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

@@ -7,7 +7,6 @@
 //! invariants at the top.
 
 pub mod aggregates;
-pub mod bits;
 pub mod class_names;
 pub mod class_retained;
 pub mod detachedness;
@@ -17,7 +16,6 @@ pub mod dominators;
 pub mod essential;
 pub mod identity;
 pub mod interfaces;
-pub mod js;
 pub mod names;
 pub mod page_owned;
 pub mod retained_size;
@@ -26,11 +24,11 @@ pub mod shallow_size;
 pub mod statistics;
 pub mod weakmap;
 
+use crate::graph::strings::NewStrings;
 use crate::graph::{retainers::Retainers, HeapGraph};
-use crate::parse::strings::NewStrings;
 use crate::progress::Progress;
+use crate::util::bits::BitVec;
 use aggregates::Aggregate;
-use bits::BitVec;
 use dominators::Dominators;
 use interfaces::InterfaceDefinition;
 use statistics::Statistics;

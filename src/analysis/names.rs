@@ -3,8 +3,8 @@
 //!
 //! Source: DevTools `JSHeapSnapshotNode.name`, `consStringName` and `#plainObjectName`.
 
-use super::js::{format_property_name, utf16_len};
 use crate::graph::HeapGraph;
+use crate::util::js::{format_property_name, utf16_len};
 
 /// The display name of `node`.
 pub fn display_name(graph: &HeapGraph, node: u32) -> String {

@@ -5,8 +5,8 @@
 //! `(Document DOM trees)` node; everything reachable from them over non-weak edges is page-owned.
 //! The dominator computation ignores edges from non-page-owned to page-owned nodes.
 
-use super::bits::BitVec;
 use crate::graph::HeapGraph;
+use crate::util::bits::BitVec;
 
 /// Returns one bit per node: set when the node is page-owned.
 pub fn mark(graph: &HeapGraph) -> BitVec {

@@ -8,8 +8,8 @@
 //! Nodes are visited in reverse DFS order (every node before its dominator); the accesses are
 //! by node and fetched a few nodes ahead, so the misses overlap.
 
-use super::bits::prefetch;
 use super::dominators::Dominators;
+use crate::util::bits::prefetch;
 
 /// Retained size per node, from the dominator tree, in `memory` (any contents; its pages are
 /// reused when it is large enough).

@@ -12,9 +12,9 @@
 //!   most 20 levels, and stops at an object already on the chain.
 
 use super::distances::{BASE_UNREACHABLE_DISTANCE, NO_DISTANCE};
-use super::js::cmp_utf16;
 use super::names::display_name;
 use crate::graph::HeapGraph;
+use crate::util::js::cmp_utf16;
 
 /// One row of the Retainers pane.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -30,7 +30,7 @@ pub fn parse_count(text: &str) -> Result<Budget> {
     let (class, amount) = text.rsplit_once(':').ok_or_else(|| {
         Error::new(format!(
             "--fail-on takes CLASS:+N, not \"{}\"",
-            crate::sanitize::sanitize(text)
+            crate::util::sanitize::sanitize(text)
         ))
     })?;
     let n = amount
@@ -73,7 +73,7 @@ fn parse_bytes(text: &str) -> Result<i64> {
         _ => {
             return Err(Error::new(format!(
                 "--fail-on-size: unknown unit in \"{}\"",
-                crate::sanitize::sanitize(text)
+                crate::util::sanitize::sanitize(text)
             )))
         }
     };
@@ -110,7 +110,7 @@ pub fn check(budgets: &[Budget], rows: &[Growth], total_size_delta: i64) -> Vec<
         };
         let what = b.class.as_deref().map_or_else(
             || "the heap".to_string(),
-            |c| crate::sanitize::sanitize(c).into_owned(),
+            |c| crate::util::sanitize::sanitize(c).into_owned(),
         );
         match b.limit {
             Limit::Count(limit) if count > limit => {

@@ -205,8 +205,8 @@ pub fn matching_note(verdict: &Verdict) -> String {
 fn header(args: &Args, verdict: &Verdict) -> String {
     format!(
         "{} → {}\n{}\n",
-        crate::sanitize::sanitize(&args.base.display().to_string()),
-        crate::sanitize::sanitize(&args.after.display().to_string()),
+        crate::util::sanitize::sanitize(&args.base.display().to_string()),
+        crate::util::sanitize::sanitize(&args.after.display().to_string()),
         matching_note(verdict)
     )
 }
@@ -222,7 +222,7 @@ fn json_doc(args: &Args, verdict: &Verdict, classes: Vec<json::DiffClass>) -> St
         process_check: verdict.into(),
         classes,
     };
-    crate::sanitize::to_json(&out) + "\n"
+    crate::util::sanitize::to_json(&out) + "\n"
 }
 
 fn output_by_id(
@@ -252,7 +252,7 @@ fn output_by_id(
         let [new, deleted, delta, alloc, freed, size_delta] = cells(r);
         text.push_str(&format!(
             "{:<40} {new:>8} {deleted:>9} {delta:>9} {alloc:>11} {freed:>11} {size_delta:>12}\n",
-            format::truncate(&crate::sanitize::sanitize(&r.name), 40),
+            format::truncate(&crate::util::sanitize::sanitize(&r.name), 40),
         ));
     }
     print(&text)
@@ -296,7 +296,7 @@ fn output_by_class(args: &Args, verdict: &Verdict, rows: &[ClassChange]) -> Resu
         } else {
             text.push_str(&format!(
                 "{:<40} {:>9} {:>9} {:>9} {:>11} {:>11} {:>12}\n",
-                format::truncate(&crate::sanitize::sanitize(&r.name), 40),
+                format::truncate(&crate::util::sanitize::sanitize(&r.name), 40),
                 cells[0],
                 cells[1],
                 cells[2],

@@ -8,7 +8,7 @@ use crate::snapshot::{shown_distance, Snapshot};
 
 /// Escapes text for a Markdown table cell (and for the terminal).
 pub fn cell(text: &str) -> String {
-    let safe = crate::sanitize::sanitize(text);
+    let safe = crate::util::sanitize::sanitize(text);
     let mut out = String::with_capacity(safe.len());
     for c in safe.chars() {
         if matches!(

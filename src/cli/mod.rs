@@ -159,7 +159,7 @@ pub fn load(path: &Path, flags: &LoadFlags) -> Result<Snapshot, Error> {
     for w in &snapshot.warnings {
         eprintln!(
             "heaptui: warning: {}: {}",
-            crate::sanitize::sanitize(&path.display().to_string()),
+            crate::util::sanitize::sanitize(&path.display().to_string()),
             w
         );
     }
@@ -176,7 +176,7 @@ pub fn load_all(paths: &[&Path], flags: &LoadFlags) -> Result<Vec<Snapshot>, Err
 }
 
 fn print_timings(s: &Snapshot) {
-    let name = crate::sanitize::sanitize(&s.path.display().to_string()).into_owned();
+    let name = crate::util::sanitize::sanitize(&s.path.display().to_string()).into_owned();
     eprintln!(
         "timings for {name}: {} nodes, {} edges",
         s.node_count(),
@@ -207,7 +207,7 @@ pub(crate) fn sort_rows<T>(
     primary: impl Fn(&T, &T) -> std::cmp::Ordering,
 ) {
     rows.sort_by(|a, b| {
-        let order = primary(a, b).then_with(|| crate::analysis::js::cmp_utf16(name(a), name(b)));
+        let order = primary(a, b).then_with(|| crate::util::js::cmp_utf16(name(a), name(b)));
         if reverse {
             order.reverse()
         } else {

@@ -3,8 +3,8 @@
 use super::{format, json, load, print, LoadFlags};
 use crate::analysis::retainers_view::Retainer;
 use crate::error::{Error, Result};
-use crate::sanitize::sanitize;
 use crate::snapshot::{shown_distance, Snapshot};
+use crate::util::sanitize::sanitize;
 use std::path::PathBuf;
 
 /// Arguments of `heaptui retainers`.
@@ -124,7 +124,7 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
         .ok_or_else(|| Error::new(format!("no object with id @{id}")).in_file(&args.snapshot))?;
     let doc = build(&snapshot, node, args.depth.max(1));
     if args.json {
-        return print(&(crate::sanitize::to_json(&doc) + "\n"));
+        return print(&(crate::util::sanitize::to_json(&doc) + "\n"));
     }
     let n = &doc.node;
     let mut text = format!(

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::graph::Location;
 use crate::leaks::patterns::Step;
 use crate::leaks::{suspects, trend};
-use crate::sanitize::sanitize;
+use crate::util::sanitize::sanitize;
 use crate::Snapshot;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -96,7 +96,7 @@ pub fn run_trend(args: &Args, flags: &LoadFlags) -> Result<i32> {
                 })
                 .collect(),
         };
-        return print(&(crate::sanitize::to_json(&doc) + "\n"));
+        return print(&(crate::util::sanitize::to_json(&doc) + "\n"));
     }
     let mut text = String::new();
     for r in &rows {
@@ -216,7 +216,7 @@ pub fn run_suspects(args: &Args, flags: &LoadFlags) -> Result<i32> {
                     })
                     .collect(),
             };
-            print(&(crate::sanitize::to_json(&doc) + "\n"))
+            print(&(crate::util::sanitize::to_json(&doc) + "\n"))
         }
         Format::Markdown => print(&markdown(&list)),
         Format::Text => print(&text(&list)),

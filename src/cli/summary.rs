@@ -130,7 +130,7 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
                 .map(|&row| json::SummaryClass::from(row))
                 .collect(),
         };
-        print(&(crate::sanitize::to_json(&out) + "\n"))
+        print(&(crate::util::sanitize::to_json(&out) + "\n"))
     }
 }
 
@@ -143,7 +143,7 @@ fn text(
 ) -> String {
     let mut text = format!(
         "{}: {} nodes, {} edges, total {}\n",
-        crate::sanitize::sanitize(file),
+        crate::util::sanitize::sanitize(file),
         format::count(snapshot.node_count() as u64),
         format::count(snapshot.edge_count() as u64),
         format::bytes(snapshot.total_size())
@@ -154,7 +154,7 @@ fn text(
     ));
     let total = snapshot.total_size().max(1) as f64;
     for r in rows {
-        let name = format::truncate(&crate::sanitize::sanitize(&r.name), 48);
+        let name = format::truncate(&crate::util::sanitize::sanitize(&r.name), 48);
         text.push_str(&format!(
             "{:<48} {:>9} {:>10} {:>12} {:>8} {:>4.0}%\n",
             name,

@@ -1,7 +1,7 @@
 //! The node and edge type enums differ between V8 versions, so the positions of the types the
 //! analysis tests for are looked up by name in the header's `meta` (DevTools' `indexOf`).
 
-use crate::parse::meta::Header;
+use super::header::Header;
 
 /// Positions of node types in `meta.node_types`; `None` when a snapshot lacks the type.
 #[derive(Debug, Clone, Copy, Default)]

@@ -3,13 +3,15 @@
 //! counting sort. Node and edge *ordinals* (0-based positions) are used everywhere; the file's
 //! node *indexes* (ordinal × field count) are converted once at parse time.
 
+pub mod header;
 pub mod kinds;
 pub mod retainers;
+pub mod strings;
 
 pub use kinds::{EdgeKinds, NodeKinds};
 
-use crate::parse::meta::Header;
-use crate::parse::strings::Strings;
+use header::Header;
+use strings::Strings;
 
 /// Where a closure's or object's constructor was defined (0-based, as stored in the snapshot).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -82,7 +84,7 @@ impl HeapGraph {
     /// by its latency otherwise.
     #[inline]
     pub fn prefetch_queued(&self, queue: &[u32], head: usize) {
-        use crate::analysis::bits::prefetch;
+        use crate::util::bits::prefetch;
         if let Some(&ahead) = queue.get(head + 32) {
             prefetch(&self.first_edge, ahead as usize);
         }
@@ -135,7 +137,7 @@ impl HeapGraph {
         }
         let name = self.strings.get(self.edge_name[edge]);
         if Some(self.edge_type[edge]) == self.edge_kinds.shortcut {
-            if let Some(n) = crate::analysis::js::parse_int_prefix(name) {
+            if let Some(n) = crate::util::js::parse_int_prefix(name) {
                 return n;
             }
         }

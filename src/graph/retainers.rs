@@ -6,7 +6,7 @@
 //! source's own edges (its edges to the node, also in reverse order), which saves 4 bytes per edge.
 
 use super::HeapGraph;
-use crate::analysis::bits::BitVec;
+use crate::util::bits::BitVec;
 
 /// Retainer CSR: `sources[first[n]..first[n + 1]]` are the nodes with an edge to node `n`.
 #[derive(Debug, Default)]

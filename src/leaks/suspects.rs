@@ -102,7 +102,7 @@ pub fn rank(
             .then(tb.growing_intervals().cmp(&ta.growing_intervals()))
             .then(b.2.cmp(&a.2))
             .then(tb.count_delta().cmp(&ta.count_delta()))
-            .then_with(|| crate::analysis::js::cmp_utf16(&ta.name, &tb.name))
+            .then_with(|| crate::util::js::cmp_utf16(&ta.name, &tb.name))
     });
     candidates
         .into_iter()

@@ -92,6 +92,6 @@ pub fn sort_by_growth(rows: &mut [TrendRow]) {
             .cmp(&a.grew_every_interval())
             .then(b.growing_intervals().cmp(&a.growing_intervals()))
             .then(b.size_delta().cmp(&a.size_delta()))
-            .then_with(|| crate::analysis::js::cmp_utf16(&a.name, &b.name))
+            .then_with(|| crate::util::js::cmp_utf16(&a.name, &b.name))
     });
 }

@@ -178,7 +178,7 @@ mod tests {
         let mut window = [0u8; WINDOW];
         for start in 0..=255 - WINDOW as u8 {
             for (i, b) in window.iter_mut().enumerate() {
-                *b = start.wrapping_add(i as u8 * 7);
+                *b = start.wrapping_add((i as u8).wrapping_mul(7));
             }
             assert_eq!(ByteClasses::of(&window), ByteClasses::bytewise(&window));
         }
@@ -193,7 +193,7 @@ mod tests {
                 1,
                 divisor - 1,
                 divisor,
-                divisor + 1,
+                divisor.wrapping_add(1),
                 u32::MAX - 1,
                 u32::MAX,
             ];

@@ -3,130 +3,87 @@
 //! never assumed. This is the one place a real JSON parser (simd-json) is used.
 
 use crate::error::{Error, Result};
+use crate::graph::header::Header;
 use simd_json::prelude::*;
 use simd_json::OwnedValue;
 
-/// The parsed `snapshot` header.
-#[derive(Debug, Clone)]
-pub struct Header {
-    /// `snapshot.title` (empty for Node's snapshots).
-    pub title: String,
-    /// Names of the per-node fields, in order (`type`, `name`, `id`, …).
-    pub node_fields: Vec<String>,
-    /// Names of the node types (the enum of the `type` node field).
-    pub node_types: Vec<String>,
-    /// Names of the per-edge fields, in order.
-    pub edge_fields: Vec<String>,
-    /// Names of the edge types (the enum of the `type` edge field).
-    pub edge_types: Vec<String>,
-    /// Names of the per-location fields (may be empty).
-    pub location_fields: Vec<String>,
-    /// `snapshot.node_count`.
-    pub node_count: u64,
-    /// `snapshot.edge_count`.
-    pub edge_count: u64,
-    /// `snapshot.root_index`, a node index (not ordinal); 0 when absent.
-    pub root_index: u64,
-    /// `snapshot.extra_native_bytes` (Chromium), counted into the total size.
-    pub extra_native_bytes: u64,
-}
-
-impl Header {
-    /// Parses the header object's bytes.
-    pub fn parse(bytes: &[u8], offset: usize) -> Result<Header> {
-        let mut copy = bytes.to_vec();
-        let value = simd_json::to_owned_value(&mut copy).map_err(|e| {
-            Error::at(
-                offset,
-                format!("the \"snapshot\" header is not valid JSON: {e}"),
-            )
-        })?;
-        let bad = |what: &str| Error::at(offset, format!("the \"snapshot\" header {what}"));
-        let meta = value.get("meta").ok_or_else(|| bad("has no \"meta\""))?;
-        let strings = |v: Option<&OwnedValue>, name: &str| -> Result<Vec<String>> {
-            let arr = v
-                .and_then(|v| v.as_array())
-                .ok_or_else(|| bad(&format!("has no meta.{name} array")))?;
-            arr.iter()
-                .map(|s| {
-                    s.as_str()
-                        .map(str::to_owned)
-                        .ok_or_else(|| bad(&format!("has a non-string in meta.{name}")))
+/// Parses the header object's bytes (`offset` is where they start in the file, for errors).
+pub fn parse_header(bytes: &[u8], offset: usize) -> Result<Header> {
+    let mut copy = bytes.to_vec();
+    let value = simd_json::to_owned_value(&mut copy).map_err(|e| {
+        Error::at(
+            offset,
+            format!("the \"snapshot\" header is not valid JSON: {e}"),
+        )
+    })?;
+    let bad = |what: &str| Error::at(offset, format!("the \"snapshot\" header {what}"));
+    let meta = value.get("meta").ok_or_else(|| bad("has no \"meta\""))?;
+    let strings = |v: Option<&OwnedValue>, name: &str| -> Result<Vec<String>> {
+        let arr = v
+            .and_then(|v| v.as_array())
+            .ok_or_else(|| bad(&format!("has no meta.{name} array")))?;
+        arr.iter()
+            .map(|s| {
+                s.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| bad(&format!("has a non-string in meta.{name}")))
+            })
+            .collect()
+    };
+    let node_fields = strings(meta.get("node_fields"), "node_fields")?;
+    let edge_fields = strings(meta.get("edge_fields"), "edge_fields")?;
+    let location_fields = match meta.get("location_fields") {
+        Some(v) => strings(Some(v), "location_fields")?,
+        None => Vec::new(),
+    };
+    // node_types / edge_types: one entry per field; the `type` field's entry is the enum.
+    let type_enum = |key: &str, fields: &[String]| -> Result<Vec<String>> {
+        let types = meta
+            .get(key)
+            .and_then(|v| v.as_array())
+            .ok_or_else(|| bad(&format!("has no meta.{key}")))?;
+        let at = fields
+            .iter()
+            .position(|f| f == "type")
+            .ok_or_else(|| bad(&format!("lacks a \"type\" field for {key}")))?;
+        strings(types.get(at), key)
+    };
+    let node_types = type_enum("node_types", &node_fields)?;
+    let edge_types = type_enum("edge_types", &edge_fields)?;
+    let count = |key: &str, required: bool| -> Result<u64> {
+        match value.get(key) {
+            None if !required => Ok(0),
+            None => Err(bad(&format!("has no \"{key}\""))),
+            Some(v) => v
+                .as_u64()
+                .or_else(|| {
+                    v.as_f64()
+                        .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                        .map(|f| f as u64)
                 })
-                .collect()
-        };
-        let node_fields = strings(meta.get("node_fields"), "node_fields")?;
-        let edge_fields = strings(meta.get("edge_fields"), "edge_fields")?;
-        let location_fields = match meta.get("location_fields") {
-            Some(v) => strings(Some(v), "location_fields")?,
-            None => Vec::new(),
-        };
-        // node_types / edge_types: one entry per field; the `type` field's entry is the enum.
-        let type_enum = |key: &str, fields: &[String]| -> Result<Vec<String>> {
-            let types = meta
-                .get(key)
-                .and_then(|v| v.as_array())
-                .ok_or_else(|| bad(&format!("has no meta.{key}")))?;
-            let at = fields
-                .iter()
-                .position(|f| f == "type")
-                .ok_or_else(|| bad(&format!("lacks a \"type\" field for {key}")))?;
-            strings(types.get(at), key)
-        };
-        let node_types = type_enum("node_types", &node_fields)?;
-        let edge_types = type_enum("edge_types", &edge_fields)?;
-        let count = |key: &str, required: bool| -> Result<u64> {
-            match value.get(key) {
-                None if !required => Ok(0),
-                None => Err(bad(&format!("has no \"{key}\""))),
-                Some(v) => v
-                    .as_u64()
-                    .or_else(|| {
-                        v.as_f64()
-                            .filter(|f| *f >= 0.0 && f.fract() == 0.0)
-                            .map(|f| f as u64)
-                    })
-                    .ok_or_else(|| {
-                        bad(&format!(
-                            "has an invalid \"{key}\" (not a non-negative integer)"
-                        ))
-                    }),
-            }
-        };
-        Ok(Header {
-            title: value
-                .get("title")
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_owned(),
-            node_fields,
-            node_types,
-            edge_fields,
-            edge_types,
-            location_fields,
-            node_count: count("node_count", true)?,
-            edge_count: count("edge_count", true)?,
-            root_index: count("root_index", false)?,
-            extra_native_bytes: count("extra_native_bytes", false)?,
-        })
-    }
-
-    /// Position of a node field, or an error naming it.
-    pub fn node_field(&self, name: &str) -> Result<usize> {
-        field(&self.node_fields, name, "node_fields")
-    }
-
-    /// Position of an edge field, or an error naming it.
-    pub fn edge_field(&self, name: &str) -> Result<usize> {
-        field(&self.edge_fields, name, "edge_fields")
-    }
-}
-
-fn field(fields: &[String], name: &str, list: &str) -> Result<usize> {
-    fields
-        .iter()
-        .position(|f| f == name)
-        .ok_or_else(|| Error::new(format!("snapshot.meta.{list} has no \"{name}\" field")))
+                .ok_or_else(|| {
+                    bad(&format!(
+                        "has an invalid \"{key}\" (not a non-negative integer)"
+                    ))
+                }),
+        }
+    };
+    Ok(Header {
+        title: value
+            .get("title")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned(),
+        node_fields,
+        node_types,
+        edge_fields,
+        edge_types,
+        location_fields,
+        node_count: count("node_count", true)?,
+        edge_count: count("edge_count", true)?,
+        root_index: count("root_index", false)?,
+        extra_native_bytes: count("extra_native_bytes", false)?,
+    })
 }
 
 #[cfg(test)]
@@ -139,7 +96,7 @@ mod tests {
             "node_types":[["hidden","object"],"string","number","number","number","number"],
             "edge_fields":["type","name_or_index","to_node"],"edge_types":[["element","property"],"string_or_number","node"]},
             "node_count":2,"edge_count":1,"extra_native_bytes":1024}"#;
-        let h = Header::parse(json, 0).unwrap();
+        let h = parse_header(json, 0).unwrap();
         assert_eq!(h.node_field("detachedness").unwrap(), 5);
         assert_eq!(h.node_types, ["hidden", "object"]);
         assert_eq!(h.edge_types, ["element", "property"]);
@@ -156,7 +113,7 @@ mod tests {
 
     #[test]
     fn rejects_missing_meta() {
-        let err = Header::parse(br#"{"node_count":1}"#, 12).unwrap_err();
+        let err = parse_header(br#"{"node_count":1}"#, 12).unwrap_err();
         assert_eq!(err.offset, Some(12));
         assert!(err.message.contains("meta"));
     }

@@ -58,7 +58,7 @@ pub fn parse(
         .header
         .clone()
         .ok_or_else(|| Error::new("not a heap snapshot: no \"snapshot\" header"))?;
-    let header = meta::Header::parse(&bytes[header_range.clone()], header_range.start)?;
+    let header = meta::parse_header(&bytes[header_range.clone()], header_range.start)?;
     let nodes_range = layout
         .nodes
         .clone()
@@ -308,7 +308,7 @@ fn to_count(value: u64, name: &str) -> Result<usize> {
 
 fn parse_locations(
     source: &Source,
-    header: &meta::Header,
+    header: &crate::graph::header::Header,
     range: std::ops::Range<usize>,
     node_count: usize,
 ) -> Result<Vec<(u32, Location)>> {

@@ -80,7 +80,7 @@ impl Source {
     /// counting in RSS. The bytes stay readable (they are faulted in again from the page cache).
     pub fn release(&self, start: usize, end: usize) {
         if let Bytes::Mapped(map) = &self.bytes {
-            let page = 4096;
+            let page = crate::util::system::page_size();
             let from = start.div_ceil(page) * page;
             let to = (end / page) * page;
             if to > from {

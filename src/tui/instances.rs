@@ -64,7 +64,7 @@ pub fn listed(snapshot: usize, nodes: &[u32], change: Change) -> Vec<Instance> {
 pub fn source_location(snapshot: &Snapshot, node: u32) -> Option<String> {
     let location = snapshot.graph.location(node)?;
     let script = script_name(snapshot, node)
-        .map(|name| crate::sanitize::sanitize(&name).into_owned())
+        .map(|name| crate::util::sanitize::sanitize(&name).into_owned())
         .unwrap_or_else(|| format!("script {}", location.script_id));
     Some(format!(
         "{script}:{}:{}",

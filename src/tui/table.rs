@@ -8,8 +8,8 @@ use super::filter::Filter;
 use super::instances::Instance;
 use super::text;
 use crate::graph::Location;
-use crate::sanitize::sanitize;
 use crate::snapshot::Snapshot;
+use crate::util::sanitize::sanitize;
 use std::collections::HashMap;
 
 /// What is on one row of the table.

@@ -1,12 +1,12 @@
 //! The title bar (views, keys) and the status bar (totals of what is listed, sort, filter, file
 //! names; or the filter prompt; or a message).
 
-use crate::sanitize::sanitize;
 use crate::tui::app::{App, View};
 use crate::tui::classes::ClassRow;
 use crate::tui::data;
 use crate::tui::table::{ClassTable, TableControl};
 use crate::tui::text;
+use crate::util::sanitize::sanitize;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};

@@ -1,9 +1,9 @@
 //! The loading screen: one progress bar and the current phase per file.
 
-use crate::sanitize::sanitize;
 use crate::tui::loader::LoadProgress;
 use crate::tui::text;
 use crate::tui::theme::Theme;
+use crate::util::sanitize::sanitize;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;

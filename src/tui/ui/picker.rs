@@ -3,11 +3,11 @@
 
 use super::help;
 use crate::cli::format;
-use crate::sanitize::sanitize;
 use crate::tui::folder::{Entry, Health};
 use crate::tui::picker::{self, Picker};
 use crate::tui::text;
 use crate::tui::theme::Theme;
+use crate::util::sanitize::sanitize;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

@@ -3,7 +3,6 @@
 
 use crate::cli::format;
 use crate::cli::retainers::edge_label;
-use crate::sanitize::sanitize;
 use crate::snapshot::{shown_distance, Snapshot};
 use crate::tui::app::{App, Focus, View};
 use crate::tui::data;
@@ -11,6 +10,7 @@ use crate::tui::instances;
 use crate::tui::retainers::{RetainerTree, MORE};
 use crate::tui::text;
 use crate::tui::theme::Theme;
+use crate::util::sanitize::sanitize;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};

@@ -5,10 +5,10 @@
 
 use crate::cli::{format, series::sparkline};
 use crate::leaks::suspects::Suspect;
-use crate::sanitize::sanitize;
 use crate::tui::series::SeriesList;
 use crate::tui::text;
 use crate::tui::theme::Theme;
+use crate::util::sanitize::sanitize;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;

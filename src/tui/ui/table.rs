@@ -2,13 +2,13 @@
 //! virtual list. Columns keep their width; on a narrow terminal the least useful columns are
 //! dropped so the Constructor column stays readable, and names are cut with `…`.
 
-use crate::sanitize::sanitize;
 use crate::snapshot::Snapshot;
 use crate::tui::classes::{ClassRow, Column, Scope};
 use crate::tui::instances::{self, Change};
 use crate::tui::table::{ClassTable, Row, TableControl};
 use crate::tui::text;
 use crate::tui::theme::Theme;
+use crate::util::sanitize::sanitize;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

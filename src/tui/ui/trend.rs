@@ -4,10 +4,10 @@
 
 use crate::cli::{format, series::sparkline};
 use crate::leaks::trend::TrendRow;
-use crate::sanitize::sanitize;
 use crate::tui::series::SeriesList;
 use crate::tui::text;
 use crate::tui::theme::Theme;
+use crate::util::sanitize::sanitize;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;

@@ -1,0 +1,10 @@
+//! Small helpers every layer may use, from the parser up: bit sets and prefetch hints
+//! ([`bits`]), JavaScript's string order and number formatting ([`js`]), escaping of untrusted
+//! heap strings for the terminal and JSON ([`sanitize`]), masking of string values
+//! ([`redact`]) and facts about the machine ([`system`]). Nothing here knows about snapshots.
+
+pub mod bits;
+pub mod js;
+pub mod redact;
+pub mod sanitize;
+pub mod system;
