@@ -20,8 +20,12 @@ fn main() {
     let path = std::env::var("HEAPTUI_BENCH_SNAPSHOT")
         .unwrap_or_else(|_| "/tmp/heaptui-bench/bench-1500.heapsnapshot".into());
     let started = Instant::now();
-    let snapshot = Snapshot::load(std::path::Path::new(&path), &Progress::none())
-        .expect("load the bench snapshot");
+    let snapshot = Snapshot::load(
+        std::path::Path::new(&path),
+        Default::default(),
+        &Progress::NONE,
+    )
+    .expect("load the bench snapshot");
     println!(
         "{path}: {} nodes, {} edges, loaded in {:.2} s",
         snapshot.node_count(),
@@ -36,7 +40,7 @@ fn main() {
     );
     let mut app = App::new(data, Theme { color: true });
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| ui::render(&mut app, f)).unwrap();
+    terminal.draw(|f| ui::draw(&mut app, f)).unwrap();
 
     let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
     let ch = |c: char| key(KeyCode::Char(c));
@@ -82,7 +86,7 @@ fn main() {
     for (name, k) in steps {
         let t = Instant::now();
         app.update(k);
-        terminal.draw(|f| ui::render(&mut app, f)).unwrap();
+        terminal.draw(|f| ui::draw(&mut app, f)).unwrap();
         let ms = t.elapsed().as_secs_f64() * 1e3;
         println!("  {name:<40} {ms:>8.2} ms");
         if ms > worst.1 {

@@ -1,48 +1,187 @@
-//! The one error type of the library: every failure names the file, says what is wrong and,
-//! where it helps, at which byte. It renders as a single line so the CLI and the TUI can show it
-//! as is.
+//! The library's error type. Every failure keeps what it is ([`Error::kind`]), the file it is
+//! about and its source (an I/O error, a byte offset), and renders as the single line the CLI
+//! and the TUI print as is: the file, what is wrong and, where it helps, at which byte.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// What went wrong while loading or analysing a snapshot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
-    /// The snapshot file the error is about, if any.
-    pub file: Option<PathBuf>,
-    /// Human-readable description, one line, no trailing period.
-    pub message: String,
-    /// Byte offset in the (decompressed) file where the problem was found.
-    pub offset: Option<u64>,
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file, folder or stream could not be opened or read.
+    Io {
+        /// The path it is about, if any.
+        file: Option<PathBuf>,
+        /// What was being done (`cannot open the file`, `cannot list`).
+        action: &'static str,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The input is not a heap snapshot, or is broken: what is wrong and where.
+    Malformed {
+        /// The snapshot file, if known.
+        file: Option<PathBuf>,
+        /// Byte offset in the (decompressed) input where the problem was found.
+        offset: Option<u64>,
+        /// What is wrong, one line, no trailing period.
+        message: String,
+    },
+    /// The analysis would need more memory than the machine has available.
+    OutOfMemory {
+        /// The snapshot file, if known.
+        file: Option<PathBuf>,
+        /// Nodes in the snapshot.
+        nodes: usize,
+        /// Edges in the snapshot.
+        edges: usize,
+        /// Estimated peak bytes.
+        needed: u64,
+        /// Bytes the kernel says are available.
+        available: u64,
+    },
+    /// An object id that the snapshot does not hold.
+    NoSuchObject {
+        /// The snapshot file, if known.
+        file: Option<PathBuf>,
+        /// The id asked for.
+        id: u32,
+    },
+    /// A request that cannot be served as given (a malformed argument, a missing input).
+    Usage {
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The terminal could not be set up or driven, or output could not be written.
+    Terminal {
+        /// What was being done (`terminal error`, `cannot write output`).
+        action: &'static str,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A failure inside heaptui itself (a worker thread that stopped, say).
+    Internal {
+        /// What happened.
+        message: String,
+    },
+}
+
+/// What kind of failure an [`Error`] is, for callers and tests that act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// [`Error::Io`].
+    Io,
+    /// [`Error::Malformed`].
+    Malformed,
+    /// [`Error::OutOfMemory`].
+    OutOfMemory,
+    /// [`Error::NoSuchObject`].
+    NoSuchObject,
+    /// [`Error::Usage`].
+    Usage,
+    /// [`Error::Terminal`].
+    Terminal,
+    /// [`Error::Internal`].
+    Internal,
 }
 
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    /// An error with a message only; the file is attached later with [`Error::in_file`].
-    pub fn new(message: impl Into<String>) -> Self {
-        Error {
+    /// Broken input, found at no particular place; the file is attached later with
+    /// [`Error::in_file`].
+    pub fn malformed(message: impl Into<String>) -> Self {
+        Error::Malformed {
             file: None,
-            message: one_line(message.into()),
             offset: None,
+            message: one_line(message.into()),
         }
     }
 
-    /// An error found at a byte offset of the input.
+    /// Broken input found at a byte offset.
     pub fn at(offset: usize, message: impl Into<String>) -> Self {
-        Error {
+        Error::Malformed {
+            file: None,
             offset: Some(offset as u64),
-            ..Error::new(message)
+            message: one_line(message.into()),
+        }
+    }
+
+    /// An I/O failure while doing `action` (on the file attached later).
+    pub fn io(action: &'static str, source: std::io::Error) -> Self {
+        Error::Io {
+            file: None,
+            action,
+            source,
+        }
+    }
+
+    /// A request that cannot be served as given.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage {
+            message: one_line(message.into()),
+        }
+    }
+
+    /// A failure inside heaptui.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::Internal {
+            message: one_line(message.into()),
+        }
+    }
+
+    /// A terminal or output failure while doing `action`.
+    pub fn terminal(action: &'static str, source: std::io::Error) -> Self {
+        Error::Terminal { action, source }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Malformed { .. } => ErrorKind::Malformed,
+            Error::OutOfMemory { .. } => ErrorKind::OutOfMemory,
+            Error::NoSuchObject { .. } => ErrorKind::NoSuchObject,
+            Error::Usage { .. } => ErrorKind::Usage,
+            Error::Terminal { .. } => ErrorKind::Terminal,
+            Error::Internal { .. } => ErrorKind::Internal,
         }
     }
 
     /// Attaches the file the error is about (keeps an already attached one).
-    pub fn in_file(mut self, file: &Path) -> Self {
-        if self.file.is_none() {
-            self.file = Some(file.to_path_buf());
+    pub fn in_file(mut self, path: &Path) -> Self {
+        match &mut self {
+            Error::Io { file, .. }
+            | Error::Malformed { file, .. }
+            | Error::OutOfMemory { file, .. }
+            | Error::NoSuchObject { file, .. } => {
+                if file.is_none() {
+                    *file = Some(path.to_path_buf());
+                }
+            }
+            Error::Usage { .. } | Error::Terminal { .. } | Error::Internal { .. } => {}
         }
         self
+    }
+
+    /// The file the error is about, if any.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Error::Io { file, .. }
+            | Error::Malformed { file, .. }
+            | Error::OutOfMemory { file, .. }
+            | Error::NoSuchObject { file, .. } => file.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The byte offset of a [`Error::Malformed`] input, where known.
+    pub fn offset(&self) -> Option<u64> {
+        match self {
+            Error::Malformed { offset, .. } => *offset,
+            _ => None,
+        }
     }
 }
 
@@ -60,16 +199,70 @@ fn one_line(message: String) -> String {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(file) = &self.file {
+        if let Some(file) = self.file() {
             let path = file.display().to_string();
             write!(f, "{}: ", crate::util::sanitize::sanitize(&path))?;
         }
-        f.write_str(&self.message)?;
-        if let Some(offset) = self.offset {
-            write!(f, " (at byte {offset})")?;
+        match self {
+            Error::Io { action, source, .. } => write!(f, "{action}: {source}"),
+            Error::Malformed {
+                message, offset, ..
+            } => {
+                f.write_str(message)?;
+                match offset {
+                    Some(offset) => write!(f, " (at byte {offset})"),
+                    None => Ok(()),
+                }
+            }
+            Error::OutOfMemory {
+                nodes,
+                edges,
+                needed,
+                available,
+                ..
+            } => write!(
+                f,
+                "analysing {nodes} nodes and {edges} edges needs about {:.1} GB of memory but only {:.1} GB is available (pass --no-memory-check to try anyway)",
+                *needed as f64 / 1e9,
+                *available as f64 / 1e9
+            ),
+            Error::NoSuchObject { id, .. } => write!(f, "no object with id @{id}"),
+            Error::Usage { message } | Error::Internal { message } => f.write_str(message),
+            Error::Terminal { action, source } => write!(f, "{action}: {source}"),
         }
-        Ok(())
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } | Error::Terminal { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_one_line_with_file_and_offset() {
+        let e = Error::at(42, "bad\nthing").in_file(Path::new("a\u{1b}.heapsnapshot"));
+        assert_eq!(e.to_string(), "a\\x1b.heapsnapshot: bad thing (at byte 42)");
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::Malformed, Some(42)));
+    }
+
+    #[test]
+    fn io_errors_keep_their_source() {
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = Error::io("cannot open the file", io).in_file(Path::new("x"));
+        assert_eq!(e.kind(), ErrorKind::Io);
+        let source = std::error::Error::source(&e).expect("a source");
+        assert_eq!(
+            source.downcast_ref::<std::io::Error>().map(|e| e.kind()),
+            Some(std::io::ErrorKind::PermissionDenied)
+        );
+        assert!(e.to_string().starts_with("x: cannot open the file: "));
+    }
+}

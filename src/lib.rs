@@ -1,21 +1,27 @@
 //! heaptui: a terminal explorer for V8 heap snapshots whose numbers are exactly Chrome
 //! DevTools' (Summary, Comparison, Retainers), computed faster and in less memory.
 //!
-//! The modules follow the pipeline: [`parse`] (bytes → [`graph::HeapGraph`]) → [`analysis`]
-//! (DevTools' algorithms, one per module) → [`snapshot::Snapshot`] (the API the front ends use)
-//! → [`cli`] (headless commands) and [`tui`] (the interactive explorer).
+//! The modules follow the pipeline, each layer using only those before it: [`util`],
+//! [`error`] and [`progress`] (shared by all) → [`graph`] (the heap in flat columns) and
+//! [`parse`] (bytes → graph) → [`analysis`] (DevTools' algorithms, one per module) →
+//! [`snapshot`] (the API: a loaded, analysed snapshot and its comparisons) → [`leaks`] (trends
+//! and suspects across series) → [`present`] (sorting, cells, totals and labels both front
+//! ends share) → the front ends [`cli`] (headless commands) and [`tui`] (the interactive
+//! explorer), which never import each other → [`app`] (the command line, choosing one).
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod app;
 pub mod cli;
 pub mod error;
 pub mod graph;
 pub mod leaks;
 pub mod parse;
+pub mod present;
 pub mod progress;
 pub mod snapshot;
 pub mod tui;
 pub mod util;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use snapshot::Snapshot;

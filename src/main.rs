@@ -1,5 +1,7 @@
 //! The `heaptui` binary: all logic lives in the library.
 
-fn main() {
-    std::process::exit(heaptui::cli::main());
+fn main() -> color_eyre::Result<()> {
+    heaptui::app::install_reports()?;
+    let code = heaptui::app::run()?;
+    std::process::exit(code)
 }

@@ -4,6 +4,7 @@
 
 use heaptui::analysis::aggregates::Aggregate;
 use heaptui::progress::Progress;
+use heaptui::snapshot::{ComparisonRows, MatchBy};
 use heaptui::Snapshot;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -20,7 +21,8 @@ fn read_json(rel: &str) -> Value {
 }
 
 fn load(rel: &str) -> Snapshot {
-    Snapshot::load(&root().join(rel), &Progress::none()).unwrap_or_else(|e| panic!("{e}"))
+    Snapshot::load(&root().join(rel), Default::default(), &Progress::NONE)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Snapshots shared by the read-only tests.
@@ -96,7 +98,7 @@ fn summary_matches_devtools_row_for_row() {
             snap.total_size().into(),
             &totals["totalSize"],
         );
-        let stats = &snap.analysis.statistics;
+        let stats = snap.statistics();
         let st = &golden["statistics"];
         for (name, ours, theirs) in [
             ("total", stats.total, &st["total"]),
@@ -122,10 +124,7 @@ fn summary_matches_devtools_row_for_row() {
         let rows = match golden["nodeFilter"]["minNodeId"].as_u64() {
             Some(min) => {
                 let max = golden["nodeFilter"]["maxNodeId"].as_u64().unwrap() as u32;
-                snap.summary_filtered(&|n| {
-                    (min as u32) < snap.graph.node_id[n as usize]
-                        && snap.graph.node_id[n as usize] <= max
-                })
+                snap.summary_allocated_between(min as u32, max)
             }
             None => snap.summary().to_vec(),
         };
@@ -196,9 +195,12 @@ fn comparison_matches_devtools_row_for_row() {
         let golden = read_json(g["golden"].as_str().unwrap());
         let base_file = g["snapshots"][0].as_str().unwrap();
         let after_file = g["snapshots"][1].as_str().unwrap();
-        let mut base = load(base_file);
+        let base = load(base_file);
         let after = shared(after_file);
-        let rows = heaptui::snapshot::compare(&mut base, &after);
+        let comparison = heaptui::snapshot::compare(&base, &after, Some(MatchBy::Id));
+        let ComparisonRows::ById(rows) = comparison.rows else {
+            unreachable!("matched by id as asked")
+        };
         let what = format!("{base_file} → {after_file}");
         let ours: BTreeMap<String, _> = rows
             .iter()
@@ -277,7 +279,6 @@ fn check_edges(
     ancestors: &mut Vec<u32>,
     at: &str,
 ) {
-    let g = &snap.graph;
     let ours = snap.retainers(node);
     let theirs = golden_edges["edges"].as_array().unwrap();
     bad.check(
@@ -290,19 +291,15 @@ fn check_edges(
         let t = &e["retainer"];
         bad.check(
             || format!("{at} edgeType"),
-            g.edge_type_name(r.edge).into(),
+            snap.edge_type_name(r.edge).into(),
             &e["edgeType"],
         );
         bad.check(
             || format!("{at} edgeName"),
-            g.edge_name(r.edge).into(),
+            snap.edge_name(r.edge).into(),
             &e["edgeName"],
         );
-        bad.check(
-            || format!("{at} id"),
-            g.node_id[r.node as usize].into(),
-            &t["id"],
-        );
+        bad.check(|| format!("{at} id"), snap.node_id(r.node).into(), &t["id"]);
         bad.check(
             || format!("{at} name"),
             snap.display_name(r.node).into(),
@@ -320,15 +317,15 @@ fn check_edges(
         );
         bad.check(
             || format!("{at} selfSize"),
-            g.self_size[r.node as usize].into(),
+            snap.self_size(r.node).into(),
             &t["selfSize"],
         );
         bad.check(
             || format!("{at} retainedSize"),
-            snap.analysis.retained[r.node as usize].into(),
+            snap.retained_size(r.node).into(),
             &t["retainedSize"],
         );
-        let id = g.node_id[r.node as usize];
+        let id = snap.node_id(r.node);
         let cycled = t["cycledWithAncestor"].as_bool().unwrap_or(false);
         let ours_cycled = depth > 1 && ancestors.contains(&id);
         bad.check(
@@ -365,10 +362,9 @@ fn retainers_match_devtools_edge_for_edge() {
         let golden = read_json(gold["golden"].as_str().unwrap());
         let file = gold["snapshots"][0].as_str().unwrap();
         let snap = shared(file);
-        let g = &snap.graph;
         let id = gold["nodeId"].as_u64().unwrap() as u32;
         let at = format!("{file} @{id}");
-        let node = g
+        let node = snap
             .node_for_id(id)
             .unwrap_or_else(|| panic!("{at}: not found"));
         let n = &golden["node"];
@@ -384,32 +380,32 @@ fn retainers_match_devtools_edge_for_edge() {
         );
         bad.check(
             || format!("{at} type"),
-            g.type_name(node).into(),
+            snap.type_name(node).into(),
             &n["type"],
         );
         bad.check(
             || format!("{at} selfSize"),
-            g.self_size[node as usize].into(),
+            snap.self_size(node).into(),
             &n["selfSize"],
         );
         bad.check(
             || format!("{at} retainedSize"),
-            snap.analysis.retained[node as usize].into(),
+            snap.retained_size(node).into(),
             &n["retainedSize"],
         );
         bad.check(
             || format!("{at} distance"),
-            snap.analysis.distances[node as usize].into(),
+            snap.raw_distance(node).into(),
             &n["distance"],
         );
         bad.check(
             || format!("{at} dominatorId"),
-            g.node_id[snap.analysis.dominators.dominator[node as usize] as usize].into(),
+            snap.node_id(snap.dominator(node)).into(),
             &n["dominatorId"],
         );
         bad.check(
             || format!("{at} retainerCount"),
-            g.retainers.count(node).into(),
+            snap.retainer_count(node).into(),
             &n["retainerCount"],
         );
         let depth = gold["depth"].as_u64().unwrap_or(1) as usize;
@@ -434,12 +430,12 @@ fn retainers_match_devtools_edge_for_edge() {
             let r = &s.retainer;
             bad.check(
                 || format!("{at} chain[{i}] edgeName"),
-                g.edge_name(r.edge).into(),
+                snap.edge_name(r.edge).into(),
                 &t["edgeName"],
             );
             bad.check(
                 || format!("{at} chain[{i}] id"),
-                g.node_id[r.node as usize].into(),
+                snap.node_id(r.node).into(),
                 &t["id"],
             );
             bad.check(
@@ -456,7 +452,7 @@ fn retainers_match_devtools_edge_for_edge() {
         let doms: Vec<u32> = snap
             .dominator_chain(node)
             .iter()
-            .map(|&n| g.node_id[n as usize])
+            .map(|&n| snap.node_id(n))
             .collect();
         let their_doms: Vec<u32> = golden["dominatorChain"]
             .as_array()

@@ -9,6 +9,7 @@
 mod common;
 use heaptui::parse::{self, source::Source, Options};
 use heaptui::progress::Progress;
+use heaptui::snapshot::MatchBy;
 use heaptui::Snapshot;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -112,17 +113,18 @@ fn exercise(data: Vec<u8>) -> bool {
     let Ok(source) = Source::from_bytes(data) else {
         return false;
     };
-    let Ok((graph, _warnings)) = parse::parse(&source, Options::default(), &Progress::none())
-    else {
+    let Ok((graph, _warnings)) = parse::parse(&source, Options::default(), &Progress::NONE) else {
         return false;
     };
-    let mut snap = Snapshot::from_graph(Path::new("fuzz"), graph);
+    let snap = Snapshot::from_graph(Path::new("fuzz"), graph);
     let rows = snap.summary().to_vec();
     let other = Snapshot::from_graph(Path::new("fuzz"), {
-        let (g, _) = parse::parse(&source, Options::default(), &Progress::none()).unwrap();
+        let (g, _) = parse::parse(&source, Options::default(), &Progress::NONE).unwrap();
         g
     });
-    let _ = heaptui::snapshot::compare(&mut snap, &other);
+    for matching in [MatchBy::Id, MatchBy::Class] {
+        let _ = heaptui::snapshot::compare(&snap, &other, Some(matching));
+    }
     let n = snap.node_count() as u32;
     for node in [0, n / 3, n / 2, n - 1]
         .into_iter()
@@ -131,7 +133,7 @@ fn exercise(data: Vec<u8>) -> bool {
         for r in snap.retainers(node) {
             let _ = (
                 snap.display_name(r.node),
-                snap.graph.edge_name(r.edge),
+                snap.edge_name(r.edge),
                 snap.class_name(r.node),
             );
         }
@@ -159,7 +161,7 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
 fn seeds_load_cleanly() {
     for (name, data) in corpus() {
         let source = Source::from_bytes(data).unwrap();
-        let (graph, warnings) = parse::parse(&source, Options::default(), &Progress::none())
+        let (graph, warnings) = parse::parse(&source, Options::default(), &Progress::NONE)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(warnings.is_empty(), "{name}: {warnings:?}");
         let snap = Snapshot::from_graph(Path::new(&name), graph);

@@ -108,12 +108,12 @@ fn markdown_reports_carry_the_json_numbers_and_the_leak_path() {
 fn redaction_hides_every_seeded_secret_in_every_output() {
     let path = fixture("secrets");
     let p = path.to_str().unwrap();
-    let snap = Snapshot::load(&path, &Progress::none()).unwrap();
+    let snap = Snapshot::load(&path, Default::default(), &Progress::NONE).unwrap();
     // Objects that show a secret: its strings, and the objects they are properties of.
     let holders: Vec<String> = (0..snap.node_count() as u32)
         .filter(|&n| snap.display_name(n).contains("SECRET-5eed"))
         .take(40)
-        .map(|n| format!("@{}", snap.graph.node_id[n as usize]))
+        .map(|n| format!("@{}", snap.node_id(n)))
         .collect();
     assert!(
         holders.len() >= 20,

@@ -21,21 +21,19 @@ fn dangerous(text: &str) -> Vec<char> {
 fn hostile_strings_are_escaped_in_text_and_json_output() {
     let hostile = fixture("hostile");
     let path = hostile.to_str().unwrap();
-    let snap = Snapshot::load(&hostile, &Progress::none()).unwrap();
+    let snap = Snapshot::load(&hostile, Default::default(), &Progress::NONE).unwrap();
     // An object whose class name is an escape sequence, for the retainers command.
     let rows = snap.summary();
     let evil = rows
         .iter()
         .find(|r| r.name.starts_with("\u{1b}[2J"))
         .expect("the hostile class is in the fixture");
-    let evil_id = format!("@{}", snap.graph.node_id[evil.nodes[0] as usize]);
+    let evil_id = format!("@{}", snap.node_id(evil.nodes[0]));
     // A hostile string value with retainers named by hostile property names.
     let value = (0..snap.node_count() as u32)
-        .find(|&n| {
-            snap.display_name(n).contains("pwned title") && snap.graph.type_name(n) == "string"
-        })
+        .find(|&n| snap.display_name(n).contains("pwned title") && snap.type_name(n) == "string")
         .expect("hostile string value");
-    let value_id = format!("@{}", snap.graph.node_id[value as usize]);
+    let value_id = format!("@{}", snap.node_id(value));
 
     for args in [
         vec!["summary", path],

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use heaptui::progress::Progress;
 use heaptui::tui::app::{App, Flow};
-use heaptui::tui::app::{Focus, View};
+use heaptui::tui::app::{ComparisonTable, Focus, Mode, View};
 use heaptui::tui::data::Data;
 use heaptui::tui::loader::{FileProgress, LoadProgress};
 use heaptui::tui::retainers::{RetainerTree, MORE, PAGE};
@@ -23,7 +23,7 @@ fn demo(name: &str) -> Snapshot {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("assets/demo")
         .join(name);
-    Snapshot::load(&path, &Progress::none()).unwrap()
+    Snapshot::load(&path, Default::default(), &Progress::NONE).unwrap()
 }
 
 fn pair() -> App {
@@ -76,7 +76,7 @@ fn press(app: &mut App, keys: &str) -> Flow {
 
 fn draw(app: &mut App, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| ui::render(app, f)).unwrap();
+    terminal.draw(|f| ui::draw(app, f)).unwrap();
     terminal.backend().buffer().clone()
 }
 
@@ -110,7 +110,7 @@ fn row_of(buffer: &Buffer, needle: &str) -> Option<u16> {
 #[test]
 fn comparison_is_the_default_view_with_two_snapshots() {
     let mut app = pair();
-    assert_eq!(app.view, View::Comparison);
+    assert_eq!(app.view(), View::Comparison);
     insta::assert_snapshot!("comparison_default_80x24", screen(&mut app, 80, 24));
 }
 
@@ -118,7 +118,7 @@ fn comparison_is_the_default_view_with_two_snapshots() {
 fn summary_sorted_by_retained_size() {
     let mut app = pair();
     press(&mut app, "1");
-    assert_eq!(app.view, View::Summary);
+    assert_eq!(app.view(), View::Summary);
     insta::assert_snapshot!("summary_by_retained_80x24", screen(&mut app, 80, 24));
 }
 
@@ -127,7 +127,7 @@ fn summary_filtered_fuzzily() {
     let mut app = pair();
     press(&mut app, "1/req<Enter>");
     assert!(
-        !app.prompt,
+        (app.mode() != Mode::Filter),
         "Enter keeps the filter and returns to the table"
     );
     assert_eq!(app.pattern(), "req");
@@ -138,12 +138,12 @@ fn summary_filtered_fuzzily() {
 fn filter_narrows_at_every_keystroke_and_esc_clears_it() {
     let mut app = pair();
     press(&mut app, "1");
-    let all = app.summaries[1].listed_classes();
+    let all = app.summaries()[1].listed_classes();
     press(&mut app, "/I");
-    let after_i = app.summaries[1].listed_classes();
+    let after_i = app.summaries()[1].listed_classes();
     press(&mut app, "ncomingM");
-    let narrowed = app.summaries[1].listed_classes();
-    assert!(app.prompt);
+    let narrowed = app.summaries()[1].listed_classes();
+    assert!((app.mode() == Mode::Filter));
     assert!(
         all > after_i && after_i > narrowed && narrowed >= 1,
         "{all} {after_i} {narrowed}"
@@ -156,12 +156,12 @@ fn filter_narrows_at_every_keystroke_and_esc_clears_it() {
     press(&mut app, "<BS>");
     assert_eq!(app.pattern(), "Incoming");
     press(&mut app, "<Esc>");
-    assert!(!app.prompt);
+    assert!((app.mode() != Mode::Filter));
     assert_eq!(app.pattern(), "");
-    assert_eq!(app.summaries[1].listed_classes(), all);
+    assert_eq!(app.summaries()[1].listed_classes(), all);
     // Esc in the table (nothing to collapse) clears a kept filter too.
     press(&mut app, "/Date<Enter><Esc>");
-    assert_eq!(app.summaries[1].listed_classes(), all);
+    assert_eq!(app.summaries()[1].listed_classes(), all);
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn class_expanded_with_instances() {
     let mut app = pair();
     press(&mut app, "1/Incoming<Enter><Enter><Down>");
     let selected = app.selected_instance().expect("an object is selected");
-    let s = &app.snapshots[selected.snapshot as usize];
+    let s = &app.snapshots()[selected.snapshot as usize];
     assert_eq!(s.class_name(selected.node), "IncomingMessage");
     insta::assert_snapshot!("summary_class_expanded_80x24", screen(&mut app, 80, 24));
 }
@@ -219,7 +219,7 @@ fn details_show_a_string_value_and_a_function_location() {
 fn comparison_instances_are_marked_new_and_deleted() {
     let mut app = pair();
     press(&mut app, "/object shape<Enter>");
-    let table = app.comparison.as_ref().unwrap();
+    let table = by_id(&app);
     let Some(heaptui::tui::table::Row::Class { row, .. }) = table.selected() else {
         panic!("a class row is selected")
     };
@@ -248,9 +248,9 @@ fn comparison_instances_are_marked_new_and_deleted() {
 fn retainer_tree_opened_to_the_gc_roots() {
     let mut app = pair();
     press(&mut app, "1/Incoming<Enter><Enter><Down><Tab>");
-    assert_eq!(app.focus, Focus::Retainers);
+    assert_eq!(app.focus(), Focus::Retainers);
     press(&mut app, "p");
-    let tree = app.retainers.as_ref().unwrap();
+    let tree = app.retainers().unwrap();
     let deepest = tree.entry(tree.selected().unwrap());
     assert_eq!(deepest.retainer.distance, 1, "stops at distance 1");
     let big = screen(&mut app, 120, 40);
@@ -268,12 +268,11 @@ fn retainer_tree_opened_to_the_gc_roots() {
 fn path_to_roots_matches_the_library_chain() {
     let mut app = pair();
     press(&mut app, "1/Incoming<Enter><Enter><Down>p");
-    let tree = app.retainers.as_ref().unwrap();
-    let snapshot = &app.snapshots[tree.snapshot];
+    let tree = app.retainers().unwrap();
+    let snapshot = &app.snapshots()[tree.snapshot];
     let chain = snapshot.auto_expanded_chain(tree.object);
     let path: Vec<u32> = tree
-        .state
-        .selected()
+        .selected_path()
         .iter()
         .map(|&id| tree.entry(id).retainer.node)
         .collect();
@@ -288,14 +287,14 @@ fn path_to_roots_matches_the_library_chain() {
 fn retainers_load_lazily_and_cycles_do_not_open() {
     let mut app = pair();
     press(&mut app, "1/Incoming<Enter><Enter><Down>");
-    let tree = app.retainers.as_ref().unwrap();
+    let tree = app.retainers().unwrap();
     assert!(tree
         .top()
         .iter()
         .all(|&id| tree.entry(id).children.is_none()));
     press(&mut app, "<Tab>p");
     // Walk down to the cycle row under `clearImmediate in global` and try to open it.
-    let tree = app.retainers.as_ref().unwrap();
+    let tree = app.retainers().unwrap();
     let cycle = tree
         .visible()
         .into_iter()
@@ -307,15 +306,15 @@ fn retainers_load_lazily_and_cycles_do_not_open() {
     let at = tree
         .visible()
         .iter()
-        .position(|p| p.as_slice() == tree.state.selected())
+        .position(|p| p.as_slice() == tree.selected_path().as_slice())
         .unwrap();
     press(&mut app, &"<Down>".repeat(cycle - at));
-    let tree = app.retainers.as_ref().unwrap();
+    let tree = app.retainers().unwrap();
     let id = tree.selected().unwrap();
     assert!(tree.entry(id).cycled);
     press(&mut app, "<Enter>");
-    assert!(app.message.is_some(), "opening a cycle says why not");
-    let tree = app.retainers.as_ref().unwrap();
+    assert!(app.message().is_some(), "opening a cycle says why not");
+    let tree = app.retainers().unwrap();
     assert!(
         tree.entry(id).children.is_none(),
         "a cycle is never expanded"
@@ -325,7 +324,7 @@ fn retainers_load_lazily_and_cycles_do_not_open() {
 #[test]
 fn retainers_are_listed_a_page_at_a_time() {
     let app = pair();
-    let snapshot = &app.snapshots[1];
+    let snapshot = &app.snapshots()[1];
     // An object shape shared by many objects has hundreds of retainers.
     let summary = snapshot.summary();
     let shapes = summary.iter().find(|r| r.name == "(object shape)").unwrap();
@@ -345,7 +344,10 @@ fn retainers_are_listed_a_page_at_a_time() {
         "Enter on the more row lists the next page"
     );
     assert_eq!(tree.visible().len(), (2 * PAGE).min(total) + 1);
-    assert_eq!(tree.state.selected(), tree.visible()[PAGE].as_slice());
+    assert_eq!(
+        tree.selected_path().as_slice(),
+        tree.visible()[PAGE].as_slice()
+    );
 }
 
 #[test]
@@ -358,7 +360,7 @@ fn help_popup_lists_every_key() {
     }
     insta::assert_snapshot!("help_80x24", shown);
     press(&mut app, "j");
-    assert!(!app.help, "any key closes the help");
+    assert!((app.mode() != Mode::Help), "any key closes the help");
 }
 
 #[test]
@@ -366,12 +368,15 @@ fn sorting_cycles_columns_and_reverses() {
     let mut app = pair();
     // Comparison: Alloc. Size → Freed Size → Size Delta → Constructor → # New → # Deleted → # Delta.
     press(&mut app, "ssssss");
-    let table = app.comparison.as_ref().unwrap();
-    assert_eq!(table.sort(), (heaptui::cli::diff::SortColumn::Delta, false));
+    let table = by_id(&app);
+    assert_eq!(
+        table.sort(),
+        (heaptui::present::sort::ComparisonSort::Delta, false)
+    );
     assert_eq!(table.rows()[0].name, "(string)", "largest # Delta first");
     insta::assert_snapshot!("comparison_by_delta_80x24", screen(&mut app, 80, 24));
     press(&mut app, "S");
-    let table = app.comparison.as_ref().unwrap();
+    let table = by_id(&app);
     assert!(table.rows()[0].count_delta() <= table.rows()[1].count_delta());
     assert!(screen(&mut app, 80, 24).contains("▲# Delta"));
 }
@@ -385,13 +390,13 @@ fn sorting_keeps_the_selection_and_expanded_classes() {
         "Incoming",
         "the first Esc collapsed, the filter stays"
     );
-    assert!(!app.summaries[1].is_expanded(0) && app.summaries[1].cursor() == 0);
+    assert!(!app.summaries()[1].is_expanded(0) && app.summaries()[1].cursor() == 0);
     press(&mut app, "<Esc>");
     assert_eq!(app.pattern(), "", "the second Esc cleared the filter");
     press(&mut app, "<Down>");
-    let name = |app: &App| match app.summaries[1].selected() {
+    let name = |app: &App| match app.summaries()[1].selected() {
         Some(heaptui::tui::table::Row::Class { row, .. }) => {
-            app.summaries[1].rows()[row].name.clone()
+            app.summaries()[1].rows()[row].name.clone()
         }
         other => panic!("{other:?}"),
     };
@@ -418,9 +423,9 @@ fn sorting_keeps_the_selection_and_expanded_classes() {
 fn summary_switches_between_snapshots() {
     let mut app = pair();
     press(&mut app, "1");
-    assert_eq!(app.summary_snapshot, 1, "the after snapshot by default");
+    assert_eq!(app.summary_snapshot(), 1, "the after snapshot by default");
     press(&mut app, "b");
-    assert_eq!(app.summary_snapshot, 0);
+    assert_eq!(app.summary_snapshot(), 0);
     let shown = screen(&mut app, 80, 24);
     assert!(shown.contains("base.heapsnapshot.gz"), "{shown}");
     assert!(
@@ -431,9 +436,9 @@ fn summary_switches_between_snapshots() {
     press(&mut app, "b/Session<Enter>sS");
     assert!(screen(&mut app, 80, 24).contains("SessionKey ×54"));
     press(&mut app, "b");
-    assert_eq!(app.summary_snapshot, 0);
+    assert_eq!(app.summary_snapshot(), 0);
     assert_eq!(app.pattern(), "Session");
-    assert_eq!(app.summaries[0].sort(), app.summaries[1].sort());
+    assert_eq!(app.summaries()[0].sort(), app.summaries()[1].sort());
     let shown = screen(&mut app, 80, 24);
     assert!(
         shown.contains("SessionKey ×4") && shown.contains("Constructor ▼"),
@@ -445,13 +450,13 @@ fn summary_switches_between_snapshots() {
 fn one_snapshot_opens_summary_and_refuses_comparison() {
     let data = Data::new(vec![demo("after.heapsnapshot.gz")]).unwrap();
     let mut app = App::new(data, Theme { color: true });
-    assert_eq!(app.view, View::Summary);
+    assert_eq!(app.view(), View::Summary);
     press(&mut app, "2");
-    assert_eq!(app.view, View::Summary);
+    assert_eq!(app.view(), View::Summary);
     let shown = screen(&mut app, 80, 24);
     assert!(shown.contains("Comparison needs two snapshots"), "{shown}");
     press(&mut app, "<Tab>");
-    assert!(app.message.as_deref().unwrap().contains("select an object"));
+    assert!(app.message().unwrap().contains("select an object"));
 }
 
 #[test]
@@ -460,13 +465,13 @@ fn navigation_keys_move_through_the_virtual_list() {
     press(&mut app, "1");
     draw(&mut app, 80, 24);
     press(&mut app, "G");
-    let last = app.summaries[1].cursor();
-    assert_eq!(last + 1, app.summaries[1].len());
+    let last = app.summaries()[1].cursor();
+    assert_eq!(last + 1, app.summaries()[1].len());
     press(&mut app, "g<PgDn>");
-    let page = app.pages.0;
-    assert_eq!(app.summaries[1].cursor(), page);
+    let page = app.pages().table;
+    assert_eq!(app.summaries()[1].cursor(), page);
     press(&mut app, "<PgUp>jjk");
-    assert_eq!(app.summaries[1].cursor(), 1);
+    assert_eq!(app.summaries()[1].cursor(), 1);
     assert_eq!(press(&mut app, "q"), Flow::Quit);
 }
 
@@ -629,7 +634,7 @@ fn heap_strings_cannot_reach_the_terminal_unescaped() {
         "edge\x1b]0;pwned\x07",
         "value\x1b[2J\u{9b}1m",
     );
-    let snapshot = Snapshot::load(&path, &Progress::none()).unwrap();
+    let snapshot = Snapshot::load(&path, Default::default(), &Progress::NONE).unwrap();
     let mut app = App::new(Data::new(vec![snapshot]).unwrap(), Theme { color: true });
     let mut screens = vec![screen(&mut app, 100, 30)];
     // Expand the string class and select the string: its value and its retainer edge show.
@@ -649,14 +654,14 @@ fn heap_strings_cannot_reach_the_terminal_unescaped() {
 #[test]
 fn a_million_objects_scroll_without_building_rows() {
     let path = synthetic("Leak", 1_000_000, "holder", "s");
-    let snapshot = Snapshot::load(&path, &Progress::none()).unwrap();
+    let snapshot = Snapshot::load(&path, Default::default(), &Progress::NONE).unwrap();
     let mut app = App::new(Data::new(vec![snapshot]).unwrap(), Theme { color: true });
     press(&mut app, "/Leak<Enter>");
     let t = Instant::now();
     press(&mut app, "<Enter>");
     draw(&mut app, 80, 24);
     let expand = t.elapsed();
-    assert_eq!(app.summaries[0].len(), 1_000_001);
+    assert_eq!(app.summaries()[0].len(), 1_000_001);
     let t = Instant::now();
     for keys in [
         "G", "<PgUp>", "k", "g", "<PgDn>", "j", "G", "<Up>", "/<BS>", "k<Enter>",
@@ -676,7 +681,7 @@ fn fixture(name: &str) -> Snapshot {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(format!("{name}.heapsnapshot.gz"));
-    Snapshot::load(&path, &Progress::none()).unwrap()
+    Snapshot::load(&path, Default::default(), &Progress::NONE).unwrap()
 }
 
 fn fixtures(names: &[&str]) -> App {
@@ -687,18 +692,16 @@ fn fixtures(names: &[&str]) -> App {
 #[test]
 fn different_processes_compare_by_class() {
     let mut app = fixtures(&["leak-base", "rerun-after"]);
-    assert_eq!(app.view, View::Comparison);
-    assert!(app.comparison.is_none(), "no id-matched table");
-    let table = app
-        .class_comparison
-        .as_ref()
-        .expect("a class-matched table");
+    assert_eq!(app.view(), View::Comparison);
+    assert!(
+        !matches!(app.comparison().unwrap().table, ComparisonTable::ById(_)),
+        "no id-matched table"
+    );
+    let ComparisonTable::ByClass(table) = &app.comparison().unwrap().table else {
+        panic!("a class-matched table")
+    };
     assert!(table.rows().iter().any(|r| r.name == "IncomingMessage"));
-    assert!(app
-        .message
-        .as_deref()
-        .unwrap()
-        .contains("matched by class only"));
+    assert!(app.message().unwrap().contains("matched by class only"));
     insta::assert_snapshot!("comparison_by_class_100x24", screen(&mut app, 100, 24));
     // The status line keeps saying it after the message is gone.
     press(&mut app, "j");
@@ -714,9 +717,11 @@ fn different_processes_compare_by_class() {
 #[test]
 fn one_process_compares_by_id() {
     let mut app = fixtures(&["leak-base", "leak-after"]);
-    assert!(app.class_comparison.is_none());
-    assert!(app.comparison.is_some());
-    assert!(app.message.is_none(), "nothing to warn about");
+    assert!(matches!(
+        app.comparison().unwrap().table,
+        ComparisonTable::ById(_)
+    ));
+    assert!(app.message().is_none(), "nothing to warn about");
     let shown = screen(&mut app, 100, 24);
     assert!(
         shown.contains("# New") && !shown.contains("matched by class"),
@@ -727,26 +732,26 @@ fn one_process_compares_by_id() {
 #[test]
 fn three_snapshots_open_suspects_and_trend() {
     let mut app = fixtures(&["leak-base", "leak-after", "leak-final"]);
-    assert_eq!(app.view, View::Suspects);
-    let suspects = app.suspects.as_ref().unwrap();
+    assert_eq!(app.view(), View::Suspects);
+    let suspects = &app.series().unwrap().suspects;
     assert_eq!(suspects.rows[0].trend.name, "IncomingMessage");
     let shown = screen(&mut app, 120, 30);
     assert!(shown.contains(" 1. IncomingMessage"), "{shown}");
     assert!(shown.contains("cache in "), "{shown}");
     insta::assert_snapshot!("suspects_120x30", shown);
     press(&mut app, "3");
-    assert_eq!(app.view, View::Trend);
-    let trend = app.trend.as_ref().unwrap();
+    assert_eq!(app.view(), View::Trend);
+    let trend = &app.series().unwrap().trend;
     assert!(trend.rows[0].grew_every_interval());
     insta::assert_snapshot!("trend_100x24", screen(&mut app, 100, 24));
     // Moving works; table keys are refused with a hint; Comparison is first → last.
     press(&mut app, "jj");
-    assert_eq!(app.trend.as_ref().unwrap().cursor(), 2);
+    assert_eq!(app.series().unwrap().trend.cursor(), 2);
     press(&mut app, "/");
-    assert!(!app.prompt);
-    assert!(app.message.is_some());
+    assert!((app.mode() != Mode::Filter));
+    assert!(app.message().is_some());
     press(&mut app, "2");
-    assert_eq!(app.view, View::Comparison);
+    assert_eq!(app.view(), View::Comparison);
     let shown = screen(&mut app, 120, 30);
     assert!(
         shown.contains("leak-base.heapsnapshot.gz → leak-final"),
@@ -754,11 +759,11 @@ fn three_snapshots_open_suspects_and_trend() {
     );
     // b cycles through the three Summaries.
     press(&mut app, "1");
-    assert_eq!(app.summary_snapshot, 2);
+    assert_eq!(app.summary_snapshot(), 2);
     press(&mut app, "b");
-    assert_eq!(app.summary_snapshot, 0);
+    assert_eq!(app.summary_snapshot(), 0);
     press(&mut app, "bb");
-    assert_eq!(app.summary_snapshot, 2);
+    assert_eq!(app.summary_snapshot(), 2);
 }
 
 /// The folder picker on the demo folder, drawn at every small size and after its keys.
@@ -792,4 +797,12 @@ fn folder_picker_draws_at_any_size() {
         "{screen}"
     );
     assert!(screen.contains("1 marked · Enter opens it"), "{screen}");
+}
+
+/// The id-matched Comparison table of `app`.
+fn by_id(app: &App) -> &heaptui::tui::table::ClassTable<heaptui::snapshot::ClassDiff> {
+    match &app.comparison().expect("a Comparison").table {
+        ComparisonTable::ById(table) => table,
+        ComparisonTable::ByClass(_) => panic!("an id-matched table"),
+    }
 }

@@ -63,10 +63,14 @@ struct ClassRows {
     rows: HashMap<u32, u32>,
 }
 
+/// Slots of the direct-mapped cache: a power of two well above a Summary's few hundred classes,
+/// so that collisions are rare, and small enough (32 KiB) to stay in the L1/L2 cache.
+const ROW_CACHE_SLOTS: usize = 4096;
+
 impl Default for ClassRows {
     fn default() -> Self {
         ClassRows {
-            cache: vec![(u32::MAX, u32::MAX); 4096],
+            cache: vec![(u32::MAX, u32::MAX); ROW_CACHE_SLOTS],
             rows: HashMap::new(),
         }
     }
@@ -76,7 +80,7 @@ impl ClassRows {
     /// The row of `class`, or [`NOT_COUNTED`].
     #[inline]
     fn get(&mut self, class: u32) -> u32 {
-        let slot = &mut self.cache[class as usize % 4096];
+        let slot = &mut self.cache[class as usize % ROW_CACHE_SLOTS];
         if slot.0 == class {
             return slot.1;
         }

@@ -17,6 +17,11 @@ use super::weakmap::EphemeronNames;
 use crate::graph::HeapGraph;
 use crate::util::bits::{prefetch, BitVec};
 
+/// How many queued nodes ahead the BFS fetches the first edge name it will test (the edge
+/// ranges themselves come from [`HeapGraph::prefetch_queued`]): the names are read only for
+/// the few edge kinds the rules single out, so a short distance covers them.
+const EDGE_NAME_PREFETCH: usize = 5;
+
 /// DevTools' distance of unreached nodes.
 pub const NO_DISTANCE: i32 = -5;
 /// Distance given to the root when user roots exist; system objects count up from it.
@@ -107,7 +112,7 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
                 let node = frontier[head];
                 // Breadth-first order jumps around memory: fetch the next nodes' edges early.
                 graph.prefetch_queued(frontier, head + 1);
-                if let Some(&ahead) = frontier.get(head + 5) {
+                if let Some(&ahead) = frontier.get(head + EDGE_NAME_PREFETCH) {
                     prefetch(&graph.edge_name, graph.first_edge[ahead as usize] as usize);
                 }
                 let source = classify(node);

@@ -27,6 +27,14 @@ pub struct Retainer {
     pub distance: i32,
 }
 
+impl Retainer {
+    /// True when the path to the GC roots goes on through this retainer: it is reachable and
+    /// not itself a GC root or user root (distance above 1). DevTools' auto-expansion rule.
+    pub fn leads_on(&self) -> bool {
+        self.distance > 1 && self.distance < BASE_UNREACHABLE_DISTANCE
+    }
+}
+
 /// The distance the Retainers view uses for a node.
 pub fn view_distance(distances: &[i32], node: u32) -> i32 {
     let d = distances[node as usize];
@@ -93,7 +101,7 @@ pub fn auto_expanded_chain(graph: &HeapGraph, distances: &[i32], node: u32) -> V
             break;
         }
         seen.push(id);
-        if !(first.distance > 1 && first.distance < BASE_UNREACHABLE_DISTANCE) {
+        if !first.leads_on() {
             break;
         }
         current = first.node;

@@ -1,8 +1,8 @@
 //! The CI gate of `heaptui diff`: growth budgets per class or in total. A pipeline takes a
 //! snapshot before and after a load test and fails (exit status 3) when a budget is exceeded.
 
-use crate::analysis::diff::ClassDiff;
 use crate::error::{Error, Result};
+use crate::snapshot::ClassDiff;
 
 /// Exit status when a budget is exceeded (1 is for errors, 2 for usage).
 pub const EXIT_BUDGET: i32 = 3;
@@ -28,7 +28,7 @@ pub enum Limit {
 /// Parses `--fail-on CLASS:+N`.
 pub fn parse_count(text: &str) -> Result<Budget> {
     let (class, amount) = text.rsplit_once(':').ok_or_else(|| {
-        Error::new(format!(
+        Error::usage(format!(
             "--fail-on takes CLASS:+N, not \"{}\"",
             crate::util::sanitize::sanitize(text)
         ))
@@ -36,7 +36,7 @@ pub fn parse_count(text: &str) -> Result<Budget> {
     let n = amount
         .trim_start_matches('+')
         .parse::<i64>()
-        .map_err(|_| Error::new(format!("--fail-on: \"{amount}\" is not a count like +100")))?;
+        .map_err(|_| Error::usage(format!("--fail-on: \"{amount}\" is not a count like +100")))?;
     Ok(Budget {
         class: Some(class.to_string()),
         limit: Limit::Count(n),
@@ -71,14 +71,14 @@ fn parse_bytes(text: &str) -> Result<i64> {
         "mib" => 1024.0 * 1024.0,
         "gib" => 1024.0 * 1024.0 * 1024.0,
         _ => {
-            return Err(Error::new(format!(
+            return Err(Error::usage(format!(
                 "--fail-on-size: unknown unit in \"{}\"",
                 crate::util::sanitize::sanitize(text)
             )))
         }
     };
     let value: f64 = number.parse().map_err(|_| {
-        Error::new(format!(
+        Error::usage(format!(
             "--fail-on-size: \"{text}\" is not a size like +2MB"
         ))
     })?;
@@ -120,8 +120,8 @@ pub fn check(budgets: &[Budget], rows: &[Growth], total_size_delta: i64) -> Vec<
             }
             Limit::Size(limit) if size > limit => exceeded.push(format!(
                 "{what} grew by {} (budget {})",
-                super::format::signed_bytes(size),
-                super::format::signed_bytes(limit)
+                crate::present::format::signed_bytes(size),
+                crate::present::format::signed_bytes(limit)
             )),
             _ => {}
         }

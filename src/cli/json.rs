@@ -1,10 +1,8 @@
 //! The JSON shapes of `--json` output. Field names are an interface other tools depend on.
 
-use crate::analysis::aggregates::Aggregate;
-use crate::analysis::diff::ClassDiff;
-use crate::analysis::statistics::Statistics;
-use crate::graph::Location;
-use crate::snapshot::shown_distance;
+use crate::snapshot::{
+    shown_distance, Aggregate, ClassChange, ClassDiff, Location, Statistics, Verdict,
+};
 use serde::Serialize;
 
 /// `heaptui summary --json`.
@@ -103,8 +101,8 @@ pub struct ProcessCheck {
     pub pids: Option<(u32, u32)>,
 }
 
-impl From<&crate::analysis::identity::Verdict> for ProcessCheck {
-    fn from(v: &crate::analysis::identity::Verdict) -> Self {
+impl From<&Verdict> for ProcessCheck {
+    fn from(v: &Verdict) -> Self {
         ProcessCheck {
             shared_ids: v.shared_ids,
             same_fraction: (v.same_fraction * 1e4).round() / 1e4,
@@ -148,8 +146,8 @@ pub struct DiffClass {
     pub after_size: Option<u64>,
 }
 
-impl From<&crate::analysis::diff::ClassChange> for DiffClass {
-    fn from(c: &crate::analysis::diff::ClassChange) -> Self {
+impl From<&ClassChange> for DiffClass {
+    fn from(c: &ClassChange) -> Self {
         DiffClass {
             name: c.name.clone(),
             location: c.location,

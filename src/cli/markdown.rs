@@ -1,10 +1,10 @@
 //! `--format markdown`: the top rows and the leak's retaining path as Markdown, ready to paste
 //! into an issue. Everything from the snapshot is escaped for both the terminal and Markdown.
 
-use super::format;
-use crate::analysis::aggregates::Aggregate;
-use crate::analysis::diff::ClassDiff;
-use crate::snapshot::{shown_distance, Snapshot};
+use crate::leaks::patterns::Step;
+use crate::leaks::suspects::Suspect;
+use crate::present::{cells, format, labels};
+use crate::snapshot::{shown_distance, Aggregate, ClassChange, ClassDiff, Snapshot, Verdict};
 
 /// Escapes text for a Markdown table cell (and for the terminal).
 pub fn cell(text: &str) -> String {
@@ -24,24 +24,20 @@ pub fn cell(text: &str) -> String {
 
 /// The retaining path of `node` as a numbered list (`edge` in `Class @id`).
 pub fn path(snapshot: &Snapshot, node: u32) -> String {
-    let g = &snapshot.graph;
     let mut out = format!(
         "Retaining path of `{} @{}` ({} retained):\n\n",
         cell(&format::truncate(&snapshot.display_name(node), 60)).replace('`', "'"),
-        g.node_id[node as usize],
-        format::bytes(snapshot.analysis.retained[node as usize])
+        snapshot.node_id(node),
+        format::bytes(snapshot.retained_size(node))
     );
     for (i, step) in snapshot.auto_expanded_chain(node).iter().enumerate() {
         let r = &step.retainer;
         out.push_str(&format!(
             "{}. {} in {} @{} (distance {})\n",
             i + 1,
-            cell(&super::retainers::edge_label(
-                g.edge_type_name(r.edge),
-                &g.edge_name(r.edge)
-            )),
+            cell(&labels::edge_of(snapshot, r.edge)),
             cell(snapshot.class_name(r.node)),
-            g.node_id[r.node as usize],
+            snapshot.node_id(r.node),
             format::distance(shown_distance(r.distance))
         ));
     }
@@ -52,7 +48,7 @@ pub fn path(snapshot: &Snapshot, node: u32) -> String {
 pub fn summary(snapshot: &Snapshot, rows: &[&Aggregate]) -> String {
     let mut out = format!(
         "### Heap summary: {}\n\n{} objects in {} nodes, total {}\n\n| Constructor | Distance | Count | Shallow | Retained |\n|---|--:|--:|--:|--:|\n",
-        cell(&snapshot.path.display().to_string()),
+        cell(&snapshot.path().display().to_string()),
         format::count(rows.iter().map(|r| r.count).sum()),
         format::count(snapshot.node_count() as u64),
         format::bytes(snapshot.total_size())
@@ -68,11 +64,7 @@ pub fn summary(snapshot: &Snapshot, rows: &[&Aggregate]) -> String {
         ));
     }
     if let Some(top) = rows.first() {
-        if let Some(&node) = top
-            .nodes
-            .iter()
-            .max_by_key(|&&n| snapshot.analysis.retained[n as usize])
-        {
+        if let Some(&node) = top.nodes.iter().max_by_key(|&&n| snapshot.retained_size(n)) {
             out.push('\n');
             out.push_str(&path(snapshot, node));
         }
@@ -80,18 +72,19 @@ pub fn summary(snapshot: &Snapshot, rows: &[&Aggregate]) -> String {
     out
 }
 
-/// The Comparison rows as a table, with the path of the first new object of the first class.
+/// The id-matched Comparison rows as a table, with the path of the first new object of the
+/// first class.
 pub fn diff(base: &Snapshot, after: &Snapshot, rows: &[ClassDiff]) -> String {
     let mut out = format!(
         "### Heap comparison: {} → {}\n\n| Constructor | # New | # Deleted | # Delta | Alloc. Size | Freed Size | Size Delta |\n|---|--:|--:|--:|--:|--:|--:|\n",
-        cell(&base.path.display().to_string()),
-        cell(&after.path.display().to_string())
+        cell(&base.path().display().to_string()),
+        cell(&after.path().display().to_string())
     );
     for r in rows {
         out.push_str(&format!(
             "| {} | {} |\n",
             cell(&r.name),
-            super::diff::cells(r).join(" | ")
+            cells::comparison(r).join(" | ")
         ));
     }
     if let Some(&node) = rows.iter().find_map(|r| r.added.first()) {
@@ -99,6 +92,62 @@ pub fn diff(base: &Snapshot, after: &Snapshot, rows: &[ClassDiff]) -> String {
         out.push_str(&path(after, node));
     }
     out
+}
+
+/// The class-matched Comparison rows as a table, under the note on why objects were not
+/// matched.
+pub fn changes(verdict: &Verdict, rows: &[ClassChange]) -> String {
+    let mut out = format!(
+        "### Heap comparison by class\n\n{}\n\n| Constructor | # Base | # After | # Delta | Base Size | After Size | Size Delta |\n|---|--:|--:|--:|--:|--:|--:|\n",
+        cell(&labels::matching_note(verdict))
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            cell(&r.name),
+            cells::change(r).join(" | ")
+        ));
+    }
+    out
+}
+
+/// The leak suspects as a table, with the top suspect's retaining path.
+pub fn suspects(list: &[Suspect]) -> String {
+    let mut out = String::from(
+        "### Leak suspects\n\n| # | Class | Counts | Holds | Pattern |\n|--:|---|---|--:|---|\n",
+    );
+    for (i, s) in list.iter().enumerate() {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            i + 1,
+            cell(&s.trend.name),
+            labels::counts(&s.trend.counts),
+            format::bytes(s.held_size),
+            s.pattern.map_or("", |p| p.hint)
+        ));
+    }
+    if let Some(s) = list.first() {
+        out.push_str(&format!(
+            "\nRetaining path of the top suspect ({:.0}% of its new objects):\n\n",
+            100.0 * s.path_share
+        ));
+        out.push_str(&steps(&s.path));
+    }
+    out
+}
+
+fn steps(path: &[Step]) -> String {
+    path.iter()
+        .enumerate()
+        .map(|(i, step)| {
+            format!(
+                "{}. {} in {}\n",
+                i + 1,
+                cell(&step.edge_name),
+                cell(&step.class_name)
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

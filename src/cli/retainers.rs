@@ -1,9 +1,9 @@
 //! `heaptui retainers`: DevTools' Retainers pane for one object, and its path to the GC roots.
 
-use super::{format, json, load, print, LoadFlags};
-use crate::analysis::retainers_view::Retainer;
+use super::{json, json_line, load, print, Loading};
 use crate::error::{Error, Result};
-use crate::snapshot::{shown_distance, Snapshot};
+use crate::present::{format, labels};
+use crate::snapshot::{shown_distance, Retainer, Snapshot};
 use crate::util::sanitize::sanitize;
 use std::path::PathBuf;
 
@@ -25,7 +25,7 @@ pub struct Args {
 /// Parses `@123` or `123`.
 pub fn parse_id(text: &str) -> Result<u32> {
     text.trim_start_matches('@').parse().map_err(|_| {
-        Error::new(format!(
+        Error::usage(format!(
             "\"{}\" is not an object id like @123",
             sanitize(text)
         ))
@@ -34,28 +34,26 @@ pub fn parse_id(text: &str) -> Result<u32> {
 
 /// Builds the JSON document for `node` (used by the text output too).
 pub fn build(snapshot: &Snapshot, node: u32, depth: usize) -> json::Retainers {
-    let g = &snapshot.graph;
-    let a = &snapshot.analysis;
-    let mut ancestors = vec![g.node_id[node as usize]];
+    let mut ancestors = vec![snapshot.node_id(node)];
     json::Retainers {
         node: json::Node {
-            id: g.node_id[node as usize],
+            id: snapshot.node_id(node),
             name: snapshot.display_name(node),
             class_name: snapshot.class_name(node).to_string(),
-            node_type: g.type_name(node).to_string(),
-            self_size: u64::from(g.self_size[node as usize]),
-            retained_size: a.retained[node as usize],
+            node_type: snapshot.type_name(node).to_string(),
+            self_size: snapshot.self_size(node),
+            retained_size: snapshot.retained_size(node),
             distance: snapshot.shown_distance(node),
-            dominator_id: g.node_id[a.dominators.dominator[node as usize] as usize],
+            dominator_id: snapshot.node_id(snapshot.dominator(node)),
         },
         retainers: expand(snapshot, node, depth, &mut ancestors),
         path_to_root: snapshot
             .auto_expanded_chain(node)
             .iter()
             .map(|step| json::PathStep {
-                edge_type: g.edge_type_name(step.retainer.edge).to_string(),
-                edge_name: g.edge_name(step.retainer.edge),
-                id: g.node_id[step.retainer.node as usize],
+                edge_type: snapshot.edge_type_name(step.retainer.edge).to_string(),
+                edge_name: snapshot.edge_name(step.retainer.edge),
+                id: snapshot.node_id(step.retainer.node),
                 name: snapshot.display_name(step.retainer.node),
                 class_name: snapshot.class_name(step.retainer.node).to_string(),
                 distance: shown_distance(step.retainer.distance),
@@ -63,7 +61,7 @@ pub fn build(snapshot: &Snapshot, node: u32, depth: usize) -> json::Retainers {
             .collect(),
         dominator_chain: snapshot.dominator_chain(node)[1..]
             .iter()
-            .map(|&n| g.node_id[n as usize])
+            .map(|&n| snapshot.node_id(n))
             .collect(),
     }
 }
@@ -87,8 +85,7 @@ fn edge_json(
     depth: usize,
     ancestors: &mut Vec<u32>,
 ) -> json::RetainerEdge {
-    let g = &snapshot.graph;
-    let id = g.node_id[r.node as usize];
+    let id = snapshot.node_id(r.node);
     let cycled = depth > 1 && ancestors.contains(&id);
     let retainers = if depth > 1 && !cycled {
         ancestors.push(id);
@@ -99,15 +96,15 @@ fn edge_json(
         None
     };
     json::RetainerEdge {
-        edge_type: g.edge_type_name(r.edge).to_string(),
-        edge_name: g.edge_name(r.edge),
+        edge_type: snapshot.edge_type_name(r.edge).to_string(),
+        edge_name: snapshot.edge_name(r.edge),
         retainer: json::RetainerNode {
             id,
             name: snapshot.display_name(r.node),
             class_name: snapshot.class_name(r.node).to_string(),
             distance: shown_distance(r.distance),
-            self_size: u64::from(g.self_size[r.node as usize]),
-            retained_size: snapshot.analysis.retained[r.node as usize],
+            self_size: snapshot.self_size(r.node),
+            retained_size: snapshot.retained_size(r.node),
             retainers,
             cycled_with_ancestor: cycled,
         },
@@ -115,16 +112,15 @@ fn edge_json(
 }
 
 /// Runs the command.
-pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
+pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
     let id = parse_id(&args.id)?;
-    let snapshot = load(&args.snapshot, flags)?;
+    let snapshot = load(&args.snapshot, loading)?;
     let node = snapshot
-        .graph
         .node_for_id(id)
-        .ok_or_else(|| Error::new(format!("no object with id @{id}")).in_file(&args.snapshot))?;
+        .ok_or_else(|| Error::NoSuchObject { file: None, id }.in_file(&args.snapshot))?;
     let doc = build(&snapshot, node, args.depth.max(1));
     if args.json {
-        return print(&(crate::util::sanitize::to_json(&doc) + "\n"));
+        return print(&json_line(&doc));
     }
     let n = &doc.node;
     let mut text = format!(
@@ -143,7 +139,7 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
             text.push_str(&format!(
                 "{:indent$}{} in {} @{}  distance {}  retained {}{}\n",
                 "",
-                sanitize(&edge_label(&e.edge_type, &e.edge_name)),
+                sanitize(&labels::edge(&e.edge_type, &e.edge_name)),
                 sanitize(&format::truncate(&r.name, 60)),
                 r.id,
                 format::distance(r.distance),
@@ -165,21 +161,11 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     for step in &doc.path_to_root {
         text.push_str(&format!(
             "  {} in {} @{}  distance {}\n",
-            sanitize(&edge_label(&step.edge_type, &step.edge_name)),
+            sanitize(&labels::edge(&step.edge_type, &step.edge_name)),
             sanitize(&format::truncate(&step.name, 60)),
             step.id,
             format::distance(step.distance)
         ));
     }
     print(&text)
-}
-
-/// An edge as DevTools writes it in the Retainers pane: `[3]`, `name`, `->ctx`, `{internal}`.
-pub fn edge_label(edge_type: &str, name: &str) -> String {
-    match edge_type {
-        "element" => format!("[{name}]"),
-        "context" => format!("->{name}"),
-        "internal" | "hidden" | "invisible" | "weak" => format!("{{{name}}}"),
-        _ => name.to_string(),
-    }
 }

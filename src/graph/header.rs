@@ -1,5 +1,5 @@
 //! The snapshot's `snapshot` header: counts and the field layout of `nodes`, `edges` and
-//! `locations`, as [`crate::parse`] read it from `snapshot.meta`.
+//! `locations`, as the parser read it from `snapshot.meta`.
 
 use crate::error::{Error, Result};
 
@@ -44,5 +44,5 @@ fn field(fields: &[String], name: &str, list: &str) -> Result<usize> {
     fields
         .iter()
         .position(|f| f == name)
-        .ok_or_else(|| Error::new(format!("snapshot.meta.{list} has no \"{name}\" field")))
+        .ok_or_else(|| Error::malformed(format!("snapshot.meta.{list} has no \"{name}\" field")))
 }

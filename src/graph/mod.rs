@@ -10,6 +10,7 @@ pub mod strings;
 
 pub use kinds::{EdgeKinds, NodeKinds};
 
+use crate::util::bits::PREFETCH_AHEAD;
 use header::Header;
 use strings::Strings;
 
@@ -25,7 +26,11 @@ pub struct Location {
     pub column: u32,
 }
 
-/// A parsed snapshot graph, before analysis.
+/// A snapshot's graph as the parser builds it. The analysis then settles it once, in place,
+/// before anything reads it: detached DOM nodes get their `Detached ` names, self sizes are
+/// redistributed into their owners, the retainers are built, the DOM link states are dropped
+/// and the class names the analysis made are appended to the strings. After that, nothing
+/// changes it.
 pub struct HeapGraph {
     /// The header (counts, field layout, `extra_native_bytes`).
     pub header: Header,
@@ -79,16 +84,17 @@ impl HeapGraph {
         self.first_edge[node as usize] as usize..self.first_edge[node as usize + 1] as usize
     }
 
-    /// Prefetches what expanding `queue[head + 16]` and `queue[head + 32]` will read (their edge
-    /// ranges, then their first edges): breadth-first passes jump around memory and are bound
-    /// by its latency otherwise.
+    /// Prefetches what expanding the nodes [`PREFETCH_AHEAD`] and twice that ahead in `queue`
+    /// will read (their first edges, then their edge ranges): breadth-first passes jump around
+    /// memory and are bound by its latency otherwise. The farther node gets only its edge
+    /// range, which the nearer fetch then needs.
     #[inline]
     pub fn prefetch_queued(&self, queue: &[u32], head: usize) {
         use crate::util::bits::prefetch;
-        if let Some(&ahead) = queue.get(head + 32) {
+        if let Some(&ahead) = queue.get(head + 2 * PREFETCH_AHEAD) {
             prefetch(&self.first_edge, ahead as usize);
         }
-        if let Some(&ahead) = queue.get(head + 16) {
+        if let Some(&ahead) = queue.get(head + PREFETCH_AHEAD) {
             let e = self.first_edge[ahead as usize] as usize;
             prefetch(&self.edge_to, e);
             prefetch(&self.edge_type, e);

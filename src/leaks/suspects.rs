@@ -19,9 +19,7 @@
 
 use super::patterns::{self, Pattern, Step};
 use super::trend::TrendRow;
-use crate::analysis::aggregates::Aggregate;
-use crate::analysis::distances::BASE_UNREACHABLE_DISTANCE;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{MatchBy, Snapshot};
 use std::collections::HashMap;
 
 /// One ranked suspect.
@@ -41,7 +39,12 @@ pub struct Suspect {
     pub pattern: Option<Pattern>,
 }
 
+/// New objects of a class whose retaining paths are followed: evenly spread, enough for the
+/// shares of a few paths to be read to a percent, few enough that a class of millions of
+/// new objects costs milliseconds.
 const PATH_SAMPLE: usize = 200;
+/// Retainer hops followed on one path before giving up: above any real heap's depth (linked
+/// lists of timers reach a few thousand), a bound for cycles the retainer order never leaves.
 const MAX_HOPS: usize = 5000;
 
 /// True for V8-internal classes that only follow what holds them.
@@ -50,13 +53,26 @@ fn is_internal(name: &str) -> bool {
         || (name.starts_with("system / ") && name != "system / Context")
 }
 
-/// Ranks the suspects of a series. `last_rows` is the last snapshot's Summary and `trend`
-/// comes from the same snapshots (in order); `same_process` says whether ids are comparable
-/// between the first and the last.
-pub fn rank(
+/// Ranks the top suspects of a series of snapshots (oldest first; two or more), whose
+/// per-class `trend` comes from the same snapshots. Returns how the first and the last were
+/// matched (new objects are those allocated after the first only when ids are comparable)
+/// with the suspects.
+pub fn of_series(
+    snapshots: &[Snapshot],
+    trend: &[TrendRow],
+    top: usize,
+) -> (MatchBy, Vec<Suspect>) {
+    let (first, last) = (&snapshots[0], &snapshots[snapshots.len() - 1]);
+    let match_by = first.judge_pair(last).match_by;
+    let suspects = rank(first, last, trend, match_by == MatchBy::Id, top);
+    (match_by, suspects)
+}
+
+/// Ranks the suspects of a series: `trend` comes from the snapshots from `first` to `last`
+/// (in order); `same_process` says whether ids are comparable between the first and the last.
+fn rank(
     first: &Snapshot,
     last: &Snapshot,
-    last_rows: &[Aggregate],
     trend: &[TrendRow],
     same_process: bool,
     top: usize,
@@ -66,13 +82,11 @@ pub fn rank(
     } else {
         0
     };
-    let is_new = |node: u32| last.graph.node_id[node as usize] > cutoff;
-    let under_new = nodes_under_new_objects(last, &|node| {
-        is_new(node) && !is_internal(last.class_name(node))
-    });
+    let is_new = |node: u32| last.node_id(node) > cutoff;
+    let under_new = last.dominated_by(&|node| is_new(node) && !is_internal(last.class_name(node)));
     // New objects per class of the last snapshot (by public key).
     let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
-    for row in last_rows {
+    for row in last.summary() {
         let new_nodes = row.nodes.iter().copied().filter(|&n| is_new(n)).collect();
         by_key.insert(row.key(), new_nodes);
     }
@@ -89,7 +103,7 @@ pub fn rank(
             let held = nodes
                 .iter()
                 .filter(|&&n| !under_new[n as usize])
-                .map(|&n| last.analysis.retained[n as usize])
+                .map(|&n| last.retained_size(n))
                 .sum();
             (i, nodes, held)
         })
@@ -122,27 +136,10 @@ pub fn rank(
         .collect()
 }
 
-/// Marks every node that has a `hides` object among its proper dominators (one pass down the
-/// dominator tree: each node comes after its dominator in the DFS order).
-fn nodes_under_new_objects(snapshot: &Snapshot, hides: &dyn Fn(u32) -> bool) -> Vec<bool> {
-    let tree = &snapshot.analysis.dominators;
-    let root = snapshot.graph.root;
-    let mut under = vec![false; snapshot.node_count()];
-    for &node in &tree.dfs_order {
-        if node != root {
-            let dominator = tree.dominator[node as usize];
-            under[node as usize] =
-                under[dominator as usize] || (dominator != root && hides(dominator));
-        }
-    }
-    under
-}
-
 /// The retaining path of one object: its first retainer (in the Retainers pane's order)
 /// repeatedly, until the GC roots, a cycle or `MAX_HOPS` hops. Runs of the same step (a linked
 /// list's `_idleNext` chain) are kept once, so long lists still show where they hang.
 pub fn path_of(snapshot: &Snapshot, node: u32) -> Vec<Step> {
-    let g = &snapshot.graph;
     let mut steps: Vec<Step> = Vec::new();
     let mut seen = std::collections::HashSet::from([node]);
     let mut current = node;
@@ -154,13 +151,13 @@ pub fn path_of(snapshot: &Snapshot, node: u32) -> Vec<Step> {
             break;
         }
         let step = Step {
-            edge_name: g.edge_name(first.edge),
+            edge_name: snapshot.edge_name(first.edge),
             class_name: snapshot.class_name(first.node).to_string(),
         };
         if steps.last() != Some(&step) {
             steps.push(step);
         }
-        if first.distance <= 1 || first.distance >= BASE_UNREACHABLE_DISTANCE {
+        if !first.leads_on() {
             break;
         }
         current = first.node;

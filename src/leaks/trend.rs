@@ -2,9 +2,7 @@
 //! the *last* snapshot's interface definitions (as the Comparison view classifies the base with
 //! the after snapshot's), so a class has one key across the series.
 
-use crate::analysis::aggregates::Aggregate;
-use crate::graph::Location;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Aggregate, Location, Snapshot};
 use std::collections::HashMap;
 
 /// One class across the series.
@@ -44,22 +42,22 @@ impl TrendRow {
     }
 }
 
-/// The class rows of every snapshot but the last, classified with the last one's interfaces
-/// (the last one's own rows are its Summary, which the caller has).
-pub fn earlier_class_rows(snapshots: &mut [Snapshot]) -> Vec<Vec<Aggregate>> {
-    let Some((last, earlier)) = snapshots.split_last_mut() else {
+/// The per-class trend of a series of snapshots (oldest first), in the order classes are first
+/// seen: every snapshot but the last is classified with the last one's interfaces.
+pub fn of_series(snapshots: &[Snapshot]) -> Vec<TrendRow> {
+    let Some((last, earlier)) = snapshots.split_last() else {
         return Vec::new();
     };
-    let definitions = last.analysis.interface_definitions.clone();
-    earlier
-        .iter_mut()
-        .map(|s| s.summary_with_interfaces(&definitions, true))
-        .collect()
+    let earlier: Vec<Vec<Aggregate>> = earlier
+        .iter()
+        .map(|s| s.summary_with_interfaces(last.interface_definitions(), true))
+        .collect();
+    trend(&earlier, last.summary())
 }
 
 /// Builds the trend rows from the earlier snapshots' class rows and the last one's Summary
 /// (classes missing from a snapshot count 0).
-pub fn trend(earlier: &[Vec<Aggregate>], last: &[Aggregate]) -> Vec<TrendRow> {
+fn trend(earlier: &[Vec<Aggregate>], last: &[Aggregate]) -> Vec<TrendRow> {
     let per_snapshot: Vec<&[Aggregate]> = earlier.iter().map(Vec::as_slice).chain([last]).collect();
     let n = per_snapshot.len();
     let mut rows: Vec<TrendRow> = Vec::new();

@@ -224,9 +224,10 @@ mod tests {
     fn reports_truncation_with_offset() {
         let err = scan(br#"{"snapshot":{},"nodes":[1,2"#, &|_, _| {}).unwrap_err();
         assert!(
-            err.message.contains("truncated inside the \"nodes\" array"),
+            err.to_string()
+                .contains("truncated inside the \"nodes\" array"),
             "{err}"
         );
-        assert_eq!(scan(b"[]", &|_, _| {}).unwrap_err().offset, Some(0));
+        assert_eq!(scan(b"[]", &|_, _| {}).unwrap_err().offset(), Some(0));
     }
 }

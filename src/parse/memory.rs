@@ -25,7 +25,7 @@ pub fn available() -> Option<u64> {
 pub fn check(node_count: usize, edge_count: usize) -> Result<()> {
     let needed = estimate(node_count, edge_count);
     match available() {
-        Some(free) if needed > free => Err(Error::new(format!(
+        Some(free) if needed > free => Err(Error::malformed(format!(
             "analysing {node_count} nodes and {edge_count} edges needs about {:.1} GB of memory but only {:.1} GB is available \\
              (pass --no-memory-check to try anyway)",
             needed as f64 / 1e9,

@@ -107,14 +107,14 @@ mod tests {
         assert!(h
             .node_field("trace_node_id")
             .unwrap_err()
-            .message
+            .to_string()
             .contains("trace_node_id"));
     }
 
     #[test]
     fn rejects_missing_meta() {
         let err = parse_header(br#"{"node_count":1}"#, 12).unwrap_err();
-        assert_eq!(err.offset, Some(12));
-        assert!(err.message.contains("meta"));
+        assert_eq!(err.offset(), Some(12));
+        assert!(err.to_string().contains("meta"));
     }
 }

@@ -12,7 +12,7 @@ pub mod strings;
 
 use crate::error::{Error, Result};
 use crate::graph::{retainers::Retainers, EdgeKinds, HeapGraph, Location, NodeKinds};
-use crate::progress::Progress;
+use crate::progress::{Phase, Progress};
 use numbers::Column;
 use rayon::prelude::*;
 use source::Source;
@@ -40,7 +40,7 @@ pub fn load(
     options: Options,
     progress: &Progress,
 ) -> Result<(HeapGraph, Vec<Warning>)> {
-    progress.report("Reading file", 0.0);
+    progress.report(Phase::Reading, 0.0);
     let source = Source::open(path).map_err(|e| e.in_file(path))?;
     parse(&source, options, progress).map_err(|e| e.in_file(path))
 }
@@ -52,31 +52,31 @@ pub fn parse(
     progress: &Progress,
 ) -> Result<(HeapGraph, Vec<Warning>)> {
     let bytes = source.bytes();
-    progress.report("Scanning sections", 0.01);
+    progress.report(Phase::Scanning, 0.0);
     let layout = layout::scan(bytes, &|from, to| source.release_early(from, to))?;
     let header_range = layout
         .header
         .clone()
-        .ok_or_else(|| Error::new("not a heap snapshot: no \"snapshot\" header"))?;
+        .ok_or_else(|| Error::malformed("not a heap snapshot: no \"snapshot\" header"))?;
     let header = meta::parse_header(&bytes[header_range.clone()], header_range.start)?;
     let nodes_range = layout
         .nodes
         .clone()
-        .ok_or_else(|| Error::new("not a heap snapshot: no \"nodes\" array"))?;
+        .ok_or_else(|| Error::malformed("not a heap snapshot: no \"nodes\" array"))?;
     let edges_range = layout
         .edges
         .clone()
-        .ok_or_else(|| Error::new("not a heap snapshot: no \"edges\" array"))?;
+        .ok_or_else(|| Error::malformed("not a heap snapshot: no \"edges\" array"))?;
     let strings_at = layout
         .strings
-        .ok_or_else(|| Error::new("not a heap snapshot: no \"strings\" array"))?;
+        .ok_or_else(|| Error::malformed("not a heap snapshot: no \"strings\" array"))?;
 
     let node_fields = header.node_fields.len();
     let edge_fields = header.edge_fields.len();
     let node_count = to_count(header.node_count, "node_count")?;
     let edge_count = to_count(header.edge_count, "edge_count")?;
     if node_count == 0 {
-        return Err(Error::new("the snapshot has no nodes"));
+        return Err(Error::malformed("the snapshot has no nodes"));
     }
     // Each value takes at least a digit and a comma: refuse counts the arrays cannot hold
     // before allocating for them.
@@ -150,7 +150,7 @@ pub fn parse(
                 "nodes",
                 node_count,
                 &mut cols,
-                &|f| progress.report("Parsing nodes", 0.02 + 0.25 * f),
+                &|f| progress.report(Phase::ParsingNodes, f),
             )?;
             let mut cols: Vec<Column> = (0..edge_fields).map(|_| Column::Skip).collect();
             cols[e_type] = Column::Enum {
@@ -170,7 +170,7 @@ pub fn parse(
                 "edges",
                 edge_count,
                 &mut cols,
-                &|f| progress.report("Parsing edges", 0.27 + 0.6 * f),
+                &|f| progress.report(Phase::ParsingEdges, f),
             )
         },
     );
@@ -187,7 +187,7 @@ pub fn parse(
     };
     source.release(0, bytes.len());
 
-    progress.report("Checking references", 0.9);
+    progress.report(Phase::CheckingReferences, 0.0);
     // Each node's edge count becomes its first edge (a running sum, in place).
     let mut first_edge = edge_counts;
     let mut total: u64 = 0;
@@ -196,13 +196,13 @@ pub fn parse(
         *slot = total as u32;
         total += u64::from(count);
         if total > edge_count as u64 {
-            return Err(Error::new(format!(
+            return Err(Error::malformed(format!(
                 "the nodes' edge_count fields add up to more than the {edge_count} edges in the \"edges\" array"
             )));
         }
     }
     if total != edge_count as u64 {
-        return Err(Error::new(format!(
+        return Err(Error::malformed(format!(
             "the nodes' edge_count fields add up to {total} but the \"edges\" array has {edge_count} edges"
         )));
     }
@@ -251,7 +251,7 @@ pub fn parse(
                 } else {
                     "an edge name"
                 };
-                return Err(Error::new(format!(
+                return Err(Error::malformed(format!(
                     "{what} refers to string {} but the \"strings\" array has only {} strings",
                     needed - 1,
                     strings.len()
@@ -270,7 +270,7 @@ pub fn parse(
     }
     let root_index = header.root_index as usize;
     if !root_index.is_multiple_of(node_fields) || root_index / node_fields >= node_count {
-        return Err(Error::new(format!(
+        return Err(Error::malformed(format!(
             "snapshot.root_index {root_index} is not a node index"
         )));
     }
@@ -299,7 +299,7 @@ pub fn parse(
 
 fn to_count(value: u64, name: &str) -> Result<usize> {
     if value >= u64::from(u32::MAX) {
-        return Err(Error::new(format!(
+        return Err(Error::malformed(format!(
             "snapshot.{name} {value} is too large (heaptui supports up to 2^32 - 1)"
         )));
     }

@@ -487,7 +487,7 @@ mod tests {
                     },
                 ];
                 let result = parse_chunk(bytes, 0..bytes.len(), 0, expect, &sinks, "t", windows)
-                    .map_err(|e| (e.offset, e.message));
+                    .map_err(|e| (e.offset(), e.to_string()));
                 (result, kinds, a, ordinals)
             };
             assert_eq!(parse(true), parse(false), "{text:?}");
@@ -534,25 +534,28 @@ mod tests {
     fn rejects_bad_values_with_offsets() {
         assert!(table("1,2", 1)
             .unwrap_err()
-            .message
+            .to_string()
             .contains("2 values but the header promises 3"));
         let e = table("1,-2,3", 1).unwrap_err();
-        assert_eq!((e.offset, e.message.contains("negative")), (Some(2), true));
+        assert_eq!(
+            (e.offset(), e.to_string().contains("negative")),
+            (Some(2), true)
+        );
         assert!(table("7,0,0", 1)
             .unwrap_err()
-            .message
+            .to_string()
             .contains("out of range"));
         assert!(table("1,0,4294967296", 1)
             .unwrap_err()
-            .message
+            .to_string()
             .contains("too large"));
         assert!(table("1,,3", 1)
             .unwrap_err()
-            .message
+            .to_string()
             .contains("empty value"));
         assert!(table("1,0,3.5", 1)
             .unwrap_err()
-            .message
+            .to_string()
             .contains("not an integer"));
     }
 }

@@ -25,17 +25,17 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 impl Source {
     /// Opens `path` read-only. Never writes to the file.
     pub fn open(path: &Path) -> Result<Source> {
-        let meta = std::fs::metadata(path).map_err(|e| io_error("cannot read", &e))?;
+        let meta = std::fs::metadata(path).map_err(|e| Error::io("cannot read the file", e))?;
         if meta.is_dir() {
-            return Err(Error::new("is a directory, not a heap snapshot file"));
+            return Err(Error::malformed("is a directory, not a heap snapshot file"));
         }
-        let file = File::open(path).map_err(|e| io_error("cannot open", &e))?;
+        let file = File::open(path).map_err(|e| Error::io("cannot open the file", e))?;
         if meta.len() == 0 {
-            return Err(Error::new("file is empty"));
+            return Err(Error::malformed("file is empty"));
         }
         // SAFETY: the map is read-only and private; a concurrent truncation by another process
         // could raise SIGBUS, the accepted risk of every mmap-based reader (ripgrep takes it too).
-        let map = unsafe { Mmap::map(&file) }.map_err(|e| io_error("cannot map", &e))?;
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io("cannot map the file", e))?;
         let _ = map.advise(memmap2::Advice::Sequential);
         if map.starts_with(&GZIP_MAGIC) {
             return Ok(Source {
@@ -102,13 +102,9 @@ fn inflate(compressed: &[u8]) -> Result<Vec<u8>> {
     let mut decoder = flate2::read::MultiGzDecoder::new(compressed);
     decoder
         .read_to_end(&mut out)
-        .map_err(|e| Error::new(format!("corrupt or truncated gzip data: {e}")))?;
+        .map_err(|e| Error::malformed(format!("corrupt or truncated gzip data: {e}")))?;
     if out.is_empty() {
-        return Err(Error::new("gzip data decompresses to nothing"));
+        return Err(Error::malformed("gzip data decompresses to nothing"));
     }
     Ok(out)
-}
-
-fn io_error(what: &str, e: &std::io::Error) -> Error {
-    Error::new(format!("{what} the file: {e}"))
 }

@@ -1,8 +1,9 @@
-//! The app's state and how keys change it. Nothing here draws: [`super::ui::render`] reads
-//! this state, so tests can drive [`App::update`] and render to a test backend.
+//! The app's state and how keys change it. Nothing here draws: before each frame
+//! [`App::layout`] fits the scroll positions to the screen, then [`super::ui::render`] reads
+//! the state, so tests can drive [`App::update`] and render to a test backend.
 
 use super::classes::Scope;
-use super::data::{self, Comparison, Data};
+use super::data::Data;
 use super::filter::Filter;
 use super::instances::Instance;
 use super::keys::{self, Command};
@@ -10,13 +11,13 @@ use super::retainers::RetainerTree;
 use super::series::SeriesList;
 use super::table::{ClassTable, TableControl};
 use super::theme::Theme;
-use crate::analysis::aggregates::Aggregate;
-use crate::analysis::diff::{ClassChange, ClassDiff};
-use crate::analysis::identity::MatchBy;
+use super::ui;
 use crate::leaks::suspects::Suspect;
 use crate::leaks::trend::TrendRow;
-use crate::snapshot::Snapshot;
+use crate::present::labels;
+use crate::snapshot::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Snapshot};
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
 
 /// The views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +42,17 @@ pub enum Focus {
     Retainers,
 }
 
+/// Who takes the keys: the views, the filter prompt or the help popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Keys go to the view shown.
+    Browse,
+    /// Typing narrows the class table.
+    Filter,
+    /// The help popup is open; any key closes it.
+    Help,
+}
+
 /// Whether the event loop goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
@@ -50,41 +62,64 @@ pub enum Flow {
     Quit,
 }
 
+/// The Comparison view's table: id-matched rows within one process, class-matched rows
+/// across processes.
+pub enum ComparisonTable {
+    /// New and deleted objects per class.
+    ById(ClassTable<ClassDiff>),
+    /// Counts and sizes per class.
+    ByClass(ClassTable<ClassChange>),
+}
+
+/// The Comparison view: its table and the line saying how objects were matched.
+pub struct ComparisonView {
+    /// The table.
+    pub table: ComparisonTable,
+    /// How the Comparison matches objects and why.
+    pub note: String,
+}
+
+/// The views over three or more snapshots.
+pub struct SeriesViews {
+    /// The Trend list.
+    pub trend: SeriesList<TrendRow>,
+    /// The Suspects list.
+    pub suspects: SeriesList<Suspect>,
+}
+
+/// The class table shown, by row type: the one place that decides which table that is.
+pub enum Shown<'a> {
+    /// A Summary table.
+    Summary(&'a ClassTable<Aggregate>),
+    /// The id-matched Comparison.
+    ById(&'a ClassTable<ClassDiff>),
+    /// The class-matched Comparison.
+    ByClass(&'a ClassTable<ClassChange>),
+}
+
+/// Rows per page of the table and of the retainer tree, as laid out for the last frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pages {
+    /// Rows of the table (or list) shown.
+    pub table: usize,
+    /// Rows of the retainer tree.
+    pub tree: usize,
+}
+
 /// The explorer's state.
 pub struct App {
-    /// The snapshots, oldest first.
-    pub snapshots: Vec<Snapshot>,
-    /// A Summary table per snapshot.
-    pub summaries: Vec<ClassTable<Aggregate>>,
-    /// The Comparison table of the first and the last snapshot, when they match by object id.
-    pub comparison: Option<ClassTable<ClassDiff>>,
-    /// The Comparison table of the first and the last snapshot, when they come from different
-    /// processes and match by class only.
-    pub class_comparison: Option<ClassTable<ClassChange>>,
-    /// How the Comparison matches objects and why (`cli::diff::matching_note`).
-    pub matching: Option<String>,
-    /// The Trend list, with three or more snapshots.
-    pub trend: Option<SeriesList<TrendRow>>,
-    /// The Suspects list, with three or more snapshots.
-    pub suspects: Option<SeriesList<Suspect>>,
-    /// The view shown.
-    pub view: View,
-    /// The snapshot the Summary view shows.
-    pub summary_snapshot: usize,
-    /// The pane keys act on.
-    pub focus: Focus,
-    /// The retainer tree of the selected object, if an object is selected.
-    pub retainers: Option<RetainerTree>,
-    /// True while the filter prompt takes the keys.
-    pub prompt: bool,
-    /// True while the help popup is shown.
-    pub help: bool,
-    /// A one-line message for the status bar, cleared by the next key.
-    pub message: Option<String>,
-    /// Colors or not.
-    pub theme: Theme,
-    /// Rows per page of the table and of the retainer tree, as last drawn (for PgUp/PgDn).
-    pub pages: (usize, usize),
+    snapshots: Vec<Snapshot>,
+    summaries: Vec<ClassTable<Aggregate>>,
+    comparison: Option<ComparisonView>,
+    series: Option<SeriesViews>,
+    view: View,
+    summary_snapshot: usize,
+    focus: Focus,
+    mode: Mode,
+    retainers: Option<RetainerTree>,
+    message: Option<String>,
+    theme: Theme,
+    pages: Pages,
     filter: Filter,
 }
 
@@ -96,7 +131,6 @@ impl App {
         let Data {
             snapshots,
             summaries,
-            verdict,
             comparison,
             trend,
             suspects,
@@ -105,32 +139,40 @@ impl App {
             snapshots: &snapshots,
             snapshot,
         };
+        let last = snapshots.len() - 1;
         let summaries: Vec<_> = summaries
             .into_iter()
             .enumerate()
             .map(|(i, rows)| ClassTable::new(rows, scope(i)))
             .collect();
-        let last = snapshots.len() - 1;
-        let (comparison, class_comparison) = match comparison {
-            Some(Comparison::ById(rows)) => (Some(ClassTable::new(rows, scope(last))), None),
-            Some(Comparison::ByClass(rows)) => (None, Some(ClassTable::new(rows, scope(last)))),
-            None => (None, None),
-        };
-        let matching = verdict.as_ref().map(crate::cli::diff::matching_note);
-        let by_class = verdict
-            .as_ref()
-            .is_some_and(|v| v.match_by == MatchBy::Class);
-        let view = if suspects.is_some() {
+        let comparison = comparison.map(|c| ComparisonView {
+            note: labels::matching_note(&c.verdict),
+            table: match c.rows {
+                ComparisonRows::ById(rows) => {
+                    ComparisonTable::ById(ClassTable::new(rows, scope(last)))
+                }
+                ComparisonRows::ByClass(rows) => {
+                    ComparisonTable::ByClass(ClassTable::new(rows, scope(last)))
+                }
+            },
+        });
+        let series = trend.zip(suspects).map(|(trend, suspects)| SeriesViews {
+            trend: SeriesList::new(trend),
+            suspects: SeriesList::new(suspects),
+        });
+        let view = if series.is_some() {
             View::Suspects
-        } else if verdict.is_some() {
+        } else if comparison.is_some() {
             View::Comparison
         } else {
             View::Summary
         };
+        let by_class = comparison
+            .as_ref()
+            .filter(|c| matches!(c.table, ComparisonTable::ByClass(_)));
         let message = match warnings.first() {
             Some(w) => Some(format!("warning: {w} ({} in all)", warnings.len())),
-            None if by_class => matching.clone(),
-            None => None,
+            None => by_class.map(|c| c.note.clone()),
         };
         App {
             view,
@@ -138,54 +180,85 @@ impl App {
             snapshots,
             summaries,
             comparison,
-            class_comparison,
-            matching,
-            trend: trend.map(SeriesList::new),
-            suspects: suspects.map(SeriesList::new),
+            series,
             focus: Focus::Table,
+            mode: Mode::Browse,
             retainers: None,
-            prompt: false,
-            help: false,
             message,
             theme,
-            pages: (10, 5),
+            pages: Pages { table: 10, tree: 5 },
             filter: Filter::default(),
         }
     }
 
+    /// The snapshots, oldest first.
+    pub fn snapshots(&self) -> &[Snapshot] {
+        &self.snapshots
+    }
+
+    /// The Summary table of each snapshot.
+    pub fn summaries(&self) -> &[ClassTable<Aggregate>] {
+        &self.summaries
+    }
+
+    /// The Comparison view, with two or more snapshots.
+    pub fn comparison(&self) -> Option<&ComparisonView> {
+        self.comparison.as_ref()
+    }
+
+    /// The Trend and Suspects views, with three or more snapshots.
+    pub fn series(&self) -> Option<&SeriesViews> {
+        self.series.as_ref()
+    }
+
+    /// The view shown.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// The snapshot the Summary view shows.
+    pub fn summary_snapshot(&self) -> usize {
+        self.summary_snapshot
+    }
+
+    /// The pane keys act on.
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    /// Who takes the keys.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The retainer tree of the selected object, if an object is selected.
+    pub fn retainers(&self) -> Option<&RetainerTree> {
+        self.retainers.as_ref()
+    }
+
+    /// A one-line message for the status bar, cleared by the next key.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Colours or not.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// Rows per page, as laid out for the last frame.
+    pub fn pages(&self) -> Pages {
+        self.pages
+    }
+
     /// True when the Comparison view can be shown (two or more snapshots).
     pub fn has_comparison(&self) -> bool {
-        self.comparison.is_some() || self.class_comparison.is_some()
+        self.comparison.is_some()
     }
 
     /// True when the Trend and Suspects views can be shown (three or more snapshots).
     pub fn has_series(&self) -> bool {
-        self.trend.is_some()
-    }
-
-    /// The table shown (the Summary's under the Trend and Suspects views), with what its
-    /// operations need.
-    fn table(&mut self) -> Current<'_> {
-        let table: &mut dyn TableControl =
-            match (self.view, &mut self.comparison, &mut self.class_comparison) {
-                (View::Comparison, Some(t), _) => t,
-                (View::Comparison, _, Some(t)) => t,
-                _ => &mut self.summaries[self.summary_snapshot],
-            };
-        Current {
-            scope: table.scope(&self.snapshots),
-            table,
-            filter: &self.filter,
-        }
-    }
-
-    /// The table shown, read-only.
-    fn table_ref(&self) -> &dyn TableControl {
-        match (self.view, &self.comparison, &self.class_comparison) {
-            (View::Comparison, Some(t), _) => t,
-            (View::Comparison, _, Some(t)) => t,
-            _ => &self.summaries[self.summary_snapshot],
-        }
+        self.series.is_some()
     }
 
     /// True while a class table (Summary or Comparison) is shown.
@@ -193,36 +266,92 @@ impl App {
         matches!(self.view, View::Summary | View::Comparison)
     }
 
+    /// The class table shown, or under the Trend and Suspects views the Summary's.
+    pub fn shown(&self) -> Shown<'_> {
+        match (self.view, &self.comparison) {
+            (View::Comparison, Some(c)) => match &c.table {
+                ComparisonTable::ById(t) => Shown::ById(t),
+                ComparisonTable::ByClass(t) => Shown::ByClass(t),
+            },
+            _ => Shown::Summary(&self.summaries[self.summary_snapshot]),
+        }
+    }
+
+    fn shown_ref(&self) -> &dyn TableControl {
+        match self.shown() {
+            Shown::Summary(t) => t,
+            Shown::ById(t) => t,
+            Shown::ByClass(t) => t,
+        }
+    }
+
+    /// The table shown and what its operations need.
+    fn table(&mut self) -> Current<'_> {
+        // The same choice as `shown`, on the fields apart so the filter and snapshots can be
+        // borrowed beside the table.
+        let table: &mut dyn TableControl = match (self.view, &mut self.comparison) {
+            (View::Comparison, Some(c)) => match &mut c.table {
+                ComparisonTable::ById(t) => t,
+                ComparisonTable::ByClass(t) => t,
+            },
+            _ => &mut self.summaries[self.summary_snapshot],
+        };
+        Current {
+            scope: table.scope(&self.snapshots),
+            table,
+            filter: &self.filter,
+        }
+    }
+
     /// The selected object of the table shown.
     pub fn selected_instance(&self) -> Option<Instance> {
         if !self.shows_table() {
             return None;
         }
-        self.table_ref().selected_instance()
+        self.shown_ref().selected_instance()
     }
 
     /// The filter pattern of the table shown.
     pub fn pattern(&self) -> &str {
-        self.table_ref().pattern()
+        self.shown_ref().pattern()
+    }
+
+    /// Fits the scroll positions to a frame of `area`: each table, list and pane keeps its
+    /// selection in view, and the page sizes for PgUp/PgDn follow what is drawn.
+    pub fn layout(&mut self, area: Rect) {
+        let body = ui::body(area);
+        match (self.view, &mut self.series) {
+            (View::Trend, Some(s)) => self.pages.table = ui::trend::fit(&mut s.trend, body),
+            (View::Suspects, Some(s)) => {
+                self.pages.table = ui::suspects::fit(&mut s.suspects, body)
+            }
+            _ => {
+                let (table_area, pane_area) = ui::split(body, self.focus);
+                let has_tree = self.retainers.is_some();
+                self.pages = Pages {
+                    table: ui::table::fit(self.table().table, table_area),
+                    tree: ui::retainers::fit(pane_area, has_tree),
+                };
+            }
+        }
     }
 
     /// Applies one key press.
     pub fn update(&mut self, key: KeyEvent) -> Flow {
         self.message = None;
-        if self.help {
-            self.help = false;
-            return match keys::command(&key) {
-                Some(Command::Quit) => Flow::Quit,
-                _ => Flow::Continue,
-            };
-        }
-        let flow = if self.prompt {
-            self.prompt_key(key)
-        } else {
-            match keys::command(&key) {
+        let flow = match self.mode {
+            Mode::Help => {
+                self.mode = Mode::Browse;
+                match keys::command(&key) {
+                    Some(Command::Quit) => return Flow::Quit,
+                    _ => return Flow::Continue,
+                }
+            }
+            Mode::Filter => self.prompt_key(key),
+            Mode::Browse => match keys::command(&key) {
                 Some(command) => self.run(command),
                 None => Flow::Continue,
-            }
+            },
         };
         self.sync_retainers();
         flow
@@ -235,9 +364,9 @@ impl App {
         }
         let mut pattern = self.pattern().to_string();
         match key.code {
-            KeyCode::Enter => self.prompt = false,
+            KeyCode::Enter => self.mode = Mode::Browse,
             KeyCode::Esc => {
-                self.prompt = false;
+                self.mode = Mode::Browse;
                 pattern.clear();
             }
             KeyCode::Backspace => {
@@ -264,17 +393,18 @@ impl App {
         match command {
             Command::Quit => return Flow::Quit,
             Command::Summary => self.show(View::Summary),
-            Command::Comparison => {
-                if self.has_comparison() {
-                    self.show(View::Comparison);
-                    if self.class_comparison.is_some() {
-                        self.message = self.matching.clone();
+            Command::Comparison => match &self.comparison {
+                Some(c) => {
+                    if matches!(c.table, ComparisonTable::ByClass(_)) {
+                        self.message = Some(c.note.clone());
                     }
-                } else {
-                    self.message =
-                        Some("Comparison needs two snapshots: heaptui BASE AFTER".to_string());
+                    self.show(View::Comparison);
                 }
-            }
+                None => {
+                    self.message =
+                        Some("Comparison needs two snapshots: heaptui BASE AFTER".to_string())
+                }
+            },
             Command::Trend | Command::Suspects => {
                 if self.has_series() {
                     self.show(if command == Command::Trend {
@@ -292,10 +422,8 @@ impl App {
             Command::SwitchSnapshot => {
                 if self.snapshots.len() > 1 {
                     self.switch_snapshot();
-                    self.message = Some(format!(
-                        "Summary of {}",
-                        data::file_label(&self.snapshots[self.summary_snapshot])
-                    ));
+                    let label = labels::file_label(self.snapshots[self.summary_snapshot].path());
+                    self.message = Some(format!("Summary of {label}"));
                 } else {
                     self.message = Some("only one snapshot is loaded".to_string());
                 }
@@ -323,14 +451,14 @@ impl App {
                 }
             },
             Command::Filter => {
-                self.prompt = true;
+                self.mode = Mode::Filter;
                 self.focus = Focus::Table;
             }
             Command::Back => self.back(),
             Command::NextSort => self.sort(false),
             Command::ReverseSort => self.sort(true),
             Command::PathToRoots => self.path_to_roots(),
-            Command::Help => self.help = true,
+            Command::Help => self.mode = Mode::Help,
         }
         Flow::Continue
     }
@@ -339,10 +467,10 @@ impl App {
     /// help; the rest (filter, expand, sort, retainers) belong to the class tables. Returns
     /// true when `command` is for the view shown.
     fn series_command(&mut self, command: Command) -> bool {
-        let page = self.pages.0.max(1) as isize;
-        let list: &mut dyn ListMove = match (self.view, &mut self.trend, &mut self.suspects) {
-            (View::Trend, Some(list), _) => list,
-            (View::Suspects, _, Some(list)) => list,
+        let page = self.pages.table.max(1) as isize;
+        let list: &mut dyn ListMove = match (self.view, &mut self.series) {
+            (View::Trend, Some(s)) => &mut s.trend,
+            (View::Suspects, Some(s)) => &mut s.suspects,
             _ => return true,
         };
         match command {
@@ -386,8 +514,8 @@ impl App {
 
     fn page(&self) -> usize {
         match self.focus {
-            Focus::Table => self.pages.0,
-            Focus::Retainers => self.pages.1,
+            Focus::Table => self.pages.table,
+            Focus::Retainers => self.pages.tree,
         }
         .max(1)
     }
@@ -463,6 +591,13 @@ impl App {
         if self.retainers.is_none() {
             self.focus = Focus::Table;
         }
+    }
+
+    /// True when the Comparison matches by class (different processes: no objects to list).
+    pub fn compares_by_class(&self) -> bool {
+        self.comparison
+            .as_ref()
+            .is_some_and(|c| matches!(c.table, ComparisonTable::ByClass(_)))
     }
 }
 

@@ -4,19 +4,20 @@
 
 use super::classes::{ClassRow, Column, Scope};
 use super::instances::Instance;
-use crate::analysis::diff::ClassChange;
-use crate::cli::{diff, format};
-use crate::graph::Location;
+use crate::present::cells;
+use crate::present::sort::{self, ComparisonSort};
+use crate::present::totals::ChangeTotals;
+use crate::snapshot::{ClassChange, Location};
 
 impl ClassRow for ClassChange {
-    type Sort = diff::SortColumn;
-    const SORTS: &'static [diff::SortColumn] = &[
-        diff::SortColumn::Name,
-        diff::SortColumn::Delta,
-        diff::SortColumn::SizeDelta,
+    type Sort = ComparisonSort;
+    const SORTS: &'static [ComparisonSort] = &[
+        ComparisonSort::Name,
+        ComparisonSort::Delta,
+        ComparisonSort::SizeDelta,
     ];
-    const DEFAULT_SORT: diff::SortColumn = diff::SortColumn::SizeDelta;
-    const COLUMNS: &'static [Column<diff::SortColumn>] = &[
+    const DEFAULT_SORT: ComparisonSort = ComparisonSort::SizeDelta;
+    const COLUMNS: &'static [Column<ComparisonSort>] = &[
         Column {
             title: "# Base",
             width: 8,
@@ -32,7 +33,7 @@ impl ClassRow for ClassChange {
         Column {
             title: "# Delta",
             width: 8,
-            sort: Some(diff::SortColumn::Delta),
+            sort: Some(ComparisonSort::Delta),
             priority: 6,
         },
         Column {
@@ -50,23 +51,23 @@ impl ClassRow for ClassChange {
         Column {
             title: "Size Delta",
             width: 10,
-            sort: Some(diff::SortColumn::SizeDelta),
+            sort: Some(ComparisonSort::SizeDelta),
             priority: 5,
         },
     ];
 
     fn sort(rows: &mut [Self], by: Self::Sort, reverse: bool) {
-        diff::sort_changes(rows, by, reverse);
+        sort::changes(rows, by, reverse);
     }
 
     fn ascending(by: Self::Sort) -> bool {
-        by == diff::SortColumn::Name
+        by.ascending()
     }
 
     fn sort_title(by: Self::Sort) -> &'static str {
         match by {
-            diff::SortColumn::Name => "Constructor",
-            diff::SortColumn::SizeDelta => "Size Delta",
+            ComparisonSort::Name => "Constructor",
+            ComparisonSort::SizeDelta => "Size Delta",
             _ => "# Delta",
         }
     }
@@ -84,7 +85,7 @@ impl ClassRow for ClassChange {
     }
 
     fn cells(&self, _scope: Scope) -> Vec<String> {
-        diff::change_cells(self).to_vec()
+        cells::change(self).to_vec()
     }
 
     /// Objects cannot be matched across processes: a class lists none.
@@ -101,17 +102,6 @@ impl ClassRow for ClassChange {
     }
 
     fn totals<'r>(rows: impl Iterator<Item = &'r Self>) -> String {
-        let (mut classes, mut delta, mut size) = (0u64, 0i64, 0i64);
-        for r in rows {
-            classes += 1;
-            delta += r.count_delta();
-            size += r.size_delta();
-        }
-        format!(
-            "matched by class · {} classes · {} objects · {}",
-            format::count(classes),
-            format::signed_count(delta),
-            format::signed_bytes(size)
-        )
+        ChangeTotals::of(rows).text()
     }
 }

@@ -1,14 +1,13 @@
 //! The class tables' rows: what each column shows, how rows sort and which objects a class
 //! lists when expanded. Summary rows are the library's [`Aggregate`]s, Comparison rows its
-//! [`ClassDiff`]s (class-matched Comparison rows are in [`super::changes`]); sorting reuses the
-//! CLI's comparators so both front ends agree.
+//! [`ClassDiff`]s (class-matched Comparison rows are in [`super::changes`]); sorts, cells and
+//! totals come from the presentation layer, so both front ends agree.
 
 use super::instances::{self, Change, Instance};
-use crate::analysis::aggregates::Aggregate;
-use crate::analysis::diff::ClassDiff;
-use crate::cli::{diff, format, summary};
-use crate::graph::Location;
-use crate::snapshot::{shown_distance, Snapshot};
+use crate::present::sort::{self, ComparisonSort, SummarySort};
+use crate::present::totals::{ComparisonTotals, SummaryTotals};
+use crate::present::{cells, format};
+use crate::snapshot::{Aggregate, ClassDiff, Location, Snapshot};
 
 /// A numeric column right of the Constructor column.
 #[derive(Debug, Clone, Copy)]
@@ -76,61 +75,47 @@ pub trait ClassRow: Sized {
         Self: 'r;
 }
 
-fn retained_cell(snapshot: &Snapshot, retained: u64) -> String {
-    let percent = 100.0 * retained as f64 / snapshot.total_size().max(1) as f64;
-    format!("{:>8} {:>3.0}%", format::bytes(retained), percent)
-}
-
 impl ClassRow for Aggregate {
-    type Sort = summary::SortColumn;
-    const SORTS: &'static [summary::SortColumn] = &[
-        summary::SortColumn::Name,
-        summary::SortColumn::Count,
-        summary::SortColumn::Distance,
-        summary::SortColumn::Shallow,
-        summary::SortColumn::Retained,
+    type Sort = SummarySort;
+    const SORTS: &'static [SummarySort] = &[
+        SummarySort::Name,
+        SummarySort::Count,
+        SummarySort::Distance,
+        SummarySort::Shallow,
+        SummarySort::Retained,
     ];
-    const DEFAULT_SORT: summary::SortColumn = summary::SortColumn::Retained;
-    const COLUMNS: &'static [Column<summary::SortColumn>] = &[
+    const DEFAULT_SORT: SummarySort = SummarySort::Retained;
+    const COLUMNS: &'static [Column<SummarySort>] = &[
         Column {
             title: "Distance",
             width: 8,
-            sort: Some(summary::SortColumn::Distance),
+            sort: Some(SummarySort::Distance),
             priority: 1,
         },
         Column {
             title: "Shallow Size",
             width: 12,
-            sort: Some(summary::SortColumn::Shallow),
+            sort: Some(SummarySort::Shallow),
             priority: 2,
         },
         Column {
             title: "Retained Size",
             width: 14,
-            sort: Some(summary::SortColumn::Retained),
+            sort: Some(SummarySort::Retained),
             priority: 3,
         },
     ];
 
     fn sort(rows: &mut [Self], by: Self::Sort, reverse: bool) {
-        summary::sort(rows, by, reverse);
+        sort::summary(rows, by, reverse);
     }
 
     fn ascending(by: Self::Sort) -> bool {
-        matches!(
-            by,
-            summary::SortColumn::Name | summary::SortColumn::Distance
-        )
+        by.ascending()
     }
 
     fn sort_title(by: Self::Sort) -> &'static str {
-        match by {
-            summary::SortColumn::Name => "Constructor",
-            summary::SortColumn::Count => "Count",
-            summary::SortColumn::Distance => "Distance",
-            summary::SortColumn::Shallow => "Shallow Size",
-            summary::SortColumn::Retained => "Retained Size",
-        }
+        by.title()
     }
 
     fn name(&self) -> &str {
@@ -146,11 +131,7 @@ impl ClassRow for Aggregate {
     }
 
     fn cells(&self, scope: Scope) -> Vec<String> {
-        vec![
-            format::distance(shown_distance(self.distance)),
-            format::bytes(self.shallow_size),
-            retained_cell(&scope.snapshots[scope.snapshot], self.retained_size),
-        ]
+        cells::summary(&scope.snapshots[scope.snapshot], self).to_vec()
     }
 
     fn instances(&self, scope: Scope) -> Vec<Instance> {
@@ -162,100 +143,75 @@ impl ClassRow for Aggregate {
     }
 
     fn instance_cells(instance: &Instance, scope: Scope) -> Vec<String> {
-        let s = &scope.snapshots[instance.snapshot as usize];
-        let n = instance.node as usize;
-        vec![
-            format::distance(s.shown_distance(instance.node)),
-            format::bytes(u64::from(s.graph.self_size[n])),
-            retained_cell(s, s.analysis.retained[n]),
-        ]
+        cells::object(&scope.snapshots[instance.snapshot as usize], instance.node).to_vec()
     }
 
     fn totals<'r>(rows: impl Iterator<Item = &'r Self>) -> String {
-        let (mut classes, mut objects, mut size) = (0u64, 0u64, 0u64);
-        for r in rows {
-            classes += 1;
-            objects += r.count;
-            size += r.shallow_size;
-        }
-        format!(
-            "{} classes · {} objects · {}",
-            format::count(classes),
-            format::count(objects),
-            format::bytes(size)
-        )
+        SummaryTotals::of(rows).text()
     }
 }
 
 impl ClassRow for ClassDiff {
-    type Sort = diff::SortColumn;
-    const SORTS: &'static [diff::SortColumn] = &[
-        diff::SortColumn::Name,
-        diff::SortColumn::New,
-        diff::SortColumn::Deleted,
-        diff::SortColumn::Delta,
-        diff::SortColumn::AllocSize,
-        diff::SortColumn::FreedSize,
-        diff::SortColumn::SizeDelta,
+    type Sort = ComparisonSort;
+    const SORTS: &'static [ComparisonSort] = &[
+        ComparisonSort::Name,
+        ComparisonSort::New,
+        ComparisonSort::Deleted,
+        ComparisonSort::Delta,
+        ComparisonSort::AllocSize,
+        ComparisonSort::FreedSize,
+        ComparisonSort::SizeDelta,
     ];
-    const DEFAULT_SORT: diff::SortColumn = diff::SortColumn::AllocSize;
-    const COLUMNS: &'static [Column<diff::SortColumn>] = &[
+    const DEFAULT_SORT: ComparisonSort = ComparisonSort::AllocSize;
+    const COLUMNS: &'static [Column<ComparisonSort>] = &[
         Column {
             title: "# New",
             width: 7,
-            sort: Some(diff::SortColumn::New),
+            sort: Some(ComparisonSort::New),
             priority: 4,
         },
         Column {
             title: "# Deleted",
             width: 9,
-            sort: Some(diff::SortColumn::Deleted),
+            sort: Some(ComparisonSort::Deleted),
             priority: 2,
         },
         Column {
             title: "# Delta",
             width: 8,
-            sort: Some(diff::SortColumn::Delta),
+            sort: Some(ComparisonSort::Delta),
             priority: 6,
         },
         Column {
             title: "Alloc. Size",
             width: 11,
-            sort: Some(diff::SortColumn::AllocSize),
+            sort: Some(ComparisonSort::AllocSize),
             priority: 3,
         },
         Column {
             title: "Freed Size",
             width: 10,
-            sort: Some(diff::SortColumn::FreedSize),
+            sort: Some(ComparisonSort::FreedSize),
             priority: 1,
         },
         Column {
             title: "Size Delta",
             width: 10,
-            sort: Some(diff::SortColumn::SizeDelta),
+            sort: Some(ComparisonSort::SizeDelta),
             priority: 5,
         },
     ];
 
     fn sort(rows: &mut [Self], by: Self::Sort, reverse: bool) {
-        diff::sort(rows, by, reverse);
+        sort::comparison(rows, by, reverse);
     }
 
     fn ascending(by: Self::Sort) -> bool {
-        by == diff::SortColumn::Name
+        by.ascending()
     }
 
     fn sort_title(by: Self::Sort) -> &'static str {
-        match by {
-            diff::SortColumn::Name => "Constructor",
-            diff::SortColumn::New => "# New",
-            diff::SortColumn::Deleted => "# Deleted",
-            diff::SortColumn::Delta => "# Delta",
-            diff::SortColumn::AllocSize => "Alloc. Size",
-            diff::SortColumn::FreedSize => "Freed Size",
-            diff::SortColumn::SizeDelta => "Size Delta",
-        }
+        by.title()
     }
 
     fn name(&self) -> &str {
@@ -271,7 +227,7 @@ impl ClassRow for ClassDiff {
     }
 
     fn cells(&self, _scope: Scope) -> Vec<String> {
-        diff::cells(self).to_vec()
+        cells::comparison(self).to_vec()
     }
 
     /// New objects (from the after snapshot, the last) first, then deleted ones (from the
@@ -290,35 +246,14 @@ impl ClassRow for ClassDiff {
     /// An object's own size is what it allocated (new) or freed (deleted).
     fn instance_cells(instance: &Instance, scope: Scope) -> Vec<String> {
         let s = &scope.snapshots[instance.snapshot as usize];
-        let size = u64::from(s.graph.self_size[instance.node as usize]);
-        let (alloc, freed, delta) = match instance.change {
-            Change::Deleted => (String::new(), format::bytes(size), -(size as i64)),
-            _ => (format::bytes(size), String::new(), size as i64),
-        };
-        vec![
-            String::new(),
-            String::new(),
-            String::new(),
-            alloc,
-            freed,
-            format::signed_bytes(delta),
-        ]
+        cells::comparison_object(
+            s.self_size(instance.node),
+            instance.change == Change::Deleted,
+        )
+        .to_vec()
     }
 
     fn totals<'r>(rows: impl Iterator<Item = &'r Self>) -> String {
-        let (mut classes, mut new, mut deleted, mut delta) = (0u64, 0u64, 0u64, 0i64);
-        for r in rows {
-            classes += 1;
-            new += r.added.len() as u64;
-            deleted += r.removed.len() as u64;
-            delta += r.size_delta();
-        }
-        format!(
-            "{} classes · +{} new · −{} deleted · {}",
-            format::count(classes),
-            format::count(new),
-            format::count(deleted),
-            format::signed_bytes(delta)
-        )
+        ComparisonTotals::of(rows).text()
     }
 }

@@ -2,36 +2,22 @@
 //! with two or more, the Comparison of the first and the last (by object id when they come from
 //! one process, else by class); with three or more, the per-class trend and the leak suspects.
 
-use crate::analysis::aggregates::Aggregate;
-use crate::analysis::diff::{ClassChange, ClassDiff};
-use crate::analysis::identity::{MatchBy, Verdict};
 use crate::error::{Error, Result};
-use crate::leaks::suspects::Suspect;
+use crate::leaks::suspects::{self, Suspect};
 use crate::leaks::trend::{self, TrendRow};
-use crate::snapshot::{self, Snapshot};
-use crate::tui::instances;
+use crate::snapshot::{self, Aggregate, Comparison, ComparisonRows, Snapshot};
 use rayon::prelude::*;
 
 /// How many suspects the Suspects view ranks.
 pub const SUSPECTS: usize = 20;
 
-/// The Comparison rows of the first and the last snapshot (unsorted).
-pub enum Comparison {
-    /// Same process: new and deleted objects per class.
-    ById(Vec<ClassDiff>),
-    /// Different processes: counts and sizes per class only.
-    ByClass(Vec<ClassChange>),
-}
-
 /// The loaded snapshots and their views' rows.
 pub struct Data {
     /// The snapshots, in command-line order (oldest first).
     pub snapshots: Vec<Snapshot>,
-    /// Summary rows per snapshot (unsorted).
+    /// Summary rows per snapshot (unsorted), each class's objects by retained size.
     pub summaries: Vec<Vec<Aggregate>>,
-    /// How the first and the last snapshot match, with two or more.
-    pub verdict: Option<Verdict>,
-    /// The Comparison rows, with two or more snapshots.
+    /// The Comparison of the first and the last snapshot, with two or more.
     pub comparison: Option<Comparison>,
     /// Per-class counts across the series, sustained growth first (three or more snapshots).
     pub trend: Option<Vec<TrendRow>>,
@@ -40,65 +26,49 @@ pub struct Data {
 }
 
 impl Data {
-    /// Builds the views' rows: the comparison (which needs the first snapshot mutably, once)
-    /// overlaps with the other snapshots' summaries.
-    pub fn new(mut snapshots: Vec<Snapshot>) -> Result<Data> {
-        let Some((first, rest)) = snapshots.split_first_mut() else {
-            return Err(Error::new("no snapshot to show"));
+    /// Builds the views' rows: the Comparison overlaps with the Summaries' object orderings.
+    pub fn new(snapshots: Vec<Snapshot>) -> Result<Data> {
+        let (first, last) = match (snapshots.first(), snapshots.last()) {
+            (Some(first), Some(last)) => (first, last),
+            _ => return Err(Error::usage("no snapshot to show")),
         };
-        let rest: &[Snapshot] = rest;
-        let verdict = rest.last().map(|last| snapshot::judge_pair(first, last));
-        let ((mut comparison, first_summary), rest_summaries) = rayon::join(
+        let ((mut comparison, series), summaries) = rayon::join(
             || {
                 let comparison =
-                    rest.last()
-                        .zip(verdict.as_ref())
-                        .map(|(last, v)| match v.match_by {
-                            MatchBy::Id => Comparison::ById(snapshot::compare(first, last)),
-                            MatchBy::Class => {
-                                Comparison::ByClass(snapshot::compare_by_class(first, last))
-                            }
-                        });
-                (comparison, first.summary().to_vec())
+                    (snapshots.len() >= 2).then(|| snapshot::compare(first, last, None));
+                (
+                    comparison,
+                    (snapshots.len() >= 3).then(|| series(&snapshots)),
+                )
             },
             || {
-                rest.par_iter()
-                    .map(|s| s.summary().to_vec())
+                // Object rows are listed by retained size: order every class once, here, so
+                // that expanding one (even of millions of objects) costs no keystroke time.
+                snapshots
+                    .par_iter()
+                    .map(|s| {
+                        let mut rows = s.summary().to_vec();
+                        rows.par_iter_mut()
+                            .for_each(|row| s.order_by_retained(&mut row.nodes));
+                        rows
+                    })
                     .collect::<Vec<_>>()
             },
         );
-        let mut summaries = vec![first_summary];
-        summaries.extend(rest_summaries);
-        // Trend and suspects read the last Summary in node order, as the CLI does: before the
-        // instance ordering below.
-        let (trend, suspects) = if snapshots.len() >= 3 {
-            let last_rows = summaries.last().expect("three or more snapshots");
-            let rows = trend::trend(&trend::earlier_class_rows(&mut snapshots), last_rows);
-            let (_, suspects) =
-                crate::cli::series::suspects_of(&snapshots, last_rows, &rows, SUSPECTS);
-            let mut sorted = rows;
-            trend::sort_by_growth(&mut sorted);
-            (Some(sorted), Some(suspects))
-        } else {
-            (None, None)
-        };
-        // Instance rows are listed by retained size: order every class once, here, so that
-        // expanding one (even of millions of objects) costs no keystroke time.
-        for (snapshot, rows) in snapshots.iter().zip(summaries.iter_mut()) {
-            rows.par_iter_mut()
-                .for_each(|row| instances::order(snapshot, &mut row.nodes));
-        }
-        if let Some(Comparison::ById(rows)) = &mut comparison {
-            let (first, last) = (&snapshots[0], &snapshots[snapshots.len() - 1]);
+        if let Some(Comparison {
+            rows: ComparisonRows::ById(rows),
+            ..
+        }) = &mut comparison
+        {
             rows.par_iter_mut().for_each(|row| {
-                instances::order(last, &mut row.added);
-                instances::order(first, &mut row.removed);
+                last.order_by_retained(&mut row.added);
+                first.order_by_retained(&mut row.removed);
             });
         }
+        let (trend, suspects) = series.unzip();
         Ok(Data {
             snapshots,
             summaries,
-            verdict,
             comparison,
             trend,
             suspects,
@@ -110,22 +80,18 @@ impl Data {
         self.snapshots
             .iter()
             .flat_map(|s| {
-                let file = file_label(s);
-                s.warnings.iter().map(move |w| format!("{file}: {w}"))
+                let file = crate::present::labels::file_label(s.path());
+                s.warnings().iter().map(move |w| format!("{file}: {w}"))
             })
             .collect()
     }
 }
 
-/// A snapshot's file name as the views label it (not sanitised).
-pub fn file_label(snapshot: &Snapshot) -> String {
-    path_label(&snapshot.path)
-}
-
-/// The last component of `path`, or the whole path when it has none.
-pub fn path_label(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+/// The trend (sustained growth first) and the ranked suspects of a series.
+fn series(snapshots: &[Snapshot]) -> (Vec<TrendRow>, Vec<Suspect>) {
+    let rows = trend::of_series(snapshots);
+    let (_, suspects) = suspects::of_series(snapshots, &rows, SUSPECTS);
+    let mut sorted = rows;
+    trend::sort_by_growth(&mut sorted);
+    (sorted, suspects)
 }

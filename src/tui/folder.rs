@@ -3,8 +3,8 @@
 //! and Node's `Heap.{yyyymmdd}.{hhmmss}.{pid}.{tid}.{seq}`), their size and whether they can be
 //! opened now: unreadable files and files still being written are flagged, not opened.
 
-use crate::analysis::identity::pid_of;
 use crate::error::{Error, Result};
+use crate::snapshot::pid_of;
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -136,7 +136,7 @@ pub fn parse_name(name: &str) -> Option<NameInfo> {
 /// Lists the snapshot files of `dir` (unsorted). Looks at each file twice, `SETTLE` apart,
 /// to catch files still being written; never opens anything but regular files.
 pub fn scan(dir: &Path) -> Result<Vec<Entry>> {
-    let cannot = |e: std::io::Error| Error::new(format!("{}: cannot list: {e}", dir.display()));
+    let cannot = |e: std::io::Error| Error::io("cannot list", e).in_file(dir);
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(cannot)? {
         let entry = entry.map_err(cannot)?;
@@ -148,9 +148,9 @@ pub fn scan(dir: &Path) -> Result<Vec<Entry>> {
         }
     }
     if found.is_empty() {
-        return Err(Error::new(format!(
+        return Err(Error::usage(format!(
             "{}: no .heapsnapshot or .heapsnapshot.gz files in this folder",
-            dir.display()
+            crate::util::sanitize::sanitize(&dir.display().to_string())
         )));
     }
     std::thread::sleep(SETTLE);

@@ -2,11 +2,11 @@
 //! loading screen and listens for q / Ctrl-C. Progress callbacks only store the latest phase and
 //! fraction per file; the loading screen reads them on its ~10 Hz redraw.
 
-use super::data::{self, Data};
+use super::data::Data;
 use crate::error::Result;
-use crate::parse::Options;
+use crate::present::labels::file_label;
 use crate::progress::Progress;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{LoadOptions, Snapshot};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
@@ -39,7 +39,7 @@ impl LoadProgress {
             files: files
                 .iter()
                 .map(|f| FileProgress {
-                    label: data::path_label(f),
+                    label: file_label(f),
                     phase: "Waiting".to_string(),
                     fraction: 0.0,
                 })
@@ -56,15 +56,15 @@ pub struct Loader {
 }
 
 impl Loader {
-    /// Starts loading `files` (all at once, on rayon's pool) with the parser `options`, string
-    /// values masked when `redact`, then builds the views' rows.
-    pub fn spawn(files: Vec<PathBuf>, options: Options, redact: bool) -> Loader {
+    /// Starts loading `files` (all at once, on rayon's pool) with `options`, then builds the
+    /// views' rows.
+    pub fn spawn(files: Vec<PathBuf>, options: LoadOptions) -> Loader {
         let progress = Arc::new(Mutex::new(LoadProgress::new(&files)));
         let (send, result) = mpsc::channel();
         let shared = Arc::clone(&progress);
         std::thread::spawn(move || {
             // The receiver is gone when the user quit during the load: nothing left to do.
-            let _ = send.send(load(&files, options, redact, shared));
+            let _ = send.send(load(&files, options, shared));
         });
         Loader { progress, result }
     }
@@ -79,7 +79,7 @@ impl Loader {
         match self.result.try_recv() {
             Ok(result) => Some(result),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err(crate::error::Error::new(
+            Err(TryRecvError::Disconnected) => Some(Err(crate::error::Error::internal(
                 "the loading thread stopped unexpectedly",
             ))),
         }
@@ -93,8 +93,7 @@ fn lock(progress: &Mutex<LoadProgress>) -> std::sync::MutexGuard<'_, LoadProgres
 
 fn load(
     files: &[PathBuf],
-    options: Options,
-    redact: bool,
+    options: LoadOptions,
     progress: Arc<Mutex<LoadProgress>>,
 ) -> Result<Data> {
     let snapshots: Vec<Snapshot> = files
@@ -111,9 +110,7 @@ fn load(
                 }
                 file.fraction = fraction;
             };
-            let mut snapshot = Snapshot::load_with(path, options, &Progress::new(&report))?;
-            snapshot.redact = redact;
-            Ok(snapshot)
+            Snapshot::load(path, options, &Progress::new(&report))
         })
         .collect::<Result<_>>()?;
     lock(&progress).stage = match snapshots.len() {

@@ -5,7 +5,7 @@
 //!
 //! [`run`] loads the snapshots in parallel behind a loading screen, then runs the event loop:
 //! it blocks on the next terminal event (no timer, so an idle session costs no CPU), hands keys
-//! to [`app::App::update`] and redraws with [`ui::render`]. State and drawing are apart, so
+//! to [`app::App::update`] and redraws with [`ui::draw`]. State and drawing are apart, so
 //! tests drive the same `App` on ratatui's test backend.
 
 pub mod app;
@@ -26,9 +26,8 @@ pub mod text;
 pub mod theme;
 pub mod ui;
 
-use crate::cli::LoadFlags;
 use crate::error::{Error, Result};
-use crate::parse::Options;
+use crate::snapshot::LoadOptions;
 use app::{App, Flow};
 use crossterm::event::{self, Event, KeyEventKind};
 use loader::Loader;
@@ -41,23 +40,17 @@ use theme::Theme;
 /// How often the loading screen redraws while waiting for progress.
 const LOADING_TICK: Duration = Duration::from_millis(100);
 
-/// Runs the TUI on one or more snapshots with the default load options.
-pub fn run(files: &[PathBuf]) -> Result<i32> {
-    let flags = LoadFlags {
-        timings: false,
-        redact: false,
-        options: Options::default(),
-    };
-    run_with(files, &flags)
+/// Gives the terminal back if the TUI holds it (for the panic report).
+pub fn restore_terminal() {
+    terminal::restore();
 }
 
-/// Runs the TUI on one or more snapshots (oldest first), loading as the command-line flags say
-/// (`--redact`, `--no-memory-check`; phase timings are not printed under the TUI); a single
+/// Runs the TUI on one or more snapshots (oldest first), loaded with `options`; a single
 /// folder opens the picker on its snapshots first. Returns the exit status; a load error is
 /// returned after the terminal is restored, for the caller to print.
-pub fn run_with(files: &[PathBuf], flags: &LoadFlags) -> Result<i32> {
+pub fn run(files: &[PathBuf], options: LoadOptions) -> Result<i32> {
     if files.is_empty() {
-        return Err(Error::new("give one or more snapshots"));
+        return Err(Error::usage("give one or more snapshots"));
     }
     let theme = Theme::from_env();
     if let [dir] = files {
@@ -65,13 +58,13 @@ pub fn run_with(files: &[PathBuf], flags: &LoadFlags) -> Result<i32> {
             let picker = Picker::new(dir.clone(), folder::scan(dir)?, theme);
             let mut session = Session::start()?;
             return match pick(&mut session, picker)? {
-                Some(chosen) => explore(&mut session, &chosen, flags, theme),
+                Some(chosen) => explore(&mut session, &chosen, options, theme),
                 None => Ok(0),
             };
         }
     }
     let mut session = Session::start()?;
-    explore(&mut session, files, flags, theme)
+    explore(&mut session, files, options, theme)
 }
 
 /// Runs the picker until it opens files (returned, oldest first) or quits (`None`).
@@ -97,10 +90,10 @@ fn pick(session: &mut Session, mut picker: Picker) -> Result<Option<Vec<PathBuf>
 fn explore(
     session: &mut Session,
     files: &[PathBuf],
-    flags: &LoadFlags,
+    options: LoadOptions,
     theme: Theme,
 ) -> Result<i32> {
-    let loader = Loader::spawn(files.to_vec(), flags.options, flags.redact);
+    let loader = Loader::spawn(files.to_vec(), options);
     let data = loop {
         let progress = loader.progress();
         session
@@ -125,7 +118,7 @@ fn explore(
     loop {
         session
             .terminal
-            .draw(|frame| ui::render(&mut app, frame))
+            .draw(|frame| ui::draw(&mut app, frame))
             .map_err(terminal_error)?;
         if let Event::Key(key) = event::read().map_err(terminal_error)? {
             if key.kind == KeyEventKind::Press && app.update(key) == Flow::Quit {
@@ -136,5 +129,5 @@ fn explore(
 }
 
 fn terminal_error(e: std::io::Error) -> Error {
-    Error::new(format!("terminal error: {e}"))
+    Error::terminal("terminal error", e)
 }

@@ -235,7 +235,7 @@ mod tests {
         let info = parse_name(name);
         let path = PathBuf::from("/d").join(name);
         Entry {
-            pid: crate::analysis::identity::pid_of(&path),
+            pid: crate::snapshot::pid_of(&path),
             kind: info.as_ref().map(|i| i.kind.clone()),
             named_time: info.is_some(),
             stamp: info.map_or(

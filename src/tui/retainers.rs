@@ -5,13 +5,14 @@
 //!
 //! Rows live in an arena; the tree widget's state holds paths of arena ids (opened rows and
 //! the selection), and navigation walks the same visible list the widget draws, so keys work
-//! the same whether or not a frame was drawn in between. Like DevTools, a level lists its
+//! the same whether or not a frame was drawn in between. The widget also keeps its scroll
+//! offset in that state and updates it as it draws, so the state sits in a `RefCell`: drawing
+//! takes the app by shared reference, and the scroll offset is the one thing it moves. Like DevTools, a level lists its
 //! first 100 retainers and a "more" row ([`MORE`]) shows the next 100, so an object retained
 //! from a million places costs no more to draw than one retained from ten.
 
-use crate::analysis::distances::BASE_UNREACHABLE_DISTANCE;
-use crate::analysis::retainers_view::Retainer;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Retainer, Snapshot};
+use std::cell::{Ref, RefCell, RefMut};
 use tui_tree_widget::TreeState;
 
 /// The path element of a level's "… N more" row.
@@ -44,8 +45,7 @@ pub struct RetainerTree {
     entries: Vec<Entry>,
     top: Vec<usize>,
     top_shown: usize,
-    /// Opened rows and the selection, as paths of arena ids.
-    pub state: TreeState<usize>,
+    state: RefCell<TreeState<usize>>,
 }
 
 impl RetainerTree {
@@ -57,13 +57,32 @@ impl RetainerTree {
             entries: Vec::new(),
             top: Vec::new(),
             top_shown: PAGE,
-            state: TreeState::default(),
+            state: RefCell::default(),
         };
         tree.top = tree.add_retainers(snapshot, object, None);
         if let Some(&first) = tree.top.first() {
-            tree.state.select(vec![first]);
+            tree.state.get_mut().select(vec![first]);
         }
         tree
+    }
+
+    /// The selected row's path of arena ids ([`MORE`] last on a "more" row).
+    pub fn selected_path(&self) -> Vec<usize> {
+        self.state.borrow().selected().to_vec()
+    }
+
+    /// True when the row at `path` is open.
+    pub fn is_open(&self, path: &[usize]) -> bool {
+        self.state.borrow().opened().contains(path)
+    }
+
+    /// The widget's state, for drawing (which moves its scroll offset).
+    pub fn widget_state(&self) -> RefMut<'_, TreeState<usize>> {
+        self.state.borrow_mut()
+    }
+
+    fn state(&self) -> Ref<'_, TreeState<usize>> {
+        self.state.borrow()
     }
 
     /// The top-level rows (arena ids).
@@ -94,13 +113,13 @@ impl RetainerTree {
         !e.cycled
             && match &e.children {
                 Some(children) => !children.is_empty(),
-                None => snapshot.graph.retainers.count(e.retainer.node) > 0,
+                None => snapshot.retainer_count(e.retainer.node) > 0,
             }
     }
 
     /// The selected row's arena id (`None` on a "more" row).
     pub fn selected(&self) -> Option<usize> {
-        self.state
+        self.state()
             .selected()
             .last()
             .copied()
@@ -125,7 +144,7 @@ impl RetainerTree {
         for &id in ids.iter().take(shown) {
             path.push(id);
             out.push(path.clone());
-            if self.state.opened().contains(path) {
+            if self.is_open(path) {
                 self.push_visible(path, Some(id), out);
             }
             path.pop();
@@ -145,30 +164,30 @@ impl RetainerTree {
         }
         let at = visible
             .iter()
-            .position(|p| p == self.state.selected())
+            .position(|p| p == self.state().selected())
             .unwrap_or(0);
         let to = at.saturating_add_signed(delta).min(visible.len() - 1);
-        self.state.select(visible[to].clone());
+        self.state.get_mut().select(visible[to].clone());
     }
 
     /// Selects the first row.
     pub fn to_top(&mut self) {
         if let Some(&first) = self.top.first() {
-            self.state.select(vec![first]);
+            self.state.get_mut().select(vec![first]);
         }
     }
 
     /// Selects the last visible row.
     pub fn to_bottom(&mut self) {
         if let Some(last) = self.visible().pop() {
-            self.state.select(last);
+            self.state.get_mut().select(last);
         }
     }
 
     /// Opens the selected row (loading its retainers), or steps onto its first retainer when
     /// already open. Returns false when the row cannot be opened.
     pub fn expand(&mut self, snapshot: &Snapshot) -> bool {
-        let path = self.state.selected().to_vec();
+        let path = self.selected_path();
         let Some(&id) = path.last() else { return false };
         if id == MORE {
             return self.show_more(path);
@@ -180,10 +199,11 @@ impl RetainerTree {
         if children.is_empty() {
             return false;
         }
-        if !self.state.open(path.clone()) {
+        let state = self.state.get_mut();
+        if !state.open(path.clone()) {
             let mut first = path;
             first.push(children[0]);
-            self.state.select(first);
+            state.select(first);
         }
         true
     }
@@ -202,19 +222,20 @@ impl RetainerTree {
             Some(id) => self.entries[id].shown += PAGE,
         }
         path.push(first_new);
-        self.state.select(path);
+        self.state.get_mut().select(path);
         true
     }
 
     /// Closes the selected row, or selects its parent when it is closed. Returns false at a
     /// closed top-level row.
     pub fn collapse(&mut self) -> bool {
-        let path = self.state.selected().to_vec();
-        if self.state.close(&path) {
+        let path = self.selected_path();
+        let state = self.state.get_mut();
+        if state.close(&path) {
             return true;
         }
         if path.len() > 1 {
-            self.state.select(path[..path.len() - 1].to_vec());
+            state.select(path[..path.len() - 1].to_vec());
             return true;
         }
         false
@@ -225,9 +246,9 @@ impl RetainerTree {
     /// reachable, stopping at a cycle or an object without retainers, and selects the deepest
     /// row. Like `Snapshot::auto_expanded_chain` without its 20-level cap.
     pub fn path_to_roots(&mut self, snapshot: &Snapshot, from_selection: bool) {
-        let selected = self.state.selected();
+        let selected = self.selected_path();
         let mut path = if from_selection && selected.last() != Some(&MORE) {
-            selected.to_vec()
+            selected
         } else {
             Vec::new()
         };
@@ -240,18 +261,17 @@ impl RetainerTree {
         loop {
             let id = *path.last().expect("non-empty path");
             let e = &self.entries[id];
-            let d = e.retainer.distance;
-            if e.cycled || !(d > 1 && d < BASE_UNREACHABLE_DISTANCE) {
+            if e.cycled || !e.retainer.leads_on() {
                 break;
             }
             let children = self.load(snapshot, id);
             let Some(&first) = children.first() else {
                 break;
             };
-            self.state.open(path.clone());
+            self.state.get_mut().open(path.clone());
             path.push(first);
         }
-        self.state.select(path);
+        self.state.get_mut().select(path);
     }
 
     /// Loads the retainers of row `id` once; returns their arena ids.

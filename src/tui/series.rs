@@ -6,7 +6,7 @@ pub struct SeriesList<T> {
     /// The rows, in the order the library ranked them.
     pub rows: Vec<T>,
     cursor: usize,
-    /// First row drawn; kept by the renderer so the cursor stays in view.
+    /// First row drawn; the layout step keeps the cursor in view.
     pub offset: usize,
 }
 

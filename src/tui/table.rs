@@ -7,7 +7,7 @@ use super::classes::{ClassRow, Scope};
 use super::filter::Filter;
 use super::instances::Instance;
 use super::text;
-use crate::graph::Location;
+use crate::snapshot::Location;
 use crate::snapshot::Snapshot;
 use crate::util::sanitize::sanitize;
 use std::collections::HashMap;
@@ -53,7 +53,7 @@ pub struct ClassTable<R: ClassRow> {
     widths: Vec<usize>,
     totals: String,
     cursor: usize,
-    /// First row drawn; kept by the renderer so the cursor stays in view.
+    /// First row drawn; the layout step keeps the cursor in view.
     pub offset: usize,
 }
 
@@ -247,11 +247,6 @@ impl<R: ClassRow> ClassTable<R> {
             Err(_) => 0,
         };
     }
-
-    /// Adjusts [`ClassTable::offset`] so the cursor is within `height` rows from it.
-    pub fn scroll_into_view(&mut self, height: usize) {
-        self.offset = offset_showing(self.cursor, self.offset, height, self.len());
-    }
 }
 
 /// The operations the app applies to whichever table is shown, independent of its row type.
@@ -281,6 +276,8 @@ pub trait TableControl {
     fn reverse_sort(&mut self, filter: &Filter);
     /// The filter pattern.
     fn pattern(&self) -> &str;
+    /// Moves the first row drawn so the cursor is within `height` rows from it.
+    fn scroll_into_view(&mut self, height: usize);
 }
 
 impl<R: ClassRow> TableControl for ClassTable<R> {
@@ -369,6 +366,10 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
 
     fn pattern(&self) -> &str {
         &self.pattern
+    }
+
+    fn scroll_into_view(&mut self, height: usize) {
+        self.offset = offset_showing(self.cursor, self.offset, height, self.len());
     }
 }
 

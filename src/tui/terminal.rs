@@ -9,6 +9,11 @@ use ratatui::DefaultTerminal;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::{Handle, Signals};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set while a session holds the terminal, so that a panic report restores it only then (a
+/// headless command's stdout must not get escape sequences).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Owns the terminal while the TUI runs; dropping it gives the terminal back.
 pub struct Session {
@@ -22,16 +27,19 @@ impl Session {
     /// watcher).
     pub fn start() -> Result<Session> {
         if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-            return Err(Error::new(
+            return Err(Error::usage(
                 "the interactive view needs a terminal; use `heaptui summary|diff|retainers` for text output",
             ));
         }
         let signals = watch_signals()?;
         let terminal = match ratatui::try_init() {
-            Ok(terminal) => terminal,
+            Ok(terminal) => {
+                ACTIVE.store(true, Ordering::SeqCst);
+                terminal
+            }
             Err(e) => {
                 signals.close();
-                return Err(Error::new(format!("cannot set up the terminal: {e}")));
+                return Err(Error::terminal("cannot set up the terminal", e));
             }
         };
         Ok(Session { terminal, signals })
@@ -45,11 +53,13 @@ impl Drop for Session {
     }
 }
 
-/// Leaves raw mode and the alternate screen and shows the cursor. Write errors are ignored: on
-/// SIGHUP the terminal may already be gone.
-fn restore() {
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
-    ratatui::restore();
+/// Leaves raw mode and the alternate screen and shows the cursor, if a session holds the
+/// terminal. Write errors are ignored: on SIGHUP the terminal may already be gone.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+        ratatui::restore();
+    }
 }
 
 /// Starts a thread that waits for a termination signal, then restores the terminal and exits
@@ -58,7 +68,7 @@ fn restore() {
 /// when the returned handle is closed.
 fn watch_signals() -> Result<Handle> {
     let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
-        .map_err(|e| Error::new(format!("cannot watch signals: {e}")))?;
+        .map_err(|e| Error::terminal("cannot watch signals", e))?;
     let handle = signals.handle();
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {

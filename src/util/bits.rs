@@ -1,6 +1,16 @@
 //! Memory helpers for the graph passes: a plain bit vector (one bit per node, edge or retainer
 //! slot keeps "visited"-style tables small enough to stay in cache) and a prefetch hint.
 
+/// How many iterations ahead a memory-bound loop over nodes in random order fetches what it
+/// will read: a cache miss (about 100 ns here) resolves while that many iterations run, and the
+/// line is still cached when they are done. Measured on the bench snapshots; loops whose
+/// lookups chain (an index first, then what it points at) fetch the second hop at
+/// [`PREFETCH_NEAR`], once the index is likely in cache.
+pub const PREFETCH_AHEAD: usize = 16;
+
+/// The prefetch distance of a second, dependent hop (see [`PREFETCH_AHEAD`]).
+pub const PREFETCH_NEAR: usize = PREFETCH_AHEAD / 2;
+
 /// Fixed-size bit vector.
 #[derive(Debug, Clone, Default)]
 pub struct BitVec {

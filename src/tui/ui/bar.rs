@@ -1,9 +1,9 @@
 //! The title bar (views, keys) and the status bar (totals of what is listed, sort, filter, file
 //! names; or the filter prompt; or a message).
 
-use crate::tui::app::{App, View};
+use crate::present::labels::file_label;
+use crate::tui::app::{App, Mode, Shown, View};
 use crate::tui::classes::ClassRow;
-use crate::tui::data;
 use crate::tui::table::{ClassTable, TableControl};
 use crate::tui::text;
 use crate::util::sanitize::sanitize;
@@ -15,7 +15,7 @@ use ratatui::Frame;
 
 /// ` heaptui  1 Summary  2 Comparison` and, on the right, the help and quit keys.
 pub fn title(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = &app.theme;
+    let theme = app.theme();
     let tab = |label: &'static str, active: bool, available: bool| {
         let style = match (active, available) {
             (true, _) => theme.tab_active(),
@@ -26,16 +26,16 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
     };
     let mut spans = vec![
         Span::styled(" heaptui ", theme.bar().add_modifier(Modifier::BOLD)),
-        tab(" 1 Summary ", app.view == View::Summary, true),
+        tab(" 1 Summary ", app.view() == View::Summary, true),
         tab(
             " 2 Comparison ",
-            app.view == View::Comparison,
+            app.view() == View::Comparison,
             app.has_comparison(),
         ),
     ];
     if app.has_series() {
-        spans.push(tab(" 3 Trend ", app.view == View::Trend, true));
-        spans.push(tab(" 4 Suspects ", app.view == View::Suspects, true));
+        spans.push(tab(" 3 Trend ", app.view() == View::Trend, true));
+        spans.push(tab(" 4 Suspects ", app.view() == View::Suspects, true));
     }
     let keys = " ? help  q quit ";
     let used: usize = spans.iter().map(Span::width).sum();
@@ -50,10 +50,10 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
 /// The filter prompt while it is open, else the message if any, else the totals of the listed
 /// rows, the sort order and the filter on the left and the file name(s) on the right.
 pub fn status(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = &app.theme;
+    let theme = app.theme();
     let width = area.width as usize;
     let pattern = sanitize(app.pattern()).into_owned();
-    let line = if app.prompt {
+    let line = if app.mode() == Mode::Filter {
         Line::from(vec![
             Span::styled(
                 format!("/{pattern}▏"),
@@ -67,24 +67,24 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
                 theme.bar(),
             ),
         ])
-    } else if let Some(message) = &app.message {
+    } else if let Some(message) = app.message() {
         Line::styled(
             text::pad(&format!(" {}", sanitize(message)), width),
             theme.message(),
         )
     } else {
-        let summary = match (app.view, &app.comparison, &app.class_comparison) {
-            (View::Comparison, Some(t), _) => listing(t),
-            (View::Comparison, _, Some(t)) => listing(t),
-            (View::Trend, ..) => format!(
+        let series = app.series();
+        let summary = match (app.view(), app.shown()) {
+            (View::Trend, _) => format!(
                 " {} classes · ↑ grew in every interval",
-                app.trend.as_ref().map_or(0, |l| l.rows.len())
+                series.map_or(0, |s| s.trend.rows.len())
             ),
-            (View::Suspects, ..) => format!(
-                " {} suspects",
-                app.suspects.as_ref().map_or(0, |l| l.rows.len())
-            ),
-            _ => listing(&app.summaries[app.summary_snapshot]),
+            (View::Suspects, _) => {
+                format!(" {} suspects", series.map_or(0, |s| s.suspects.rows.len()))
+            }
+            (_, Shown::Summary(t)) => listing(t),
+            (_, Shown::ById(t)) => listing(t),
+            (_, Shown::ByClass(t)) => listing(t),
         };
         // The totals come first; the file names get what is left (at least a short stub).
         let files = files(app);
@@ -112,13 +112,13 @@ fn listing<R: ClassRow>(table: &ClassTable<R>) -> String {
 
 /// The file the Summary shows, `first → last` for the Comparison, or the series.
 fn files(app: &App) -> String {
-    let label = |i: usize| sanitize(&data::file_label(&app.snapshots[i])).into_owned();
-    let last = app.snapshots.len() - 1;
-    match app.view {
+    let label = |i: usize| sanitize(&file_label(app.snapshots()[i].path())).into_owned();
+    let last = app.snapshots().len() - 1;
+    match app.view() {
         View::Comparison => format!("{} → {} ", label(0), label(last)),
         View::Trend | View::Suspects => {
             format!("{} snapshots: {} … {} ", last + 1, label(0), label(last))
         }
-        View::Summary => format!("{} ", label(app.summary_snapshot)),
+        View::Summary => format!("{} ", label(app.summary_snapshot())),
     }
 }

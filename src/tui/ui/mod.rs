@@ -1,73 +1,74 @@
-//! Drawing: one module per part of the screen. Render functions read the app's state and draw;
-//! the only state they write is the view's (scroll offsets and page heights), as ratatui's
-//! stateful widgets do.
+//! Drawing: one module per part of the screen. Each view's module has a `fit` that moves its
+//! scroll position to the frame's size (called through [`super::app::App::layout`] before a
+//! frame) and a `render` that only draws from `&App`.
 
 mod bar;
 mod help;
 pub mod loading;
 pub mod picker;
-mod retainers;
-mod suspects;
-mod table;
-mod trend;
+pub mod retainers;
+pub mod suspects;
+pub mod table;
+pub mod trend;
 
-use super::app::{App, Focus, View};
+use super::app::{App, Focus, Shown, View};
 use super::keys;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::Frame;
 
+/// Lays the app out for `frame` and draws it: the one call the event loop makes per frame.
+pub fn draw(app: &mut App, frame: &mut Frame) {
+    app.layout(frame.area());
+    render(app, frame);
+}
+
 /// Draws the whole explorer into `frame`, at any size (a 1×1 terminal shows what fits).
-pub fn render(app: &mut App, frame: &mut Frame) {
+pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    let [title, body, status] = Layout::vertical([
+    let [title, body, status] = rows(area);
+    bar::title(frame, title, app);
+    match (app.view(), app.series()) {
+        (View::Trend, Some(s)) => trend::render(frame, body, &s.trend, app.theme()),
+        (View::Suspects, Some(s)) => suspects::render(frame, body, &s.suspects, app.theme()),
+        _ => tables(app, frame, body),
+    }
+    bar::status(frame, status, app);
+    if app.mode() == super::app::Mode::Help {
+        help::render(frame, area, app.theme(), keys::HELP);
+    }
+}
+
+/// The title bar, the body and the status bar.
+fn rows(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
-    .areas(area);
-    bar::title(frame, title, app);
-    let theme = app.theme;
-    match (app.view, &mut app.trend, &mut app.suspects) {
-        (View::Trend, Some(list), _) => app.pages.0 = trend::render(frame, body, list, &theme),
-        (View::Suspects, _, Some(list)) => {
-            app.pages.0 = suspects::render(frame, body, list, &theme)
-        }
-        _ => tables(app, frame, body),
-    }
-    bar::status(frame, status, app);
-    if app.help {
-        help::render(frame, area, &app.theme, keys::HELP);
-    }
+    .areas(area)
+}
+
+/// The part of the screen between the title and the status bar.
+pub fn body(area: Rect) -> Rect {
+    rows(area)[1]
 }
 
 /// A class table (Summary or Comparison) and the retainer pane in `body`.
-fn tables(app: &mut App, frame: &mut Frame, body: Rect) {
-    let (table_area, pane_area) = split(body, app.focus);
-    let focused = app.focus == Focus::Table;
-    let theme = app.theme;
-    let page = match (app.view, &mut app.comparison, &mut app.class_comparison) {
-        (View::Comparison, Some(t), _) => {
-            table::render(frame, table_area, t, &app.snapshots, &theme, focused)
-        }
-        (View::Comparison, _, Some(t)) => {
-            table::render(frame, table_area, t, &app.snapshots, &theme, focused)
-        }
-        _ => table::render(
-            frame,
-            table_area,
-            &mut app.summaries[app.summary_snapshot],
-            &app.snapshots,
-            &theme,
-            focused,
-        ),
-    };
-    let tree_page = retainers::render(frame, pane_area, app);
-    app.pages = (page, tree_page);
+fn tables(app: &App, frame: &mut Frame, body: Rect) {
+    let (table_area, pane_area) = split(body, app.focus());
+    let focused = app.focus() == Focus::Table;
+    let (snapshots, theme) = (app.snapshots(), app.theme());
+    match app.shown() {
+        Shown::Summary(t) => table::render(frame, table_area, t, snapshots, theme, focused),
+        Shown::ById(t) => table::render(frame, table_area, t, snapshots, theme, focused),
+        Shown::ByClass(t) => table::render(frame, table_area, t, snapshots, theme, focused),
+    }
+    retainers::render(frame, pane_area, app);
 }
 
 /// The table above, the retainer pane below; the focused one gets the larger share, and on a
 /// short terminal only the focused one is drawn.
-fn split(body: Rect, focus: Focus) -> (Rect, Rect) {
+pub fn split(body: Rect, focus: Focus) -> (Rect, Rect) {
     if body.height < 10 {
         let empty = Rect { height: 0, ..body };
         return match focus {

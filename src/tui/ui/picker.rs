@@ -2,7 +2,7 @@
 //! cross-process warning when it applies, and a status bar (message or what Enter opens).
 
 use super::help;
-use crate::cli::format;
+use crate::present::format;
 use crate::tui::folder::{Entry, Health};
 use crate::tui::picker::{self, Picker};
 use crate::tui::text;

@@ -1,12 +1,9 @@
 //! The retainer pane under the table: the selected object's facts on the first line, then the
 //! retainer tree, each row `edge in Name @id` with distance and sizes aligned on the right.
 
-use crate::cli::format;
-use crate::cli::retainers::edge_label;
+use crate::present::{format, labels};
 use crate::snapshot::{shown_distance, Snapshot};
 use crate::tui::app::{App, Focus, View};
-use crate::tui::data;
-use crate::tui::instances;
 use crate::tui::retainers::{RetainerTree, MORE};
 use crate::tui::text;
 use crate::tui::theme::Theme;
@@ -22,14 +19,23 @@ const COLUMNS: [(&str, usize); 3] = [("Distance", 8), ("Shallow", 8), ("Retained
 /// The tree's open/closed symbol width.
 const SYMBOL: usize = 2;
 
-/// Draws the pane into `area`; returns the number of tree rows shown (the page height).
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
-    if area.height == 0 || area.width == 0 {
+/// The tree rows the pane shows in `area` (its page height) when an object is selected
+/// (`has_tree`): all but the border and the details line.
+pub fn fit(area: Rect, has_tree: bool) -> usize {
+    if area.height == 0 || area.width == 0 || !has_tree {
         return 0;
     }
-    let focused = app.focus == Focus::Retainers;
-    let theme = app.theme;
-    let two = app.snapshots.len() == 2;
+    (area.height as usize).saturating_sub(2)
+}
+
+/// Draws the pane into `area`.
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let focused = app.focus() == Focus::Retainers;
+    let theme = *app.theme();
+    let two = app.snapshots().len() == 2;
     let mut block = Block::new()
         .borders(Borders::TOP)
         .border_style(theme.border(focused))
@@ -41,26 +47,26 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
     frame.render_widget(block, area);
     let [details, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let Some(tree) = app.retainers.as_mut() else {
-        let hint = if app.view == View::Comparison && app.class_comparison.is_some() {
+    let Some(tree) = app.retainers() else {
+        let hint = if app.view() == View::Comparison && app.compares_by_class() {
             "Matched by class: objects of different processes cannot be paired, so none are listed."
         } else {
             "Expand a class (Enter) and select an object to see what retains it."
         };
         frame.render_widget(Paragraph::new(Span::styled(hint, theme.dim())), details);
-        return 0;
+        return;
     };
-    let snapshot = &app.snapshots[tree.snapshot];
-    let label = two.then(|| data::file_label(snapshot));
+    let snapshot = &app.snapshots()[tree.snapshot];
+    let label = two.then(|| labels::file_label(snapshot.path()));
     let line = details_line(snapshot, tree.object, label, details.width, &theme);
     frame.render_widget(Paragraph::new(line), details);
     if body.height == 0 {
-        return 0;
+        return;
     }
     if tree.top().is_empty() {
         let text = "No retainers: nothing the pane lists points at this object.";
         frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), body);
-        return body.height as usize;
+        return;
     }
     let items = items(
         tree,
@@ -77,8 +83,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App) -> usize {
         } else {
             theme.selected_unfocused()
         });
-    frame.render_stateful_widget(widget, body, &mut tree.state);
-    body.height as usize
+    frame.render_stateful_widget(widget, body, &mut tree.widget_state());
 }
 
 fn columns_width() -> usize {
@@ -103,28 +108,27 @@ fn details_line(
     width: u16,
     theme: &Theme,
 ) -> Line<'static> {
-    let g = &snapshot.graph;
-    let n = node as usize;
     let mut facts = format!(
         " · {} · self {} · retained {} · distance {}",
-        g.type_name(node),
-        format::bytes(u64::from(g.self_size[n])),
-        format::bytes(snapshot.analysis.retained[n]),
+        snapshot.type_name(node),
+        format::bytes(snapshot.self_size(node)),
+        format::bytes(snapshot.retained_size(node)),
         format::distance(snapshot.shown_distance(node)),
     );
-    if let Some(location) = instances::source_location(snapshot, node) {
+    if let Some(location) = snapshot.source_location(node) {
+        let location = sanitize(&labels::source_location(&location)).into_owned();
         facts.push_str(&format!(" · at {location}"));
     }
     if let Some(file) = file {
         facts.push_str(&format!(" · in {}", sanitize(&file)));
     }
-    let id = format!(" @{}", g.node_id[n]);
+    let id = format!(" @{}", snapshot.node_id(node));
     let width = width as usize;
     // The name (a string's value) gets what the facts leave, but at least a third.
     let room = width
         .saturating_sub(text::width(&facts) + text::width(&id))
         .max(width / 3);
-    let raw = instances::object_name(snapshot, node, room + 1);
+    let raw = labels::object_name(snapshot, node, room + 1);
     let (name, _) = text::fit(&sanitize(&raw), room);
     let used = text::width(&name) + text::width(&id);
     let (facts, _) = text::fit(&facts, width.saturating_sub(used));
@@ -153,7 +157,7 @@ fn items(
     for &id in ids.iter().take(shown) {
         path.push(id);
         let line = row_line(tree, snapshot, id, left, theme);
-        let children = if tree.state.opened().contains(path) {
+        let children = if tree.is_open(path) {
             items(tree, snapshot, Some(id), path, width, theme)
         } else if tree.expandable(snapshot, id) {
             vec![TreeItem::new_leaf(MORE, "")]
@@ -181,24 +185,22 @@ fn row_line(
     left: usize,
     theme: &Theme,
 ) -> Line<'static> {
-    let g = &snapshot.graph;
     let entry = tree.entry(id);
     let r = &entry.retainer;
-    let n = r.node as usize;
-    let edge = sanitize(&edge_label(g.edge_type_name(r.edge), &g.edge_name(r.edge))).into_owned();
-    let id_text = format!(" @{}", g.node_id[n]);
+    let edge = sanitize(&labels::edge_of(snapshot, r.edge)).into_owned();
+    let id_text = format!(" @{}", snapshot.node_id(r.node));
     let cycle = if entry.cycled { " ↻ cycle" } else { "" };
     // The edge keeps up to half the room; the name gets the rest.
     let (edge, _) = text::fit(&edge, left / 2);
     let room =
         left.saturating_sub(text::width(&edge) + 4 + text::width(&id_text) + text::width(cycle));
-    let name = instances::object_name(snapshot, r.node, room + 1);
+    let name = labels::object_name(snapshot, r.node, room + 1);
     let (name, _) = text::fit(&sanitize(&name), room);
     let used = text::width(&edge) + 4 + text::width(&name) + text::width(&id_text);
     let cells = [
         format::distance(shown_distance(r.distance)),
-        format::bytes(u64::from(g.self_size[n])),
-        format::bytes(snapshot.analysis.retained[n]),
+        format::bytes(snapshot.self_size(r.node)),
+        format::bytes(snapshot.retained_size(r.node)),
     ];
     let mut numbers = String::new();
     for (cell, (_, w)) in cells.iter().zip(COLUMNS) {

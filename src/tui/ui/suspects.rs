@@ -3,8 +3,9 @@
 //! new objects share (`edge in Class ← …`, towards the GC roots), and the leak pattern it looks
 //! like, if any.
 
-use crate::cli::{format, series::sparkline};
 use crate::leaks::suspects::Suspect;
+use crate::present::format;
+use crate::present::labels::{self, sparkline};
 use crate::tui::series::SeriesList;
 use crate::tui::text;
 use crate::tui::theme::Theme;
@@ -17,15 +18,21 @@ use ratatui::Frame;
 /// Screen lines per suspect.
 const LINES: usize = 3;
 
-/// Draws `list` into `area`; returns the number of suspects it shows (the page height).
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    list: &mut SeriesList<Suspect>,
-    theme: &Theme,
-) -> usize {
+/// Scrolls `list` so its cursor is in view in `area`; returns the suspects it shows (the
+/// page height).
+pub fn fit(list: &mut SeriesList<Suspect>, area: Rect) -> usize {
     if area.height == 0 || area.width == 0 {
         return 0;
+    }
+    let page = (area.height as usize - 1) / LINES;
+    list.scroll_into_view(page);
+    page.max(1)
+}
+
+/// Draws `list` into `area`.
+pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<Suspect>, theme: &Theme) {
+    if area.height == 0 || area.width == 0 {
+        return;
     }
     let width = area.width as usize;
     let mut lines = vec![Line::styled(
@@ -42,7 +49,6 @@ pub fn render(
         ));
     }
     let page = (area.height as usize - 1) / LINES;
-    list.scroll_into_view(page);
     let end = (list.offset + page).min(list.rows.len());
     for at in list.offset..end {
         let mut block = suspect_lines(at, &list.rows[at], width, theme);
@@ -55,17 +61,10 @@ pub fn render(
         lines.extend(block);
     }
     frame.render_widget(Paragraph::new(lines), area);
-    page.max(1)
 }
 
 fn suspect_lines(at: usize, s: &Suspect, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let counts = s
-        .trend
-        .counts
-        .iter()
-        .map(|&c| format::count(c))
-        .collect::<Vec<_>>()
-        .join(" → ");
+    let counts = labels::counts(&s.trend.counts);
     let facts = format!(
         "  {}  {}  +{} new  holds {}",
         sparkline(&s.trend.counts),
@@ -77,18 +76,7 @@ fn suspect_lines(at: usize, s: &Suspect, width: usize, theme: &Theme) -> Vec<Lin
     let room = width.saturating_sub(text::width(&rank) + text::width(&facts).min(width / 2));
     let (name, _) = text::fit(&sanitize(&s.trend.name), room);
     let used = text::width(&rank) + text::width(&name);
-    let path = s
-        .path
-        .iter()
-        .map(|step| {
-            format!(
-                "{} in {}",
-                sanitize(&step.edge_name),
-                sanitize(&step.class_name)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ← ");
+    let path = labels::path(&s.path, &|t| sanitize(t).into_owned());
     let path = format!(
         "    path ({:.0}% of new objects): {path}",
         100.0 * s.path_share

@@ -2,6 +2,7 @@
 //! virtual list. Columns keep their width; on a narrow terminal the least useful columns are
 //! dropped so the Constructor column stays readable, and names are cut with `…`.
 
+use crate::present::labels;
 use crate::snapshot::Snapshot;
 use crate::tui::classes::{ClassRow, Column, Scope};
 use crate::tui::instances::{self, Change};
@@ -20,17 +21,28 @@ const MIN_NAME: usize = 16;
 /// Room for the expand marker (`▸ `) or an object row's indent.
 const MARKER: usize = 2;
 
-/// Draws `table` into `area`; returns the number of rows it shows (the page height).
+/// Scrolls `table` so its cursor is in view in `area`; returns the rows it shows (the page
+/// height).
+pub fn fit(table: &mut dyn TableControl, area: Rect) -> usize {
+    if area.height == 0 || area.width == 0 {
+        return 0;
+    }
+    let height = area.height as usize - 1;
+    table.scroll_into_view(height);
+    height
+}
+
+/// Draws `table` into `area`, from its first row drawn ([`fit`] put it there).
 pub fn render<R: ClassRow>(
     frame: &mut Frame,
     area: Rect,
-    table: &mut ClassTable<R>,
+    table: &ClassTable<R>,
     snapshots: &[Snapshot],
     theme: &Theme,
     focused: bool,
-) -> usize {
+) {
     if area.height == 0 || area.width == 0 {
-        return 0;
+        return;
     }
     let width = area.width as usize;
     let columns = visible_columns::<R>(table.widths(), width);
@@ -38,7 +50,6 @@ pub fn render<R: ClassRow>(
         .saturating_sub(MARKER)
         .saturating_sub(columns.iter().map(|&(_, w)| w + 1).sum());
     let height = area.height as usize - 1;
-    table.scroll_into_view(height);
     let mut lines = vec![header::<R>(table, &columns, name_width, theme)];
     if table.is_empty() {
         let hint = format!("no class matches “{}”", sanitize(table.pattern()));
@@ -67,7 +78,6 @@ pub fn render<R: ClassRow>(
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), area);
-    height
 }
 
 /// The numeric columns that fit next to a readable Constructor column: `(index, width)`.
@@ -199,9 +209,9 @@ fn instance_line(
         Change::New => ("+ ", theme.added()),
         Change::Deleted => ("− ", theme.removed()),
     };
-    let id = format!(" @{}", snapshot.graph.node_id[instance.node as usize]);
+    let id = format!(" @{}", snapshot.node_id(instance.node));
     let room = name_width.saturating_sub(text::width(mark) + text::width(&id));
-    let raw = instances::object_name(snapshot, instance.node, room + 1);
+    let raw = labels::object_name(snapshot, instance.node, room + 1);
     let (name, _) = text::fit(&sanitize(&raw), room);
     let used = text::width(mark) + text::width(&name);
     Line::from(vec![

@@ -2,8 +2,9 @@
 //! from the first to the last; `↑` marks classes that grew in every interval. The rows come
 //! sorted by sustained growth from the library.
 
-use crate::cli::{format, series::sparkline};
 use crate::leaks::trend::TrendRow;
+use crate::present::format;
+use crate::present::labels::sparkline;
 use crate::tui::series::SeriesList;
 use crate::tui::text;
 use crate::tui::theme::Theme;
@@ -16,15 +17,21 @@ use ratatui::Frame;
 /// The Constructor column keeps at least this many columns.
 const MIN_NAME: usize = 16;
 
-/// Draws `list` into `area`; returns the number of rows it shows (the page height).
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    list: &mut SeriesList<TrendRow>,
-    theme: &Theme,
-) -> usize {
+/// Scrolls `list` so its cursor is in view in `area`; returns the rows it shows (the page
+/// height).
+pub fn fit(list: &mut SeriesList<TrendRow>, area: Rect) -> usize {
     if area.height == 0 || area.width == 0 {
         return 0;
+    }
+    let height = area.height as usize - 1;
+    list.scroll_into_view(height);
+    height
+}
+
+/// Draws `list` into `area`.
+pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<TrendRow>, theme: &Theme) {
+    if area.height == 0 || area.width == 0 {
+        return;
     }
     let width = area.width as usize;
     let snapshots = list.rows.first().map_or(0, |r| r.counts.len());
@@ -48,7 +55,6 @@ pub fn render(
     let numbers = snapshots * (count_width + 1) + trend_width + 1 + delta_width + 1;
     let name_width = width.saturating_sub(2 + numbers).max(MIN_NAME.min(width));
     let height = area.height as usize - 1;
-    list.scroll_into_view(height);
     let mut header = format!(
         "  {}",
         text::pad("Constructor · sustained growth ▼", name_width)
@@ -93,5 +99,4 @@ pub fn render(
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), area);
-    height
 }

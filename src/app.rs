@@ -1,0 +1,118 @@
+//! The program: the command line's grammar and the choice of front end. `heaptui SNAP…` runs
+//! the interactive explorer ([`crate::tui`]); `summary`, `diff`, … run a headless command
+//! ([`crate::cli`]). This is the only module that knows both front ends.
+
+use crate::cli::{self, diff, retainers, series, summary, Loading, EXIT_ERROR, EXIT_USAGE};
+use crate::error::{Error, ErrorKind};
+use crate::snapshot::LoadOptions;
+use crate::tui;
+use clap::{CommandFactory, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Terminal explorer for V8 heap snapshots, with Chrome DevTools' exact numbers.
+#[derive(Parser, Debug)]
+#[command(name = "heaptui", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Snapshots to explore: one opens Summary, two open Comparison (base, after), three or
+    /// more open Suspects; or one folder of snapshots to pick from.
+    pub files: Vec<PathBuf>,
+    /// Print the time of each load phase to stderr.
+    #[arg(long, global = true)]
+    pub timings: bool,
+    /// Load even when the estimated memory need exceeds what the machine has available.
+    #[arg(long, global = true)]
+    pub no_memory_check: bool,
+    /// Mask string values (keeping their length) in everything shown or printed.
+    #[arg(long, global = true)]
+    pub redact: bool,
+    /// The headless command to run instead of the TUI.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Headless commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the Summary view: objects grouped by class.
+    Summary(summary::Args),
+    /// Print the Comparison view of two snapshots (base → after).
+    Diff(diff::Args),
+    /// Print the Retainers pane of one object (`@ID`) and its path to the GC roots.
+    Retainers(retainers::Args),
+    /// Print per-class counts and sizes across two or more snapshots, sustained growth first.
+    Trend(series::Args),
+    /// Rank leak suspects across two or more snapshots, with their dominant retaining path.
+    Suspects(series::Args),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Installs the reports for unexpected failures: color-eyre's for errors returned from
+/// `main` and for panics, the panic report printed only after the terminal is given back.
+pub fn install_reports() -> color_eyre::Result<()> {
+    let (panic_hook, eyre_hook) = color_eyre::config::HookBuilder::default().into_hooks();
+    eyre_hook.install()?;
+    std::panic::set_hook(Box::new(move |info| {
+        tui::restore_terminal();
+        eprintln!("{}", panic_hook.panic_report(info));
+    }));
+    Ok(())
+}
+
+/// Parses the arguments and runs. Bad input and usage errors are printed as one line and give
+/// the process exit status; only unexpected failures come back as a report.
+pub fn run() -> color_eyre::Result<i32> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return Ok(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    let loading = Loading {
+        timings: cli.timings,
+        options: LoadOptions {
+            check_memory: !cli.no_memory_check,
+            redact: cli.redact,
+        },
+    };
+    let result = match &cli.command {
+        Some(Command::Summary(args)) => summary::run(args, &loading),
+        Some(Command::Diff(args)) => diff::run(args, &loading),
+        Some(Command::Retainers(args)) => retainers::run(args, &loading),
+        Some(Command::Trend(args)) => series::run_trend(args, &loading),
+        Some(Command::Suspects(args)) => series::run_suspects(args, &loading),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "heaptui", &mut out);
+            cli::print(&String::from_utf8_lossy(&out))
+        }
+        Some(Command::Man) => man_page(),
+        None if cli.files.is_empty() => {
+            eprintln!("heaptui: give one or more .heapsnapshot files (see `heaptui --help`)");
+            return Ok(EXIT_USAGE);
+        }
+        None => tui::run(&cli.files, loading.options),
+    };
+    match result {
+        Ok(code) => Ok(code),
+        Err(e) if e.kind() == ErrorKind::Internal => Err(e.into()),
+        Err(e) => {
+            eprintln!("heaptui: {e}");
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+fn man_page() -> crate::error::Result<i32> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|e| Error::internal(format!("cannot render the man page: {e}")))?;
+    cli::print(&String::from_utf8_lossy(&page))
+}

@@ -1,0 +1,76 @@
+//! What the number columns show, cell by cell, for the CLI's tables and reports and the TUI's
+//! tables alike.
+
+use super::format;
+use crate::snapshot::{shown_distance, Aggregate, ClassChange, ClassDiff, Snapshot};
+
+/// The number columns of an id-matched Comparison row: # New, # Deleted, # Delta, Alloc. Size,
+/// Freed Size, Size Delta.
+pub fn comparison(r: &ClassDiff) -> [String; 6] {
+    [
+        format::count(r.added.len() as u64),
+        format::count(r.removed.len() as u64),
+        format::signed_count(r.count_delta()),
+        format::bytes(r.added_size),
+        format::bytes(r.removed_size),
+        format::signed_bytes(r.size_delta()),
+    ]
+}
+
+/// The number columns of a class-matched Comparison row: # Base, # After, # Delta, Base Size,
+/// After Size, Size Delta.
+pub fn change(r: &ClassChange) -> [String; 6] {
+    [
+        format::count(r.base_count),
+        format::count(r.after_count),
+        format::signed_count(r.count_delta()),
+        format::bytes(r.base_size),
+        format::bytes(r.after_size),
+        format::signed_bytes(r.size_delta()),
+    ]
+}
+
+/// An object's own cells in an id-matched Comparison: what it allocated (new) or freed
+/// (deleted) in Alloc. Size, Freed Size and Size Delta; the count columns stay empty.
+pub fn comparison_object(size: u64, deleted: bool) -> [String; 6] {
+    let (alloc, freed, delta) = if deleted {
+        (String::new(), format::bytes(size), -(size as i64))
+    } else {
+        (format::bytes(size), String::new(), size as i64)
+    };
+    [
+        String::new(),
+        String::new(),
+        String::new(),
+        alloc,
+        freed,
+        format::signed_bytes(delta),
+    ]
+}
+
+/// A retained size with its share of the snapshot's total: `  1.2 MB  12%`.
+pub fn retained(snapshot: &Snapshot, retained: u64) -> String {
+    format!(
+        "{:>8} {:>3.0}%",
+        format::bytes(retained),
+        snapshot.retained_percent(retained)
+    )
+}
+
+/// The Summary row's Distance, Shallow Size and Retained Size cells.
+pub fn summary(snapshot: &Snapshot, r: &Aggregate) -> [String; 3] {
+    [
+        format::distance(shown_distance(r.distance)),
+        format::bytes(r.shallow_size),
+        retained(snapshot, r.retained_size),
+    ]
+}
+
+/// An object's Distance, Shallow Size and Retained Size cells.
+pub fn object(snapshot: &Snapshot, node: u32) -> [String; 3] {
+    [
+        format::distance(snapshot.shown_distance(node)),
+        format::bytes(snapshot.self_size(node)),
+        retained(snapshot, snapshot.retained_size(node)),
+    ]
+}

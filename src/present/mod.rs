@@ -1,0 +1,10 @@
+//! Presentation shared by both front ends: how rows sort, what each column shows, the totals
+//! of a listing, and the words for edges, locations, matching and growth. The CLI and the TUI
+//! format every number through here, so a value reads the same in a table, a report and the
+//! explorer; the numbers themselves come from [`crate::snapshot`] and [`crate::leaks`].
+
+pub mod cells;
+pub mod format;
+pub mod labels;
+pub mod sort;
+pub mod totals;
