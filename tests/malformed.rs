@@ -310,3 +310,33 @@ fn errors_are_the_same_in_every_command() {
     let out = heaptui(&["summary"]);
     assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
 }
+
+#[test]
+fn library_errors_keep_their_kind_file_and_offset() {
+    use heaptui::progress::Progress;
+    use heaptui::{ErrorKind, Snapshot};
+    let load = |path: &std::path::Path| {
+        Snapshot::load(path, Default::default(), &Progress::NONE)
+            .err()
+            .expect("a failure")
+    };
+    let dir = TempDir::new("kinds");
+    let missing = dir.path("missing.heapsnapshot");
+    let e = load(&missing);
+    assert_eq!(e.kind(), ErrorKind::Io);
+    assert_eq!(e.file(), Some(missing.as_path()));
+    let io = std::error::Error::source(&e)
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .expect("the io error is kept");
+    assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+
+    let mut cut = gunzip(&fixture("leak-base"));
+    cut.truncate(cut.len() / 3);
+    let truncated = write(&dir, "cut.heapsnapshot", &cut);
+    let e = load(&truncated);
+    assert_eq!(e.kind(), ErrorKind::Malformed);
+    assert!(e.offset().is_some_and(|at| at as usize <= cut.len()), "{e}");
+
+    let text = write(&dir, "text.heapsnapshot", b"hello");
+    assert_eq!(load(&text).kind(), ErrorKind::Malformed);
+}
