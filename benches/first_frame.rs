@@ -104,8 +104,14 @@ fn headless(bin: &str, args: &[String]) -> (f64, f64) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let last = stderr.lines().last().unwrap_or_default();
     let mut fields = last.split_whitespace();
-    let wall = fields.next().and_then(|f| f.parse().ok()).unwrap_or(f64::NAN);
-    let kb: f64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(f64::NAN);
+    let wall = fields
+        .next()
+        .and_then(|f| f.parse().ok())
+        .unwrap_or(f64::NAN);
+    let kb: f64 = fields
+        .next()
+        .and_then(|f| f.parse().ok())
+        .unwrap_or(f64::NAN);
     (wall, kb / 1024.0)
 }
 
@@ -134,7 +140,11 @@ fn main() {
         matches!(files.len(), 1 | 2),
         "give one snapshot (Summary) or two (Comparison)"
     );
-    let header = if files.len() == 2 { "# New" } else { "Retained Size" };
+    let header = if files.len() == 2 {
+        "# New"
+    } else {
+        "Retained Size"
+    };
     println!(
         "machine: {} cores; files: {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),

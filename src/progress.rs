@@ -75,18 +75,18 @@ impl Phase {
 
 /// A progress sink shared by the threads of one load.
 pub struct Progress<'a> {
-    sink: Option<&'a Sink>,
+    sink: Option<&'a Sink<'a>>,
 }
 
 /// The callback type: what is under way and the overall fraction done.
-pub type Sink = dyn Fn(&str, f64) + Sync;
+pub type Sink<'a> = dyn Fn(&str, f64) + Sync + 'a;
 
 impl<'a> Progress<'a> {
     /// Reports nothing.
     pub const NONE: Progress<'static> = Progress { sink: None };
 
     /// Reports to `sink` (label of the phase, fraction of the whole load in `0.0..=1.0`).
-    pub fn new(sink: &'a Sink) -> Self {
+    pub fn new(sink: &'a Sink<'a>) -> Self {
         Progress { sink: Some(sink) }
     }
 

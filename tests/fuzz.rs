@@ -113,15 +113,15 @@ fn exercise(data: Vec<u8>) -> bool {
     let Ok(source) = Source::from_bytes(data) else {
         return false;
     };
-    let Ok((graph, _warnings)) = parse::parse(&source, Options::default(), &Progress::NONE) else {
+    let Ok(parsed) = parse::parse(&source, Options::default(), &Progress::NONE) else {
         return false;
     };
-    let snap = Snapshot::from_graph(Path::new("fuzz"), graph);
+    let snap = Snapshot::from_parsed(Path::new("fuzz"), parsed);
     let rows = snap.summary().to_vec();
-    let other = Snapshot::from_graph(Path::new("fuzz"), {
-        let (g, _) = parse::parse(&source, Options::default(), &Progress::NONE).unwrap();
-        g
-    });
+    let other = Snapshot::from_parsed(
+        Path::new("fuzz"),
+        parse::parse(&source, Options::default(), &Progress::NONE).unwrap(),
+    );
     for matching in [MatchBy::Id, MatchBy::Class] {
         let _ = heaptui::snapshot::compare(&snap, &other, Some(matching));
     }
@@ -161,10 +161,10 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
 fn seeds_load_cleanly() {
     for (name, data) in corpus() {
         let source = Source::from_bytes(data).unwrap();
-        let (graph, warnings) = parse::parse(&source, Options::default(), &Progress::NONE)
+        let parsed = parse::parse(&source, Options::default(), &Progress::NONE)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(warnings.is_empty(), "{name}: {warnings:?}");
-        let snap = Snapshot::from_graph(Path::new(&name), graph);
+        assert!(parsed.warnings.is_empty(), "{name}: {:?}", parsed.warnings);
+        let snap = Snapshot::from_parsed(Path::new(&name), parsed);
         assert!(!snap.summary().is_empty(), "{name}");
     }
 }

@@ -269,7 +269,7 @@ fn path_to_roots_matches_the_library_chain() {
     let mut app = pair();
     press(&mut app, "1/Incoming<Enter><Enter><Down>p");
     let tree = app.retainers().unwrap();
-    let snapshot = &app.snapshots()[tree.snapshot];
+    let snapshot = &app.complete_snapshots().unwrap()[tree.snapshot];
     let chain = snapshot.auto_expanded_chain(tree.object);
     let path: Vec<u32> = tree
         .selected_path()
@@ -324,7 +324,7 @@ fn retainers_load_lazily_and_cycles_do_not_open() {
 #[test]
 fn retainers_are_listed_a_page_at_a_time() {
     let app = pair();
-    let snapshot = &app.snapshots()[1];
+    let snapshot = &app.complete_snapshots().unwrap()[1];
     // An object shape shared by many objects has hundreds of retainers.
     let summary = snapshot.summary();
     let shapes = summary.iter().find(|r| r.name == "(object shape)").unwrap();
@@ -554,6 +554,7 @@ fn loading_screen_shows_a_bar_and_phase_per_file() {
             },
         ],
         stage: None,
+        complete: 0,
     };
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let theme = Theme { color: true };

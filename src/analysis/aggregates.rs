@@ -11,12 +11,18 @@
 //! - `retained_size` (`maxRet`) sums the retained sizes of the counted instances that have no
 //!   dominator ancestor of the same class key, so nested instances are not counted twice (see
 //!   `class_retained`).
+//!
+//! The rows come in stages, as their inputs do: [`group`] counts objects and sums shallow sizes
+//! (class names and self sizes suffice), [`Grouping::rows`] gives the public rows with their
+//! objects, then [`Grouping::distances`] and [`Grouping::class_retained`] the per-row values
+//! the later stages of the analysis allow, and [`complete`] joins them.
 
 use super::class_retained::{self, NOT_COUNTED};
 use super::dominators::Dominators;
 use crate::graph::strings::NewStrings;
 use crate::graph::{HeapGraph, Location};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One Summary row.
 #[derive(Debug, Clone)]
@@ -27,14 +33,14 @@ pub struct Aggregate {
     pub location: Option<Location>,
     /// Number of objects.
     pub count: u64,
-    /// Minimum distance over the objects (DevTools' raw value).
+    /// Minimum distance over the objects (DevTools' raw value; 0 until the distances stage).
     pub distance: i32,
     /// Sum of the objects' self sizes.
     pub shallow_size: u64,
-    /// Class retained size (`maxRet`).
+    /// Class retained size (`maxRet`; 0 until the dominators stage).
     pub retained_size: u64,
-    /// The objects (node ordinals), in node order.
-    pub nodes: Vec<u32>,
+    /// The objects (node ordinals), in node order; shared by the rows of every stage.
+    pub nodes: Arc<Vec<u32>>,
 }
 
 impl Aggregate {
@@ -104,30 +110,42 @@ pub struct Inputs<'a> {
     pub graph: &'a HeapGraph,
     /// Self size per node (redistributed).
     pub self_size: &'a [u32],
-    /// Strings the analysis added that `graph.strings` does not hold yet (class names).
+    /// Strings the analysis added that `graph.strings` does not hold (class names).
     pub new_strings: Option<&'a NewStrings>,
     /// Class string index per node.
     pub classes: &'a [u32],
-    /// Distance per node.
-    pub distances: &'a [i32],
-    /// The dominator tree, for `maxRet`; `None` leaves class retained sizes at 0.
-    pub tree: Option<&'a Dominators>,
 }
 
-/// The nodes grouped into rows, before class retained sizes and node lists.
+/// The nodes grouped into classes: DevTools' internal rows (counts and shallow sizes) and the
+/// row of each node, from which the later stages' per-row values come.
 pub struct Grouping {
     rows: Vec<Aggregate>,
     row_of: Vec<u32>,
+    /// The internal row each public row is (a later row with the same public key replaces an
+    /// earlier one, as a JS object assignment does in DevTools).
+    public: Vec<u32>,
 }
 
-/// Groups the nodes that pass `filter` into classes; returns the rows after DevTools'
-/// public-key conversion.
-pub fn aggregate(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Vec<Aggregate> {
-    group(inputs, filter).finish(inputs.tree, inputs.self_size)
+/// All of the Summary rows at once: grouped, with distances and, given the dominator `tree`,
+/// class retained sizes (0 without).
+pub fn aggregate(
+    inputs: &Inputs,
+    filter: Option<&dyn Fn(u32) -> bool>,
+    distances: &[i32],
+    tree: Option<&Dominators>,
+) -> Vec<Aggregate> {
+    let grouping = group(inputs, filter);
+    let rows = grouping.rows();
+    let row_distances = grouping.distances(distances);
+    let retained = match tree {
+        Some(tree) => grouping.class_retained(tree, inputs.self_size),
+        None => vec![0; rows.len()],
+    };
+    complete(&rows, &row_distances, &retained)
 }
 
-/// The first half of [`aggregate`]: rows with counts, shallow sizes and distances. It needs no
-/// dominators, so the analysis runs it while they are being computed.
+/// Groups the nodes that pass `filter` into classes: counts and shallow sizes. Needs neither
+/// distances nor dominators, so the analysis runs it as soon as the class names are known.
 pub fn group(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Grouping {
     let graph = inputs.graph;
     let n = graph.node_count();
@@ -159,7 +177,6 @@ pub fn group(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Grouping 
             Some(loc) => InternalKey::Located(loc, class),
             None => InternalKey::Class(class),
         };
-        let distance = inputs.distances[node as usize];
         // Class keys (most nodes) go through a table by string index, not the hash map.
         let cached = match key {
             InternalKey::Class(c) => row_of_class.get(c),
@@ -181,10 +198,10 @@ pub fn group(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Grouping 
                         name: name.to_string(),
                         location: located,
                         count: 0,
-                        distance,
+                        distance: 0,
                         shallow_size: 0,
                         retained_size: 0,
-                        nodes: Vec::new(),
+                        nodes: Arc::default(),
                     });
                     rows.len() as u32 - 1
                 });
@@ -202,50 +219,91 @@ pub fn group(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Grouping 
         };
         let row = &mut rows[id as usize];
         row.count += 1;
-        row.distance = row.distance.min(distance);
         row.shallow_size += u64::from(size);
         row_of[node as usize] = id;
     }
-    Grouping { rows, row_of }
+    let public = public_keys(&rows);
+    Grouping {
+        rows,
+        row_of,
+        public,
+    }
 }
 
 impl Grouping {
-    /// The second half of [`aggregate`]: class retained sizes over `tree` (when given; with
-    /// the same self sizes as the grouping), node lists, public keys.
-    pub fn finish(self, tree: Option<&Dominators>, self_size: &[u32]) -> Vec<Aggregate> {
-        let Grouping { mut rows, row_of } = self;
+    /// The public rows (DevTools' string keys), each with its objects in node order; distance
+    /// and retained size are left at 0.
+    pub fn rows(&self) -> Vec<Aggregate> {
         // Node lists sized exactly (no growth slack: a class can hold millions of objects).
-        for row in &mut rows {
-            row.nodes.reserve_exact(row.count as usize);
-        }
-        for (node, &id) in row_of.iter().enumerate() {
+        let mut lists: Vec<Vec<u32>> = self
+            .rows
+            .iter()
+            .map(|r| Vec::with_capacity(r.count as usize))
+            .collect();
+        for (node, &id) in self.row_of.iter().enumerate() {
             if id != NOT_COUNTED {
-                rows[id as usize].nodes.push(node as u32);
+                lists[id as usize].push(node as u32);
             }
         }
-        if let Some(tree) = tree {
-            let sums = class_retained::compute(tree, row_of, self_size, rows.len());
-            for (row, sum) in rows.iter_mut().zip(sums) {
-                row.retained_size = sum;
+        let mut lists: Vec<Option<Vec<u32>>> = lists.into_iter().map(Some).collect();
+        self.public
+            .iter()
+            .map(|&id| Aggregate {
+                nodes: Arc::new(lists[id as usize].take().unwrap_or_default()),
+                ..self.rows[id as usize].clone()
+            })
+            .collect()
+    }
+
+    /// The minimum distance over each public row's objects.
+    pub fn distances(&self, distances: &[i32]) -> Vec<i32> {
+        let mut per_row = vec![i32::MAX; self.rows.len()];
+        for (&id, &d) in self.row_of.iter().zip(distances) {
+            if id != NOT_COUNTED {
+                let min = &mut per_row[id as usize];
+                *min = (*min).min(d);
             }
         }
-        public_keys(rows)
+        self.public.iter().map(|&id| per_row[id as usize]).collect()
+    }
+
+    /// Each public row's class retained size (`maxRet`) over the dominator `tree`, with the
+    /// self sizes the grouping used. Consumes the grouping: its row per node becomes the
+    /// class pass's working memory.
+    pub fn class_retained(self, tree: &Dominators, self_size: &[u32]) -> Vec<u64> {
+        let sums = class_retained::compute(tree, self.row_of, self_size, self.rows.len());
+        self.public.iter().map(|&id| sums[id as usize]).collect()
     }
 }
 
-/// Converts internal keys to DevTools' public string keys; a later row replaces an earlier one
-/// with the same public key (a JS object assignment in DevTools).
-fn public_keys(rows: Vec<Aggregate>) -> Vec<Aggregate> {
+/// The rows of the classes stage with their per-row distances and class retained sizes (in
+/// the same order); the objects are shared, not copied.
+pub fn complete(rows: &[Aggregate], distances: &[i32], retained: &[u64]) -> Vec<Aggregate> {
+    debug_assert!(rows.len() == distances.len() && rows.len() == retained.len());
+    rows.iter()
+        .zip(distances.iter().zip(retained))
+        .map(|(row, (&distance, &retained_size))| Aggregate {
+            distance,
+            retained_size,
+            ..row.clone()
+        })
+        .collect()
+}
+
+/// DevTools' conversion of internal keys to public string keys: the internal row behind each
+/// public row, in order of first appearance; a later row with the same public key replaces an
+/// earlier one (a JS object assignment in DevTools).
+fn public_keys(rows: &[Aggregate]) -> Vec<u32> {
     let mut slot_of: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<Aggregate> = Vec::with_capacity(rows.len());
-    for row in rows {
+    let mut public: Vec<u32> = Vec::with_capacity(rows.len());
+    for (id, row) in rows.iter().enumerate() {
         match slot_of.get(&row.key()) {
-            Some(&slot) => out[slot] = row,
+            Some(&slot) => public[slot] = id as u32,
             None => {
-                slot_of.insert(row.key(), out.len());
-                out.push(row);
+                slot_of.insert(row.key(), public.len());
+                public.push(id as u32);
             }
         }
     }
-    out
+    public
 }

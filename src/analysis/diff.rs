@@ -62,13 +62,21 @@ fn sorted_by_id(graph: &HeapGraph, row: &Aggregate) -> ById {
     }
 }
 
+/// One snapshot's side of a Comparison: its graph, its (redistributed) self sizes and its
+/// class rows.
+#[derive(Clone, Copy)]
+pub struct Side<'a> {
+    /// The graph (object ids).
+    pub graph: &'a HeapGraph,
+    /// Self size per node.
+    pub self_size: &'a [u32],
+    /// The class rows.
+    pub rows: &'a [Aggregate],
+}
+
 /// Compares `base` rows (classified with the after snapshot's interfaces) with `after` rows.
-pub fn compare(
-    base_graph: &HeapGraph,
-    base: &[Aggregate],
-    after_graph: &HeapGraph,
-    after: &[Aggregate],
-) -> Vec<ClassDiff> {
+pub fn compare(base_side: Side, after_side: Side) -> Vec<ClassDiff> {
+    let (base, after) = (base_side.rows, after_side.rows);
     let after_by_key: HashMap<String, usize> = after
         .iter()
         .enumerate()
@@ -83,13 +91,13 @@ pub fn compare(
         }
         let after_row = matching.map(|i| &after[i]);
         let name = after_row.map_or(&row.name, |r| &r.name);
-        if let Some(d) = diff_class(base_graph, Some(row), after_graph, after_row, name) {
+        if let Some(d) = diff_class(base_side, Some(row), after_side, after_row, name) {
             out.push(d);
         }
     }
     for (i, row) in after.iter().enumerate() {
         if !seen_after[i] {
-            if let Some(d) = diff_class(base_graph, None, after_graph, Some(row), &row.name) {
+            if let Some(d) = diff_class(base_side, None, after_side, Some(row), &row.name) {
                 out.push(d);
             }
         }
@@ -98,9 +106,9 @@ pub fn compare(
 }
 
 fn diff_class(
-    base_graph: &HeapGraph,
+    base_side: Side,
     base: Option<&Aggregate>,
-    after_graph: &HeapGraph,
+    after_side: Side,
     after: Option<&Aggregate>,
     name: &str,
 ) -> Option<ClassDiff> {
@@ -113,9 +121,9 @@ fn diff_class(
             nodes: Vec::new(),
             ids: Vec::new(),
         },
-        |r| sorted_by_id(base_graph, r),
+        |r| sorted_by_id(base_side.graph, r),
     );
-    let a = after.map_or(empty, |r| sorted_by_id(after_graph, r));
+    let a = after.map_or(empty, |r| sorted_by_id(after_side.graph, r));
     let mut d = ClassDiff {
         name: name.to_string(),
         location: after.or(base).and_then(|r| r.location),
@@ -130,11 +138,11 @@ fn diff_class(
         let take_after = i == b.ids.len() || (j < a.ids.len() && b.ids[i] > a.ids[j]);
         if take_base {
             d.removed.push(b.nodes[i]);
-            d.removed_size += u64::from(base_graph.self_size[b.nodes[i] as usize]);
+            d.removed_size += u64::from(base_side.self_size[b.nodes[i] as usize]);
             i += 1;
         } else if take_after {
             d.added.push(a.nodes[j]);
-            d.added_size += u64::from(after_graph.self_size[a.nodes[j] as usize]);
+            d.added_size += u64::from(after_side.self_size[a.nodes[j] as usize]);
             j += 1;
         } else {
             i += 1;

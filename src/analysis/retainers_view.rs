@@ -13,7 +13,7 @@
 
 use super::distances::{BASE_UNREACHABLE_DISTANCE, NO_DISTANCE};
 use super::names::display_name;
-use crate::graph::HeapGraph;
+use crate::graph::{retainers::Retainers, HeapGraph};
 use crate::util::js::cmp_utf16;
 
 /// One row of the Retainers pane.
@@ -46,11 +46,16 @@ pub fn view_distance(distances: &[i32], node: u32) -> i32 {
 }
 
 /// The retainers of `node`, filtered and sorted as the pane lists them.
-pub fn retainers(graph: &HeapGraph, distances: &[i32], node: u32) -> Vec<Retainer> {
+pub fn retainers(
+    graph: &HeapGraph,
+    index: &Retainers,
+    distances: &[i32],
+    node: u32,
+) -> Vec<Retainer> {
     let weak = graph.edge_kinds.weak;
     let invisible = graph.edge_kinds.invisible;
-    let mut rows: Vec<(usize, Retainer, String)> = graph
-        .retaining_edges(node)
+    let mut rows: Vec<(usize, Retainer, String)> = index
+        .retaining_edges(graph, node)
         .into_iter()
         .filter(|&(_, source, edge)| {
             let t = Some(graph.edge_type[edge]);
@@ -84,12 +89,20 @@ pub struct ChainStep {
 }
 
 /// The chain the pane opens by itself from `node` towards the GC roots.
-pub fn auto_expanded_chain(graph: &HeapGraph, distances: &[i32], node: u32) -> Vec<ChainStep> {
+pub fn auto_expanded_chain(
+    graph: &HeapGraph,
+    index: &Retainers,
+    distances: &[i32],
+    node: u32,
+) -> Vec<ChainStep> {
     let mut chain = Vec::new();
     let mut seen = vec![graph.node_id[node as usize]];
     let mut current = node;
     let mut levels = 20;
-    while let Some(first) = retainers(graph, distances, current).into_iter().next() {
+    while let Some(first) = retainers(graph, index, distances, current)
+        .into_iter()
+        .next()
+    {
         let id = graph.node_id[first.node as usize];
         let cycled = seen.contains(&id);
         chain.push(ChainStep {

@@ -4,7 +4,7 @@
 //! redistributed self sizes; a JS `Array` also counts its `elements` store when that store has
 //! exactly one retainer.
 
-use crate::graph::HeapGraph;
+use crate::graph::{retainers::Retainers, HeapGraph};
 use serde::Serialize;
 
 /// Heap totals by category, in bytes.
@@ -29,8 +29,9 @@ pub struct Statistics {
     pub typed_arrays: u64,
 }
 
-/// The per-category sums (everything but the totals, which need the retained sizes).
-pub fn sums(graph: &HeapGraph) -> Statistics {
+/// The per-category sums (everything but the totals, which need the retained sizes), over the
+/// redistributed `self_size`s.
+pub fn sums(graph: &HeapGraph, self_size: &[u32], retainers: &Retainers) -> Statistics {
     let k = graph.node_kinds;
     let mut s = Statistics {
         native_total: graph.header.extra_native_bytes,
@@ -40,7 +41,7 @@ pub fn sums(graph: &HeapGraph) -> Statistics {
     let mut is_array_name: Vec<u8> = vec![0; graph.strings.len()];
     let internal = graph.edge_kinds.internal;
     for node in 0..graph.node_count() as u32 {
-        let size = u64::from(graph.self_size[node as usize]);
+        let size = u64::from(self_size[node as usize]);
         let t = Some(graph.node_type[node as usize]);
         if t == k.hidden {
             s.system += size;
@@ -61,8 +62,8 @@ pub fn sums(graph: &HeapGraph) -> Statistics {
             });
             if let Some(e) = elements {
                 let store = graph.edge_to[e];
-                if graph.retainers.count(store) == 1 {
-                    s.js_arrays += u64::from(graph.self_size[store as usize]);
+                if retainers.count(store) == 1 {
+                    s.js_arrays += u64::from(self_size[store as usize]);
                 }
             }
         }

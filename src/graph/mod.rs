@@ -26,11 +26,11 @@ pub struct Location {
     pub column: u32,
 }
 
-/// A snapshot's graph as the parser builds it. The analysis then settles it once, in place,
-/// before anything reads it: detached DOM nodes get their `Detached ` names, self sizes are
-/// redistributed into their owners, the retainers are built, the DOM link states are dropped
-/// and the class names the analysis made are appended to the strings. After that, nothing
-/// changes it.
+/// A snapshot's graph as the parser builds it: nodes and edges in flat columns. The analysis
+/// settles it once before sharing it (detached DOM nodes get their `Detached ` names and the
+/// DOM link states are dropped); from then on it is read-only, and what the analysis derives
+/// (self sizes as DevTools shows them, retainers, class names) lives beside it. The self sizes
+/// as written in the file come out of the parser beside the graph.
 pub struct HeapGraph {
     /// The header (counts, field layout, `extra_native_bytes`).
     pub header: Header,
@@ -46,8 +46,6 @@ pub struct HeapGraph {
     pub node_name: Vec<u32>,
     /// Snapshot object id per node.
     pub node_id: Vec<u32>,
-    /// Self size per node (analysis redistributes it, as DevTools does).
-    pub self_size: Vec<u32>,
     /// DOM link state per node (0 unknown, 1 attached, 2 detached), as the file gives it; the
     /// analysis consumes it (it is empty afterwards; detached nodes keep their `Detached ` name).
     pub detachedness: Vec<u8>,
@@ -63,8 +61,6 @@ pub struct HeapGraph {
     pub root: u32,
     /// `(node ordinal, location)` sorted by node ordinal, one per node at most.
     pub locations: Vec<(u32, Location)>,
-    /// Reverse edges, built after parsing.
-    pub retainers: retainers::Retainers,
 }
 
 impl HeapGraph {

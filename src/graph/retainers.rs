@@ -71,11 +71,12 @@ impl Retainers {
     }
 }
 
-impl HeapGraph {
-    /// The retaining edges of `node` as `(slot, source node, edge ordinal)`, in slot order.
-    pub fn retaining_edges(&self, node: u32) -> Vec<(usize, u32, usize)> {
-        let slots = self.retainers.slots(node);
-        let sources = &self.retainers.sources;
+impl Retainers {
+    /// The retaining edges of `node` in `graph` as `(slot, source node, edge ordinal)`, in
+    /// slot order.
+    pub fn retaining_edges(&self, graph: &HeapGraph, node: u32) -> Vec<(usize, u32, usize)> {
+        let slots = self.slots(node);
+        let sources = &self.sources;
         let mut out = Vec::with_capacity(slots.len());
         let mut slot = slots.start;
         while slot < slots.end {
@@ -85,9 +86,9 @@ impl HeapGraph {
                 run_end += 1;
             }
             // The run holds src's edges to `node` in reverse edge order.
-            let mut edges: Vec<usize> = self
+            let mut edges: Vec<usize> = graph
                 .edges(src)
-                .filter(|&e| self.edge_to[e] == node)
+                .filter(|&e| graph.edge_to[e] == node)
                 .collect();
             edges.reverse();
             for (i, s) in (slot..run_end).enumerate() {

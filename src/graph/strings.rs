@@ -125,7 +125,7 @@ impl Strings {
 /// Strings an analysis pass adds while the graph is shared read-only with other passes:
 /// indexes are handed out after the table's current end, and the strings are appended in that
 /// order once the pass is over.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NewStrings {
     first: u32,
     added: Vec<String>,

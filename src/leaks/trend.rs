@@ -50,7 +50,7 @@ pub fn of_series(snapshots: &[Snapshot]) -> Vec<TrendRow> {
     };
     let earlier: Vec<Vec<Aggregate>> = earlier
         .iter()
-        .map(|s| s.summary_with_interfaces(last.interface_definitions(), true))
+        .map(|s| s.summary_with_interfaces(last.interface_definitions()))
         .collect();
     trend(&earlier, last.summary())
 }

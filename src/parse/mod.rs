@@ -11,7 +11,7 @@ pub mod source;
 pub mod strings;
 
 use crate::error::{Error, Result};
-use crate::graph::{retainers::Retainers, EdgeKinds, HeapGraph, Location, NodeKinds};
+use crate::graph::{EdgeKinds, HeapGraph, Location, NodeKinds};
 use crate::progress::{Phase, Progress};
 use numbers::Column;
 use rayon::prelude::*;
@@ -20,6 +20,16 @@ use std::path::Path;
 
 /// Something the parser noticed but could work around (shown to the user as a warning).
 pub type Warning = String;
+
+/// What parsing a snapshot gives.
+pub struct Parsed {
+    /// The graph.
+    pub graph: HeapGraph,
+    /// Self size per node as written in the file (DevTools redistributes them into owners).
+    pub self_size: Vec<u32>,
+    /// Problems worked around.
+    pub warnings: Vec<Warning>,
+}
 
 /// How to load.
 #[derive(Debug, Clone, Copy)]
@@ -35,22 +45,14 @@ impl Default for Options {
 }
 
 /// Reads and parses the snapshot at `path`.
-pub fn load(
-    path: &Path,
-    options: Options,
-    progress: &Progress,
-) -> Result<(HeapGraph, Vec<Warning>)> {
+pub fn load(path: &Path, options: Options, progress: &Progress) -> Result<Parsed> {
     progress.report(Phase::Reading, 0.0);
     let source = Source::open(path).map_err(|e| e.in_file(path))?;
     parse(&source, options, progress).map_err(|e| e.in_file(path))
 }
 
 /// Parses a snapshot held by `source`.
-pub fn parse(
-    source: &Source,
-    options: Options,
-    progress: &Progress,
-) -> Result<(HeapGraph, Vec<Warning>)> {
+pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<Parsed> {
     let bytes = source.bytes();
     progress.report(Phase::Scanning, 0.0);
     let layout = layout::scan(bytes, &|from, to| source.release_early(from, to))?;
@@ -284,7 +286,6 @@ pub fn parse(
         node_type,
         node_name,
         node_id,
-        self_size,
         detachedness,
         first_edge,
         edge_type,
@@ -292,9 +293,12 @@ pub fn parse(
         edge_to,
         root,
         locations,
-        retainers: Retainers::default(),
     };
-    Ok((graph, warnings))
+    Ok(Parsed {
+        graph,
+        self_size,
+        warnings,
+    })
 }
 
 fn to_count(value: u64, name: &str) -> Result<usize> {

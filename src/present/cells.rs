@@ -2,7 +2,7 @@
 //! tables alike.
 
 use super::format;
-use crate::snapshot::{shown_distance, Aggregate, ClassChange, ClassDiff, Snapshot};
+use crate::snapshot::{shown_distance, Aggregate, ClassChange, ClassDiff, Partial, Snapshot};
 
 /// The number columns of an id-matched Comparison row: # New, # Deleted, # Delta, Alloc. Size,
 /// Freed Size, Size Delta.
@@ -57,20 +57,32 @@ pub fn retained(snapshot: &Snapshot, retained: u64) -> String {
     )
 }
 
-/// The Summary row's Distance, Shallow Size and Retained Size cells.
-pub fn summary(snapshot: &Snapshot, r: &Aggregate) -> [String; 3] {
-    [
-        format::distance(shown_distance(r.distance)),
-        format::bytes(r.shallow_size),
-        retained(snapshot, r.retained_size),
-    ]
+/// What a cell shows while the stage that gives its number is still computing.
+pub const PENDING: &str = "…";
+
+/// The Summary row's Distance, Shallow Size and Retained Size cells; distance and retained
+/// size are [`PENDING`] until the snapshot is `complete`.
+pub fn summary(complete: Option<&Snapshot>, r: &Aggregate) -> [String; 3] {
+    let shallow = format::bytes(r.shallow_size);
+    match complete {
+        Some(snapshot) => [
+            format::distance(shown_distance(r.distance)),
+            shallow,
+            retained(snapshot, r.retained_size),
+        ],
+        None => [PENDING.to_string(), shallow, PENDING.to_string()],
+    }
 }
 
-/// An object's Distance, Shallow Size and Retained Size cells.
-pub fn object(snapshot: &Snapshot, node: u32) -> [String; 3] {
-    [
-        format::distance(snapshot.shown_distance(node)),
-        format::bytes(snapshot.self_size(node)),
-        retained(snapshot, snapshot.retained_size(node)),
-    ]
+/// An object's Distance, Shallow Size and Retained Size cells, each [`PENDING`] until its
+/// stage has landed (`complete` is the snapshot once every stage has).
+pub fn object(snapshot: &Partial, complete: Option<&Snapshot>, node: u32) -> [String; 3] {
+    let distance = snapshot
+        .landed_distance(node)
+        .map_or_else(|| PENDING.to_string(), format::distance);
+    let retained = complete.map_or_else(
+        || PENDING.to_string(),
+        |s| self::retained(s, s.retained_size(node)),
+    );
+    [distance, format::bytes(snapshot.self_size(node)), retained]
 }

@@ -5,7 +5,7 @@
 
 use super::format;
 use crate::leaks::patterns::Step;
-use crate::snapshot::{MatchBy, Snapshot, SourceLocation, Verdict};
+use crate::snapshot::{MatchBy, Partial, SourceLocation, Verdict};
 use std::path::Path;
 
 /// An edge as DevTools writes it in the Retainers pane: `[3]`, `name`, `->ctx`, `{internal}`.
@@ -19,14 +19,14 @@ pub fn edge(edge_type: &str, name: &str) -> String {
 }
 
 /// The label of edge `edge` of `snapshot`.
-pub fn edge_of(snapshot: &Snapshot, edge: usize) -> String {
+pub fn edge_of(snapshot: &Partial, edge: usize) -> String {
     self::edge(snapshot.edge_type_name(edge), &snapshot.edge_name(edge))
 }
 
 /// The name an object row shows, cut to at most `max` chars: `"value"` for strings, the
 /// display name otherwise (both from the library, so its masking of string values applies),
 /// or the class name for nameless objects such as anonymous functions.
-pub fn object_name(snapshot: &Snapshot, node: u32, max: usize) -> String {
+pub fn object_name(snapshot: &Partial, node: u32, max: usize) -> String {
     let name = snapshot.display_name(node);
     if snapshot.is_string(node) {
         let value: String = name.chars().take(max).collect();

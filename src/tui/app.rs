@@ -2,8 +2,8 @@
 //! [`App::layout`] fits the scroll positions to the screen, then [`super::ui::render`] reads
 //! the state, so tests can drive [`App::update`] and render to a test backend.
 
-use super::classes::Scope;
-use super::data::Data;
+use super::classes::{Loaded, Scope};
+use super::data::{Data, Early, Numbers, Orders};
 use super::filter::Filter;
 use super::instances::Instance;
 use super::keys::{self, Command};
@@ -15,7 +15,7 @@ use super::ui;
 use crate::leaks::suspects::Suspect;
 use crate::leaks::trend::TrendRow;
 use crate::present::labels;
-use crate::snapshot::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Snapshot};
+use crate::snapshot::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial, Snapshot};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
@@ -106,9 +106,25 @@ pub struct Pages {
     pub tree: usize,
 }
 
+/// What is still being computed behind the views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// Distances, dominators, retained sizes (and with a series, trend and suspects).
+    Numbers,
+    /// Every class's objects in listing order.
+    Orders,
+    /// Nothing: everything is shown.
+    Nothing,
+}
+
 /// The explorer's state.
 pub struct App {
-    snapshots: Vec<Snapshot>,
+    snapshots: Vec<Partial>,
+    complete: Option<Vec<Snapshot>>,
+    pending: Pending,
+    /// No key was pressed yet: the view may still follow what lands (Suspects when a series
+    /// completes).
+    untouched: bool,
     summaries: Vec<ClassTable<Aggregate>>,
     comparison: Option<ComparisonView>,
     series: Option<SeriesViews>,
@@ -121,26 +137,36 @@ pub struct App {
     theme: Theme,
     pages: Pages,
     filter: Filter,
+    working: Option<String>,
 }
 
 impl App {
-    /// The explorer on `data`: Suspects with three or more snapshots, Comparison with two, else
-    /// Summary.
+    /// The explorer on complete `data`: Suspects with three or more snapshots, Comparison with
+    /// two, else Summary.
     pub fn new(data: Data, theme: Theme) -> App {
-        let warnings = data.warnings();
-        let Data {
+        let mut app = App::start(data.early, theme);
+        app.complete(data.numbers);
+        app.order(data.orders);
+        app
+    }
+
+    /// The explorer on the first frame's data: the Comparison with two or more snapshots,
+    /// else the Summary, with the numbers still computing ([`App::complete`] and
+    /// [`App::order`] fill them in).
+    pub fn start(early: Early, theme: Theme) -> App {
+        let warnings = early.warnings();
+        let Early {
             snapshots,
-            summaries,
+            class_rows,
             comparison,
-            trend,
-            suspects,
-        } = data;
-        let scope = |snapshot| Scope {
+        } = early;
+        let loaded = Loaded {
             snapshots: &snapshots,
-            snapshot,
+            complete: None,
         };
+        let scope = |snapshot| Scope { loaded, snapshot };
         let last = snapshots.len() - 1;
-        let summaries: Vec<_> = summaries
+        let summaries: Vec<_> = class_rows
             .into_iter()
             .enumerate()
             .map(|(i, rows)| ClassTable::new(rows, scope(i)))
@@ -156,13 +182,7 @@ impl App {
                 }
             },
         });
-        let series = trend.zip(suspects).map(|(trend, suspects)| SeriesViews {
-            trend: SeriesList::new(trend),
-            suspects: SeriesList::new(suspects),
-        });
-        let view = if series.is_some() {
-            View::Suspects
-        } else if comparison.is_some() {
+        let view = if comparison.is_some() {
             View::Comparison
         } else {
             View::Summary
@@ -178,9 +198,12 @@ impl App {
             view,
             summary_snapshot: last,
             snapshots,
+            complete: None,
+            pending: Pending::Numbers,
+            untouched: true,
             summaries,
             comparison,
-            series,
+            series: None,
             focus: Focus::Table,
             mode: Mode::Browse,
             retainers: None,
@@ -188,12 +211,101 @@ impl App {
             theme,
             pages: Pages { table: 10, tree: 5 },
             filter: Filter::default(),
+            working: None,
         }
     }
 
-    /// The snapshots, oldest first.
-    pub fn snapshots(&self) -> &[Snapshot] {
+    /// Fills in the numbers of the complete snapshots: the Summaries' distances and retained
+    /// sizes, the retainer pane and, with a series, the Trend and Suspects views (shown, when
+    /// no key was pressed yet).
+    pub fn complete(&mut self, numbers: Numbers) {
+        let Numbers {
+            snapshots,
+            summaries,
+            trend,
+            suspects,
+        } = numbers;
+        self.complete = Some(snapshots);
+        self.refresh_summaries(summaries);
+        self.series = trend.zip(suspects).map(|(trend, suspects)| SeriesViews {
+            trend: SeriesList::new(trend),
+            suspects: SeriesList::new(suspects),
+        });
+        if self.untouched && self.series.is_some() {
+            self.show(View::Suspects);
+        }
+        self.pending = Pending::Orders;
+        self.sync_retainers();
+    }
+
+    /// Lists every class's objects in their listing order (retained size first).
+    pub fn order(&mut self, orders: Orders) {
+        let Orders {
+            summaries,
+            comparison,
+        } = orders;
+        self.refresh_summaries(summaries);
+        if let (
+            Some(rows),
+            Some(ComparisonView {
+                table: ComparisonTable::ById(table),
+                ..
+            }),
+        ) = (comparison, &mut self.comparison)
+        {
+            let loaded = Loaded {
+                snapshots: &self.snapshots,
+                complete: self.complete.as_deref(),
+            };
+            let scope = table.scope(loaded);
+            table.refresh(rows, scope, &self.filter);
+        }
+        self.pending = Pending::Nothing;
+        self.sync_retainers();
+    }
+
+    fn refresh_summaries(&mut self, summaries: Vec<Vec<Aggregate>>) {
+        let loaded = Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        };
+        for (table, rows) in self.summaries.iter_mut().zip(summaries) {
+            let scope = table.scope(loaded);
+            table.refresh(rows, scope, &self.filter);
+        }
+    }
+
+    /// The snapshots, oldest first (each with at least its classes).
+    pub fn snapshots(&self) -> &[Partial] {
         &self.snapshots
+    }
+
+    /// The snapshots, complete, once every stage of every one has landed.
+    pub fn complete_snapshots(&self) -> Option<&[Snapshot]> {
+        self.complete.as_deref()
+    }
+
+    /// The snapshots as far as they have loaded.
+    pub fn loaded(&self) -> Loaded<'_> {
+        Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        }
+    }
+
+    /// What is still being computed.
+    pub fn pending(&self) -> Pending {
+        self.pending
+    }
+
+    /// What the background is doing, in a few words with its progress, for the title bar.
+    pub fn working(&self) -> Option<&str> {
+        self.working.as_deref()
+    }
+
+    /// Sets what the background is doing ([`App::working`]).
+    pub fn set_working(&mut self, working: Option<String>) {
+        self.working = working;
     }
 
     /// The Summary table of each snapshot.
@@ -296,8 +408,12 @@ impl App {
             },
             _ => &mut self.summaries[self.summary_snapshot],
         };
+        let loaded = Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        };
         Current {
-            scope: table.scope(&self.snapshots),
+            scope: table.scope(loaded),
             table,
             filter: &self.filter,
         }
@@ -339,6 +455,7 @@ impl App {
     /// Applies one key press.
     pub fn update(&mut self, key: KeyEvent) -> Flow {
         self.message = None;
+        self.untouched = false;
         let flow = match self.mode {
             Mode::Help => {
                 self.mode = Mode::Browse;
@@ -405,6 +522,13 @@ impl App {
                         Some("Comparison needs two snapshots: heaptui BASE AFTER".to_string())
                 }
             },
+            Command::Trend | Command::Suspects
+                if self.pending == Pending::Numbers && self.snapshots.len() >= 3 =>
+            {
+                self.message = Some(
+                    "Trend and Suspects appear when every snapshot's numbers are in".to_string(),
+                )
+            }
             Command::Trend | Command::Suspects => {
                 if self.has_series() {
                     self.show(if command == Command::Trend {
@@ -431,7 +555,7 @@ impl App {
             Command::ToggleFocus => match self.focus {
                 Focus::Retainers => self.focus = Focus::Table,
                 Focus::Table if self.retainers.is_some() => self.focus = Focus::Retainers,
-                Focus::Table => self.message = Some(no_object_message()),
+                Focus::Table => self.message = Some(self.no_tree_message()),
             },
             Command::Up => self.move_by(-1),
             Command::Down => self.move_by(1),
@@ -536,9 +660,9 @@ impl App {
     }
 
     fn expand(&mut self) {
-        match (self.focus, &mut self.retainers) {
-            (Focus::Retainers, Some(tree)) => {
-                if !tree.expand(&self.snapshots[tree.snapshot]) {
+        match (self.focus, &mut self.retainers, &self.complete) {
+            (Focus::Retainers, Some(tree), Some(complete)) => {
+                if !tree.expand(&complete[tree.snapshot]) {
                     self.message = Some("no further retainers to open here".to_string());
                 }
             }
@@ -569,24 +693,38 @@ impl App {
 
     fn path_to_roots(&mut self) {
         let from_selection = self.focus == Focus::Retainers;
-        match &mut self.retainers {
-            Some(tree) if !tree.top().is_empty() => {
-                tree.path_to_roots(&self.snapshots[tree.snapshot], from_selection);
+        match (&mut self.retainers, &self.complete) {
+            (Some(tree), Some(complete)) if !tree.top().is_empty() => {
+                tree.path_to_roots(&complete[tree.snapshot], from_selection);
                 self.focus = Focus::Retainers;
             }
-            Some(_) => self.message = Some("this object has no retainers".to_string()),
-            None => self.message = Some(no_object_message()),
+            (Some(_), _) => self.message = Some("this object has no retainers".to_string()),
+            (None, _) => self.message = Some(self.no_tree_message()),
         }
     }
 
-    /// Keeps the retainer tree on the selected object (rebuilt only when it changes).
+    /// Why the retainer pane has no tree.
+    fn no_tree_message(&self) -> String {
+        if self.complete.is_none() && self.selected_instance().is_some() {
+            "the retainers appear when the dominators are computed".to_string()
+        } else {
+            no_object_message()
+        }
+    }
+
+    /// Keeps the retainer tree on the selected object (rebuilt only when it changes), once the
+    /// retainers are known.
     fn sync_retainers(&mut self) {
         let wanted = self
             .selected_instance()
+            .filter(|_| self.complete.is_some())
             .map(|i| (i.snapshot as usize, i.node));
         let current = self.retainers.as_ref().map(|t| (t.snapshot, t.object));
         if wanted != current {
-            self.retainers = wanted.map(|(s, node)| RetainerTree::new(s, &self.snapshots[s], node));
+            self.retainers = match (wanted, &self.complete) {
+                (Some((s, node)), Some(complete)) => Some(RetainerTree::new(s, &complete[s], node)),
+                _ => None,
+            };
         }
         if self.retainers.is_none() {
             self.focus = Focus::Table;

@@ -7,7 +7,7 @@ use super::instances::{self, Change, Instance};
 use crate::present::sort::{self, ComparisonSort, SummarySort};
 use crate::present::totals::{ComparisonTotals, SummaryTotals};
 use crate::present::{cells, format};
-use crate::snapshot::{Aggregate, ClassDiff, Location, Snapshot};
+use crate::snapshot::{Aggregate, ClassDiff, Location, Partial, Snapshot};
 
 /// A numeric column right of the Constructor column.
 #[derive(Debug, Clone, Copy)]
@@ -22,11 +22,28 @@ pub struct Column<S> {
     pub priority: u8,
 }
 
+/// The snapshots as far as they have loaded: each with its classes, and all of them complete
+/// once every stage has landed.
+#[derive(Clone, Copy)]
+pub struct Loaded<'a> {
+    /// The snapshots, oldest first.
+    pub snapshots: &'a [Partial],
+    /// The same snapshots, complete, once they all are.
+    pub complete: Option<&'a [Snapshot]>,
+}
+
+impl<'a> Loaded<'a> {
+    /// Snapshot `i`, complete, if it is.
+    pub fn complete(&self, i: usize) -> Option<&'a Snapshot> {
+        self.complete.map(|c| &c[i])
+    }
+}
+
 /// What a row needs to know to format itself: the snapshots and, for Summary, which one.
 #[derive(Clone, Copy)]
 pub struct Scope<'a> {
-    /// All loaded snapshots, oldest first.
-    pub snapshots: &'a [Snapshot],
+    /// The snapshots.
+    pub loaded: Loaded<'a>,
     /// The snapshot a Summary table lists.
     pub snapshot: usize,
 }
@@ -131,7 +148,7 @@ impl ClassRow for Aggregate {
     }
 
     fn cells(&self, scope: Scope) -> Vec<String> {
-        cells::summary(&scope.snapshots[scope.snapshot], self).to_vec()
+        cells::summary(scope.loaded.complete(scope.snapshot), self).to_vec()
     }
 
     fn instances(&self, scope: Scope) -> Vec<Instance> {
@@ -143,7 +160,9 @@ impl ClassRow for Aggregate {
     }
 
     fn instance_cells(instance: &Instance, scope: Scope) -> Vec<String> {
-        cells::object(&scope.snapshots[instance.snapshot as usize], instance.node).to_vec()
+        let i = instance.snapshot as usize;
+        let snapshot = &scope.loaded.snapshots[i];
+        cells::object(snapshot, scope.loaded.complete(i), instance.node).to_vec()
     }
 
     fn totals<'r>(rows: impl Iterator<Item = &'r Self>) -> String {
@@ -233,7 +252,7 @@ impl ClassRow for ClassDiff {
     /// New objects (from the after snapshot, the last) first, then deleted ones (from the
     /// base, the first).
     fn instances(&self, scope: Scope) -> Vec<Instance> {
-        let after = scope.snapshots.len() - 1;
+        let after = scope.loaded.snapshots.len() - 1;
         let mut list = instances::listed(after, &self.added, Change::New);
         list.extend(instances::listed(0, &self.removed, Change::Deleted));
         list
@@ -245,7 +264,7 @@ impl ClassRow for ClassDiff {
 
     /// An object's own size is what it allocated (new) or freed (deleted).
     fn instance_cells(instance: &Instance, scope: Scope) -> Vec<String> {
-        let s = &scope.snapshots[instance.snapshot as usize];
+        let s = &scope.loaded.snapshots[instance.snapshot as usize];
         cells::comparison_object(
             s.self_size(instance.node),
             instance.change == Change::Deleted,

@@ -1,15 +1,15 @@
-//! Loads the snapshots in parallel on a background thread while the main thread draws the
-//! loading screen and listens for q / Ctrl-C. Progress callbacks only store the latest phase and
-//! fraction per file; the loading screen reads them on its ~10 Hz redraw.
+//! Loads the snapshots together on background threads while the main thread draws and listens
+//! for keys, and builds the views' data in its stages ([`Update`]): the first frame's as soon
+//! as every snapshot's classes are known, then the numbers, then the listing orders. Progress
+//! callbacks only store the latest phase and fraction per file; the screen reads them on its
+//! ~10 Hz redraw.
 
-use super::data::Data;
-use crate::error::Result;
+use super::data::{Early, Numbers, Orders};
+use crate::error::Error;
 use crate::present::labels::file_label;
-use crate::progress::Progress;
-use crate::snapshot::{LoadOptions, Snapshot};
-use rayon::prelude::*;
+use crate::snapshot::{self, ClassDiff, ComparisonRows, LoadEvent, LoadOptions, Partial, Stage};
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 
 /// Where one file's load is.
@@ -30,6 +30,8 @@ pub struct LoadProgress {
     pub files: Vec<FileProgress>,
     /// The step after all files are loaded (comparing), if under way.
     pub stage: Option<&'static str>,
+    /// Files whose every stage has landed.
+    pub complete: usize,
 }
 
 impl LoadProgress {
@@ -45,28 +47,50 @@ impl LoadProgress {
                 })
                 .collect(),
             stage: None,
+            complete: 0,
         }
     }
+
+    /// What the background is doing once the views are up, for the title bar: the
+    /// dominators with the files' mean progress, then the object orders.
+    pub fn working(&self) -> String {
+        if self.complete == self.files.len() {
+            return "object orders".to_string();
+        }
+        let mean =
+            self.files.iter().map(|f| f.fraction).sum::<f64>() / self.files.len().max(1) as f64;
+        format!("dominators {:.0}%", 100.0 * mean)
+    }
+}
+
+/// What the background hands the views, in this order.
+pub enum Update {
+    /// The first frame's data.
+    Early(Early),
+    /// The complete numbers.
+    Numbers(Numbers),
+    /// The listing orders.
+    Orders(Orders),
+    /// A load failed.
+    Failed(Error),
 }
 
 /// A load running in the background.
 pub struct Loader {
     progress: Arc<Mutex<LoadProgress>>,
-    result: Receiver<Result<Data>>,
+    updates: Receiver<Update>,
 }
 
 impl Loader {
-    /// Starts loading `files` (all at once, on rayon's pool) with `options`, then builds the
-    /// views' rows.
+    /// Starts loading `files` together with `options` (every snapshot's classes first), then
+    /// builds the views' data stage by stage.
     pub fn spawn(files: Vec<PathBuf>, options: LoadOptions) -> Loader {
         let progress = Arc::new(Mutex::new(LoadProgress::new(&files)));
-        let (send, result) = mpsc::channel();
+        let (send, updates) = mpsc::channel();
         let shared = Arc::clone(&progress);
-        std::thread::spawn(move || {
-            // The receiver is gone when the user quit during the load: nothing left to do.
-            let _ = send.send(load(&files, options, shared));
-        });
-        Loader { progress, result }
+        // The receiver is gone when the user quit: the sends then fail and the work is moot.
+        std::thread::spawn(move || run(&files, options, &shared, &send));
+        Loader { progress, updates }
     }
 
     /// A copy of the current progress, for drawing.
@@ -74,14 +98,12 @@ impl Loader {
         lock(&self.progress).clone()
     }
 
-    /// The outcome, once the load has finished.
-    pub fn finished(&self) -> Option<Result<Data>> {
-        match self.result.try_recv() {
-            Ok(result) => Some(result),
+    /// The next update, if one is ready.
+    pub fn next(&self) -> Option<Update> {
+        match self.updates.try_recv() {
+            Ok(update) => Some(update),
             Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err(crate::error::Error::internal(
-                "the loading thread stopped unexpectedly",
-            ))),
+            Err(TryRecvError::Disconnected) => None,
         }
     }
 }
@@ -91,32 +113,79 @@ fn lock(progress: &Mutex<LoadProgress>) -> std::sync::MutexGuard<'_, LoadProgres
     progress.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn load(
+/// The loading thread: loads, and builds each stage's data as its inputs land.
+fn run(
     files: &[PathBuf],
     options: LoadOptions,
-    progress: Arc<Mutex<LoadProgress>>,
-) -> Result<Data> {
-    let snapshots: Vec<Snapshot> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, path)| {
-            // `Progress` takes a `'static` callback: it owns a handle on the shared state.
-            let progress = Arc::clone(&progress);
-            let report = move |phase: &str, fraction: f64| {
-                let mut p = lock(&progress);
-                let file = &mut p.files[i];
-                if file.phase != phase {
-                    file.phase = phase.to_string();
-                }
-                file.fraction = fraction;
-            };
-            Snapshot::load(path, options, &Progress::new(&report))
-        })
-        .collect::<Result<_>>()?;
-    lock(&progress).stage = match snapshots.len() {
+    progress: &Arc<Mutex<LoadProgress>>,
+    updates: &Sender<Update>,
+) {
+    let count = files.len();
+    // The first frame is built on a thread of its own as soon as every snapshot's classes
+    // landed, while the loads go on.
+    let (classes_landed, landed) = mpsc::channel::<(usize, Partial)>();
+    let early_updates = updates.clone();
+    let first_frame = std::thread::spawn(move || {
+        let mut partials: Vec<Option<Partial>> = vec![None; count];
+        for (file, snapshot) in landed.iter().take(count) {
+            partials[file] = Some(snapshot);
+        }
+        let partials: Option<Vec<Partial>> = partials.into_iter().collect();
+        let early = Early::new(partials?).ok()?;
+        let by_id = match early.comparison.as_ref().map(|c| &c.rows) {
+            Some(ComparisonRows::ById(rows)) => Some(rows.clone()),
+            _ => None,
+        };
+        early_updates.send(Update::Early(early)).ok()?;
+        by_id
+    });
+    let events = |event: LoadEvent| match event {
+        LoadEvent::Progress {
+            file,
+            label,
+            fraction,
+        } => {
+            let mut p = lock(progress);
+            let entry = &mut p.files[file];
+            if entry.phase != label {
+                entry.phase = label.to_string();
+            }
+            entry.fraction = fraction;
+        }
+        LoadEvent::Landed {
+            file,
+            stage: Stage::Classes,
+            snapshot,
+        } => {
+            let _ = classes_landed.send((file, snapshot));
+        }
+        LoadEvent::Landed {
+            stage: Stage::Dominators,
+            ..
+        } => lock(progress).complete += 1,
+        LoadEvent::Landed { .. } => {}
+    };
+    let loaded = snapshot::load_together(files, options, &events);
+    drop(classes_landed);
+    let by_id: Option<Vec<ClassDiff>> = first_frame.join().ok().flatten();
+    let snapshots = match loaded {
+        Ok(snapshots) => snapshots,
+        Err(e) => {
+            let _ = updates.send(Update::Failed(e));
+            return;
+        }
+    };
+    lock(progress).stage = match count {
         1 => None,
         2 => Some("Comparing snapshots"),
         _ => Some("Comparing snapshots and ranking leak suspects"),
     };
-    Data::new(snapshots)
+    // The views get the numbers first; the orders follow from copies (the snapshots and the
+    // rows' object lists are shared, not copied).
+    let numbers = Numbers::new(snapshots.clone());
+    let summaries = numbers.summaries.clone();
+    if updates.send(Update::Numbers(numbers)).is_ok() {
+        let orders = Orders::new(&snapshots, &summaries, by_id.as_deref());
+        let _ = updates.send(Update::Orders(orders));
+    }
 }

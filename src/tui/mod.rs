@@ -28,9 +28,9 @@ pub mod ui;
 
 use crate::error::{Error, Result};
 use crate::snapshot::LoadOptions;
-use app::{App, Flow};
+use app::{App, Flow, Pending};
 use crossterm::event::{self, Event, KeyEventKind};
-use loader::Loader;
+use loader::{Loader, Update};
 use picker::{Outcome, Picker};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -86,7 +86,8 @@ fn pick(session: &mut Session, mut picker: Picker) -> Result<Option<Vec<PathBuf>
     }
 }
 
-/// Loads `files` behind the loading screen, then runs the views until the user quits.
+/// Loads `files` behind the loading screen until the first frame's data is in, then runs the
+/// views until the user quits, filling them in as the rest of the load lands.
 fn explore(
     session: &mut Session,
     files: &[PathBuf],
@@ -94,7 +95,7 @@ fn explore(
     theme: Theme,
 ) -> Result<i32> {
     let loader = Loader::spawn(files.to_vec(), options);
-    let data = loop {
+    let mut app = loop {
         let progress = loader.progress();
         session
             .terminal
@@ -110,20 +111,40 @@ fn explore(
                 }
             }
         }
-        if let Some(result) = loader.finished() {
-            break result?;
+        match loader.next() {
+            Some(Update::Early(early)) => break App::start(early, theme),
+            Some(Update::Failed(e)) => return Err(e),
+            _ => {}
         }
     };
-    let mut app = App::new(data, theme);
     loop {
+        let busy = app.pending() != Pending::Nothing;
+        if busy {
+            app.set_working(Some(loader.progress().working()));
+        }
         session
             .terminal
             .draw(|frame| ui::draw(&mut app, frame))
             .map_err(terminal_error)?;
-        if let Event::Key(key) = event::read().map_err(terminal_error)? {
-            if key.kind == KeyEventKind::Press && app.update(key) == Flow::Quit {
-                return Ok(0);
+        // While the background works, wake up to show what lands; after, wait for keys only,
+        // so an idle session costs no CPU.
+        if !busy || event::poll(LOADING_TICK).map_err(terminal_error)? {
+            if let Event::Key(key) = event::read().map_err(terminal_error)? {
+                if key.kind == KeyEventKind::Press && app.update(key) == Flow::Quit {
+                    return Ok(0);
+                }
             }
+        }
+        while let Some(update) = loader.next() {
+            match update {
+                Update::Numbers(numbers) => app.complete(numbers),
+                Update::Orders(orders) => app.order(orders),
+                Update::Failed(e) => return Err(e),
+                Update::Early(_) => {}
+            }
+        }
+        if app.pending() == Pending::Nothing {
+            app.set_working(None);
         }
     }
 }

@@ -3,12 +3,11 @@
 //! found from `starts` (the first row of each listed class) by binary search, so scrolling a
 //! class of millions of objects costs the same as scrolling ten.
 
-use super::classes::{ClassRow, Scope};
+use super::classes::{ClassRow, Loaded, Scope};
 use super::filter::Filter;
 use super::instances::Instance;
 use super::text;
 use crate::snapshot::Location;
-use crate::snapshot::Snapshot;
 use crate::util::sanitize::sanitize;
 use std::collections::HashMap;
 
@@ -63,14 +62,7 @@ impl<R: ClassRow> ClassTable<R> {
     pub fn new(mut rows: Vec<R>, scope: Scope) -> Self {
         R::sort(&mut rows, R::DEFAULT_SORT, false);
         let n = rows.len();
-        // Each column is as wide as its widest class cell, so numbers never get cut and
-        // columns do not jump while scrolling.
-        let mut widths: Vec<usize> = R::COLUMNS.iter().map(|c| text::width(c.title)).collect();
-        for r in &rows {
-            for (w, cell) in widths.iter_mut().zip(r.cells(scope)) {
-                *w = (*w).max(text::width(&cell));
-            }
-        }
+        let widths = widths(&rows, scope);
         let mut table = ClassTable {
             rows,
             snapshot: scope.snapshot,
@@ -89,6 +81,50 @@ impl<R: ClassRow> ClassTable<R> {
         };
         table.refilter(&Filter::default());
         table
+    }
+
+    /// Replaces the rows with `rows`: the same classes with more of their numbers known, or
+    /// with their objects in listing order. The sort, the filter, the expanded classes and the
+    /// selection stay (a selected object stays selected wherever it moved); a cursor on the
+    /// first row stays on the first row, whichever class that now is.
+    pub fn refresh(&mut self, mut rows: Vec<R>, scope: Scope, filter: &Filter) {
+        let identity = |r: &R| -> Identity { (r.name().to_string(), r.location()) };
+        let anchor = self.anchor().filter(|_| self.cursor > 0).map(|(row, k)| {
+            let object = k.map(|k| self.instance(row, k));
+            (identity(&self.rows[row]), object)
+        });
+        let expanded: std::collections::HashSet<Identity> = (0..self.rows.len())
+            .filter(|&i| self.expanded[i])
+            .map(|i| identity(&self.rows[i]))
+            .collect();
+        self.widths = widths(&rows, scope);
+        R::sort(&mut rows, self.sort, self.reverse);
+        let n = rows.len();
+        self.rows = rows;
+        self.expanded = vec![false; n];
+        self.instances = vec![None; n];
+        let mut anchor_at = None;
+        for i in 0..n {
+            let id = identity(&self.rows[i]);
+            if expanded.contains(&id) {
+                let list = self.rows[i].instances(scope).into_boxed_slice();
+                self.instances[i] = Some(list);
+                self.expanded[i] = true;
+            }
+            if let Some((_, object)) = anchor.as_ref().filter(|(a, _)| *a == id) {
+                let index = object.and_then(|o| {
+                    self.instances[i]
+                        .as_ref()
+                        .and_then(|list| list.iter().position(|x| *x == o))
+                });
+                anchor_at = Some((i, index));
+            }
+        }
+        self.refilter(filter);
+        match anchor_at {
+            Some(at) => self.restore(at),
+            None => self.cursor = 0,
+        }
     }
 
     /// The width of each numeric column ([`ClassRow::COLUMNS`]).
@@ -249,10 +285,22 @@ impl<R: ClassRow> ClassTable<R> {
     }
 }
 
+/// Each column as wide as its widest class cell, so numbers never get cut and columns do not
+/// jump while scrolling.
+fn widths<R: ClassRow>(rows: &[R], scope: Scope) -> Vec<usize> {
+    let mut widths: Vec<usize> = R::COLUMNS.iter().map(|c| text::width(c.title)).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r.cells(scope)) {
+            *w = (*w).max(text::width(&cell));
+        }
+    }
+    widths
+}
+
 /// The operations the app applies to whichever table is shown, independent of its row type.
 pub trait TableControl {
     /// The scope this table's rows format themselves in.
-    fn scope<'a>(&self, snapshots: &'a [Snapshot]) -> Scope<'a>;
+    fn scope<'a>(&self, loaded: Loaded<'a>) -> Scope<'a>;
     /// The selected object, when an object row is selected.
     fn selected_instance(&self) -> Option<Instance>;
     /// Moves the cursor by `delta` rows, clamped to the table.
@@ -281,9 +329,9 @@ pub trait TableControl {
 }
 
 impl<R: ClassRow> TableControl for ClassTable<R> {
-    fn scope<'a>(&self, snapshots: &'a [Snapshot]) -> Scope<'a> {
+    fn scope<'a>(&self, loaded: Loaded<'a>) -> Scope<'a> {
         Scope {
-            snapshots,
+            loaded,
             snapshot: self.snapshot,
         }
     }

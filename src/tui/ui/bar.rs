@@ -2,7 +2,7 @@
 //! names; or the filter prompt; or a message).
 
 use crate::present::labels::file_label;
-use crate::tui::app::{App, Mode, Shown, View};
+use crate::tui::app::{App, Mode, Pending, Shown, View};
 use crate::tui::classes::ClassRow;
 use crate::tui::table::{ClassTable, TableControl};
 use crate::tui::text;
@@ -13,7 +13,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-/// ` heaptui  1 Summary  2 Comparison` and, on the right, the help and quit keys.
+/// What the title bar says while a background stage computes (benches look for it).
+pub const BUSY: &str = "computing";
+
+/// ` heaptui  1 Summary  2 Comparison` and, on the right, what the background computes and
+/// the help and quit keys.
 pub fn title(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme();
     let tab = |label: &'static str, active: bool, available: bool| {
@@ -38,12 +42,21 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(tab(" 4 Suspects ", app.view() == View::Suspects, true));
     }
     let keys = " ? help  q quit ";
+    // While the background computes, say so before the keys (the keys go first when short).
+    let busy = app
+        .working()
+        .filter(|_| app.pending() != Pending::Nothing)
+        .map(|w| format!(" {BUSY} {w} ·"));
     let used: usize = spans.iter().map(Span::width).sum();
-    let gap = (area.width as usize).saturating_sub(used + text::width(keys));
-    spans.push(Span::raw(" ".repeat(gap)));
-    if gap > 0 {
-        spans.push(Span::raw(keys));
-    }
+    let room = (area.width as usize).saturating_sub(used);
+    let right = match busy {
+        Some(busy) if text::width(&busy) + text::width(keys) < room => busy + keys,
+        Some(busy) if text::width(&busy) < room => busy,
+        _ if text::width(keys) < room => keys.to_string(),
+        _ => String::new(),
+    };
+    spans.push(Span::raw(" ".repeat(room - text::width(&right))));
+    spans.push(Span::styled(right, theme.bar()));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.bar()), area);
 }
 

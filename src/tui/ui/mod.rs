@@ -57,11 +57,11 @@ pub fn body(area: Rect) -> Rect {
 fn tables(app: &App, frame: &mut Frame, body: Rect) {
     let (table_area, pane_area) = split(body, app.focus());
     let focused = app.focus() == Focus::Table;
-    let (snapshots, theme) = (app.snapshots(), app.theme());
+    let (loaded, theme) = (app.loaded(), app.theme());
     match app.shown() {
-        Shown::Summary(t) => table::render(frame, table_area, t, snapshots, theme, focused),
-        Shown::ById(t) => table::render(frame, table_area, t, snapshots, theme, focused),
-        Shown::ByClass(t) => table::render(frame, table_area, t, snapshots, theme, focused),
+        Shown::Summary(t) => table::render(frame, table_area, t, loaded, theme, focused),
+        Shown::ById(t) => table::render(frame, table_area, t, loaded, theme, focused),
+        Shown::ByClass(t) => table::render(frame, table_area, t, loaded, theme, focused),
     }
     retainers::render(frame, pane_area, app);
 }

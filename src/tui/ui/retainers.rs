@@ -47,16 +47,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(block, area);
     let [details, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let Some(tree) = app.retainers() else {
+    let (Some(tree), Some(complete)) = (app.retainers(), app.complete_snapshots()) else {
         let hint = if app.view() == View::Comparison && app.compares_by_class() {
             "Matched by class: objects of different processes cannot be paired, so none are listed."
+        } else if app.selected_instance().is_some() {
+            "Computing the retainers and dominators: this pane fills in when they are done."
         } else {
             "Expand a class (Enter) and select an object to see what retains it."
         };
         frame.render_widget(Paragraph::new(Span::styled(hint, theme.dim())), details);
         return;
     };
-    let snapshot = &app.snapshots()[tree.snapshot];
+    let snapshot = &complete[tree.snapshot];
     let label = two.then(|| labels::file_label(snapshot.path()));
     let line = details_line(snapshot, tree.object, label, details.width, &theme);
     frame.render_widget(Paragraph::new(line), details);

@@ -3,8 +3,8 @@
 //! dropped so the Constructor column stays readable, and names are cut with `…`.
 
 use crate::present::labels;
-use crate::snapshot::Snapshot;
-use crate::tui::classes::{ClassRow, Column, Scope};
+use crate::snapshot::Partial;
+use crate::tui::classes::{ClassRow, Column, Loaded, Scope};
 use crate::tui::instances::{self, Change};
 use crate::tui::table::{ClassTable, Row, TableControl};
 use crate::tui::text;
@@ -37,7 +37,7 @@ pub fn render<R: ClassRow>(
     frame: &mut Frame,
     area: Rect,
     table: &ClassTable<R>,
-    snapshots: &[Snapshot],
+    loaded: Loaded,
     theme: &Theme,
     focused: bool,
 ) {
@@ -55,7 +55,7 @@ pub fn render<R: ClassRow>(
         let hint = format!("no class matches “{}”", sanitize(table.pattern()));
         lines.push(Line::styled(text::pad(&hint, width), theme.dim()));
     }
-    let scope = table.scope(snapshots);
+    let scope = table.scope(loaded);
     for at in table.offset..(table.offset + height).min(table.len()) {
         let row = table.row_at(at).expect("row in range");
         let mut line = match row {
@@ -65,7 +65,14 @@ pub fn render<R: ClassRow>(
             Row::Instance { row, index } => {
                 let instance = table.instance(row, index);
                 let cells = R::instance_cells(&instance, scope);
-                instance_line(&instance, snapshots, &cells, &columns, name_width, theme)
+                instance_line(
+                    &instance,
+                    loaded.snapshots,
+                    &cells,
+                    &columns,
+                    name_width,
+                    theme,
+                )
             }
         };
         if at == table.cursor() {
@@ -197,7 +204,7 @@ fn class_line<R: ClassRow>(
 
 fn instance_line(
     instance: &instances::Instance,
-    snapshots: &[Snapshot],
+    snapshots: &[Partial],
     cells: &[String],
     columns: &[(usize, usize)],
     name_width: usize,

@@ -1,0 +1,171 @@
+//! Loading: parse, settle the graph, then run the analysis, one snapshot at a time
+//! ([`one`]) or several together with the first frame first ([`load_together`]).
+
+use super::{Inner, LoadOptions, Partial, Snapshot};
+use crate::analysis::{self, Gate, Hooks, Results, Schedule, Stage};
+use crate::error::{Error, Result};
+use crate::parse;
+use crate::progress::Progress;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What a [`load_together`] reports while it runs, from its loading threads.
+pub enum LoadEvent<'a> {
+    /// File `file` is in `label`, `fraction` of its load done.
+    Progress {
+        /// Index of the file in the list given.
+        file: usize,
+        /// The phase under way.
+        label: &'a str,
+        /// Fraction of the file's load done, `0.0..=1.0`.
+        fraction: f64,
+    },
+    /// A stage of file `file` landed: `snapshot` has it (and every earlier one).
+    Landed {
+        /// Index of the file in the list given.
+        file: usize,
+        /// The stage.
+        stage: Stage,
+        /// The snapshot, with that stage.
+        snapshot: Partial,
+    },
+}
+
+/// Loads one snapshot on the calling thread, the whole analysis as fast as possible.
+pub(super) fn one(path: &Path, options: LoadOptions, progress: &Progress) -> Result<Snapshot> {
+    let (parsed, timings) = parse_file(path, options, progress)?;
+    Ok(analyse(path, parsed, options, timings, progress))
+}
+
+/// Parses and settles a file: the parsed graph and the phases' wall times.
+fn parse_file(
+    path: &Path,
+    options: LoadOptions,
+    progress: &Progress,
+) -> Result<(parse::Parsed, Vec<(&'static str, std::time::Duration)>)> {
+    let start = Instant::now();
+    let parse_options = parse::Options {
+        check_memory: options.check_memory,
+    };
+    let mut parsed = parse::load(path, parse_options, progress)?;
+    let parse_time = start.elapsed();
+    let dom_time = analysis::prepare(&mut parsed.graph);
+    Ok((parsed, vec![("parse", parse_time), ("dom state", dom_time)]))
+}
+
+fn shared(
+    path: &Path,
+    parsed: parse::Parsed,
+    options: LoadOptions,
+    load_timings: Vec<(&'static str, std::time::Duration)>,
+) -> (Arc<Inner>, Vec<u32>) {
+    let parse::Parsed {
+        graph,
+        self_size,
+        warnings,
+    } = parsed;
+    let inner = Arc::new(Inner {
+        path: path.to_path_buf(),
+        redact: options.redact,
+        warnings,
+        graph,
+        results: Results::default(),
+        load_timings,
+    });
+    (inner, self_size)
+}
+
+/// Analyses a parsed snapshot on the calling thread.
+pub(super) fn analyse(
+    path: &Path,
+    parsed: parse::Parsed,
+    options: LoadOptions,
+    load_timings: Vec<(&'static str, std::time::Duration)>,
+    progress: &Progress,
+) -> Snapshot {
+    let (inner, self_size) = shared(path, parsed, options, load_timings);
+    let hooks = Hooks {
+        progress,
+        landed: &|_| {},
+        schedule: Schedule::Throughput,
+    };
+    analysis::analyze(&inner.graph, self_size, &inner.results, &hooks);
+    progress.done();
+    Partial { inner }
+        .complete()
+        .expect("the analysis lands every stage")
+}
+
+/// Loads `paths` together, each on its own thread, in the order that gives a first frame
+/// soonest: every snapshot's classes (parse, shallow sizes, class names) before any
+/// snapshot's dominators. `events` hears each file's progress and each stage as it lands.
+/// Returns the complete snapshots in the order given, or the first error.
+pub fn load_together(
+    paths: &[PathBuf],
+    options: LoadOptions,
+    events: &(dyn Fn(LoadEvent) + Sync),
+) -> Result<Vec<Snapshot>> {
+    let gate = Gate::new(paths.len());
+    let results: Vec<Result<Snapshot>> = std::thread::scope(|scope| {
+        let gate = &gate;
+        let loads: Vec<_> = paths
+            .iter()
+            .enumerate()
+            .map(|(file, path)| {
+                // Each load runs on a thread of its own, not on the rayon pool: a main lane
+                // that waits at the gate must not hold a pool thread others need.
+                scope.spawn(move || load_one_of_many(file, path, options, gate, events))
+            })
+            .collect();
+        loads
+            .into_iter()
+            .map(|load| {
+                load.join().unwrap_or_else(|panic| {
+                    std::panic::resume_unwind(panic);
+                })
+            })
+            .collect()
+    });
+    results.into_iter().collect()
+}
+
+fn load_one_of_many(
+    file: usize,
+    path: &Path,
+    options: LoadOptions,
+    gate: &Gate,
+    events: &(dyn Fn(LoadEvent) + Sync),
+) -> Result<Snapshot> {
+    let report = move |label: &str, fraction: f64| {
+        events(LoadEvent::Progress {
+            file,
+            label,
+            fraction,
+        })
+    };
+    let progress = Progress::new(&report);
+    // The ticket arrives when the classes land, or when a failed parse drops it.
+    let ticket = gate.ticket();
+    let (parsed, timings) = parse_file(path, options, &progress)?;
+    let (inner, self_size) = shared(path, parsed, options, timings);
+    let landed = |stage: Stage| {
+        events(LoadEvent::Landed {
+            file,
+            stage,
+            snapshot: Partial {
+                inner: Arc::clone(&inner),
+            },
+        })
+    };
+    let hooks = Hooks {
+        progress: &progress,
+        landed: &landed,
+        schedule: Schedule::FirstFrame(&ticket),
+    };
+    analysis::analyze(&inner.graph, self_size, &inner.results, &hooks);
+    progress.done();
+    Partial { inner }
+        .complete()
+        .ok_or_else(|| Error::internal("the analysis ended before its last stage"))
+}
