@@ -665,3 +665,63 @@ fn folder_picker_quits_with_esc() -> Result<(), String> {
     std::fs::remove_dir_all(&dir).unwrap();
     Ok(())
 }
+
+/// A base/after pair (the same generated heap twice) big enough that the dominators take a
+/// while after the first frame: `(folder, base, after)`; the folder is removed on drop.
+fn generated_pair() -> (GeneratedDir, String, String) {
+    let dir =
+        GeneratedDir(std::env::temp_dir().join(format!("heaptui-staged-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let base = dir.0.join("base.heapsnapshot");
+    let after = dir.0.join("after.heapsnapshot");
+    let status = std::process::Command::new("node")
+        .arg(tui_harness::root().join("benches/gen-bench-snapshot.cjs"))
+        .arg("60000")
+        .arg(&base)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("node runs");
+    assert!(status.success(), "the generator failed");
+    std::fs::copy(&base, &after).unwrap();
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let (base, after) = (path(&base), path(&after));
+    (dir, base, after)
+}
+
+struct GeneratedDir(std::path::PathBuf);
+
+impl Drop for GeneratedDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn comparison_is_drawn_while_the_numbers_compute_and_q_quits_at_any_stage() -> Result<(), String> {
+    let (_dir, base, after) = generated_pair();
+    let mut pty = Pty::heaptui(&[&base, &after], (80, 24), &[]);
+    // The Comparison comes up while the title bar says the dominators are computing.
+    pty.wait_until("the Comparison with the dominators computing", |s| {
+        s.contains("# New") && s.contains("computing dominators")
+    })?;
+    // The numbers land: nothing computes any more, and the Summary has its retained sizes.
+    pty.wait_until("the load to finish", |s| !s.contains("computing"))?;
+    pty.send(b"1");
+    pty.wait_until("the Summary's retained sizes", |s| {
+        s.contains("Retained Size") && s.contains('%')
+    })?;
+    quit(&mut pty)?;
+
+    // q while the background still works: the program leaves at once, terminal restored.
+    let mut pty = Pty::heaptui(&[&base, &after], (80, 24), &[]);
+    pty.wait_for("computing")?;
+    let asked = std::time::Instant::now();
+    quit(&mut pty)?;
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "q took {:?}",
+        asked.elapsed()
+    );
+    Ok(())
+}

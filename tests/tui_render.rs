@@ -807,3 +807,60 @@ fn by_id(app: &App) -> &heaptui::tui::table::ClassTable<heaptui::snapshot::Class
         ComparisonTable::ByClass(_) => panic!("an id-matched table"),
     }
 }
+
+#[test]
+fn comparison_works_before_the_numbers_land_and_keeps_its_state_when_they_do() {
+    use heaptui::tui::app::Pending;
+    use heaptui::tui::data::{Early, Numbers, Orders};
+    let snapshots = vec![demo("base.heapsnapshot.gz"), demo("after.heapsnapshot.gz")];
+    let partials = snapshots.iter().map(|s| (**s).clone()).collect();
+    let early = Early::new(partials).unwrap();
+    let id_rows = match early.comparison.as_ref().map(|c| &c.rows) {
+        Some(heaptui::snapshot::ComparisonRows::ById(rows)) => Some(rows.clone()),
+        _ => None,
+    };
+    let mut app = App::start(early, Theme { color: true });
+    assert_eq!(
+        (app.view(), app.pending()),
+        (View::Comparison, Pending::Numbers)
+    );
+    // Sort by # Delta, filter, expand the class and select an object: all before any
+    // retained size exists.
+    press(&mut app, "ssssss/Incoming<Enter><Enter><Down>");
+    let table = by_id(&app);
+    assert_eq!(
+        table.sort(),
+        (heaptui::present::sort::ComparisonSort::Delta, false)
+    );
+    assert_eq!(table.listed_classes(), 1);
+    let selected = app.selected_instance().expect("an object row");
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("+ IncomingMe"), "{shown}");
+    assert!(shown.contains("fills in when they are done"), "{shown}");
+    // The Summary shows counts and shallow sizes, the rest pending.
+    press(&mut app, "1");
+    let summary = screen(&mut app, 80, 24);
+    assert!(summary.contains('…'), "{summary}");
+    press(&mut app, "2");
+
+    let numbers = Numbers::new(snapshots);
+    let orders = Orders::new(&numbers.snapshots, &numbers.summaries, id_rows.as_deref());
+    app.complete(numbers);
+    app.order(orders);
+    assert_eq!(app.pending(), Pending::Nothing);
+    let table = by_id(&app);
+    assert_eq!(
+        table.sort(),
+        (heaptui::present::sort::ComparisonSort::Delta, false)
+    );
+    assert_eq!(table.listed_classes(), 1, "the filter stays");
+    assert_eq!(
+        app.selected_instance(),
+        Some(selected),
+        "the selection stays"
+    );
+    assert!(app.retainers().is_some(), "the retainer pane fills in");
+    press(&mut app, "1");
+    let summary = screen(&mut app, 80, 24);
+    assert!(!summary.contains('…'), "{summary}");
+}
