@@ -233,6 +233,60 @@ impl fmt::Display for Error {
     }
 }
 
+/// A copy: an I/O source is copied as its kind and message (all it shows).
+impl Clone for Error {
+    fn clone(&self) -> Self {
+        let io = |e: &std::io::Error| std::io::Error::new(e.kind(), e.to_string());
+        match self {
+            Error::Io {
+                file,
+                action,
+                source,
+            } => Error::Io {
+                file: file.clone(),
+                action,
+                source: io(source),
+            },
+            Error::Malformed {
+                file,
+                offset,
+                message,
+            } => Error::Malformed {
+                file: file.clone(),
+                offset: *offset,
+                message: message.clone(),
+            },
+            Error::OutOfMemory {
+                file,
+                nodes,
+                edges,
+                needed,
+                available,
+            } => Error::OutOfMemory {
+                file: file.clone(),
+                nodes: *nodes,
+                edges: *edges,
+                needed: *needed,
+                available: *available,
+            },
+            Error::NoSuchObject { file, id } => Error::NoSuchObject {
+                file: file.clone(),
+                id: *id,
+            },
+            Error::Usage { message } => Error::Usage {
+                message: message.clone(),
+            },
+            Error::Terminal { action, source } => Error::Terminal {
+                action,
+                source: io(source),
+            },
+            Error::Internal { message } => Error::Internal {
+                message: message.clone(),
+            },
+        }
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {

@@ -21,6 +21,14 @@ pub enum LoadEvent<'a> {
         /// Fraction of the file's load done, `0.0..=1.0`.
         fraction: f64,
     },
+    /// File `file` could not be loaded (the others go on; [`load_together`] returns the
+    /// first error when they are done).
+    Failed {
+        /// Index of the file in the list given.
+        file: usize,
+        /// What went wrong.
+        error: &'a Error,
+    },
     /// A stage of file `file` landed: `snapshot` has it (and every earlier one).
     Landed {
         /// Index of the file in the list given.
@@ -115,7 +123,13 @@ pub fn load_together(
             .map(|(file, path)| {
                 // Each load runs on a thread of its own, not on the rayon pool: a main lane
                 // that waits at the gate must not hold a pool thread others need.
-                scope.spawn(move || load_one_of_many(file, path, options, gate, events))
+                scope.spawn(move || {
+                    let loaded = load_one_of_many(file, path, options, gate, events);
+                    if let Err(error) = &loaded {
+                        events(LoadEvent::Failed { file, error });
+                    }
+                    loaded
+                })
             })
             .collect();
         loads

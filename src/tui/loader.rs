@@ -163,6 +163,10 @@ fn run(
             stage: Stage::Dominators,
             ..
         } => lock(progress).complete += 1,
+        // Said at once: the other files' loads would take long to end.
+        LoadEvent::Failed { error, .. } => {
+            let _ = updates.send(Update::Failed(error.clone()));
+        }
         LoadEvent::Landed { .. } => {}
     };
     let loaded = snapshot::load_together(files, options, &events);
