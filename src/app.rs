@@ -9,9 +9,33 @@ use crate::tui;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// Worked examples for `--help`.
+const EXAMPLES: &str = "\
+Examples:
+  heaptui before.heapsnapshot after.heapsnapshot
+      Comparison of two snapshots of one process; d sorts by # Delta, 1 then r the Summary by
+      Retained Size, Enter lists a class's objects, Tab and p walk one to the GC roots
+  heaptui /var/diag
+      pick two snapshots of one process from a diagnostic folder
+  heaptui s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot
+      leak suspects across a series
+  heaptui diff before.heapsnapshot after.heapsnapshot --sort delta --top 20
+      the Comparison as text; --json for tools, --format markdown for an issue
+  heaptui diff before.heapsnapshot after.heapsnapshot --fail-on IncomingMessage:+100
+      a CI gate: exit status 3 when the budget is exceeded
+  heaptui retainers after.heapsnapshot @12345 --depth 3
+      what holds one object, and its path to the GC roots
+  heaptui summary snap.heapsnapshot.gz --redact --format markdown
+      a shareable report, string values masked";
+
 /// Terminal explorer for V8 heap snapshots, with Chrome DevTools' exact numbers.
 #[derive(Parser, Debug)]
-#[command(name = "heaptui", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "heaptui",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = EXAMPLES
+)]
 pub struct Cli {
     /// Snapshots to explore: one opens Summary, two open Comparison (base, after), three or
     /// more open Suspects; or one folder of snapshots to pick from.

@@ -378,7 +378,7 @@ fn sorting_cycles_columns_and_reverses() {
     press(&mut app, "S");
     let table = by_id(&app);
     assert!(table.rows()[0].count_delta() <= table.rows()[1].count_delta());
-    assert!(screen(&mut app, 80, 24).contains("▲# Delta"));
+    assert!(screen(&mut app, 80, 24).contains("# Delta▲"));
 }
 
 #[test]
@@ -863,4 +863,57 @@ fn comparison_works_before_the_numbers_land_and_keeps_its_state_when_they_do() {
     press(&mut app, "1");
     let summary = screen(&mut app, 80, 24);
     assert!(!summary.contains('…'), "{summary}");
+}
+
+#[test]
+fn d_and_r_sort_by_delta_and_retained_with_one_key_and_the_marker_sits_on_its_column() {
+    use heaptui::present::sort::{ComparisonSort, SummarySort};
+    let mut app = pair();
+    press(&mut app, "d");
+    assert_eq!(by_id(&app).sort(), (ComparisonSort::Delta, false));
+    assert_eq!(
+        by_id(&app).rows()[0].name,
+        "(string)",
+        "largest # Delta first"
+    );
+    let shown = screen(&mut app, 80, 24);
+    let header = shown.lines().nth(1).unwrap();
+    assert!(header.contains("# Delta▼"), "{header}");
+    assert_eq!(header.matches(['▼', '▲']).count(), 1, "{header}");
+    press(&mut app, "d");
+    assert_eq!(
+        by_id(&app).sort(),
+        (ComparisonSort::Delta, true),
+        "again reverses"
+    );
+    // At 80 columns the class names are not cut while the numbers are short.
+    assert!(shown.contains("IncomingMessage "), "{shown}");
+    press(&mut app, "r");
+    assert!(
+        app.message().unwrap().contains("Summary"),
+        "r is the Summary's"
+    );
+
+    press(&mut app, "1s");
+    assert_eq!(app.summaries()[1].sort().0, SummarySort::Name);
+    press(&mut app, "r");
+    assert_eq!(app.summaries()[1].sort(), (SummarySort::Retained, false));
+    let header = screen(&mut app, 80, 24).lines().nth(1).unwrap().to_string();
+    assert!(header.trim_end().ends_with("Retained Size▼"), "{header}");
+    press(&mut app, "r");
+    assert_eq!(app.summaries()[1].sort(), (SummarySort::Retained, true));
+    assert!(screen(&mut app, 80, 24).contains("Retained Size▲"));
+}
+
+#[test]
+fn a_selected_class_is_named_in_full_above_the_retainers() {
+    let mut app = pair();
+    press(&mut app, "1/{ModuleWrap<Enter>");
+    let shown = screen(&mut app, 80, 24);
+    let table_row = shown.lines().nth(2).unwrap();
+    assert!(table_row.contains('…'), "cut in the table: {table_row}");
+    assert!(
+        shown.contains("{ModuleWrap, setImportModuleDynamicallyCallback"),
+        "{shown}"
+    );
 }

@@ -2,7 +2,7 @@
 //! [`App::layout`] fits the scroll positions to the screen, then [`super::ui::render`] reads
 //! the state, so tests can drive [`App::update`] and render to a test backend.
 
-use super::classes::{Loaded, Scope};
+use super::classes::{Loaded, Scope, SortKey};
 use super::data::{Data, Early, Numbers, Orders};
 use super::filter::Filter;
 use super::instances::Instance;
@@ -427,6 +427,14 @@ impl App {
         self.shown_ref().selected_instance()
     }
 
+    /// The full class name of the selected class row of the table shown.
+    pub fn selected_class_name(&self) -> Option<&str> {
+        if !self.shows_table() {
+            return None;
+        }
+        self.shown_ref().selected_class_name()
+    }
+
     /// The filter pattern of the table shown.
     pub fn pattern(&self) -> &str {
         self.shown_ref().pattern()
@@ -581,6 +589,8 @@ impl App {
             Command::Back => self.back(),
             Command::NextSort => self.sort(false),
             Command::ReverseSort => self.sort(true),
+            Command::SortByDelta => self.sort_by_key(SortKey::Delta),
+            Command::SortByRetained => self.sort_by_key(SortKey::Retained),
             Command::PathToRoots => self.path_to_roots(),
             Command::Help => self.mode = Mode::Help,
         }
@@ -688,6 +698,19 @@ impl App {
             current.table.reverse_sort(current.filter);
         } else {
             current.table.next_sort(current.filter);
+        }
+    }
+
+    fn sort_by_key(&mut self, key: SortKey) {
+        let current = self.table();
+        if !current.table.sort_by_key(key, current.filter) {
+            self.message = Some(
+                match key {
+                    SortKey::Delta => "d sorts the Comparison (2) by # Delta",
+                    SortKey::Retained => "r sorts the Summary (1) by Retained Size",
+                }
+                .to_string(),
+            );
         }
     }
 

@@ -2,7 +2,7 @@
 //! the library's class aggregates ([`ClassChange`]: counts and sizes in each snapshot) with no
 //! new / deleted split and no objects to list.
 
-use super::classes::{ClassRow, Column, Scope};
+use super::classes::{ClassRow, Column, Scope, SortKey};
 use super::instances::Instance;
 use crate::present::cells;
 use crate::present::sort::{self, ComparisonSort};
@@ -20,37 +20,37 @@ impl ClassRow for ClassChange {
     const COLUMNS: &'static [Column<ComparisonSort>] = &[
         Column {
             title: "# Base",
-            width: 8,
+            short: "# Base",
             sort: None,
             priority: 2,
         },
         Column {
             title: "# After",
-            width: 8,
+            short: "# After",
             sort: None,
             priority: 4,
         },
         Column {
             title: "# Delta",
-            width: 8,
+            short: "# Delta",
             sort: Some(ComparisonSort::Delta),
             priority: 6,
         },
         Column {
             title: "Base Size",
-            width: 10,
+            short: "Base",
             sort: None,
             priority: 1,
         },
         Column {
             title: "After Size",
-            width: 10,
+            short: "After",
             sort: None,
             priority: 3,
         },
         Column {
             title: "Size Delta",
-            width: 10,
+            short: "Δ Size",
             sort: Some(ComparisonSort::SizeDelta),
             priority: 5,
         },
@@ -70,6 +70,10 @@ impl ClassRow for ClassChange {
             ComparisonSort::SizeDelta => "Size Delta",
             _ => "# Delta",
         }
+    }
+
+    fn sort_for(key: SortKey) -> Option<Self::Sort> {
+        (key == SortKey::Delta).then_some(ComparisonSort::Delta)
     }
 
     fn name(&self) -> &str {

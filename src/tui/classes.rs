@@ -14,8 +14,8 @@ use crate::snapshot::{Aggregate, ClassDiff, Location, Partial, Snapshot};
 pub struct Column<S> {
     /// Header text.
     pub title: &'static str,
-    /// Width in terminal columns.
-    pub width: usize,
+    /// A shorter title, used when the Constructor column needs the room.
+    pub short: &'static str,
     /// The sort order that sorts by this column, if one does.
     pub sort: Option<S>,
     /// Narrow terminals drop the lowest priorities first.
@@ -48,6 +48,15 @@ pub struct Scope<'a> {
     pub snapshot: usize,
 }
 
+/// The sorts that have a key of their own: the two the leak hunt needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// The Comparison's # Delta (`d`).
+    Delta,
+    /// The Summary's Retained Size (`r`).
+    Retained,
+}
+
 /// A class row of one of the tables.
 pub trait ClassRow: Sized {
     /// The sort orders.
@@ -72,6 +81,8 @@ pub trait ClassRow: Sized {
     }
     /// The name of a sort order for the status line.
     fn sort_title(by: Self::Sort) -> &'static str;
+    /// The sort order a direct sort key asks for, if this table has it.
+    fn sort_for(key: SortKey) -> Option<Self::Sort>;
     /// The Constructor column (unsanitised).
     fn name(&self) -> &str;
     /// The allocation site that splits same-named classes; with the name, unique per row.
@@ -105,19 +116,19 @@ impl ClassRow for Aggregate {
     const COLUMNS: &'static [Column<SummarySort>] = &[
         Column {
             title: "Distance",
-            width: 8,
+            short: "Dist",
             sort: Some(SummarySort::Distance),
             priority: 1,
         },
         Column {
             title: "Shallow Size",
-            width: 12,
+            short: "Shallow",
             sort: Some(SummarySort::Shallow),
             priority: 2,
         },
         Column {
             title: "Retained Size",
-            width: 14,
+            short: "Retained",
             sort: Some(SummarySort::Retained),
             priority: 3,
         },
@@ -133,6 +144,10 @@ impl ClassRow for Aggregate {
 
     fn sort_title(by: Self::Sort) -> &'static str {
         by.title()
+    }
+
+    fn sort_for(key: SortKey) -> Option<Self::Sort> {
+        (key == SortKey::Retained).then_some(SummarySort::Retained)
     }
 
     fn name(&self) -> &str {
@@ -185,37 +200,37 @@ impl ClassRow for ClassDiff {
     const COLUMNS: &'static [Column<ComparisonSort>] = &[
         Column {
             title: "# New",
-            width: 7,
+            short: "# New",
             sort: Some(ComparisonSort::New),
             priority: 4,
         },
         Column {
             title: "# Deleted",
-            width: 9,
+            short: "# Del",
             sort: Some(ComparisonSort::Deleted),
             priority: 2,
         },
         Column {
             title: "# Delta",
-            width: 8,
+            short: "# Delta",
             sort: Some(ComparisonSort::Delta),
             priority: 6,
         },
         Column {
             title: "Alloc. Size",
-            width: 11,
+            short: "Alloc",
             sort: Some(ComparisonSort::AllocSize),
             priority: 3,
         },
         Column {
             title: "Freed Size",
-            width: 10,
+            short: "Freed",
             sort: Some(ComparisonSort::FreedSize),
             priority: 1,
         },
         Column {
             title: "Size Delta",
-            width: 10,
+            short: "Δ Size",
             sort: Some(ComparisonSort::SizeDelta),
             priority: 5,
         },
@@ -231,6 +246,10 @@ impl ClassRow for ClassDiff {
 
     fn sort_title(by: Self::Sort) -> &'static str {
         by.title()
+    }
+
+    fn sort_for(key: SortKey) -> Option<Self::Sort> {
+        (key == SortKey::Delta).then_some(ComparisonSort::Delta)
     }
 
     fn name(&self) -> &str {

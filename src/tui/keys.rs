@@ -44,6 +44,10 @@ pub enum Command {
     NextSort,
     /// Reverse the sort order.
     ReverseSort,
+    /// Sort the Comparison by # Delta, largest first (again: reversed).
+    SortByDelta,
+    /// Sort the Summary by Retained Size, largest first (again: reversed).
+    SortByRetained,
     /// Open the retainer path to the GC roots.
     PathToRoots,
     /// Show or hide the help popup.
@@ -67,6 +71,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("Esc", "back: collapse, leave pane, clear filter"),
     ("s", "sort by next column"),
     ("S", "reverse sort order"),
+    ("d", "Comparison: sort by # Delta (again: reverse)"),
+    ("r", "Summary: sort by Retained Size (again: reverse)"),
     ("p", "expand retainers to the GC roots"),
     ("?", "this help"),
     ("q  Ctrl-C", "quit"),
@@ -108,6 +114,8 @@ pub fn command(key: &KeyEvent) -> Option<Command> {
         KeyCode::Esc => Command::Back,
         KeyCode::Char('s') => Command::NextSort,
         KeyCode::Char('S') => Command::ReverseSort,
+        KeyCode::Char('d') => Command::SortByDelta,
+        KeyCode::Char('r') => Command::SortByRetained,
         KeyCode::Char('p') => Command::PathToRoots,
         KeyCode::Char('?') => Command::Help,
         _ => return None,

@@ -3,7 +3,7 @@
 //! found from `starts` (the first row of each listed class) by binary search, so scrolling a
 //! class of millions of objects costs the same as scrolling ten.
 
-use super::classes::{ClassRow, Loaded, Scope};
+use super::classes::{ClassRow, Loaded, Scope, SortKey};
 use super::filter::Filter;
 use super::instances::Instance;
 use super::text;
@@ -49,7 +49,7 @@ pub struct ClassTable<R: ClassRow> {
     expanded: Vec<bool>,
     instances: Vec<Option<Box<[Instance]>>>,
     starts: Vec<usize>,
-    widths: Vec<usize>,
+    widths: Widths,
     totals: String,
     cursor: usize,
     /// First row drawn; the layout step keeps the cursor in view.
@@ -127,8 +127,8 @@ impl<R: ClassRow> ClassTable<R> {
         }
     }
 
-    /// The width of each numeric column ([`ClassRow::COLUMNS`]).
-    pub fn widths(&self) -> &[usize] {
+    /// How wide the columns want to be.
+    pub fn widths(&self) -> &Widths {
         &self.widths
     }
 
@@ -285,16 +285,29 @@ impl<R: ClassRow> ClassTable<R> {
     }
 }
 
-/// Each column as wide as its widest class cell, so numbers never get cut and columns do not
-/// jump while scrolling.
-fn widths<R: ClassRow>(rows: &[R], scope: Scope) -> Vec<usize> {
-    let mut widths: Vec<usize> = R::COLUMNS.iter().map(|c| text::width(c.title)).collect();
+/// The widest class cell of each column, and the width the Constructor column would need for
+/// every class name with its suffix: columns are as wide as their widest cell, so numbers
+/// never get cut and columns do not jump while scrolling.
+fn widths<R: ClassRow>(rows: &[R], scope: Scope) -> Widths {
+    let mut cells = vec![0; R::COLUMNS.len()];
+    let mut name = 0;
     for r in rows {
-        for (w, cell) in widths.iter_mut().zip(r.cells(scope)) {
+        for (w, cell) in cells.iter_mut().zip(r.cells(scope)) {
             *w = (*w).max(text::width(&cell));
         }
+        let suffix = r.suffix().map_or(0, |s| 1 + text::width(&s));
+        name = name.max(text::width(&sanitize(r.name())) + suffix);
     }
-    widths
+    Widths { cells, name }
+}
+
+/// How wide a table's columns want to be.
+#[derive(Debug, Clone, Default)]
+pub struct Widths {
+    /// The widest class cell of each column ([`ClassRow::COLUMNS`]).
+    pub cells: Vec<usize>,
+    /// The widest class name with its suffix.
+    pub name: usize,
 }
 
 /// The operations the app applies to whichever table is shown, independent of its row type.
@@ -303,6 +316,8 @@ pub trait TableControl {
     fn scope<'a>(&self, loaded: Loaded<'a>) -> Scope<'a>;
     /// The selected object, when an object row is selected.
     fn selected_instance(&self) -> Option<Instance>;
+    /// The class name of the selected row (unsanitised), when a class row is selected.
+    fn selected_class_name(&self) -> Option<&str>;
     /// Moves the cursor by `delta` rows, clamped to the table.
     fn move_by(&mut self, delta: isize);
     /// Moves the cursor to the first row.
@@ -322,6 +337,9 @@ pub trait TableControl {
     fn next_sort(&mut self, filter: &Filter);
     /// Reverses the sort order.
     fn reverse_sort(&mut self, filter: &Filter);
+    /// Sorts by the order `key` stands for, in its natural direction, or reverses it when it
+    /// is already the sort. Returns false when this table has no such order.
+    fn sort_by_key(&mut self, key: SortKey, filter: &Filter) -> bool;
     /// The filter pattern.
     fn pattern(&self) -> &str;
     /// Moves the first row drawn so the cursor is within `height` rows from it.
@@ -340,6 +358,13 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
         match self.selected()? {
             Row::Instance { row, index } => Some(self.instance(row, index)),
             Row::Class { .. } => None,
+        }
+    }
+
+    fn selected_class_name(&self) -> Option<&str> {
+        match self.selected()? {
+            Row::Class { row, .. } => Some(self.rows[row].name()),
+            Row::Instance { .. } => None,
         }
     }
 
@@ -410,6 +435,15 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
 
     fn reverse_sort(&mut self, filter: &Filter) {
         self.resort(self.sort, !self.reverse, filter);
+    }
+
+    fn sort_by_key(&mut self, key: SortKey, filter: &Filter) -> bool {
+        let Some(sort) = R::sort_for(key) else {
+            return false;
+        };
+        let reverse = sort == self.sort && !self.reverse;
+        self.resort(sort, reverse, filter);
+        true
     }
 
     fn pattern(&self) -> &str {

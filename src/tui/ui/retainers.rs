@@ -55,7 +55,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             "Expand a class (Enter) and select an object to see what retains it."
         };
-        frame.render_widget(Paragraph::new(Span::styled(hint, theme.dim())), details);
+        // A selected class is named in full here, however narrow the table cut it.
+        let line = match app.selected_class_name() {
+            Some(class) => {
+                let name = sanitize(class).into_owned();
+                let (name, _) = text::fit(&name, details.width as usize);
+                let used = text::width(&name);
+                let (hint, _) = text::fit(
+                    &format!(" · {hint}"),
+                    (details.width as usize).saturating_sub(used),
+                );
+                Line::from(vec![
+                    Span::styled(name, theme.header()),
+                    Span::styled(hint, theme.dim()),
+                ])
+            }
+            None => Line::from(Span::styled(hint, theme.dim())),
+        };
+        frame.render_widget(Paragraph::new(line), details);
         return;
     };
     let snapshot = &complete[tree.snapshot];

@@ -6,7 +6,7 @@ use crate::present::labels;
 use crate::snapshot::Partial;
 use crate::tui::classes::{ClassRow, Column, Loaded, Scope};
 use crate::tui::instances::{self, Change};
-use crate::tui::table::{ClassTable, Row, TableControl};
+use crate::tui::table::{ClassTable, Row, TableControl, Widths};
 use crate::tui::text;
 use crate::tui::theme::Theme;
 use crate::util::sanitize::sanitize;
@@ -20,6 +20,36 @@ use ratatui::Frame;
 const MIN_NAME: usize = 16;
 /// Room for the expand marker (`▸ `) or an object row's indent.
 const MARKER: usize = 2;
+/// What an object row adds to its name: the `+ ` of the Comparison and ` @123456`.
+const OBJECT_EXTRA: usize = 10;
+/// The Constructor column asks for at most this many columns before titles shorten: room for
+/// an object row like `+ IncomingMessage @97875` (longer names are cut with `…` and shown in
+/// full on the pane's first line).
+const NAME_WANTED: usize = 32;
+/// The sort marker after a sortable column's title (`▼`); its place is kept in every sortable
+/// column so that columns do not move when the sort does.
+const SORT_MARKER: usize = 1;
+
+/// A number column as drawn: which of [`ClassRow::COLUMNS`], how wide, under which title.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    index: usize,
+    width: usize,
+    title: &'static str,
+}
+
+impl Shown {
+    fn new<R: ClassRow>(index: usize, cell: usize, short: bool) -> Shown {
+        let c = &R::COLUMNS[index];
+        let title = if short { c.short } else { c.title };
+        let marker = if c.sort.is_some() { SORT_MARKER } else { 0 };
+        Shown {
+            index,
+            width: cell.max(text::width(title) + marker),
+            title,
+        }
+    }
+}
 
 /// Scrolls `table` so its cursor is in view in `area`; returns the rows it shows (the page
 /// height).
@@ -45,10 +75,7 @@ pub fn render<R: ClassRow>(
         return;
     }
     let width = area.width as usize;
-    let columns = visible_columns::<R>(table.widths(), width);
-    let name_width = width
-        .saturating_sub(MARKER)
-        .saturating_sub(columns.iter().map(|&(_, w)| w + 1).sum());
+    let (columns, name_width) = layout::<R>(table.widths(), width);
     let height = area.height as usize - 1;
     let mut lines = vec![header::<R>(table, &columns, name_width, theme)];
     if table.is_empty() {
@@ -87,24 +114,44 @@ pub fn render<R: ClassRow>(
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The numeric columns that fit next to a readable Constructor column: `(index, width)`.
-fn visible_columns<R: ClassRow>(widths: &[usize], width: usize) -> Vec<(usize, usize)> {
-    let mut shown: Vec<(usize, usize)> = widths.iter().copied().enumerate().collect();
+/// The number columns next to the Constructor column, and its width. Numbers keep their full
+/// width, but when the names need the room (up to half the table) the titles shorten, the
+/// least useful first; only then, below [`MIN_NAME`], are columns dropped.
+fn layout<R: ClassRow>(widths: &Widths, width: usize) -> (Vec<Shown>, usize) {
+    let name_width = |shown: &[Shown]| {
+        width
+            .saturating_sub(MARKER)
+            .saturating_sub(shown.iter().map(|c| c.width + 1).sum())
+    };
+    let mut shown: Vec<Shown> = (0..R::COLUMNS.len())
+        .map(|i| Shown::new::<R>(i, widths.cells[i], false))
+        .collect();
+    let wanted = (widths.name + OBJECT_EXTRA).min(NAME_WANTED).min(width / 2);
+    let mut by_priority: Vec<usize> = (0..shown.len()).collect();
+    by_priority.sort_by_key(|&i| R::COLUMNS[i].priority);
+    for &i in &by_priority {
+        if name_width(&shown) >= wanted {
+            break;
+        }
+        shown[i] = Shown::new::<R>(i, widths.cells[i], true);
+    }
     let min_name = MIN_NAME.min(width / 3);
-    while !shown.is_empty()
-        && MARKER + min_name + shown.iter().map(|&(_, w)| w + 1).sum::<usize>() > width
-    {
+    while !shown.is_empty() && name_width(&shown) < min_name {
         let drop = (0..shown.len())
-            .min_by_key(|&i| R::COLUMNS[shown[i].0].priority)
+            .min_by_key(|&i| R::COLUMNS[shown[i].index].priority)
             .expect("non-empty");
         shown.remove(drop);
     }
-    shown
+    let name = name_width(&shown);
+    (shown, name)
 }
 
+/// The header: each title right-aligned over its numbers, the sorted one followed by `▼` or
+/// `▲` in its own column (sortable columns keep that place blank otherwise), so the marker
+/// reads without colour and belongs to its own title.
 fn header<R: ClassRow>(
     table: &ClassTable<R>,
-    columns: &[(usize, usize)],
+    columns: &[Shown],
     name_width: usize,
     theme: &Theme,
 ) -> Line<'static> {
@@ -114,34 +161,35 @@ fn header<R: ClassRow>(
     let mut title = "Constructor".to_string();
     if sort == R::SORTS[0] {
         title.push_str(&format!(" {arrow}"));
-    } else if !columns.iter().any(|&(i, _)| sorted_column(&R::COLUMNS[i])) {
+    } else if !columns.iter().any(|c| sorted_column(&R::COLUMNS[c.index])) {
         // Sorted by something without a column of its own here (Count, or a dropped column).
         title.push_str(&format!(" · {} {arrow}", R::sort_title(sort)));
     }
     let mut spans = vec![Span::raw(
         " ".repeat(MARKER) + &text::pad(&title, name_width),
     )];
-    for &(i, w) in columns {
-        let c = &R::COLUMNS[i];
-        // The arrow takes the gap before the title, so titles keep DevTools' names at 80
-        // columns; the sorted header is set off as a block so the arrow reads as its own.
-        spans.push(if sorted_column(c) {
-            Span::styled(
-                format!("{arrow}{}", text::pad_left(c.title, w)),
-                theme.sorted(),
+    for shown in columns {
+        let c = &R::COLUMNS[shown.index];
+        let text = |marker: &str| {
+            format!(
+                " {}",
+                text::pad_left(&format!("{}{marker}", shown.title), shown.width)
             )
-        } else {
-            Span::raw(format!(" {}", text::pad_left(c.title, w)))
+        };
+        spans.push(match c.sort {
+            Some(s) if s == sort => Span::styled(text(arrow), theme.sorted()),
+            Some(_) => Span::raw(text(" ")),
+            None => Span::raw(text("")),
         });
     }
     Line::from(spans).style(theme.header())
 }
 
-fn cells_spans(cells: &[String], columns: &[(usize, usize)]) -> String {
+fn cells_spans(cells: &[String], columns: &[Shown]) -> String {
     let mut out = String::new();
-    for &(i, w) in columns {
+    for shown in columns {
         out.push(' ');
-        out.push_str(&text::pad_left(&cells[i], w));
+        out.push_str(&text::pad_left(&cells[shown.index], shown.width));
     }
     out
 }
@@ -174,7 +222,7 @@ fn class_line<R: ClassRow>(
     table: &ClassTable<R>,
     row: usize,
     listed: usize,
-    columns: &[(usize, usize)],
+    columns: &[Shown],
     name_width: usize,
     theme: &Theme,
     scope: Scope,
@@ -206,7 +254,7 @@ fn instance_line(
     instance: &instances::Instance,
     snapshots: &[Partial],
     cells: &[String],
-    columns: &[(usize, usize)],
+    columns: &[Shown],
     name_width: usize,
     theme: &Theme,
 ) -> Line<'static> {
