@@ -655,7 +655,7 @@ fn full_and_read_only_output_folders() {
     let result = capture(&[&endpoint, "--yes", "--force", "--out", dir]);
     assert_fails(
         &result,
-        "cannot create the snapshot file: read-only file system",
+        "cannot create the snapshot file: Read-only file system",
     );
 }
 
