@@ -2,7 +2,9 @@
 //! the interactive explorer ([`crate::tui`]); `summary`, `diff`, … run a headless command
 //! ([`crate::cli`]). This is the only module that knows both front ends.
 
-use crate::cli::{self, diff, retainers, series, summary, Loading, EXIT_ERROR, EXIT_USAGE};
+use crate::cli::{
+    self, capture, diff, retainers, series, summary, Loading, EXIT_ERROR, EXIT_USAGE,
+};
 use crate::error::{Error, ErrorKind};
 use crate::snapshot::LoadOptions;
 use crate::tui;
@@ -67,6 +69,8 @@ pub enum Command {
     Trend(series::Args),
     /// Rank leak suspects across two or more snapshots, with their dominant retaining path.
     Suspects(series::Args),
+    /// Take heap snapshots of a running process (inspector or signal), one or a series.
+    Capture(capture::Args),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -111,6 +115,11 @@ pub fn run() -> color_eyre::Result<i32> {
         Some(Command::Retainers(args)) => retainers::run(args, &loading),
         Some(Command::Trend(args)) => series::run_trend(args, &loading),
         Some(Command::Suspects(args)) => series::run_suspects(args, &loading),
+        Some(Command::Capture(args)) => match capture::run(args) {
+            Ok(capture::Outcome::Open(files)) => tui::run(&files, loading.options),
+            Ok(capture::Outcome::Exit(code)) => Ok(code),
+            Err(e) => Err(e),
+        },
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "heaptui", &mut out);

@@ -59,6 +59,12 @@ pub enum Error {
         /// The operating system's error.
         source: std::io::Error,
     },
+    /// A running process or debugging target could not be captured: not there, not Node, not
+    /// allowed, not reachable, or it failed part way (`heaptui capture`).
+    Capture {
+        /// What failed, one line.
+        message: String,
+    },
     /// A failure inside heaptui itself (a worker thread that stopped, say).
     Internal {
         /// What happened.
@@ -81,6 +87,8 @@ pub enum ErrorKind {
     Usage,
     /// [`Error::Terminal`].
     Terminal,
+    /// [`Error::Capture`].
+    Capture,
     /// [`Error::Internal`].
     Internal,
 }
@@ -124,6 +132,13 @@ impl Error {
         }
     }
 
+    /// A capture that cannot be made or failed.
+    pub fn capture(message: impl Into<String>) -> Self {
+        Error::Capture {
+            message: one_line(message.into()),
+        }
+    }
+
     /// A failure inside heaptui.
     pub fn internal(message: impl Into<String>) -> Self {
         Error::Internal {
@@ -145,6 +160,7 @@ impl Error {
             Error::NoSuchObject { .. } => ErrorKind::NoSuchObject,
             Error::Usage { .. } => ErrorKind::Usage,
             Error::Terminal { .. } => ErrorKind::Terminal,
+            Error::Capture { .. } => ErrorKind::Capture,
             Error::Internal { .. } => ErrorKind::Internal,
         }
     }
@@ -160,7 +176,10 @@ impl Error {
                     *file = Some(path.to_path_buf());
                 }
             }
-            Error::Usage { .. } | Error::Terminal { .. } | Error::Internal { .. } => {}
+            Error::Usage { .. }
+            | Error::Terminal { .. }
+            | Error::Capture { .. }
+            | Error::Internal { .. } => {}
         }
         self
     }
@@ -227,7 +246,9 @@ impl fmt::Display for Error {
                 *available as f64 / 1e9
             ),
             Error::NoSuchObject { id, .. } => write!(f, "no object with id @{id}"),
-            Error::Usage { message } | Error::Internal { message } => f.write_str(message),
+            Error::Usage { message } | Error::Capture { message } | Error::Internal { message } => {
+                f.write_str(message)
+            }
             Error::Terminal { action, source } => write!(f, "{action}: {source}"),
         }
     }
@@ -274,6 +295,9 @@ impl Clone for Error {
                 id: *id,
             },
             Error::Usage { message } => Error::Usage {
+                message: message.clone(),
+            },
+            Error::Capture { message } => Error::Capture {
                 message: message.clone(),
             },
             Error::Terminal { action, source } => Error::Terminal {

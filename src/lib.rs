@@ -8,10 +8,13 @@
 //! and suspects across series) → [`present`] (sorting, cells, totals and labels both front
 //! ends share) → the front ends [`cli`] (headless commands) and [`tui`] (the interactive
 //! explorer), which never import each other → [`app`] (the command line, choosing one).
+//! Beside the pipeline, [`capture`] takes snapshots of running processes (it produces files
+//! and knows nothing of their contents; only `util` and `error` are below it).
 #![warn(missing_docs)]
 
 pub mod analysis;
 pub mod app;
+pub mod capture;
 pub mod cli;
 pub mod error;
 pub mod graph;

@@ -3,6 +3,7 @@
 //! for tools. Each command is a module with its clap arguments and a `run`.
 
 pub mod budget;
+pub mod capture;
 pub mod diff;
 pub mod json;
 pub mod markdown;

@@ -2,18 +2,23 @@
 //! recursive), what their names say (diagnostic names: `{Type}.Heap.{yyyymmdd}.{hhmmss}.{pid}`
 //! and Node's `Heap.{yyyymmdd}.{hhmmss}.{pid}.{tid}.{seq}`), their size and whether they can be
 //! opened now: unreadable files and files still being written are flagged, not opened.
+//! [`Watch`] looks at the folder again every [`WATCH_TICK`], so snapshots that appear (a
+//! capture, a signal, a diagnostic report) show up in the picker, marked while being written.
 
 use crate::error::{Error, Result};
 use crate::snapshot::pid_of;
-use std::fs::Metadata;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 /// The time between the two looks at each file's size: a file that grows meanwhile is being
 /// written.
 const SETTLE: Duration = Duration::from_millis(200);
 /// A file modified this recently may still be being written.
 const RECENT: Duration = Duration::from_secs(2);
+/// How often the picker looks at its folder again: new snapshots show within a second, and an
+/// idle picker does a few `stat`s a second at most.
+pub const WATCH_TICK: Duration = Duration::from_secs(1);
 
 /// Whether a file can be opened now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,38 +141,96 @@ pub fn parse_name(name: &str) -> Option<NameInfo> {
 /// Lists the snapshot files of `dir` (unsorted). Looks at each file twice, `SETTLE` apart,
 /// to catch files still being written; never opens anything but regular files.
 pub fn scan(dir: &Path) -> Result<Vec<Entry>> {
-    let cannot = |e: std::io::Error| Error::io("cannot list", e).in_file(dir);
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(cannot)? {
-        let entry = entry.map_err(cannot)?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if is_snapshot_name(&name) {
-            let path = entry.path();
-            let first = std::fs::metadata(&path);
-            found.push((path, name, first));
-        }
-    }
-    if found.is_empty() {
+    let first = look_all(dir)?;
+    if first.is_empty() {
         return Err(Error::usage(format!(
             "{}: no .heapsnapshot or .heapsnapshot.gz files in this folder",
             crate::util::sanitize::sanitize(&dir.display().to_string())
         )));
     }
     std::thread::sleep(SETTLE);
-    Ok(found
+    Ok(first
         .into_iter()
-        .map(|(path, name, first)| entry(path, name, first))
+        .map(|(path, (name, look))| entry(path, name, &look))
         .collect())
 }
 
-/// One file, from its first look (`first`) and a second one now.
-fn entry(path: PathBuf, name: String, first: std::io::Result<Metadata>) -> Entry {
-    let second = std::fs::metadata(&path);
-    let mtime = second.as_ref().ok().and_then(|m| m.modified().ok());
-    let health = match (&first, &second) {
-        (_, Err(e)) | (Err(e), _) => Health::Unreadable(e.to_string()),
-        (_, Ok(m)) if !m.is_file() => Health::Unreadable("not a regular file".to_string()),
-        (Ok(a), Ok(b)) if a.len() != b.len() || a.modified().ok() != mtime => Health::Writing,
+/// A folder watched for snapshots: each [`Watch::poll`] looks at its files again, the
+/// previous look serving as the first of [`scan`]'s two looks.
+pub struct Watch {
+    dir: PathBuf,
+    looks: HashMap<PathBuf, (String, Look)>,
+    entries: Vec<Entry>,
+}
+
+impl Watch {
+    /// Starts watching `dir`, whose files were last seen as `entries`.
+    pub fn new(dir: &Path, entries: &[Entry]) -> Watch {
+        let looks = look_all(dir).unwrap_or_default();
+        let mut entries = entries.to_vec();
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        Watch {
+            dir: dir.to_path_buf(),
+            looks,
+            entries,
+        }
+    }
+
+    /// The folder's entries when anything changed since the last poll (files added or
+    /// removed, sizes, states), else `None`.
+    pub fn poll(&mut self) -> Result<Option<Vec<Entry>>> {
+        let looks = look_all(&self.dir)?;
+        let mut entries: Vec<Entry> = looks
+            .iter()
+            .map(|(path, (name, second))| {
+                let first = self.looks.get(path).map_or(second, |(_, l)| l);
+                entry(path.clone(), name.clone(), first)
+            })
+            .collect();
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        self.looks = looks;
+        if entries == self.entries {
+            return Ok(None);
+        }
+        self.entries = entries.clone();
+        Ok(Some(entries))
+    }
+}
+
+/// What one look at a file sees: size, modification time and whether it is a regular file,
+/// or why it could not be looked at.
+type Look = std::result::Result<(u64, Option<SystemTime>, bool), String>;
+
+fn look(path: &Path) -> Look {
+    std::fs::metadata(path)
+        .map(|m| (m.len(), m.modified().ok(), m.is_file()))
+        .map_err(|e| e.to_string())
+}
+
+/// One look at every snapshot file of `dir`, by path (with the file name).
+fn look_all(dir: &Path) -> Result<HashMap<PathBuf, (String, Look)>> {
+    let cannot = |e: std::io::Error| Error::io("cannot list", e).in_file(dir);
+    let mut found = HashMap::new();
+    for entry in std::fs::read_dir(dir).map_err(cannot)? {
+        let entry = entry.map_err(cannot)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_snapshot_name(&name) {
+            let path = entry.path();
+            let first = look(&path);
+            found.insert(path, (name, first));
+        }
+    }
+    Ok(found)
+}
+
+/// One file, from an earlier look (`first`) and a second one now.
+fn entry(path: PathBuf, name: String, first: &Look) -> Entry {
+    let second = look(&path);
+    let mtime = second.as_ref().ok().and_then(|&(_, t, _)| t);
+    let health = match (first, &second) {
+        (_, Err(e)) | (Err(e), _) => Health::Unreadable(e.clone()),
+        (_, Ok((_, _, false))) => Health::Unreadable("not a regular file".to_string()),
+        (Ok(a), Ok(b)) if a != b => Health::Writing,
         _ if mtime.is_some_and(|t| t.elapsed().is_ok_and(|age| age < RECENT)) => Health::Writing,
         _ => match std::fs::File::open(&path) {
             Ok(_) => Health::Ok,
@@ -181,7 +244,7 @@ fn entry(path: PathBuf, name: String, first: std::io::Result<Metadata>) -> Entry
         kind: info.as_ref().map(|i| i.kind.clone()),
         named_time: info.is_some(),
         stamp: info.map_or(modified, |i| i.stamp),
-        size: second.map_or(0, |m| m.len()),
+        size: second.map_or(0, |(len, _, _)| len),
         health,
         path,
         name,
@@ -190,20 +253,10 @@ fn entry(path: PathBuf, name: String, first: std::io::Result<Metadata>) -> Entry
 
 /// `time` as a local-time [`Stamp`].
 fn local_stamp(time: SystemTime) -> Option<Stamp> {
-    let since = time.duration_since(UNIX_EPOCH).ok()?;
-    let seconds = libc::time_t::try_from(since.as_secs()).ok()?;
-    // SAFETY: `tm` is plain data (its zone pointer may be null); localtime_r writes only the
-    // `tm` it is given and reads `seconds`.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    if unsafe { libc::localtime_r(&seconds, &mut tm) }.is_null() {
-        return None;
-    }
-    let field = |v: libc::c_int| u64::try_from(v).ok();
-    let date = (field(tm.tm_year)? + 1900) * 10_000 + (field(tm.tm_mon)? + 1) * 100;
-    let time = field(tm.tm_hour)? * 10_000 + field(tm.tm_min)? * 100 + field(tm.tm_sec)?;
+    let (date, time, nanos) = crate::util::civil::local_civil(time)?;
     Some(Stamp {
-        civil: (date + field(tm.tm_mday)?) * 1_000_000 + time,
-        fine: u64::from(since.subsec_nanos()),
+        civil: date * 1_000_000 + time,
+        fine: u64::from(nanos),
     })
 }
 
@@ -242,5 +295,30 @@ mod tests {
             assert_eq!(parse_name(other), None, "{other}");
         }
         assert!(is_snapshot_name("x.heapsnapshot.gz") && !is_snapshot_name("x.gz"));
+    }
+
+    #[test]
+    fn watch_sees_new_and_growing_snapshots() {
+        let dir = std::env::temp_dir().join(format!("heaptui-watch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = dir.join("Baseline.Heap.20261124.101500.4242.heapsnapshot");
+        std::fs::write(&old, b"{}").unwrap();
+        let mut watch = Watch::new(&dir, &scan(&dir).unwrap());
+        assert_eq!(watch.poll().unwrap(), None, "nothing changed");
+        let new = dir.join("Manual.Heap.20261124.102000.4242.heapsnapshot");
+        std::fs::write(&new, b"{").unwrap();
+        std::fs::write(dir.join("notes.txt"), b"not a snapshot").unwrap();
+        let entries = watch.poll().unwrap().expect("a new file");
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        let fresh = entries.iter().find(|e| e.path == new).unwrap();
+        assert_eq!((fresh.health.clone(), fresh.size), (Health::Writing, 1));
+        std::fs::write(&new, b"{}").unwrap();
+        let entries = watch.poll().unwrap().expect("it grew");
+        assert_eq!(entries.iter().find(|e| e.path == new).unwrap().size, 2);
+        std::fs::remove_file(&old).unwrap();
+        let entries = watch.poll().unwrap().expect("one is gone");
+        assert_eq!(entries.len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

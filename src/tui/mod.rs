@@ -33,7 +33,7 @@ use crossterm::event::{self, Event, KeyEventKind};
 use loader::{Loader, Update};
 use picker::{Outcome, Picker};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use terminal::Session;
 use theme::Theme;
 
@@ -55,9 +55,11 @@ pub fn run(files: &[PathBuf], options: LoadOptions) -> Result<i32> {
     let theme = Theme::from_env();
     if let [dir] = files {
         if dir.is_dir() {
-            let picker = Picker::new(dir.clone(), folder::scan(dir)?, theme);
+            let entries = folder::scan(dir)?;
+            let watch = folder::Watch::new(dir, &entries);
+            let picker = Picker::new(dir.clone(), entries, theme);
             let mut session = Session::start()?;
-            return match pick(&mut session, picker)? {
+            return match pick(&mut session, picker, watch)? {
                 Some(chosen) => explore(&mut session, &chosen, options, theme),
                 None => Ok(0),
             };
@@ -67,21 +69,49 @@ pub fn run(files: &[PathBuf], options: LoadOptions) -> Result<i32> {
     explore(&mut session, files, options, theme)
 }
 
-/// Runs the picker until it opens files (returned, oldest first) or quits (`None`).
-fn pick(session: &mut Session, mut picker: Picker) -> Result<Option<Vec<PathBuf>>> {
+/// Runs the picker until it opens files (returned, oldest first) or quits (`None`), looking
+/// at the folder again every [`folder::WATCH_TICK`] and redrawing only when something changed.
+fn pick(
+    session: &mut Session,
+    mut picker: Picker,
+    mut watch: folder::Watch,
+) -> Result<Option<Vec<PathBuf>>> {
+    let mut next_look = Instant::now() + folder::WATCH_TICK;
+    let mut dirty = true;
     loop {
-        session
-            .terminal
-            .draw(|frame| ui::picker::render(&picker, frame))
-            .map_err(terminal_error)?;
-        if let Event::Key(key) = event::read().map_err(terminal_error)? {
-            if key.kind == KeyEventKind::Press {
-                match picker.update(key) {
-                    Outcome::Continue => {}
-                    Outcome::Quit => return Ok(None),
-                    Outcome::Open(files) => return Ok(Some(files)),
+        if dirty {
+            session
+                .terminal
+                .draw(|frame| ui::picker::render(&picker, frame))
+                .map_err(terminal_error)?;
+            dirty = false;
+        }
+        let wait = next_look.saturating_duration_since(Instant::now());
+        if event::poll(wait).map_err(terminal_error)? {
+            dirty = true;
+            if let Event::Key(key) = event::read().map_err(terminal_error)? {
+                if key.kind == KeyEventKind::Press {
+                    match picker.update(key) {
+                        Outcome::Continue => {}
+                        Outcome::Quit => return Ok(None),
+                        Outcome::Open(files) => return Ok(Some(files)),
+                    }
                 }
             }
+        }
+        if Instant::now() >= next_look {
+            match watch.poll() {
+                Ok(Some(entries)) => {
+                    picker.refresh(entries);
+                    dirty = true;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    picker.message = Some(e.to_string());
+                    dirty = true;
+                }
+            }
+            next_look = Instant::now() + folder::WATCH_TICK;
         }
     }
 }

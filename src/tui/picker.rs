@@ -76,6 +76,12 @@ impl Picker {
         picker
     }
 
+    /// Shows the folder's files as they are now (from [`folder::Watch`]), keeping the cursor
+    /// and the marks on the files still there.
+    pub fn refresh(&mut self, entries: Vec<Entry>) {
+        self.set_entries(entries);
+    }
+
     /// Sorts `entries` into display order, computes the suggestion and keeps the marks of the
     /// files still there and markable.
     fn set_entries(&mut self, mut entries: Vec<Entry>) {

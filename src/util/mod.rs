@@ -1,9 +1,11 @@
 //! Small helpers every layer may use, from the parser up: bit sets and prefetch hints
 //! ([`bits`]), JavaScript's string order and number formatting ([`js`]), escaping of untrusted
 //! heap strings for the terminal and JSON ([`sanitize`]), masking of string values
-//! ([`redact`]) and facts about the machine ([`system`]). Nothing here knows about snapshots.
+//! ([`redact`]), facts about the machine ([`system`]) and local civil time for file names
+//! ([`civil`]). Nothing here knows about snapshots.
 
 pub mod bits;
+pub mod civil;
 pub mod js;
 pub mod redact;
 pub mod sanitize;
