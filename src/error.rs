@@ -46,6 +46,15 @@ impl Error {
     }
 }
 
+/// How an input is named in messages: its path, or "standard input" for `-`.
+pub fn input_name(path: &Path) -> String {
+    if path == Path::new(crate::parse::input::STDIN) {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
 /// Folds control characters and newlines away so a message always prints as one line.
 fn one_line(message: String) -> String {
     if message.chars().any(char::is_control) {
@@ -61,8 +70,7 @@ fn one_line(message: String) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {
-            let path = file.display().to_string();
-            write!(f, "{}: ", crate::sanitize::sanitize(&path))?;
+            write!(f, "{}: ", crate::sanitize::sanitize(&input_name(file)))?;
         }
         f.write_str(&self.message)?;
         if let Some(offset) = self.offset {

@@ -159,7 +159,7 @@ pub fn load(path: &Path, flags: &LoadFlags) -> Result<Snapshot, Error> {
     for w in &snapshot.warnings {
         eprintln!(
             "heaptui: warning: {}: {}",
-            crate::sanitize::sanitize(&path.display().to_string()),
+            crate::sanitize::sanitize(&crate::error::input_name(path)),
             w
         );
     }
@@ -176,7 +176,7 @@ pub fn load_all(paths: &[&Path], flags: &LoadFlags) -> Result<Vec<Snapshot>, Err
 }
 
 fn print_timings(s: &Snapshot) {
-    let name = crate::sanitize::sanitize(&s.path.display().to_string()).into_owned();
+    let name = crate::sanitize::sanitize(&crate::error::input_name(&s.path)).into_owned();
     eprintln!(
         "timings for {name}: {} nodes, {} edges",
         s.node_count(),

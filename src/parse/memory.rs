@@ -21,18 +21,48 @@ pub fn available() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Fails when the estimate exceeds the available memory.
-pub fn check(node_count: usize, edge_count: usize) -> Result<()> {
+/// Fails when the estimate exceeds the available memory. `held` is the input already read
+/// into memory (a stream, a gzipped file, a file on a network mount): the kernel counts it as
+/// used, and it stays until the parse ends, so what is still available must cover the estimate.
+pub fn check(node_count: usize, edge_count: usize, held: u64) -> Result<()> {
     let needed = estimate(node_count, edge_count);
+    let beside = if held > 0 {
+        format!(" besides the {} of input held in memory", gb(held))
+    } else {
+        String::new()
+    };
     match available() {
         Some(free) if needed > free => Err(Error::new(format!(
-            "analysing {node_count} nodes and {edge_count} edges needs about {:.1} GB of memory but only {:.1} GB is available \\
+            "analysing {node_count} nodes and {edge_count} edges needs about {} of memory but only {} is available{beside} \
              (pass --no-memory-check to try anyway)",
-            needed as f64 / 1e9,
-            free as f64 / 1e9
+            gb(needed),
+            gb(free)
         ))),
         _ => Ok(()),
     }
+}
+
+/// Memory left available while an input is read into memory: a read that would go below it
+/// stops with an error instead of letting the kernel kill heaptui (or another process). Room
+/// for the smallest analyses after the read.
+const READ_RESERVE: u64 = 512 << 20;
+
+/// Fails when holding the input read so far (`held` bytes) leaves less than [`READ_RESERVE`]
+/// available.
+pub fn check_reading(held: u64) -> Result<()> {
+    match available() {
+        Some(free) if free < READ_RESERVE => Err(Error::new(format!(
+            "holding the input in memory exhausts it: {} read so far and only {} is left available \
+             (pass --no-memory-check to try anyway)",
+            gb(held),
+            gb(free)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn gb(bytes: u64) -> String {
+    format!("{:.1} GB", bytes as f64 / 1e9)
 }
 
 #[cfg(test)]

@@ -1,16 +1,20 @@
-//! Access to a snapshot file's bytes without copying it: plain files are memory-mapped
-//! read-only, gzipped ones (detected by their magic bytes, not by name) are inflated into memory.
+//! Access to a snapshot's bytes: a regular file on a local disk is memory-mapped read-only
+//! (gzipped ones, detected by their magic bytes, not by name, are inflated into memory);
+//! standard input, pipes and files on network or FUSE file systems are read in order into
+//! memory ([`super::read`]; [`super::input`] decides which).
 //!
 //! Pages of a mapped file count in the process's RSS once touched, so the parser calls
 //! [`Source::release`] on each region it has finished with; the kernel then drops those pages.
 
+use super::input::{Access, Input};
+use super::read::{self, GZIP_MAGIC};
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use memmap2::Mmap;
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-/// The bytes of one snapshot file.
+/// The bytes of one snapshot.
 pub struct Source {
     bytes: Bytes,
 }
@@ -20,18 +24,18 @@ enum Bytes {
     Owned(Vec<u8>),
 }
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-
 impl Source {
-    /// Opens `path` read-only. Never writes to the file.
-    pub fn open(path: &Path) -> Result<Source> {
-        let meta = std::fs::metadata(path).map_err(|e| io_error("cannot read", &e))?;
-        if meta.is_dir() {
-            return Err(Error::new("is a directory, not a heap snapshot file"));
-        }
-        let file = File::open(path).map_err(|e| io_error("cannot open", &e))?;
-        if meta.len() == 0 {
-            return Err(Error::new("file is empty"));
+    /// Opens `path` (`-` for standard input) read-only and maps or reads it, reporting the bytes
+    /// read to `progress` and, when `check_memory`, stopping a read into memory before it
+    /// exhausts the machine's memory. Never writes to the input.
+    pub fn open(path: &Path, check_memory: bool, progress: &Progress) -> Result<Source> {
+        let Input { file, access } = Input::open(path)?;
+        if let Access::Sequential { len, remote } = access {
+            let origin = remote.unwrap_or("stream");
+            let bytes = read::read_all(file, len, origin, check_memory, progress)?;
+            return Ok(Source {
+                bytes: Bytes::Owned(bytes),
+            });
         }
         // SAFETY: the map is read-only and private; a concurrent truncation by another process
         // could raise SIGBUS, the accepted risk of every mmap-based reader (ripgrep takes it too).
@@ -64,6 +68,14 @@ impl Source {
         match &self.bytes {
             Bytes::Mapped(map) => map,
             Bytes::Owned(vec) => vec,
+        }
+    }
+
+    /// Bytes of input held in memory (not mapped) until the parse ends.
+    pub fn held(&self) -> u64 {
+        match &self.bytes {
+            Bytes::Mapped(_) => 0,
+            Bytes::Owned(vec) => vec.len() as u64,
         }
     }
 

@@ -122,10 +122,13 @@ pub fn file_label(snapshot: &Snapshot) -> String {
     path_label(&snapshot.path)
 }
 
-/// The last component of `path`, or the whole path when it has none.
+/// The last component of `path`, or the whole path when it has none ("standard input" for
+/// `-`).
 pub fn path_label(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    match path.file_name() {
+        Some(name) if path != std::path::Path::new(crate::parse::input::STDIN) => {
+            name.to_string_lossy().into_owned()
+        }
+        _ => crate::error::input_name(path),
+    }
 }
