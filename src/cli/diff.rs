@@ -205,8 +205,8 @@ pub fn matching_note(verdict: &Verdict) -> String {
 fn header(args: &Args, verdict: &Verdict) -> String {
     format!(
         "{} → {}\n{}\n",
-        crate::sanitize::sanitize(&args.base.display().to_string()),
-        crate::sanitize::sanitize(&args.after.display().to_string()),
+        crate::sanitize::sanitize(&crate::error::input_name(&args.base)),
+        crate::sanitize::sanitize(&crate::error::input_name(&args.after)),
         matching_note(verdict)
     )
 }

@@ -113,7 +113,10 @@ pub fn run(args: &Args, flags: &LoadFlags) -> Result<i32> {
     match Format::pick(args.format, args.json) {
         Format::Json => {}
         Format::Markdown => return print(&super::markdown::summary(&snapshot, &rows)),
-        Format::Text => return print(&text(&snapshot, &file, &rows, total_count, total_size)),
+        Format::Text => {
+            let name = crate::error::input_name(&args.snapshot);
+            return print(&text(&snapshot, &name, &rows, total_count, total_size));
+        }
     }
     {
         let out = json::Summary {
