@@ -191,7 +191,8 @@ fn entry(path: PathBuf, name: String, first: std::io::Result<Metadata>) -> Entry
 /// `time` as a local-time [`Stamp`].
 fn local_stamp(time: SystemTime) -> Option<Stamp> {
     let since = time.duration_since(UNIX_EPOCH).ok()?;
-    let seconds = libc::time_t::try_from(since.as_secs()).ok()?;
+    // `time_t` by inference: naming the alias is deprecated on musl.
+    let seconds = since.as_secs().try_into().ok()?;
     // SAFETY: `tm` is plain data (its zone pointer may be null); localtime_r writes only the
     // `tm` it is given and reads `seconds`.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
