@@ -1,5 +1,5 @@
 //! Snapshots on a FUSE mount (a cloud bucket mounted as a folder stands behind one): heaptui
-//! must see the mount, read the file front to back instead of memory-mapping it, and still
+//! must see the mount, read the file in sequential streams instead of memory-mapping it, and still
 //! reproduce DevTools' goldens. The mount is a real one, Debian's `bindfs` (read-only) over a
 //! temporary folder; where FUSE or bindfs is unavailable the test says so and passes.
 
@@ -86,9 +86,9 @@ fn snapshots_on_a_fuse_mount_are_read_sequentially_and_match_devtools() {
             let input = Input::open(&path).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(
                 input.access,
-                Access::Sequential {
-                    len: Some(std::fs::metadata(&path).unwrap().len()),
-                    remote: Some("FUSE"),
+                Access::Remote {
+                    len: std::fs::metadata(&path).unwrap().len(),
+                    file_system: "FUSE",
                 },
                 "{name}"
             );

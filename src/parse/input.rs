@@ -1,9 +1,9 @@
 //! Opens what the user named as a snapshot and decides how its bytes are best read: `-` is
 //! standard input; a regular file on a local disk is memory-mapped; anything that cannot be
-//! mapped well is read sequentially into memory: pipes, FIFOs and process substitution
-//! (`<(cmd)`), which cannot be mapped at all, and regular files on network and FUSE file
-//! systems (cloud buckets mounted as folders, NFS, SMB, 9p, …), where the parser's parallel
-//! passes would fault pages in out of order, each fault a round trip to the server.
+//! mapped well is read into memory: pipes, FIFOs and process substitution (`<(cmd)`), which
+//! cannot be mapped at all, and regular files on network and FUSE file systems (cloud buckets
+//! mounted as folders, NFS, SMB, 9p, …), where the parser's parallel passes would fault pages
+//! in out of order, each fault a round trip to the server.
 //!
 //! The file system is told apart by `fstatfs`'s `f_type` (the magic numbers of
 //! `linux/magic.h`).
@@ -31,13 +31,15 @@ pub struct Input {
 pub enum Access {
     /// Memory-map the file (a regular file on a local file system).
     Map,
-    /// Read it front to back into memory; `len` is the size when it is known beforehand
-    /// (a regular file on the file system named `remote`), `None` for a stream.
-    Sequential {
-        /// The file's size, for a regular file.
-        len: Option<u64>,
-        /// The kind of network or FUSE file system the file is on, for a regular file.
-        remote: Option<&'static str>,
+    /// Read it as it arrives (a pipe, a FIFO, a terminal, a socket).
+    Stream,
+    /// Read the regular file of `len` bytes into memory in sequential streams: it is on the
+    /// network or FUSE file system named `file_system`.
+    Remote {
+        /// The file's size.
+        len: u64,
+        /// "FUSE", "NFS", "CIFS", … (for the loading screen).
+        file_system: &'static str,
     },
 }
 
@@ -61,19 +63,16 @@ impl Input {
             .metadata()
             .map_err(|e| Error::new(format!("cannot read the file: {e}")))?;
         let access = if !meta.is_file() {
-            Access::Sequential {
-                len: None,
-                remote: None,
-            }
+            Access::Stream
         } else {
             if meta.len() == 0 {
                 return Err(Error::new("file is empty"));
             }
             match remote_file_system(&file) {
                 None => Access::Map,
-                remote => Access::Sequential {
-                    len: Some(meta.len()),
-                    remote,
+                Some(file_system) => Access::Remote {
+                    len: meta.len(),
+                    file_system,
                 },
             }
         };
@@ -160,12 +159,6 @@ mod tests {
         let fd = reader.as_fd().try_clone_to_owned().unwrap();
         let path = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd));
         let input = Input::open(Path::new(&path)).unwrap();
-        assert_eq!(
-            input.access,
-            Access::Sequential {
-                len: None,
-                remote: None
-            }
-        );
+        assert_eq!(input.access, Access::Stream);
     }
 }

@@ -47,14 +47,14 @@ pub fn check(node_count: usize, edge_count: usize, held: u64) -> Result<()> {
 /// for the smallest analyses after the read.
 const READ_RESERVE: u64 = 512 << 20;
 
-/// Fails when holding the input read so far (`held` bytes) leaves less than [`READ_RESERVE`]
-/// available.
-pub fn check_reading(held: u64) -> Result<()> {
+/// Fails when holding `more` bytes of input besides the `held` ones already read would leave
+/// less than [`READ_RESERVE`] available (the held bytes already count as used).
+pub fn check_holding(held: u64, more: u64) -> Result<()> {
     match available() {
-        Some(free) if free < READ_RESERVE => Err(Error::new(format!(
-            "holding the input in memory exhausts it: {} read so far and only {} is left available \
+        Some(free) if free < more.saturating_add(READ_RESERVE) => Err(Error::new(format!(
+            "holding the input in memory would exhaust it: {} to hold and only {} available \
              (pass --no-memory-check to try anyway)",
-            gb(held),
+            gb(held + more),
             gb(free)
         ))),
         _ => Ok(()),

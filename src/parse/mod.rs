@@ -9,6 +9,7 @@ pub mod memory;
 pub mod meta;
 pub mod numbers;
 pub mod read;
+pub mod remote;
 pub mod source;
 pub mod strings;
 

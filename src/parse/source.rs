@@ -1,13 +1,15 @@
 //! Access to a snapshot's bytes: a regular file on a local disk is memory-mapped read-only
 //! (gzipped ones, detected by their magic bytes, not by name, are inflated into memory);
-//! standard input, pipes and files on network or FUSE file systems are read in order into
-//! memory ([`super::read`]; [`super::input`] decides which).
+//! standard input and pipes are read into memory as they arrive ([`super::read`]), files on
+//! network or FUSE file systems in a few sequential streams ([`super::remote`]);
+//! [`super::input`] decides which.
 //!
 //! Pages of a mapped file count in the process's RSS once touched, so the parser calls
 //! [`Source::release`] on each region it has finished with; the kernel then drops those pages.
 
 use super::input::{Access, Input};
 use super::read::{self, GZIP_MAGIC};
+use super::remote;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use memmap2::Mmap;
@@ -30,9 +32,19 @@ impl Source {
     /// exhausts the machine's memory. Never writes to the input.
     pub fn open(path: &Path, check_memory: bool, progress: &Progress) -> Result<Source> {
         let Input { file, access } = Input::open(path)?;
-        if let Access::Sequential { len, remote } = access {
-            let origin = remote.unwrap_or("stream");
-            let bytes = read::read_all(file, len, origin, check_memory, progress)?;
+        let bytes = match access {
+            Access::Map => None,
+            Access::Stream => Some(read::read_stream(&file, check_memory, progress)?),
+            Access::Remote { len, file_system } => {
+                let bytes = remote::read_file(&file, len, file_system, check_memory, progress)?;
+                Some(if bytes.starts_with(&GZIP_MAGIC) {
+                    inflate(&bytes)?
+                } else {
+                    bytes
+                })
+            }
+        };
+        if let Some(bytes) = bytes {
             return Ok(Source {
                 bytes: Bytes::Owned(bytes),
             });
