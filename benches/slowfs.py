@@ -24,7 +24,7 @@ class Slow(Operations):
     def __init__(self, root, latency):
         self.root = root
         self.latency = latency
-        self.lock = threading.Lock()
+        self.mutex = threading.Lock()
         self.requests = 0
         self.bytes = 0
 
@@ -51,7 +51,7 @@ class Slow(Operations):
     def read(self, path, size, offset, fh):
         time.sleep(self.latency)
         data = os.pread(fh, size, offset)
-        with self.lock:
+        with self.mutex:
             self.requests += 1
             self.bytes += len(data)
         return data
