@@ -73,4 +73,16 @@ mod tests {
         let big = super::estimate(20_000_000, 60_000_000);
         assert!(big > 2_000_000_000 && big < 3_000_000_000, "{big}");
     }
+
+    #[test]
+    fn holding_more_than_is_available_is_refused() {
+        let Some(free) = super::available() else {
+            return; // no /proc/meminfo: nothing to check against
+        };
+        let e = super::check_holding(1 << 30, free).unwrap_err();
+        assert!(e.message.contains("holding the input in memory"), "{e}");
+        if free > 2 * super::READ_RESERVE {
+            assert!(super::check_holding(0, 0).is_ok());
+        }
+    }
 }
