@@ -31,14 +31,8 @@ pub enum Error {
     OutOfMemory {
         /// The snapshot file, if known.
         file: Option<PathBuf>,
-        /// Nodes in the snapshot.
-        nodes: usize,
-        /// Edges in the snapshot.
-        edges: usize,
-        /// Estimated peak bytes.
-        needed: u64,
-        /// Bytes the kernel says are available.
-        available: u64,
+        /// What would not fit, with the figures, one line.
+        message: String,
     },
     /// An object id that the snapshot does not hold.
     NoSuchObject {
@@ -49,6 +43,8 @@ pub enum Error {
     },
     /// A request that cannot be served as given (a malformed argument, a missing input).
     Usage {
+        /// The input it is about, if any.
+        file: Option<PathBuf>,
         /// What is wrong with it.
         message: String,
     },
@@ -125,9 +121,18 @@ impl Error {
         }
     }
 
+    /// The analysis (or holding the input) would need more memory than is available.
+    pub fn out_of_memory(message: impl Into<String>) -> Self {
+        Error::OutOfMemory {
+            file: None,
+            message: one_line(message.into()),
+        }
+    }
+
     /// A request that cannot be served as given.
     pub fn usage(message: impl Into<String>) -> Self {
         Error::Usage {
+            file: None,
             message: one_line(message.into()),
         }
     }
@@ -171,15 +176,13 @@ impl Error {
             Error::Io { file, .. }
             | Error::Malformed { file, .. }
             | Error::OutOfMemory { file, .. }
-            | Error::NoSuchObject { file, .. } => {
+            | Error::NoSuchObject { file, .. }
+            | Error::Usage { file, .. } => {
                 if file.is_none() {
                     *file = Some(path.to_path_buf());
                 }
             }
-            Error::Usage { .. }
-            | Error::Terminal { .. }
-            | Error::Capture { .. }
-            | Error::Internal { .. } => {}
+            Error::Terminal { .. } | Error::Capture { .. } | Error::Internal { .. } => {}
         }
         self
     }
@@ -190,7 +193,8 @@ impl Error {
             Error::Io { file, .. }
             | Error::Malformed { file, .. }
             | Error::OutOfMemory { file, .. }
-            | Error::NoSuchObject { file, .. } => file.as_deref(),
+            | Error::NoSuchObject { file, .. }
+            | Error::Usage { file, .. } => file.as_deref(),
             _ => None,
         }
     }
@@ -219,8 +223,8 @@ fn one_line(message: String) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = self.file() {
-            let path = file.display().to_string();
-            write!(f, "{}: ", crate::util::sanitize::sanitize(&path))?;
+            let name = crate::util::input_name(file);
+            write!(f, "{}: ", crate::util::sanitize::sanitize(&name))?;
         }
         match self {
             Error::Io { action, source, .. } => write!(f, "{action}: {source}"),
@@ -233,22 +237,11 @@ impl fmt::Display for Error {
                     None => Ok(()),
                 }
             }
-            Error::OutOfMemory {
-                nodes,
-                edges,
-                needed,
-                available,
-                ..
-            } => write!(
-                f,
-                "analysing {nodes} nodes and {edges} edges needs about {:.1} GB of memory but only {:.1} GB is available (pass --no-memory-check to try anyway)",
-                *needed as f64 / 1e9,
-                *available as f64 / 1e9
-            ),
+            Error::OutOfMemory { message, .. } => f.write_str(message),
             Error::NoSuchObject { id, .. } => write!(f, "no object with id @{id}"),
-            Error::Usage { message } | Error::Capture { message } | Error::Internal { message } => {
-                f.write_str(message)
-            }
+            Error::Usage { message, .. }
+            | Error::Capture { message }
+            | Error::Internal { message } => f.write_str(message),
             Error::Terminal { action, source } => write!(f, "{action}: {source}"),
         }
     }
@@ -277,24 +270,16 @@ impl Clone for Error {
                 offset: *offset,
                 message: message.clone(),
             },
-            Error::OutOfMemory {
-                file,
-                nodes,
-                edges,
-                needed,
-                available,
-            } => Error::OutOfMemory {
+            Error::OutOfMemory { file, message } => Error::OutOfMemory {
                 file: file.clone(),
-                nodes: *nodes,
-                edges: *edges,
-                needed: *needed,
-                available: *available,
+                message: message.clone(),
             },
             Error::NoSuchObject { file, id } => Error::NoSuchObject {
                 file: file.clone(),
                 id: *id,
             },
-            Error::Usage { message } => Error::Usage {
+            Error::Usage { file, message } => Error::Usage {
+                file: file.clone(),
                 message: message.clone(),
             },
             Error::Capture { message } => Error::Capture {

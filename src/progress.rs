@@ -97,6 +97,14 @@ impl<'a> Progress<'a> {
         }
     }
 
+    /// Reports that `phase` is `within` done, saying what it does in `label` (say, how many
+    /// bytes of a stream are read).
+    pub fn report_as(&self, phase: Phase, label: &str, within: f64) {
+        if let Some(sink) = self.sink {
+            sink(label, phase.overall(within));
+        }
+    }
+
     /// Reports that the load is complete.
     pub fn done(&self) {
         if let Some(sink) = self.sink {

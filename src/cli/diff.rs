@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::present::sort::{self, ComparisonSort};
 use crate::present::{cells, format, labels};
 use crate::snapshot::{self, ClassChange, ClassDiff, ComparisonRows, MatchBy, Verdict};
+use crate::util::input_name;
 use crate::util::sanitize::sanitize;
 use std::path::PathBuf;
 
@@ -126,8 +127,8 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
 fn header(args: &Args, verdict: &Verdict) -> String {
     format!(
         "{} → {}\n{}\n",
-        sanitize(&args.base.display().to_string()),
-        sanitize(&args.after.display().to_string()),
+        sanitize(&input_name(&args.base)),
+        sanitize(&input_name(&args.after)),
         labels::matching_note(verdict)
     )
 }

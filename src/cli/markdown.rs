@@ -5,6 +5,7 @@ use crate::leaks::patterns::Step;
 use crate::leaks::suspects::Suspect;
 use crate::present::{cells, format, labels};
 use crate::snapshot::{shown_distance, Aggregate, ClassChange, ClassDiff, Snapshot, Verdict};
+use crate::util::input_name;
 
 /// Escapes text for a Markdown table cell (and for the terminal).
 pub fn cell(text: &str) -> String {
@@ -48,7 +49,7 @@ pub fn path(snapshot: &Snapshot, node: u32) -> String {
 pub fn summary(snapshot: &Snapshot, rows: &[&Aggregate]) -> String {
     let mut out = format!(
         "### Heap summary: {}\n\n{} objects in {} nodes, total {}\n\n| Constructor | Distance | Count | Shallow | Retained |\n|---|--:|--:|--:|--:|\n",
-        cell(&snapshot.path().display().to_string()),
+        cell(&input_name(snapshot.path())),
         format::count(rows.iter().map(|r| r.count).sum()),
         format::count(snapshot.node_count() as u64),
         format::bytes(snapshot.total_size())
@@ -77,8 +78,8 @@ pub fn summary(snapshot: &Snapshot, rows: &[&Aggregate]) -> String {
 pub fn diff(base: &Snapshot, after: &Snapshot, rows: &[ClassDiff]) -> String {
     let mut out = format!(
         "### Heap comparison: {} → {}\n\n| Constructor | # New | # Deleted | # Delta | Alloc. Size | Freed Size | Size Delta |\n|---|--:|--:|--:|--:|--:|--:|\n",
-        cell(&base.path().display().to_string()),
-        cell(&after.path().display().to_string())
+        cell(&input_name(base.path())),
+        cell(&input_name(after.path()))
     );
     for r in rows {
         out.push_str(&format!(

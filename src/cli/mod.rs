@@ -14,6 +14,7 @@ pub mod summary;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::snapshot::{LoadOptions, Snapshot};
+use crate::util::input_name;
 use crate::util::sanitize::sanitize;
 use std::path::Path;
 
@@ -58,11 +59,7 @@ pub struct Loading {
 pub fn load(path: &Path, loading: &Loading) -> Result<Snapshot> {
     let snapshot = Snapshot::load(path, loading.options, &Progress::NONE)?;
     for w in snapshot.warnings() {
-        eprintln!(
-            "heaptui: warning: {}: {}",
-            sanitize(&path.display().to_string()),
-            w
-        );
+        eprintln!("heaptui: warning: {}: {}", sanitize(&input_name(path)), w);
     }
     if loading.timings {
         print_timings(&snapshot);
@@ -77,7 +74,7 @@ pub fn load_all(paths: &[&Path], loading: &Loading) -> Result<Vec<Snapshot>> {
 }
 
 fn print_timings(s: &Snapshot) {
-    let name = sanitize(&s.path().display().to_string()).into_owned();
+    let name = sanitize(&input_name(s.path())).into_owned();
     eprintln!(
         "timings for {name}: {} nodes, {} edges",
         s.node_count(),

@@ -6,6 +6,7 @@ use crate::present::format;
 use crate::present::sort::{self, SummarySort};
 use crate::present::totals::SummaryTotals;
 use crate::snapshot::{shown_distance, Aggregate, Snapshot};
+use crate::util::input_name;
 use crate::util::sanitize::sanitize;
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -76,7 +77,7 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
     let file = args.snapshot.display().to_string();
     match Format::pick(args.format, args.json) {
         Format::Markdown => print(&markdown::summary(&snapshot, &rows)),
-        Format::Text => print(&text(&snapshot, &file, &rows, totals)),
+        Format::Text => print(&text(&snapshot, &input_name(&args.snapshot), &rows, totals)),
         Format::Json => print(&json_line(&json::Summary {
             file,
             node_count: snapshot.node_count(),

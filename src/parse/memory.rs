@@ -21,18 +21,50 @@ pub fn available() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Fails when the estimate exceeds the available memory.
-pub fn check(node_count: usize, edge_count: usize) -> Result<()> {
+/// Fails when the estimate exceeds the available memory. `held` is the input already read
+/// into memory (a stream, a gzipped file, a file on a network mount): the kernel counts it as
+/// used, and it stays until the parse ends, so what is still available must cover the estimate.
+pub fn check(node_count: usize, edge_count: usize, held: u64) -> Result<()> {
     let needed = estimate(node_count, edge_count);
+    let beside = if held > 0 {
+        format!(" besides the {} of input held in memory", gb(held))
+    } else {
+        String::new()
+    };
     match available() {
-        Some(free) if needed > free => Err(Error::malformed(format!(
-            "analysing {node_count} nodes and {edge_count} edges needs about {:.1} GB of memory but only {:.1} GB is available \\
+        Some(free) if needed > free => Err(Error::out_of_memory(format!(
+            "analysing {node_count} nodes and {edge_count} edges needs about {} of memory but only {} is available{beside} \
              (pass --no-memory-check to try anyway)",
-            needed as f64 / 1e9,
-            free as f64 / 1e9
+            gb(needed),
+            gb(free)
         ))),
         _ => Ok(()),
     }
+}
+
+/// Memory left available while an input is read into memory: a read that would go below it
+/// stops with an error instead of letting the kernel kill heaptui (or another process). Room
+/// for the smallest analyses after the read.
+const READ_RESERVE: u64 = 512 << 20;
+
+/// Fails when holding `more` bytes of input besides the `held` ones already read would leave
+/// less than [`READ_RESERVE`] available (the held bytes already count as used).
+pub fn check_holding(held: u64, more: u64) -> Result<()> {
+    match available() {
+        Some(free) if free < more.saturating_add(READ_RESERVE) => {
+            Err(Error::out_of_memory(format!(
+                "holding the input in memory would exhaust it: {} to hold and only {} available \
+             (pass --no-memory-check to try anyway)",
+                gb(held + more),
+                gb(free)
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn gb(bytes: u64) -> String {
+    format!("{:.1} GB", bytes as f64 / 1e9)
 }
 
 #[cfg(test)]
@@ -42,5 +74,18 @@ mod tests {
         assert_eq!(super::estimate(0, 0), 0);
         let big = super::estimate(20_000_000, 60_000_000);
         assert!(big > 2_000_000_000 && big < 3_000_000_000, "{big}");
+    }
+
+    #[test]
+    fn holding_more_than_is_available_is_refused() {
+        let Some(free) = super::available() else {
+            return; // no /proc/meminfo: nothing to check against
+        };
+        let e = super::check_holding(1 << 30, free).unwrap_err();
+        assert!(e.to_string().contains("holding the input in memory"), "{e}");
+        assert_eq!(e.kind(), crate::error::ErrorKind::OutOfMemory);
+        if free > 2 * super::READ_RESERVE {
+            assert!(super::check_holding(0, 0).is_ok());
+        }
     }
 }

@@ -3,10 +3,13 @@
 //! cross-reference (edge counts, string indexes, targets) so later stages can index freely.
 
 mod digits;
+pub mod input;
 pub mod layout;
 pub mod memory;
 pub mod meta;
 pub mod numbers;
+pub mod read;
+pub mod remote;
 pub mod source;
 pub mod strings;
 
@@ -44,10 +47,10 @@ impl Default for Options {
     }
 }
 
-/// Reads and parses the snapshot at `path`.
+/// Reads and parses the snapshot at `path` (`-` for standard input).
 pub fn load(path: &Path, options: Options, progress: &Progress) -> Result<Parsed> {
     progress.report(Phase::Reading, 0.0);
-    let source = Source::open(path).map_err(|e| e.in_file(path))?;
+    let source = Source::open(path, options.check_memory, progress).map_err(|e| e.in_file(path))?;
     parse(&source, options, progress).map_err(|e| e.in_file(path))
 }
 
@@ -94,7 +97,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         }
     }
     if options.check_memory {
-        memory::check(node_count, edge_count)?;
+        memory::check(node_count, edge_count, source.held())?;
     }
     let (f_type, f_name, f_id, f_size, f_edges) = (
         header.node_field("type")?,

@@ -1,16 +1,22 @@
-//! Access to a snapshot file's bytes without copying it: plain files are memory-mapped
-//! read-only, gzipped ones (detected by their magic bytes, not by name) are inflated into memory.
+//! Access to a snapshot's bytes: a regular file on a local disk is memory-mapped read-only
+//! (gzipped ones, detected by their magic bytes, not by name, are inflated into memory);
+//! standard input and pipes are read into memory as they arrive ([`super::read`]), files on
+//! network or FUSE file systems in a few sequential streams ([`super::remote`]);
+//! [`super::input`] decides which.
 //!
 //! Pages of a mapped file count in the process's RSS once touched, so the parser calls
 //! [`Source::release`] on each region it has finished with; the kernel then drops those pages.
 
+use super::input::{Access, Input};
+use super::read::{self, GZIP_MAGIC};
+use super::remote;
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use memmap2::Mmap;
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-/// The bytes of one snapshot file.
+/// The bytes of one snapshot.
 pub struct Source {
     bytes: Bytes,
 }
@@ -20,18 +26,28 @@ enum Bytes {
     Owned(Vec<u8>),
 }
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-
 impl Source {
-    /// Opens `path` read-only. Never writes to the file.
-    pub fn open(path: &Path) -> Result<Source> {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io("cannot read the file", e))?;
-        if meta.is_dir() {
-            return Err(Error::malformed("is a directory, not a heap snapshot file"));
-        }
-        let file = File::open(path).map_err(|e| Error::io("cannot open the file", e))?;
-        if meta.len() == 0 {
-            return Err(Error::malformed("file is empty"));
+    /// Opens `path` (`-` for standard input) read-only and maps or reads it, reporting the bytes
+    /// read to `progress` and, when `check_memory`, stopping a read into memory before it
+    /// exhausts the machine's memory. Never writes to the input.
+    pub fn open(path: &Path, check_memory: bool, progress: &Progress) -> Result<Source> {
+        let Input { file, access } = Input::open(path)?;
+        let bytes = match access {
+            Access::Map => None,
+            Access::Stream => Some(read::read_stream(&file, check_memory, progress)?),
+            Access::Remote { len, file_system } => {
+                let bytes = remote::read_file(&file, len, file_system, check_memory, progress)?;
+                Some(if bytes.starts_with(&GZIP_MAGIC) {
+                    inflate(&bytes)?
+                } else {
+                    bytes
+                })
+            }
+        };
+        if let Some(bytes) = bytes {
+            return Ok(Source {
+                bytes: Bytes::Owned(bytes),
+            });
         }
         // SAFETY: the map is read-only and private; a concurrent truncation by another process
         // could raise SIGBUS, the accepted risk of every mmap-based reader (ripgrep takes it too).
@@ -64,6 +80,14 @@ impl Source {
         match &self.bytes {
             Bytes::Mapped(map) => map,
             Bytes::Owned(vec) => vec,
+        }
+    }
+
+    /// Bytes of input held in memory (not mapped) until the parse ends.
+    pub fn held(&self) -> u64 {
+        match &self.bytes {
+            Bytes::Mapped(_) => 0,
+            Bytes::Owned(vec) => vec.len() as u64,
         }
     }
 

@@ -52,12 +52,13 @@ pub fn source_location(location: &SourceLocation) -> String {
     )
 }
 
-/// The last component of `path`, or the whole path when it has none.
+/// The last component of `path`, or the whole path when it has none ("standard input" for
+/// `-`).
 pub fn file_label(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    match path.file_name() {
+        Some(name) if path != Path::new(crate::util::STDIN) => name.to_string_lossy().into_owned(),
+        _ => crate::util::input_name(path),
+    }
 }
 
 /// One line saying how a Comparison matched objects and why.

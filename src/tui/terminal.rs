@@ -26,7 +26,11 @@ impl Session {
     /// Enters raw mode and the alternate screen (and installs the panic hook and the signal
     /// watcher).
     pub fn start() -> Result<Session> {
-        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        // Keys come from stdin when it is the terminal, else (a snapshot piped in) crossterm
+        // opens the controlling terminal, /dev/tty.
+        let keyboard = std::io::stdin().is_terminal()
+            || std::fs::File::open("/dev/tty").is_ok_and(|tty| tty.is_terminal());
+        if !std::io::stdout().is_terminal() || !keyboard {
             return Err(Error::usage(
                 "the interactive view needs a terminal; use `heaptui summary|diff|retainers` for text output",
             ));

@@ -6,7 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Local civil time of `time`: (`yyyymmdd`, `hhmmss`, nanoseconds).
 pub fn local_civil(time: SystemTime) -> Option<(u64, u64, u32)> {
     let since = time.duration_since(UNIX_EPOCH).ok()?;
-    let seconds = libc::time_t::try_from(since.as_secs()).ok()?;
+    // `time_t` by inference: naming the alias is deprecated on musl.
+    let seconds = since.as_secs().try_into().ok()?;
     // SAFETY: `tm` is plain data (its zone pointer may be null); localtime_r writes only the
     // `tm` it is given and reads `seconds`.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };

@@ -10,3 +10,17 @@ pub mod js;
 pub mod redact;
 pub mod sanitize;
 pub mod system;
+
+use std::path::Path;
+
+/// The path that names standard input on the command line.
+pub const STDIN: &str = "-";
+
+/// How an input is named in messages: its path, or "standard input" for [`STDIN`].
+pub fn input_name(path: &Path) -> String {
+    if path == Path::new(STDIN) {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}

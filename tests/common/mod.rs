@@ -2,6 +2,7 @@
 //! paths to the committed fixtures.
 #![allow(dead_code)]
 
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -101,4 +102,113 @@ pub fn gunzip(path: &Path) -> Vec<u8> {
         .read_to_end(&mut out)
         .unwrap();
     out
+}
+
+/// The JSON a successful run printed.
+pub fn json_of(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// A JSON file of the repository.
+pub fn read_json(rel: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(root().join(rel)).unwrap()).unwrap()
+}
+
+/// The summary goldens (without a node filter): (fixture path, golden).
+pub fn summary_goldens() -> Vec<(String, Value)> {
+    let index = read_json("tests/golden/index.json");
+    let all: Vec<(String, Value)> = index["goldens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["kind"] == "summary" && g.get("idRange").is_none())
+        .map(|g| {
+            (
+                g["snapshots"][0].as_str().unwrap().to_string(),
+                read_json(g["golden"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    assert!(all.len() >= 5, "too few summary goldens");
+    all
+}
+
+/// DevTools' class key of a row of heaptui's JSON output.
+pub fn class_key(row: &Value) -> String {
+    match row["location"].as_object() {
+        Some(l) => format!(
+            "{},{},{},{}",
+            l["scriptId"],
+            l["line"],
+            l["column"],
+            row["name"].as_str().unwrap()
+        ),
+        None => format!(",{}", row["name"].as_str().unwrap()),
+    }
+}
+
+/// Checks every Summary row and the totals of `summary --json` output against a golden.
+pub fn assert_summary_matches(what: &str, ours: &Value, golden: &Value) {
+    let mut bad = Vec::new();
+    for field in ["nodeCount", "edgeCount", "totalSize"] {
+        if ours[field] != golden["totals"][field] {
+            bad.push(format!(
+                "{field}: {} vs {}",
+                ours[field], golden["totals"][field]
+            ));
+        }
+    }
+    for field in ["filterTotalCount", "filterTotalSize"] {
+        if ours[field] != golden[field] {
+            bad.push(format!("{field}: {} vs {}", ours[field], golden[field]));
+        }
+    }
+    let rows: std::collections::HashMap<String, &Value> = ours["classes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (class_key(r), r))
+        .collect();
+    let theirs = golden["classes"].as_array().unwrap();
+    if rows.len() != theirs.len() {
+        bad.push(format!("{} classes vs {}", rows.len(), theirs.len()));
+    }
+    for class in theirs {
+        let key = class["classKey"].as_str().unwrap();
+        let Some(row) = rows.get(key) else {
+            bad.push(format!("class {key:?} missing"));
+            continue;
+        };
+        for field in ["count", "shallowSize", "retainedSize"] {
+            if row[field] != class[field] {
+                bad.push(format!(
+                    "{key:?} {field}: {} vs {}",
+                    row[field], class[field]
+                ));
+            }
+        }
+        // heaptui prints null where DevTools shows "−" (its distances from 100000000 up).
+        let distance_ok = match row["distance"].as_u64() {
+            Some(d) => class["distance"] == d,
+            None => class["distance"].as_u64().is_some_and(|d| d >= 100_000_000),
+        };
+        if !distance_ok {
+            bad.push(format!(
+                "{key:?} distance: {} vs {}",
+                row["distance"], class["distance"]
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{what}: {} mismatches: {:?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
 }
