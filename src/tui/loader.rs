@@ -137,6 +137,8 @@ fn run(
             _ => None,
         };
         early_updates.send(Update::Early(early)).ok()?;
+        // The Comparison's working arrays are free again while the loads go on.
+        crate::util::system::release_freed_memory();
         by_id
     });
     let events = |event: LoadEvent| match event {
@@ -191,5 +193,9 @@ fn run(
     if updates.send(Update::Numbers(numbers)).is_ok() {
         let orders = Orders::new(&snapshots, &summaries, by_id.as_deref());
         let _ = updates.send(Update::Orders(orders));
+        drop((snapshots, summaries));
+        // The loads' and the orderings' working arrays, freed, would otherwise stay resident
+        // for as long as the session lasts.
+        crate::util::system::release_freed_memory();
     }
 }

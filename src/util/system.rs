@@ -18,6 +18,18 @@ pub fn page_size() -> usize {
     })
 }
 
+/// Gives memory the allocator holds but no longer uses back to the kernel. glibc keeps freed
+/// blocks below its mmap threshold (which grows up to 32 MiB) in its heaps, so the transient
+/// arrays of a finished phase keep counting in RSS while the TUI sits on a loaded snapshot for
+/// hours; `malloc_trim` returns them. A no-op elsewhere (musl unmaps large blocks itself).
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim has no preconditions; it only gives free pages back.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
