@@ -95,6 +95,7 @@ pub fn install_reports() -> color_eyre::Result<()> {
 /// Parses the arguments and runs. Bad input and usage errors are printed as one line and give
 /// the process exit status; only unexpected failures come back as a report.
 pub fn run() -> color_eyre::Result<i32> {
+    crate::util::system::return_large_blocks_at_once();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -18,6 +18,23 @@ pub fn page_size() -> usize {
     })
 }
 
+/// Makes the allocator give large freed blocks back to the kernel at once. glibc raises its
+/// mmap threshold each time a mapped block is freed (up to 32 MiB), after which the analysis's
+/// transient arrays of a few MiB stay in its heaps when freed and add up in the peak: 60 MiB
+/// (4.6 %) for two 500 MB snapshots loaded together, for 0.1 s more system time. Call once,
+/// before the first large allocation. A no-op elsewhere.
+pub fn return_large_blocks_at_once() {
+    /// Blocks from 1 MiB up are mapped and unmapped on their own: the analysis's arrays (MiB to
+    /// GiB) are few, so their mappings cost little; glibc starts at 128 KiB and grows from there.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    const MMAP_THRESHOLD: libc::c_int = 1 << 20;
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt has no preconditions; an unknown or rejected setting returns 0.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+    }
+}
+
 /// Gives memory the allocator holds but no longer uses back to the kernel. glibc keeps freed
 /// blocks below its mmap threshold (which grows up to 32 MiB) in its heaps, so the transient
 /// arrays of a finished phase keep counting in RSS while the TUI sits on a loaded snapshot for
