@@ -219,7 +219,16 @@ fn every_tape_replays() {
         .iter()
         .map(|t| t.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    for required in ["comparison.tape", "picker.tape", "summary.tape"] {
+    for required in [
+        "comparison.tape",
+        "containment.tape",
+        "contents.tape",
+        "dominators.tape",
+        "picker.tape",
+        "presets.tape",
+        "statistics.tape",
+        "summary.tape",
+    ] {
         assert!(names.iter().any(|n| n == required), "{required} exists");
     }
     let failures: Vec<String> = tapes

@@ -6,6 +6,9 @@
 //! - A `number` node (`heap number`, `smi number`, `int`, `bool`) has a value only where the
 //!   snapshot wrote one: an internal `value` edge to a string node holding its text (V8 adds
 //!   it when numeric values are exposed, as Chromium does).
+//! - An oddball (`undefined`, `null`, `true`, `false`, the hole) is a hidden
+//!   `system / Oddball` node whose first hidden edge (index 0, V8's `to_string`) leads to a
+//!   string holding its name.
 //! - A string's text is its name, except for a cons string, whose text is its `first` and
 //!   `second` parts (internal edges) concatenated, depth first; the walk is bounded so a
 //!   malformed snapshot whose parts refer to themselves cannot loop.
@@ -40,6 +43,21 @@ pub fn number_value(graph: &HeapGraph, node: u32) -> Option<u32> {
         return None;
     }
     internal_edge_target(graph, node, "value")
+}
+
+/// The string node naming an oddball (`undefined`, `null`, `true`, …), for
+/// `system / Oddball` nodes whose snapshot has it.
+pub fn oddball_value(graph: &HeapGraph, node: u32) -> Option<u32> {
+    if Some(graph.node_type[node as usize]) != graph.node_kinds.hidden
+        || graph.raw_name(node) != "system / Oddball"
+    {
+        return None;
+    }
+    let to_string = graph.edges(node).find(|&e| {
+        Some(graph.edge_type[e]) == graph.edge_kinds.hidden && graph.edge_name[e] == 0
+    })?;
+    let target = graph.edge_to[to_string];
+    (Some(graph.node_type[target as usize]) == graph.node_kinds.string).then_some(target)
 }
 
 /// The whole text of a string node (cons strings concatenated), at most [`MAX_TEXT`] bytes;

@@ -6,7 +6,7 @@
 use crate::snapshot::{DomState, Snapshot};
 
 /// The Object column of `node`, its string values cut to `max` chars (from the library, so
-/// `--redact` masking applies).
+/// `--redact` masking applies); oddballs by what they are (`undefined`, `null`, …).
 pub fn value(snapshot: &Snapshot, node: u32, max: usize) -> String {
     let name = snapshot.display_name(node);
     if snapshot.is_string(node) {
@@ -19,6 +19,7 @@ pub fn value(snapshot: &Snapshot, node: u32, max: usize) -> String {
         "array" if name.is_empty() => "(internal array)[]".to_string(),
         "array" => format!("{name}[]"),
         "number" => snapshot.number_value(node).unwrap_or(name),
+        "hidden" => snapshot.oddball_value(node).unwrap_or(name),
         _ if name.is_empty() => snapshot.class_name(node).to_string(),
         _ => name,
     }

@@ -21,6 +21,11 @@ impl Partial {
         values::number_value(self.graph(), node).map(|value| self.display_name(value))
     }
 
+    /// What an oddball is (`undefined`, `null`, `true`, `false`), where the snapshot says.
+    pub fn oddball_value(&self, node: u32) -> Option<String> {
+        values::oddball_value(self.graph(), node).map(|v| self.graph().raw_name(v).to_string())
+    }
+
     /// A string's whole text (cons strings assembled, at most [`values::MAX_TEXT`] bytes),
     /// masked with `redact`; `None` for other objects.
     pub fn string_text(&self, node: u32) -> Option<String> {

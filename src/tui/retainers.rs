@@ -11,8 +11,9 @@
 //! first 100 retainers and a "more" row ([`MORE`]) shows the next 100, so an object retained
 //! from a million places costs no more to draw than one retained from ten.
 
-use crate::snapshot::{Retainer, Snapshot};
+use crate::snapshot::{IgnoredRetainers, Retainer, Snapshot};
 use std::cell::{Ref, RefCell, RefMut};
+use std::sync::Arc;
 use tui_tree_widget::TreeState;
 
 /// The path element of a level's "… N more" row.
@@ -46,11 +47,23 @@ pub struct RetainerTree {
     top: Vec<usize>,
     top_shown: usize,
     state: RefCell<TreeState<usize>>,
+    /// The retainers ignored in this snapshot ("Ignore this retainer"), if any.
+    ignored: Option<Arc<IgnoredRetainers>>,
 }
 
 impl RetainerTree {
     /// The tree of `object` in `snapshot` (index `index`), its direct retainers loaded.
     pub fn new(index: usize, snapshot: &Snapshot, object: u32) -> Self {
+        Self::ignoring(index, snapshot, object, None)
+    }
+
+    /// [`RetainerTree::new`] with the pane's distances and order as `ignored` makes them.
+    pub fn ignoring(
+        index: usize,
+        snapshot: &Snapshot,
+        object: u32,
+        ignored: Option<Arc<IgnoredRetainers>>,
+    ) -> Self {
         let mut tree = RetainerTree {
             snapshot: index,
             object,
@@ -58,12 +71,23 @@ impl RetainerTree {
             top: Vec::new(),
             top_shown: PAGE,
             state: RefCell::default(),
+            ignored,
         };
         tree.top = tree.add_retainers(snapshot, object, None);
         if let Some(&first) = tree.top.first() {
             tree.state.get_mut().select(vec![first]);
         }
         tree
+    }
+
+    /// True when `node` is an ignored retainer.
+    pub fn is_ignored(&self, node: u32) -> bool {
+        self.ignored.as_ref().is_some_and(|v| v.is_ignored(node))
+    }
+
+    /// The ignores the tree was built with.
+    pub fn ignored(&self) -> Option<&Arc<IgnoredRetainers>> {
+        self.ignored.as_ref()
     }
 
     /// The selected row's path of arena ids ([`MORE`] last on a "more" row).
@@ -292,7 +316,7 @@ impl RetainerTree {
         parent: Option<usize>,
     ) -> Vec<usize> {
         snapshot
-            .retainers(node)
+            .retainers_ignoring(self.ignored.as_deref(), node)
             .into_iter()
             .map(|retainer| {
                 let cycled = self.on_path(parent, retainer.node);

@@ -216,8 +216,14 @@ fn row_line(
     let name = labels::object_name(snapshot, r.node, room + 1);
     let (name, _) = text::fit(&sanitize(&name), room);
     let used = text::width(&edge) + 4 + text::width(&name) + text::width(&id_text);
+    let distance = if tree.is_ignored(r.node) {
+        // DevTools writes "ignored" in the Distance column.
+        "ignored".to_string()
+    } else {
+        format::distance(shown_distance(r.distance))
+    };
     let cells = [
-        format::distance(shown_distance(r.distance)),
+        distance,
         format::bytes(snapshot.self_size(r.node)),
         format::bytes(snapshot.retained_size(r.node)),
     ];
