@@ -16,8 +16,12 @@
 
 use crate::graph::HeapGraph;
 use crate::util::js::{cmp_utf16, parse_int_prefix};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::cmp::Ordering;
+
+/// Objects with more edges than this sort them on every core.
+const PARALLEL_SORT: usize = 10_000;
 
 /// One row of an expanded object: the edge and the object it leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,48 +33,95 @@ pub struct ContentEdge {
 }
 
 /// How an edge name sorts: DevTools compares `name()` strings, string names first.
-struct NameKey<'a> {
-    proto: bool,
-    from_string: bool,
-    text: Cow<'a, str>,
+enum NameKey<'a> {
+    /// `__proto__`, last of all.
+    Proto,
+    /// A name from the strings.
+    Text(&'a str),
+    /// An element or hidden edge's index, as [`index_key`] orders it.
+    Index(u64),
+    /// A shortcut edge whose name `parseInt` reads as a number (that number's text).
+    Number(String),
+}
+
+/// A key that orders indexes as their decimal strings do (`"1" < "10" < "2"`): each digit
+/// plus one in base 11, left-aligned to the ten digits a `u32` can have, 0 filling the rest
+/// (so a prefix sorts first). Element edges are most of a big object's edges; this keeps
+/// their names out of the comparisons.
+fn index_key(index: u32) -> u64 {
+    // The digits, last first.
+    let (mut digits, mut len, mut rest) = ([0u8; 10], 0, index);
+    loop {
+        digits[len] = (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    (0..10).fold(0u64, |key, at| {
+        let digit = if at < len {
+            u64::from(digits[len - 1 - at]) + 1
+        } else {
+            0
+        };
+        key * 11 + digit
+    })
 }
 
 fn name_key(graph: &HeapGraph, edge: usize) -> NameKey<'_> {
     if !graph.edge_has_string_name(edge) {
-        return NameKey {
-            proto: false,
-            from_string: false,
-            text: Cow::Owned(graph.edge_name[edge].to_string()),
-        };
+        return NameKey::Index(index_key(graph.edge_name[edge]));
     }
     let name = graph.strings.get(graph.edge_name[edge]);
     if Some(graph.edge_type[edge]) == graph.edge_kinds.shortcut {
         if let Some(number) = parse_int_prefix(name) {
-            return NameKey {
-                proto: false,
-                from_string: false,
-                text: Cow::Owned(number),
-            };
+            return NameKey::Number(number);
         }
     }
-    NameKey {
-        proto: name == "__proto__",
-        from_string: true,
-        text: Cow::Borrowed(name),
+    if name == "__proto__" {
+        NameKey::Proto
+    } else {
+        NameKey::Text(name)
+    }
+}
+
+/// The text of a name that is not from the strings, for comparing mixed kinds.
+fn number_text(key: &NameKey) -> Cow<'static, str> {
+    match key {
+        NameKey::Index(k) => {
+            // Back from the key: the digits are its base-11 places above 0.
+            let mut places = Vec::with_capacity(10);
+            let mut rest = *k;
+            for _ in 0..10 {
+                places.push(rest % 11);
+                rest /= 11;
+            }
+            Cow::Owned(
+                places
+                    .iter()
+                    .rev()
+                    .filter(|&&d| d > 0)
+                    .map(|&d| char::from(b'0' + (d - 1) as u8))
+                    .collect(),
+            )
+        }
+        NameKey::Number(text) => Cow::Owned(text.clone()),
+        _ => Cow::Borrowed(""),
     }
 }
 
 fn cmp_names(a: &NameKey, b: &NameKey) -> Ordering {
-    match (a.proto, b.proto) {
-        (false, true) => return Ordering::Less,
-        (true, false) => return Ordering::Greater,
-        (true, true) => return Ordering::Equal,
-        _ => {}
-    }
-    match (a.from_string, b.from_string) {
-        (true, false) => Ordering::Less,
-        (false, true) => Ordering::Greater,
-        _ => cmp_utf16(&a.text, &b.text),
+    use NameKey::*;
+    match (a, b) {
+        (Proto, Proto) => Ordering::Equal,
+        (_, Proto) => Ordering::Less,
+        (Proto, _) => Ordering::Greater,
+        (Text(x), Text(y)) => cmp_utf16(x, y),
+        (Text(_), _) => Ordering::Less,
+        (_, Text(_)) => Ordering::Greater,
+        (Index(x), Index(y)) => x.cmp(y),
+        _ => number_text(a).cmp(&number_text(b)),
     }
 }
 
@@ -96,11 +147,16 @@ pub fn contents(graph: &HeapGraph, retained: &[u64], node: u32, all: bool) -> Ve
         .filter(|&e| is_listed(graph, e, all))
         .map(|e| (retained[graph.edge_to[e] as usize], name_key(graph, e), e))
         .collect();
-    keyed.sort_unstable_by(|a, b| {
+    let order = |a: &(u64, NameKey, usize), b: &(u64, NameKey, usize)| {
         b.0.cmp(&a.0)
             .then_with(|| cmp_names(&a.1, &b.1))
             .then(a.2.cmp(&b.2))
-    });
+    };
+    if keyed.len() > PARALLEL_SORT {
+        keyed.par_sort_unstable_by(order);
+    } else {
+        keyed.sort_unstable_by(order);
+    }
     keyed
         .into_iter()
         .map(|(_, _, edge)| ContentEdge {
@@ -114,23 +170,34 @@ pub fn contents(graph: &HeapGraph, retained: &[u64], node: u32, all: bool) -> Ve
 mod tests {
     use super::*;
 
-    fn key(proto: bool, from_string: bool, text: &str) -> NameKey<'_> {
-        NameKey {
-            proto,
-            from_string,
-            text: Cow::Borrowed(text),
-        }
-    }
-
     #[test]
     fn names_sort_like_devtools() {
-        let proto = key(true, true, "__proto__");
-        let a = key(false, true, "a");
-        let ten = key(false, false, "10");
-        let two = key(false, false, "2");
+        let (proto, a) = (NameKey::Proto, NameKey::Text("a"));
+        let (ten, two, one) = (
+            NameKey::Index(index_key(10)),
+            NameKey::Index(index_key(2)),
+            NameKey::Index(index_key(1)),
+        );
         assert_eq!(cmp_names(&a, &proto), Ordering::Less);
         assert_eq!(cmp_names(&ten, &proto), Ordering::Less, "__proto__ is last");
         assert_eq!(cmp_names(&a, &ten), Ordering::Less, "string names first");
         assert_eq!(cmp_names(&ten, &two), Ordering::Less, "indexes as strings");
+        assert_eq!(cmp_names(&one, &ten), Ordering::Less, "a prefix first");
+        assert_eq!(
+            number_text(&NameKey::Index(index_key(4_294_967_295))),
+            "4294967295"
+        );
+        assert_eq!(number_text(&NameKey::Index(index_key(0))), "0");
+        let nine = NameKey::Number("9".to_string());
+        assert_eq!(cmp_names(&ten, &nine), Ordering::Less, "mixed: by text");
+    }
+
+    #[test]
+    fn index_keys_order_like_decimal_strings() {
+        let mut numbers: Vec<u32> = (0..2000).chain([u32::MAX, 1_000_000_000]).collect();
+        let mut by_text = numbers.clone();
+        by_text.sort_by_key(|n| n.to_string());
+        numbers.sort_by_key(|&n| index_key(n));
+        assert_eq!(numbers, by_text);
     }
 }

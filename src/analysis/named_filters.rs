@@ -22,7 +22,7 @@
 
 use super::detachedness::DomStates;
 use super::distances::NO_DISTANCE;
-use super::names::display_name;
+use super::names::{display_name, is_empty_text};
 use super::values::{internal_edge_target, number_value};
 use crate::graph::HeapGraph;
 use crate::util::bits::BitVec;
@@ -220,7 +220,9 @@ pub fn duplicated_strings(
     retained: &[u64],
 ) -> DuplicateStrings {
     let k = graph.node_kinds;
-    let mut group_of: HashMap<GroupKey, usize> = HashMap::new();
+    // Millions of strings are hashed here: a fast hash (the keys are the snapshot's own text,
+    // and the map lives for one pass).
+    let mut group_of: HashMap<GroupKey, usize, foldhash::fast::RandomState> = HashMap::default();
     let mut groups: Vec<DuplicateGroup> = Vec::new();
     let mut members: Vec<(u32, u32)> = Vec::new();
     for node in 0..graph.node_count() as u32 {
@@ -289,7 +291,7 @@ fn is_flat_cons_string(graph: &HeapGraph, node: u32) -> bool {
     graph.edges(node).any(|e| {
         Some(graph.edge_type[e]) == graph.edge_kinds.internal
             && matches!(graph.strings.get(graph.edge_name[e]), "first" | "second")
-            && display_name(graph, graph.edge_to[e]).is_empty()
+            && is_empty_text(graph, graph.edge_to[e])
     })
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Source: V8's `HeapSnapshotGenerator`. DevTools names a script id through its debugger
 //! connection, which a saved snapshot does not have; the script objects are in the heap:
-//! - Newer V8 (Chromium) writes a `system / Script` node per script (named
+//! - Newer V8 (Chromium) writes a `system / Script` node (type `code`) per script (named
 //!   `system / Script / URL` when the script has a URL) with an internal `id` edge to an `int`
 //!   number node whose internal `value` edge holds the id, and an internal `name` edge to the
 //!   URL string.
@@ -40,19 +40,18 @@ const SCRIPT_NODE: &str = "system / Script";
 const SCRIPT_URL_PREFIX: &str = "system / Script / ";
 
 impl ScriptNames {
-    /// Finds every script the snapshot names: one pass over the node names for script nodes,
-    /// one over the locations for closures.
+    /// Finds every script the snapshot names: one pass over the `code` nodes' names for
+    /// script nodes, one over the locations for closures.
     pub fn find(graph: &HeapGraph) -> ScriptNames {
         let mut names = HashMap::new();
-        // Which string indexes name a script node, tested once per string.
-        let is_script_name: Vec<bool> = (0..graph.strings.len() as u32)
-            .map(|i| {
-                let s = graph.strings.get(i);
-                s == SCRIPT_NODE || s.starts_with(SCRIPT_URL_PREFIX)
-            })
-            .collect();
+        // Script nodes are `code` nodes: only their names are read.
+        let code = graph.node_kinds.code;
         for node in 0..graph.node_count() as u32 {
-            if !is_script_name[graph.node_name[node as usize] as usize] {
+            if Some(graph.node_type[node as usize]) != code {
+                continue;
+            }
+            let name = graph.raw_name(node);
+            if name != SCRIPT_NODE && !name.starts_with(SCRIPT_URL_PREFIX) {
                 continue;
             }
             let Some(id) = script_id(graph, node) else {

@@ -100,12 +100,14 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
     let filter = object_filter(args, &loaded)?;
     let snapshot = loaded.pop().expect("the summarised snapshot");
     let started = std::time::Instant::now();
-    let all = match filter {
-        Some(f) => Cow::Owned(snapshot.summary_filtered(f, &|_| {})),
-        None => Cow::Borrowed(snapshot.summary()),
+    let (all, duplicates) = match filter {
+        _ if args.preset == Some(Preset::DuplicatedStrings) => {
+            let (rows, d) = snapshot.duplicated_strings_summary(&|_| {});
+            (Cow::Owned(rows), Some(d))
+        }
+        Some(f) => (Cow::Owned(snapshot.summary_filtered(f, &|_| {})), None),
+        None => (Cow::Borrowed(snapshot.summary()), None),
     };
-    let duplicates =
-        (args.preset == Some(Preset::DuplicatedStrings)).then(|| snapshot.duplicated_strings());
     // The unfiltered Summary comes with the analysis; only a filtered one is aggregated here.
     if loading.timings && filter.is_some() {
         eprintln!(

@@ -44,23 +44,53 @@ impl Snapshot {
             ObjectFilter::Named(name) => {
                 let passing = self.passing(name);
                 progress(0.5);
-                let classes = self.classes();
-                let inputs = aggregates::Inputs {
-                    graph: self.graph(),
-                    self_size: &classes.self_size,
-                    new_strings: Some(&classes.names),
-                    classes: &classes.classes,
-                };
-                aggregates::aggregate(
-                    &inputs,
-                    Some(&|n: u32| passing.get(n as usize)),
-                    &self.distances().distances,
-                    Some(&self.dominance().dominators),
-                )
+                self.summary_of(&passing)
             }
         };
         progress(1.0);
         rows
+    }
+
+    /// The Summary of the nodes `passing` marks.
+    fn summary_of(&self, passing: &BitVec) -> Vec<Aggregate> {
+        let classes = self.classes();
+        let inputs = aggregates::Inputs {
+            graph: self.graph(),
+            self_size: &classes.self_size,
+            new_strings: Some(&classes.names),
+            classes: &classes.classes,
+        };
+        aggregates::aggregate(
+            &inputs,
+            Some(&|n: u32| passing.get(n as usize)),
+            &self.distances().distances,
+            Some(&self.dominance().dominators),
+        )
+    }
+
+    /// The duplicated-strings preset's Summary and its groups, from one grouping of the
+    /// strings (the preset needs both; each is a full pass).
+    pub fn duplicated_strings_summary(
+        &self,
+        progress: &(dyn Fn(f64) + Sync),
+    ) -> (Vec<Aggregate>, DuplicateStrings) {
+        progress(0.0);
+        let found = named_filters::duplicated_strings(
+            self.graph(),
+            &self.classes().self_size,
+            &self.dominance().retained,
+        );
+        progress(0.6);
+        let rows = self.summary_of(&found.passing);
+        progress(1.0);
+        let wasted = found.groups.iter().map(DuplicateGroup::wasted).sum();
+        (
+            rows,
+            DuplicateStrings {
+                groups: found.groups,
+                wasted,
+            },
+        )
     }
 
     fn passing(&self, filter: NamedFilter) -> BitVec {

@@ -239,6 +239,7 @@ impl App {
             suspects,
         } = numbers;
         self.complete = Some(snapshots);
+        self.views_completed();
         self.refresh_summaries(summaries);
         self.series = trend.zip(suspects).map(|(trend, suspects)| SeriesViews {
             trend: SeriesList::new(trend),

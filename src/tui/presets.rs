@@ -60,7 +60,21 @@ pub struct PresetRows {
 /// Computes `choice` for `snapshot`, reporting progress to `report`.
 pub fn compute(snapshot: &Snapshot, choice: &Choice, report: super::jobs::Report) -> PresetRows {
     let filter = choice.filter.expect("all objects need no computing");
-    let rows = snapshot.summary_filtered(filter, &|f| report(f * 0.8));
+    let duplicates = ObjectFilter::Named(crate::snapshot::NamedFilter::DuplicatedStrings);
+    let (rows, note) = if filter == duplicates {
+        let (rows, d) = snapshot.duplicated_strings_summary(&|f| report(f * 0.8));
+        let note = format!(
+            "{} duplicated values · {} wasted by copies",
+            format::count(d.groups.len() as u64),
+            format::bytes(d.wasted)
+        );
+        (rows, Some(note))
+    } else {
+        (
+            snapshot.summary_filtered(filter, &|f| report(f * 0.8)),
+            None,
+        )
+    };
     // Listed objects by retained size, as every class's objects are (no keystroke sorts).
     let rows: Vec<Aggregate> = rows
         .into_par_iter()
@@ -73,19 +87,6 @@ pub fn compute(snapshot: &Snapshot, choice: &Choice, report: super::jobs::Report
             }
         })
         .collect();
-    report(0.9);
-    let note = matches!(
-        filter,
-        ObjectFilter::Named(crate::snapshot::NamedFilter::DuplicatedStrings)
-    )
-    .then(|| {
-        let d = snapshot.duplicated_strings();
-        format!(
-            "{} duplicated values · {} wasted by copies",
-            format::count(d.groups.len() as u64),
-            format::bytes(d.wasted)
-        )
-    });
     report(1.0);
     PresetRows { rows, note }
 }
@@ -120,6 +121,9 @@ pub struct Presets {
     notes: HashMap<(usize, usize), String>,
     titles: HashMap<(usize, usize), String>,
     running: Option<Running>,
+    /// The choices per snapshot, found once (the id ranges need a pass over each snapshot's
+    /// ids).
+    choices: HashMap<usize, Vec<Choice>>,
 }
 
 impl Presets {
@@ -151,7 +155,7 @@ impl Presets {
 
     /// Asks for the preset `delta` on from the last one asked for on snapshot `at`.
     pub fn step(&mut self, snapshots: &[Snapshot], at: usize, delta: isize) -> Step {
-        let count = choices(snapshots, at).len();
+        let count = self.choices_of(snapshots, at).len();
         if count < 2 {
             return Step::Nothing;
         }
@@ -162,7 +166,7 @@ impl Presets {
 
     /// Makes choice `next` of snapshot `at` ready, or computing.
     fn start(&mut self, snapshots: &[Snapshot], at: usize, next: usize) -> Step {
-        let choice = choices(snapshots, at).swap_remove(next);
+        let choice = self.choices_of(snapshots, at)[next].clone();
         self.titles.insert((at, next), choice.title.clone());
         if next == self.current(at) || next == 0 || self.stash.contains_key(&(at, next)) {
             return Step::Ready(next);
@@ -181,6 +185,12 @@ impl Presets {
             job,
         });
         Step::Computing(title)
+    }
+
+    fn choices_of(&mut self, snapshots: &[Snapshot], at: usize) -> &[Choice] {
+        self.choices
+            .entry(at)
+            .or_insert_with(|| choices(snapshots, at))
     }
 
     /// Puts preset `choice`'s table of snapshot `at` in `shown`'s place (`table` when it was

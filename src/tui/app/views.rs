@@ -93,7 +93,9 @@ impl App {
 
     /// True while a preset or an ignored retainer is being computed in the background.
     pub fn has_jobs(&self) -> bool {
-        self.views.presets.is_running() || self.views.ignores.is_running()
+        self.views.presets.is_running()
+            || self.views.ignores.is_running()
+            || self.retainers.as_ref().is_some_and(|t| t.is_pending())
     }
 
     /// What the background jobs are doing, with their progress.
@@ -107,7 +109,7 @@ impl App {
 
     /// Takes in what the background jobs finished; returns whether anything did.
     pub fn collect_jobs(&mut self) -> bool {
-        let mut changed = false;
+        let mut changed = self.retainers.as_mut().is_some_and(|t| t.poll());
         if let Some((at, choice, rows)) = self.views.presets.finished() {
             changed = true;
             match rows {
@@ -139,6 +141,14 @@ impl App {
             self.sync_retainers();
         }
         changed
+    }
+
+    /// Once every snapshot is complete: finds their script names on a thread of its own, so
+    /// the first location shown costs no keystroke time.
+    pub(super) fn views_completed(&self) {
+        if let Some(complete) = self.complete.clone() {
+            std::thread::spawn(move || complete.iter().for_each(|s| s.find_script_names()));
+        }
     }
 
     /// The selection of the object views: `Some(selection)` while one is shown.
