@@ -2,9 +2,7 @@
 //! the interactive explorer ([`crate::tui`]); `summary`, `diff`, … run a headless command
 //! ([`crate::cli`]). This is the only module that knows both front ends.
 
-use crate::cli::{
-    self, capture, diff, dominators, retainers, series, show, statistics, summary,
-};
+use crate::cli::{self, capture, diff, dominators, retainers, series, show, statistics, summary};
 use crate::cli::{Loading, EXIT_ERROR, EXIT_USAGE};
 use crate::error::{Error, ErrorKind};
 use crate::snapshot::LoadOptions;
@@ -28,6 +26,10 @@ Examples:
       a CI gate: exit status 3 when the budget is exceeded
   heaptui retainers after.heapsnapshot @12345 --depth 3
       what holds one object, and its path to the GC roots
+  heaptui show after.heapsnapshot @12345 --depth 2
+      what one object holds: its properties with their values, as DevTools expands it
+  heaptui summary snap.heapsnapshot --preset duplicated-strings
+      a DevTools Summary filter; also detached-dom, event-handlers, allocated-before, …
   heaptui summary snap.heapsnapshot.gz --redact --format markdown
       a shareable report, string values masked";
 

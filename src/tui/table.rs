@@ -483,7 +483,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
     fn selected_class_name(&self) -> Option<&str> {
         match self.selected()? {
             Row::Class { row, .. } => Some(self.rows[row].name()),
-            Row::Instance { .. } => None,
+            Row::Instance { .. } | Row::Content { .. } => None,
         }
     }
 

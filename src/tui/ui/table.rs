@@ -282,7 +282,7 @@ fn content_line<R: ClassRow>(
     snapshot: &Snapshot,
     tree: &ObjectTree,
     at: usize,
-    columns: &[(usize, usize)],
+    columns: &[Shown],
     name_width: usize,
     theme: &Theme,
 ) -> Line<'static> {
