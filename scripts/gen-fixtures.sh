@@ -8,6 +8,8 @@
 #                                           chromium-detached (headless Chromium page)
 #   assets/demo/{base,after}.heapsnapshot.gz   copies of leak-base / leak-after
 #   tests/golden/*.json[.gz] + index.json   oracle output on the decompressed fixtures
+#   tests/golden/views/                     the object-level views' goldens, made from the
+#                                           new fixtures by scripts/gen-view-goldens.sh
 #
 # usage: scripts/gen-fixtures.sh           (from anywhere; works on the repo it lives in)
 # env:
@@ -189,6 +191,7 @@ cp "$OUT/fixtures/"* tests/fixtures/
 cp "$OUT/golden/"* tests/golden/
 cp "$OUT/demo/"* assets/demo/
 node "$TOOLS" index "$WORK/picks.tsv" "$WORK/fixtures.tsv" tests/golden tests/golden/index.json
+ORACLE_DIR="$ORACLE" "$ROOT/scripts/gen-view-goldens.sh"
 
 # ---- sizes -----------------------------------------------------------------------
 status=0

@@ -2,9 +2,8 @@
 //! the interactive explorer ([`crate::tui`]); `summary`, `diff`, … run a headless command
 //! ([`crate::cli`]). This is the only module that knows both front ends.
 
-use crate::cli::{
-    self, capture, diff, retainers, series, summary, Loading, EXIT_ERROR, EXIT_USAGE,
-};
+use crate::cli::{self, capture, diff, dominators, retainers, series, show, statistics, summary};
+use crate::cli::{Loading, EXIT_ERROR, EXIT_USAGE};
 use crate::error::{Error, ErrorKind};
 use crate::snapshot::LoadOptions;
 use crate::tui;
@@ -27,6 +26,10 @@ Examples:
       a CI gate: exit status 3 when the budget is exceeded
   heaptui retainers after.heapsnapshot @12345 --depth 3
       what holds one object, and its path to the GC roots
+  heaptui show after.heapsnapshot @12345 --depth 2
+      what one object holds: its properties with their values, as DevTools expands it
+  heaptui summary snap.heapsnapshot --preset duplicated-strings
+      a DevTools Summary filter; also detached-dom, event-handlers, allocated-before, …
   heaptui summary snap.heapsnapshot.gz --redact --format markdown
       a shareable report, string values masked";
 
@@ -65,6 +68,12 @@ pub enum Command {
     Diff(diff::Args),
     /// Print the Retainers pane of one object (`@ID`) and its path to the GC roots.
     Retainers(retainers::Args),
+    /// Print what one object (`@ID`) holds: its edges as DevTools lists them, with values.
+    Show(show::Args),
+    /// Print the dominator tree from the root, or what one object (`@ID`) keeps alive.
+    Dominators(dominators::Args),
+    /// Print the Statistics view: the heap by category (code, strings, arrays, …).
+    Statistics(statistics::Args),
     /// Print per-class counts and sizes across two or more snapshots, sustained growth first.
     Trend(series::Args),
     /// Rank leak suspects across two or more snapshots, with their dominant retaining path.
@@ -114,6 +123,9 @@ pub fn run() -> color_eyre::Result<i32> {
         Some(Command::Summary(args)) => summary::run(args, &loading),
         Some(Command::Diff(args)) => diff::run(args, &loading),
         Some(Command::Retainers(args)) => retainers::run(args, &loading),
+        Some(Command::Show(args)) => show::run(args, &loading),
+        Some(Command::Dominators(args)) => dominators::run(args, &loading),
+        Some(Command::Statistics(args)) => statistics::run(args, &loading),
         Some(Command::Trend(args)) => series::run_trend(args, &loading),
         Some(Command::Suspects(args)) => series::run_suspects(args, &loading),
         Some(Command::Capture(args)) => match capture::run(args) {

@@ -140,8 +140,24 @@ fn exercise(data: Vec<u8>) -> bool {
         let _ = snap.auto_expanded_chain(node);
         let _ = snap.dominator_chain(node);
         let _ = snap.display_name(node);
+        // The object-level views: contents, values, locations, the dominator subtree.
+        for c in snap.contents(node, true) {
+            let _ = heaptui::present::objects::value(&snap, c.node, 40);
+        }
+        let _ = (snap.string_text(node), snap.context_variables(node));
+        let _ = snap.source_location(node);
+        let _ = heaptui::cli::dominators::build(&snap, node, 2, 5);
     }
-    let _ = heaptui::cli::retainers::build(&snap, rows.first().map_or(0, |r| r.nodes[0]), 2);
+    let first = rows.first().map_or(0, |r| r.nodes[0]);
+    let _ = heaptui::cli::retainers::build(&snap, first, 2);
+    let _ = heaptui::cli::show::build(&snap, first, 2, false);
+    let ignored = snap.ignore_retainers(&[first, n / 2]);
+    let _ = heaptui::cli::retainers::build_ignoring(&snap, n - 1, 2, Some(&ignored));
+    for filter in heaptui::present::presets::Preset::NAMED {
+        let named = filter.named_filter().expect("a named preset");
+        let _ = snap.summary_filtered(heaptui::snapshot::ObjectFilter::Named(named), &|_| {});
+    }
+    let _ = snap.duplicated_strings();
     true
 }
 

@@ -335,6 +335,18 @@ fn screenshots() -> Result<(), String> {
     pty.send(b"j\tp");
     pty.wait_for("in global")?;
     save(&pty, "retainers");
+    // Back to the table, and the request's contents down to its url.
+    pty.send(b"\t\r");
+    pty.wait_for("__proto__ :: ")?;
+    pty.type_text(&"j".repeat(22), KEY_DELAY);
+    pty.wait_for("url :: \"/item/")?;
+    save(&pty, "contents");
+    // What the root keeps alive, the largest opened.
+    pty.send(b"6");
+    pty.wait_for("Dominators · what the root keeps alive")?;
+    pty.send(b"j\r");
+    pty.wait_for("{request, connection, listening}")?;
+    save(&pty, "dominators");
     quit(&mut pty)
 }
 

@@ -31,6 +31,18 @@ pub const BASE_UNREACHABLE_DISTANCE: i32 = 200_000_000;
 
 /// Computes every node's distance.
 pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
+    compute_skipping(graph, ephemerons, |_| false)
+}
+
+/// Computes the distances with no edge followed into a node `skip` picks (DevTools' retainers
+/// view with ignored nodes: `calculateDistances(true)`, which tests the ignored target before
+/// the filter, so an edge into a skipped node leaves the WeakMap pair state alone). A skipped
+/// user root still gets distance 1: the passes start from the user roots directly.
+pub fn compute_skipping(
+    graph: &HeapGraph,
+    ephemerons: &EphemeronNames,
+    skip: impl Fn(u32) -> bool,
+) -> Vec<i32> {
     let n = graph.node_count();
     let mut distances = vec![NO_DISTANCE; n];
     let mut queue: Vec<u32> = Vec::new();
@@ -121,7 +133,7 @@ pub fn compute(graph: &HeapGraph, ephemerons: &EphemeronNames) -> Vec<i32> {
                         continue;
                     }
                     let to = graph.edge_to[e];
-                    if reached.get(to as usize) || !allowed(&source, e) {
+                    if reached.get(to as usize) || skip(to) || !allowed(&source, e) {
                         continue;
                     }
                     reached.set(to as usize);

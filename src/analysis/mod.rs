@@ -15,13 +15,17 @@
 pub mod aggregates;
 pub mod class_names;
 pub mod class_retained;
+pub mod contents;
 pub mod detachedness;
 pub mod diff;
 pub mod distances;
+pub mod dominator_tree;
 pub mod dominators;
 pub mod essential;
 pub mod identity;
+pub mod ignored_retainers;
 pub mod interfaces;
+pub mod named_filters;
 pub mod names;
 pub mod page_owned;
 pub mod retained_size;
@@ -29,6 +33,7 @@ pub mod retainers_view;
 pub mod scripts;
 pub mod shallow_size;
 pub mod statistics;
+pub mod values;
 pub mod weakmap;
 
 use crate::graph::strings::NewStrings;
@@ -253,12 +258,12 @@ impl Lane {
 }
 
 /// Settles the graph before it is shared: DOM state propagation renames detached native
-/// nodes (`Detached <div>`), and the DOM link states are dropped (only the names matter from
-/// here on). Returns its wall time.
+/// nodes (`Detached <div>`) and leaves each node's final DOM link state in
+/// `graph.detachedness`, for the loader to keep as [`detachedness::DomStates`] (two bits per
+/// node) and drop. Returns its wall time.
 pub fn prepare(graph: &mut HeapGraph) -> Duration {
     let clock = Instant::now();
     detachedness::propagate(graph);
-    graph.detachedness = Vec::new();
     clock.elapsed()
 }
 

@@ -18,6 +18,36 @@ pub fn display_name(graph: &HeapGraph, node: u32) -> String {
     graph.raw_name(node).to_string()
 }
 
+/// True when `node`'s display name would be empty, without building it: for a cons string,
+/// when every part it is made of is empty (as far as the name walk would go).
+pub fn is_empty_text(graph: &HeapGraph, node: u32) -> bool {
+    if Some(graph.node_type[node as usize]) != graph.node_kinds.cons_string {
+        return !super::interfaces::is_plain_object(graph, node) && graph.raw_name(node).is_empty();
+    }
+    let mut stack = vec![node];
+    let mut steps = 0;
+    while let Some(current) = stack.pop() {
+        steps += 1;
+        if steps > 100_000 {
+            break;
+        }
+        if Some(graph.node_type[current as usize]) != graph.node_kinds.cons_string {
+            if !graph.raw_name(current).is_empty() {
+                return false;
+            }
+            continue;
+        }
+        for e in graph.edges(current) {
+            if Some(graph.edge_type[e]) == graph.edge_kinds.internal
+                && matches!(graph.strings.get(graph.edge_name[e]), "first" | "second")
+            {
+                stack.push(graph.edge_to[e]);
+            }
+        }
+    }
+    true
+}
+
 /// Walks the `first`/`second` parts of a cons string, stopping once 1024 UTF-16 units are
 /// collected (a missing part counts as node 0, as in DevTools).
 fn cons_string_name(graph: &HeapGraph, node: u32) -> String {

@@ -52,6 +52,19 @@ pub fn retainers(
     distances: &[i32],
     node: u32,
 ) -> Vec<Retainer> {
+    retainers_by(graph, index, node, &|source, _| {
+        view_distance(distances, source)
+    })
+}
+
+/// [`retainers`] with the pane's distance of each retaining edge (source node, edge) given by
+/// `distance` (DevTools' `edgeDistance`, which ignored retainers change).
+pub fn retainers_by(
+    graph: &HeapGraph,
+    index: &Retainers,
+    node: u32,
+    distance: &dyn Fn(u32, usize) -> i32,
+) -> Vec<Retainer> {
     let weak = graph.edge_kinds.weak;
     let invisible = graph.edge_kinds.invisible;
     let mut rows: Vec<(usize, Retainer, String)> = index
@@ -65,7 +78,7 @@ pub fn retainers(
             let r = Retainer {
                 node: source,
                 edge,
-                distance: view_distance(distances, source),
+                distance: distance(source, edge),
             };
             (slot, r, display_name(graph, source))
         })
@@ -95,11 +108,24 @@ pub fn auto_expanded_chain(
     distances: &[i32],
     node: u32,
 ) -> Vec<ChainStep> {
+    auto_expanded_chain_by(graph, index, node, &|source, _| {
+        view_distance(distances, source)
+    })
+}
+
+/// [`auto_expanded_chain`] with the pane's edge distances given by `distance` (see
+/// [`retainers_by`]).
+pub fn auto_expanded_chain_by(
+    graph: &HeapGraph,
+    index: &Retainers,
+    node: u32,
+    distance: &dyn Fn(u32, usize) -> i32,
+) -> Vec<ChainStep> {
     let mut chain = Vec::new();
     let mut seen = vec![graph.node_id[node as usize]];
     let mut current = node;
     let mut levels = 20;
-    while let Some(first) = retainers(graph, index, distances, current)
+    while let Some(first) = retainers_by(graph, index, current, distance)
         .into_iter()
         .next()
     {

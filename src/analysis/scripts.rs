@@ -1,15 +1,27 @@
-//! Where functions were defined: a closure's location from the snapshot's `locations` and the
-//! name of its script.
+//! Where functions and constructors were defined: the snapshot's `locations` (script id, line,
+//! column) and the name of each script, resolved through the snapshot's own script objects.
 //!
-//! Source: V8's `HeapSnapshotGenerator` writes a closure's `shared` edge to its
-//! `SharedFunctionInfo`, whose `script_or_debug_info` edge (`script` in older V8) leads to the
-//! `Script` node named after its URL or file. DevTools links locations through the script id
-//! instead; the snapshot's own edges give the name without a debugger. Invariant: a name is
-//! only given when every hop exists and the script has a non-empty name.
+//! Source: V8's `HeapSnapshotGenerator`. DevTools names a script id through its debugger
+//! connection, which a saved snapshot does not have; the script objects are in the heap:
+//! - Newer V8 (Chromium) writes a `system / Script` node (type `code`) per script (named
+//!   `system / Script / URL` when the script has a URL) with an internal `id` edge to an `int`
+//!   number node whose internal `value` edge holds the id, and an internal `name` edge to the
+//!   URL string.
+//! - Older V8 (Node 20) writes scripts as `code` nodes named after the script and gives them
+//!   no id; a closure's internal `shared` edge leads to its `SharedFunctionInfo`, whose
+//!   `script_or_debug_info` (or `script`) edge leads to the script, so every closure with a
+//!   location ties that location's script id to a script node.
+//!
+//! Invariants: a script's name is its `name` edge's string, else what its node name says
+//! (after `system / Script / `, or the whole name for an older V8's script node); ids with no
+//! non-empty name are left out, and the front ends fall back to the id. The first name found
+//! for an id wins (the direct `id` edges first).
 
+use super::values::internal_edge_target;
 use crate::graph::{HeapGraph, Location};
+use std::collections::HashMap;
 
-/// A function's definition site.
+/// A function's or constructor's definition site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceLocation {
     /// The script's name (URL or file) from the snapshot, when it has one.
@@ -18,28 +30,89 @@ pub struct SourceLocation {
     pub location: Location,
 }
 
-/// Where `node` was defined, if the snapshot recorded a location for it.
-pub fn source_location(graph: &HeapGraph, node: u32) -> Option<SourceLocation> {
-    let location = graph.location(node)?;
-    Some(SourceLocation {
-        script_name: script_name(graph, node),
-        location,
-    })
+/// The names of a snapshot's scripts, by script id.
+#[derive(Debug, Default, Clone)]
+pub struct ScriptNames {
+    names: HashMap<u32, String>,
 }
 
-fn script_name(graph: &HeapGraph, node: u32) -> Option<String> {
-    let shared = internal_edge(graph, node, &["shared"])?;
-    let script = internal_edge(graph, shared, &["script_or_debug_info", "script"])?;
-    let name = graph.raw_name(script);
-    (!name.is_empty()).then(|| name.to_string())
-}
+const SCRIPT_NODE: &str = "system / Script";
+const SCRIPT_URL_PREFIX: &str = "system / Script / ";
 
-fn internal_edge(graph: &HeapGraph, node: u32, names: &[&str]) -> Option<u32> {
-    graph
-        .edges(node)
-        .find(|&e| {
-            Some(graph.edge_type[e]) == graph.edge_kinds.internal
-                && names.contains(&graph.strings.get(graph.edge_name[e]))
+impl ScriptNames {
+    /// Finds every script the snapshot names: one pass over the `code` nodes' names for
+    /// script nodes, one over the locations for closures.
+    pub fn find(graph: &HeapGraph) -> ScriptNames {
+        let mut names = HashMap::new();
+        // Script nodes are `code` nodes: only their names are read.
+        let code = graph.node_kinds.code;
+        for node in 0..graph.node_count() as u32 {
+            if Some(graph.node_type[node as usize]) != code {
+                continue;
+            }
+            let name = graph.raw_name(node);
+            if name != SCRIPT_NODE && !name.starts_with(SCRIPT_URL_PREFIX) {
+                continue;
+            }
+            let Some(id) = script_id(graph, node) else {
+                continue;
+            };
+            if let Some(name) = script_name(graph, node) {
+                names.entry(id).or_insert(name);
+            }
+        }
+        for &(node, location) in &graph.locations {
+            if names.contains_key(&location.script_id)
+                || Some(graph.node_type[node as usize]) != graph.node_kinds.closure
+            {
+                continue;
+            }
+            let script = internal_edge_target(graph, node, "shared").and_then(|shared| {
+                internal_edge_target(graph, shared, "script_or_debug_info")
+                    .or_else(|| internal_edge_target(graph, shared, "script"))
+            });
+            if let Some(name) = script.and_then(|s| script_name(graph, s)) {
+                names.insert(location.script_id, name);
+            }
+        }
+        ScriptNames { names }
+    }
+
+    /// The name of script `id`, if the snapshot gives one.
+    pub fn get(&self, id: u32) -> Option<&str> {
+        self.names.get(&id).map(String::as_str)
+    }
+
+    /// The definition site of `node` with its script's name, if the snapshot recorded one.
+    pub fn source_location(&self, graph: &HeapGraph, node: u32) -> Option<SourceLocation> {
+        let location = graph.location(node)?;
+        Some(SourceLocation {
+            script_name: self.get(location.script_id).map(str::to_string),
+            location,
         })
-        .map(|e| graph.edge_to[e])
+    }
+}
+
+/// The id a newer V8's script node carries (`id` → `int` → `value`).
+fn script_id(graph: &HeapGraph, script: u32) -> Option<u32> {
+    let number = internal_edge_target(graph, script, "id")?;
+    let value = super::values::number_value(graph, number)?;
+    graph.raw_name(value).parse().ok()
+}
+
+/// A script node's name: its `name` string, else its node name without the `system / Script`
+/// prefix.
+fn script_name(graph: &HeapGraph, script: u32) -> Option<String> {
+    let from_edge = internal_edge_target(graph, script, "name")
+        .filter(|&n| graph.node_kinds.string == Some(graph.node_type[n as usize]))
+        .map(|n| graph.raw_name(n));
+    let raw = graph.raw_name(script);
+    let from_node = raw
+        .strip_prefix(SCRIPT_URL_PREFIX)
+        .unwrap_or(if raw == SCRIPT_NODE { "" } else { raw });
+    [from_edge, Some(from_node)]
+        .into_iter()
+        .flatten()
+        .find(|name| !name.is_empty())
+        .map(str::to_string)
 }

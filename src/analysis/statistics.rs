@@ -86,6 +86,18 @@ fn is_named(memo: &mut [u8], graph: &HeapGraph, node: u32, name: &str) -> bool {
 }
 
 impl Statistics {
+    /// The Statistics pie's "other JS objects": the V8 heap less code, strings, JS arrays and
+    /// system objects (DevTools `HeapSnapshotView.retrieveStatistics`).
+    pub fn other_js_objects(&self) -> u64 {
+        self.v8heap_total
+            .saturating_sub(self.code + self.strings + self.js_arrays + self.system)
+    }
+
+    /// The pie's "other non-JS objects": native memory less typed arrays' backing stores.
+    pub fn other_non_js_objects(&self) -> u64 {
+        self.native_total.saturating_sub(self.typed_arrays)
+    }
+
     /// Completes the sums with the snapshot's total size.
     pub fn with_total(mut self, total: u64) -> Statistics {
         self.total = total;

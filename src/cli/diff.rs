@@ -92,7 +92,12 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
             rows.truncate(top);
             let printed = match Format::pick(args.format, args.json) {
                 Format::Markdown => print(&markdown::diff(base, after, &rows)),
-                Format::Json => print(&json_doc(args, verdict, rows.iter().map(Into::into))),
+                Format::Json => print(&json_doc(
+                    args,
+                    verdict,
+                    rows.iter()
+                        .map(|r| json::DiffClass::of_diff(&[after, base], r)),
+                )),
                 Format::Text => print(&text_by_id(args, verdict, &rows)),
             };
             (printed?, exceeded)
@@ -108,7 +113,12 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
             rows.truncate(top);
             let printed = match Format::pick(args.format, args.json) {
                 Format::Markdown => print(&markdown::changes(verdict, &rows)),
-                Format::Json => print(&json_doc(args, verdict, rows.iter().map(Into::into))),
+                Format::Json => print(&json_doc(
+                    args,
+                    verdict,
+                    rows.iter()
+                        .map(|r| json::DiffClass::of_change(&[after, base], r)),
+                )),
                 Format::Text => print(&text_by_class(args, verdict, &rows)),
             };
             (printed?, exceeded)

@@ -1,7 +1,8 @@
 //! The JSON shapes of `--json` output. Field names are an interface other tools depend on.
 
+pub use super::json_views::Location;
 use crate::snapshot::{
-    shown_distance, Aggregate, ClassChange, ClassDiff, Location, Statistics, Verdict,
+    shown_distance, Aggregate, ClassChange, ClassDiff, Snapshot, Statistics, Verdict,
 };
 use serde::Serialize;
 
@@ -23,9 +24,16 @@ pub struct Summary {
     pub filter_total_size: u64,
     /// Statistics view totals.
     pub statistics: Statistics,
-    /// With `--allocated-between S1 S2`: the object id range kept, `(after, upTo]`.
+    /// With `--allocated-between S1 S2` or an allocated-before/between preset: the object id
+    /// range kept, `(after, upTo]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allocated_between: Option<IdRange>,
+    /// With `--preset`: its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// With `--preset duplicated-strings`: the groups of equal strings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicated_strings: Option<DuplicatedStrings>,
     /// The rows.
     pub classes: Vec<SummaryClass>,
 }
@@ -39,6 +47,34 @@ pub struct IdRange {
     pub after_id: u32,
     /// S2's largest JS object id (included).
     pub up_to_id: u32,
+}
+
+/// The duplicated strings of `summary --preset duplicated-strings`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicatedStrings {
+    /// Values held by two or more strings.
+    pub groups: usize,
+    /// What the copies beyond one per value cost.
+    pub wasted_size: u64,
+    /// The groups with the largest total retained size (DevTools' order).
+    pub top: Vec<DuplicateGroup>,
+}
+
+/// One value held by several strings.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateGroup {
+    /// The value.
+    pub value: String,
+    /// How many strings hold it.
+    pub count: u64,
+    /// Their total self size.
+    pub total_self_size: u64,
+    /// Their total retained size.
+    pub total_retained_size: u64,
+    /// What the copies beyond one cost.
+    pub wasted_size: u64,
 }
 
 /// One Summary row.
@@ -59,11 +95,12 @@ pub struct SummaryClass {
     pub distance: Option<i32>,
 }
 
-impl From<&Aggregate> for SummaryClass {
-    fn from(a: &Aggregate) -> Self {
+impl SummaryClass {
+    /// The row `a` of `snapshot`.
+    pub fn of(snapshot: &Snapshot, a: &Aggregate) -> Self {
         SummaryClass {
             name: a.name.clone(),
-            location: a.location,
+            location: a.location.map(|l| Location::of(snapshot, l)),
             count: a.count,
             shallow_size: a.shallow_size,
             retained_size: a.retained_size,
@@ -146,11 +183,12 @@ pub struct DiffClass {
     pub after_size: Option<u64>,
 }
 
-impl From<&ClassChange> for DiffClass {
-    fn from(c: &ClassChange) -> Self {
+impl DiffClass {
+    /// A class-matched row; its location's script named by `snapshots` (after, then base).
+    pub fn of_change(snapshots: &[&Snapshot], c: &ClassChange) -> Self {
         DiffClass {
             name: c.name.clone(),
-            location: c.location,
+            location: c.location.map(|l| Location::of_any(snapshots, l)),
             added_count: None,
             removed_count: None,
             count_delta: c.count_delta(),
@@ -163,13 +201,12 @@ impl From<&ClassChange> for DiffClass {
             after_size: Some(c.after_size),
         }
     }
-}
 
-impl From<&ClassDiff> for DiffClass {
-    fn from(d: &ClassDiff) -> Self {
+    /// An id-matched row; its location's script named by `snapshots` (after, then base).
+    pub fn of_diff(snapshots: &[&Snapshot], d: &ClassDiff) -> Self {
         DiffClass {
             name: d.name.clone(),
-            location: d.location,
+            location: d.location.map(|l| Location::of_any(snapshots, l)),
             added_count: Some(d.added.len() as u64),
             removed_count: Some(d.removed.len() as u64),
             count_delta: d.count_delta(),
@@ -196,6 +233,8 @@ pub struct Retainers {
     pub path_to_root: Vec<PathStep>,
     /// The dominator chain (ids), from the object's dominator to the root.
     pub dominator_chain: Vec<u32>,
+    /// The retainers ignored with `--ignore` (ids, duplicates dropped).
+    pub ignored_ids: Vec<u32>,
 }
 
 /// The object of `heaptui retainers`.
@@ -219,6 +258,27 @@ pub struct Node {
     pub distance: Option<i32>,
     /// Immediate dominator's id.
     pub dominator_id: u32,
+    /// With ignored retainers: the distance the Retainers pane uses for it (DevTools'
+    /// `distanceForRetainersView`; raw, 200000000 and up when unreachable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_for_retainers_view: Option<i32>,
+}
+
+impl Node {
+    /// `node` of `snapshot`.
+    pub fn of(snapshot: &Snapshot, node: u32) -> Node {
+        Node {
+            id: snapshot.node_id(node),
+            name: snapshot.display_name(node),
+            class_name: snapshot.class_name(node).to_string(),
+            node_type: snapshot.type_name(node).to_string(),
+            self_size: snapshot.self_size(node),
+            retained_size: snapshot.retained_size(node),
+            distance: snapshot.shown_distance(node),
+            dominator_id: snapshot.node_id(snapshot.dominator(node)),
+            distance_for_retainers_view: None,
+        }
+    }
 }
 
 /// One retaining edge.
@@ -255,6 +315,9 @@ pub struct RetainerNode {
     /// Set when the object already appears above it (not expanded).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub cycled_with_ancestor: bool,
+    /// Set when the retainer is ignored (`--ignore`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ignored: bool,
 }
 
 /// One step of the path to the GC roots.
@@ -273,4 +336,7 @@ pub struct PathStep {
     pub class_name: String,
     /// The distance the pane shows; null for `−`.
     pub distance: Option<i32>,
+    /// Set when the retainer is ignored (`--ignore`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ignored: bool,
 }

@@ -5,10 +5,14 @@
 pub mod budget;
 pub mod capture;
 pub mod diff;
+pub mod dominators;
 pub mod json;
+pub mod json_views;
 pub mod markdown;
 pub mod retainers;
 pub mod series;
+pub mod show;
+pub mod statistics;
 pub mod summary;
 
 use crate::error::{Error, Result};

@@ -3,7 +3,7 @@
 use super::{json, json_line, load, print, Loading};
 use crate::error::{Error, Result};
 use crate::present::{format, labels};
-use crate::snapshot::{shown_distance, Retainer, Snapshot};
+use crate::snapshot::{shown_distance, IgnoredRetainers, Retainer, Snapshot};
 use crate::util::sanitize::sanitize;
 use std::path::PathBuf;
 
@@ -20,6 +20,10 @@ pub struct Args {
     /// Expand retainers this many levels deep (1 lists the direct retainers only).
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub depth: usize,
+    /// Ignore this retainer (`@ID`, repeatable), as DevTools' "Ignore this retainer": the
+    /// pane's distances and path to the GC roots are recomputed without it.
+    #[arg(long, value_name = "@ID")]
+    pub ignore: Vec<String>,
 }
 
 /// Parses `@123` or `123`.
@@ -34,21 +38,28 @@ pub fn parse_id(text: &str) -> Result<u32> {
 
 /// Builds the JSON document for `node` (used by the text output too).
 pub fn build(snapshot: &Snapshot, node: u32, depth: usize) -> json::Retainers {
+    build_ignoring(snapshot, node, depth, None)
+}
+
+/// [`build`] with the retainers in `ignored` ignored.
+pub fn build_ignoring(
+    snapshot: &Snapshot,
+    node: u32,
+    depth: usize,
+    ignored: Option<&IgnoredRetainers>,
+) -> json::Retainers {
     let mut ancestors = vec![snapshot.node_id(node)];
+    let mut doc_node = json::Node::of(snapshot, node);
+    if ignored.is_some() {
+        doc_node.distance_for_retainers_view =
+            Some(snapshot.retainers_view_distance(ignored, node));
+    }
+    let is_ignored = |n: u32| ignored.is_some_and(|v| v.is_ignored(n));
     json::Retainers {
-        node: json::Node {
-            id: snapshot.node_id(node),
-            name: snapshot.display_name(node),
-            class_name: snapshot.class_name(node).to_string(),
-            node_type: snapshot.type_name(node).to_string(),
-            self_size: snapshot.self_size(node),
-            retained_size: snapshot.retained_size(node),
-            distance: snapshot.shown_distance(node),
-            dominator_id: snapshot.node_id(snapshot.dominator(node)),
-        },
-        retainers: expand(snapshot, node, depth, &mut ancestors),
+        node: doc_node,
+        retainers: expand(snapshot, ignored, node, depth, &mut ancestors),
         path_to_root: snapshot
-            .auto_expanded_chain(node)
+            .auto_expanded_chain_ignoring(ignored, node)
             .iter()
             .map(|step| json::PathStep {
                 edge_type: snapshot.edge_type_name(step.retainer.edge).to_string(),
@@ -57,30 +68,36 @@ pub fn build(snapshot: &Snapshot, node: u32, depth: usize) -> json::Retainers {
                 name: snapshot.display_name(step.retainer.node),
                 class_name: snapshot.class_name(step.retainer.node).to_string(),
                 distance: shown_distance(step.retainer.distance),
+                ignored: is_ignored(step.retainer.node),
             })
             .collect(),
         dominator_chain: snapshot.dominator_chain(node)[1..]
             .iter()
             .map(|&n| snapshot.node_id(n))
             .collect(),
+        ignored_ids: ignored.map_or_else(Vec::new, |v| {
+            v.ignored().iter().map(|&n| snapshot.node_id(n)).collect()
+        }),
     }
 }
 
 fn expand(
     snapshot: &Snapshot,
+    ignored: Option<&IgnoredRetainers>,
     node: u32,
     depth: usize,
     ancestors: &mut Vec<u32>,
 ) -> Vec<json::RetainerEdge> {
     snapshot
-        .retainers(node)
+        .retainers_ignoring(ignored, node)
         .iter()
-        .map(|r| edge_json(snapshot, r, depth, ancestors))
+        .map(|r| edge_json(snapshot, ignored, r, depth, ancestors))
         .collect()
 }
 
 fn edge_json(
     snapshot: &Snapshot,
+    ignored: Option<&IgnoredRetainers>,
     r: &Retainer,
     depth: usize,
     ancestors: &mut Vec<u32>,
@@ -89,7 +106,7 @@ fn edge_json(
     let cycled = depth > 1 && ancestors.contains(&id);
     let retainers = if depth > 1 && !cycled {
         ancestors.push(id);
-        let nested = expand(snapshot, r.node, depth - 1, ancestors);
+        let nested = expand(snapshot, ignored, r.node, depth - 1, ancestors);
         ancestors.pop();
         Some(nested)
     } else {
@@ -107,6 +124,7 @@ fn edge_json(
             retained_size: snapshot.retained_size(r.node),
             retainers,
             cycled_with_ancestor: cycled,
+            ignored: ignored.is_some_and(|v| v.is_ignored(r.node)),
         },
     }
 }
@@ -114,11 +132,25 @@ fn edge_json(
 /// Runs the command.
 pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
     let id = parse_id(&args.id)?;
+    let ignore_ids: Vec<u32> = args
+        .ignore
+        .iter()
+        .map(|t| parse_id(t))
+        .collect::<Result<_>>()?;
     let snapshot = load(&args.snapshot, loading)?;
     let node = snapshot
         .node_for_id(id)
         .ok_or_else(|| Error::NoSuchObject { file: None, id }.in_file(&args.snapshot))?;
-    let doc = build(&snapshot, node, args.depth.max(1));
+    let ignore: Vec<u32> = ignore_ids
+        .iter()
+        .map(|&id| {
+            snapshot
+                .node_for_id(id)
+                .ok_or_else(|| Error::NoSuchObject { file: None, id }.in_file(&args.snapshot))
+        })
+        .collect::<Result<_>>()?;
+    let ignored = (!ignore.is_empty()).then(|| snapshot.ignore_retainers(&ignore));
+    let doc = build_ignoring(&snapshot, node, args.depth.max(1), ignored.as_ref());
     if args.json {
         return print(&json_line(&doc));
     }
@@ -137,7 +169,7 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
         for e in edges {
             let r = &e.retainer;
             text.push_str(&format!(
-                "{:indent$}{} in {} @{}  distance {}  retained {}{}\n",
+                "{:indent$}{} in {} @{}  distance {}  retained {}{}{}\n",
                 "",
                 sanitize(&labels::edge(&e.edge_type, &e.edge_name)),
                 sanitize(&format::truncate(&r.name, 60)),
@@ -149,6 +181,7 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
                 } else {
                     ""
                 },
+                if r.ignored { "  (ignored)" } else { "" },
                 indent = indent
             ));
             if let Some(nested) = &r.retainers {

@@ -38,13 +38,13 @@ pub fn object_name(snapshot: &Partial, node: u32, max: usize) -> String {
     }
 }
 
-/// Where a function was defined, as `script:line:column` (1-based, as DevTools links show
-/// it); `script N` stands for a script the snapshot does not name.
+/// Where a function was defined, as `file:line:column` (1-based, the script's last path part,
+/// as DevTools links show it); `script N` stands for a script the snapshot does not name.
 pub fn source_location(location: &SourceLocation) -> String {
-    let script = location
-        .script_name
-        .clone()
-        .unwrap_or_else(|| format!("script {}", location.location.script_id));
+    let script = match &location.script_name {
+        Some(name) => super::objects::script_short_name(name).to_string(),
+        None => format!("script {}", location.location.script_id),
+    };
     format!(
         "{script}:{}:{}",
         location.location.line + 1,

@@ -6,5 +6,8 @@
 pub mod cells;
 pub mod format;
 pub mod labels;
+pub mod objects;
+pub mod presets;
 pub mod sort;
+pub mod statistics;
 pub mod totals;

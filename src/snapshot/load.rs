@@ -2,6 +2,7 @@
 //! ([`one`]) or several together with the first frame first ([`load_together`]).
 
 use super::{Inner, LoadOptions, Partial, Snapshot};
+use crate::analysis::detachedness::DomStates;
 use crate::analysis::{self, Gate, Hooks, Results, Schedule, Stage};
 use crate::error::{Error, Result};
 use crate::parse;
@@ -69,10 +70,13 @@ fn shared(
     load_timings: Vec<(&'static str, std::time::Duration)>,
 ) -> (Arc<Inner>, Vec<u32>) {
     let parse::Parsed {
-        graph,
+        mut graph,
         self_size,
         warnings,
     } = parsed;
+    // The DOM link states move out of the shared graph, two bits per node.
+    let dom_states = DomStates::from_states(&graph.detachedness);
+    graph.detachedness = Vec::new();
     let inner = Arc::new(Inner {
         path: path.to_path_buf(),
         redact: options.redact,
@@ -80,6 +84,8 @@ fn shared(
         graph,
         results: Results::default(),
         load_timings,
+        dom_states,
+        scripts: Default::default(),
     });
     (inner, self_size)
 }

@@ -14,20 +14,29 @@
 //! DevTools shows as `@123`.
 
 mod compare;
+mod ignore;
 mod load;
+mod presets;
+mod views;
 
 pub use crate::analysis::aggregates::Aggregate;
+pub use crate::analysis::contents::ContentEdge;
+pub use crate::analysis::detachedness::DomState;
 pub use crate::analysis::diff::{ClassChange, ClassDiff};
 pub use crate::analysis::identity::{pid_of, MatchBy, Verdict};
+pub use crate::analysis::ignored_retainers::IgnoredRetainers;
 pub use crate::analysis::interfaces::InterfaceDefinition;
+pub use crate::analysis::named_filters::{DuplicateGroup, NamedFilter};
 pub use crate::analysis::retainers_view::{ChainStep, Retainer};
 pub use crate::analysis::scripts::SourceLocation;
 pub use crate::analysis::statistics::Statistics;
+pub use crate::analysis::values::ContextVariable;
 pub use crate::analysis::Stage;
 pub use crate::graph::Location;
 pub use crate::parse::Warning;
 pub use compare::{compare, Comparison, ComparisonRows};
 pub use load::{load_together, LoadEvent};
+pub use presets::{DuplicateStrings, ObjectFilter};
 
 use crate::analysis::{
     self, aggregates, interfaces, names, retainers_view, scripts, ClassesStage, DistancesStage,
@@ -40,7 +49,7 @@ use crate::progress::Progress;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// How to load a snapshot: given once, kept by the snapshot.
@@ -70,6 +79,10 @@ struct Inner {
     results: Results,
     /// Parse and DOM-state times; the analysis's own are in `results`.
     load_timings: Vec<(&'static str, Duration)>,
+    /// Every node's DOM link state after propagation.
+    dom_states: analysis::detachedness::DomStates,
+    /// Script names, found the first time a location is shown.
+    scripts: OnceLock<scripts::ScriptNames>,
 }
 
 /// A snapshot whose classes stage has landed: object ids, names, classes, shallow sizes, the
@@ -277,7 +290,7 @@ impl Partial {
 
     /// Where a function (or an object's constructor) was defined, if the snapshot says.
     pub fn source_location(&self, node: u32) -> Option<SourceLocation> {
-        scripts::source_location(self.graph(), node)
+        self.script_names().source_location(self.graph(), node)
     }
 
     /// The type name of an edge (`property`, `element`, `context`, …).

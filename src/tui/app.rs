@@ -19,6 +19,8 @@ use crate::snapshot::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
+mod views;
+
 /// The views.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -31,6 +33,12 @@ pub enum View {
     Trend,
     /// Ranked leak suspects across three or more snapshots.
     Suspects,
+    /// The heap from the root, each object opening into its contents.
+    Containment,
+    /// The dominator tree: what an object (the root at first) keeps alive.
+    Dominators,
+    /// The heap by category.
+    Statistics,
 }
 
 /// The pane keys act on.
@@ -51,6 +59,8 @@ pub enum Mode {
     Filter,
     /// The help popup is open; any key closes it.
     Help,
+    /// The details popup of one object is open.
+    Details,
 }
 
 /// Whether the event loop goes on.
@@ -138,6 +148,8 @@ pub struct App {
     pages: Pages,
     filter: Filter,
     working: Option<String>,
+    /// The object views, presets and ignored retainers.
+    views: views::Views,
 }
 
 impl App {
@@ -212,6 +224,7 @@ impl App {
             pages: Pages { table: 10, tree: 5 },
             filter: Filter::default(),
             working: None,
+            views: views::Views::default(),
         }
     }
 
@@ -226,6 +239,7 @@ impl App {
             suspects,
         } = numbers;
         self.complete = Some(snapshots);
+        self.views_completed();
         self.refresh_summaries(summaries);
         self.series = trend.zip(suspects).map(|(trend, suspects)| SeriesViews {
             trend: SeriesList::new(trend),
@@ -421,6 +435,9 @@ impl App {
 
     /// The selected object of the table shown.
     pub fn selected_instance(&self) -> Option<Instance> {
+        if let Some(selected) = self.views_selected() {
+            return selected;
+        }
         if !self.shows_table() {
             return None;
         }
@@ -443,6 +460,10 @@ impl App {
     /// Fits the scroll positions to a frame of `area`: each table, list and pane keeps its
     /// selection in view, and the page sizes for PgUp/PgDn follow what is drawn.
     pub fn layout(&mut self, area: Rect) {
+        if let Some(pages) = self.views_layout(area) {
+            self.pages = pages;
+            return;
+        }
         let body = ui::body(area);
         match (self.view, &mut self.series) {
             (View::Trend, Some(s)) => self.pages.table = ui::trend::fit(&mut s.trend, body),
@@ -466,6 +487,9 @@ impl App {
         self.untouched = false;
         let flow = match self.mode {
             Mode::Help => {
+                if self.help_key(&key) {
+                    return Flow::Continue;
+                }
                 self.mode = Mode::Browse;
                 match keys::command(&key) {
                     Some(Command::Quit) => return Flow::Quit,
@@ -473,6 +497,7 @@ impl App {
                 }
             }
             Mode::Filter => self.prompt_key(key),
+            Mode::Details => self.details_key(key),
             Mode::Browse => match keys::command(&key) {
                 Some(command) => self.run(command),
                 None => Flow::Continue,
@@ -512,6 +537,9 @@ impl App {
     }
 
     fn run(&mut self, command: Command) -> Flow {
+        if let Some(flow) = self.views_command(command) {
+            return flow;
+        }
         if !self.shows_table() && !self.series_command(command) {
             return Flow::Continue;
         }
@@ -593,6 +621,19 @@ impl App {
             Command::SortByRetained => self.sort_by_key(SortKey::Retained),
             Command::PathToRoots => self.path_to_roots(),
             Command::Help => self.mode = Mode::Help,
+            // The object views' keys (see `views`).
+            Command::Containment
+            | Command::Dominators
+            | Command::Statistics
+            | Command::Details
+            | Command::ToDominator
+            | Command::KeptAlive
+            | Command::ContentsOf
+            | Command::ToggleHiddenEdges
+            | Command::NextPreset
+            | Command::PreviousPreset
+            | Command::IgnoreRetainer
+            | Command::RestoreRetainers => {}
         }
         Flow::Continue
     }
@@ -745,7 +786,12 @@ impl App {
         let current = self.retainers.as_ref().map(|t| (t.snapshot, t.object));
         if wanted != current {
             self.retainers = match (wanted, &self.complete) {
-                (Some((s, node)), Some(complete)) => Some(RetainerTree::new(s, &complete[s], node)),
+                (Some((s, node)), Some(complete)) => Some(RetainerTree::ignoring(
+                    s,
+                    &complete[s],
+                    node,
+                    self.applied_ignores(s),
+                )),
                 _ => None,
             };
         }

@@ -101,6 +101,11 @@ pub trait ClassRow: Sized {
     fn totals<'r>(rows: impl Iterator<Item = &'r Self>) -> String
     where
         Self: 'r;
+    /// The numeric cells of a row of an opened object's contents (none by default: the
+    /// columns are about classes and their objects).
+    fn content_cells(_snapshot: &Snapshot, _node: u32) -> Vec<String> {
+        vec![String::new(); Self::COLUMNS.len()]
+    }
 }
 
 impl ClassRow for Aggregate {
@@ -182,6 +187,10 @@ impl ClassRow for Aggregate {
 
     fn totals<'r>(rows: impl Iterator<Item = &'r Self>) -> String {
         SummaryTotals::of(rows).text()
+    }
+
+    fn content_cells(snapshot: &Snapshot, node: u32) -> Vec<String> {
+        cells::object(snapshot, Some(snapshot), node).to_vec()
     }
 }
 

@@ -52,6 +52,30 @@ pub enum Command {
     PathToRoots,
     /// Show or hide the help popup.
     Help,
+    /// Show the Containment view (the heap from the root).
+    Containment,
+    /// Show the Dominators view (the dominator tree from the root).
+    Dominators,
+    /// Show the Statistics view.
+    Statistics,
+    /// Open the details of the selected object.
+    Details,
+    /// Show the selected object's dominator, in the Dominators view.
+    ToDominator,
+    /// Show what the selected object keeps alive, in the Dominators view.
+    KeptAlive,
+    /// Show the selected object's contents, in the Containment view.
+    ContentsOf,
+    /// List the edges DevTools hides in objects' contents too (or not).
+    ToggleHiddenEdges,
+    /// Apply the Summary's next preset.
+    NextPreset,
+    /// Apply the Summary's previous preset.
+    PreviousPreset,
+    /// Ignore the selected retainer.
+    IgnoreRetainer,
+    /// Restore every ignored retainer.
+    RestoreRetainers,
 }
 
 /// The keys and what they do, in the order the help popup lists them.
@@ -76,6 +100,23 @@ pub const HELP: &[(&str, &str)] = &[
     ("p", "expand retainers to the GC roots"),
     ("?", "this help"),
     ("q  Ctrl-C", "quit"),
+];
+
+/// The object views' keys, the help's second page (`?` again).
+pub const VIEWS_HELP: &[(&str, &str)] = &[
+    ("5", "Containment: the heap from the root"),
+    ("6", "Dominators: what the root keeps alive"),
+    ("7", "Statistics: the heap by category"),
+    ("Enter → l", "on an object: open its contents"),
+    ("i", "details: sizes, dominators, value, variables"),
+    ("u", "go to the object's dominator"),
+    ("D", "what the object keeps alive"),
+    ("c", "the object's contents (a retainer's too)"),
+    (".", "show / hide the edges DevTools hides"),
+    ("f F", "Summary preset: next / previous"),
+    ("x", "retainers: ignore this retainer"),
+    ("X", "retainers: restore all ignored"),
+    ("b", "next snapshot (these views too)"),
 ];
 
 /// True for Ctrl-C, which quits from every screen (raw mode turns it into a key).
@@ -118,6 +159,18 @@ pub fn command(key: &KeyEvent) -> Option<Command> {
         KeyCode::Char('r') => Command::SortByRetained,
         KeyCode::Char('p') => Command::PathToRoots,
         KeyCode::Char('?') => Command::Help,
+        KeyCode::Char('5') => Command::Containment,
+        KeyCode::Char('6') => Command::Dominators,
+        KeyCode::Char('7') => Command::Statistics,
+        KeyCode::Char('i') => Command::Details,
+        KeyCode::Char('u') => Command::ToDominator,
+        KeyCode::Char('D') => Command::KeptAlive,
+        KeyCode::Char('c') => Command::ContentsOf,
+        KeyCode::Char('.') => Command::ToggleHiddenEdges,
+        KeyCode::Char('f') => Command::NextPreset,
+        KeyCode::Char('F') => Command::PreviousPreset,
+        KeyCode::Char('x') => Command::IgnoreRetainer,
+        KeyCode::Char('X') => Command::RestoreRetainers,
         _ => return None,
     })
 }

@@ -11,16 +11,24 @@
 pub mod app;
 pub mod changes;
 pub mod classes;
+pub mod containment;
 pub mod data;
+pub mod details;
+pub mod dominators;
 pub mod filter;
 pub mod folder;
+pub mod ignores;
 pub mod instances;
+pub mod jobs;
 pub mod keys;
 pub mod loader;
+pub mod object_tree;
 pub mod picker;
+pub mod presets;
 pub mod retainers;
 pub mod series;
 pub mod table;
+pub mod table_contents;
 pub mod terminal;
 pub mod text;
 pub mod theme;
@@ -148,7 +156,8 @@ fn explore(
         }
     };
     loop {
-        let busy = app.pending() != Pending::Nothing;
+        // A preset or an ignored retainer computing in the background counts as busy too.
+        let busy = app.pending() != Pending::Nothing || app.has_jobs();
         if busy {
             app.set_working(Some(loader.progress().working()));
         }
@@ -176,6 +185,7 @@ fn explore(
         if app.pending() == Pending::Nothing {
             app.set_working(None);
         }
+        app.collect_jobs();
     }
 }
 

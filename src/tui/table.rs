@@ -1,11 +1,14 @@
 //! A class table (Summary or Comparison) as a virtual list: class rows that pass the filter,
-//! each followed by its objects when expanded. Nothing is built per object: a screen row is
-//! found from `starts` (the first row of each listed class) by binary search, so scrolling a
-//! class of millions of objects costs the same as scrolling ten.
+//! each followed by its objects when expanded, and an opened object by its contents. Nothing
+//! is built per object: a screen row is found from `starts` (the first row of each listed
+//! class) by binary search, so scrolling a class of millions of objects costs the same as
+//! scrolling ten; the few opened objects are found from their class's [`OpenedObjects`].
 
 use super::classes::{ClassRow, Loaded, Scope, SortKey};
 use super::filter::Filter;
-use super::instances::Instance;
+use super::instances::{Change, Instance};
+use super::object_tree::{Children, ObjectTree, Opened};
+use super::table_contents::{Located, OpenedObjects};
 use super::text;
 use crate::snapshot::Location;
 use crate::util::sanitize::sanitize;
@@ -28,6 +31,15 @@ pub enum Row {
         /// Position in the class's instance list.
         index: usize,
     },
+    /// Row `at` of the contents of the `index`-th object of class `row`, when it is opened.
+    Content {
+        /// Index into [`ClassTable::rows`].
+        row: usize,
+        /// Position of the opened object in the class's instance list.
+        index: usize,
+        /// The row of its contents tree.
+        at: usize,
+    },
 }
 
 /// A class's place in the list: its row and, for an object row, which object.
@@ -48,6 +60,9 @@ pub struct ClassTable<R: ClassRow> {
     highlights: Vec<Vec<usize>>,
     expanded: Vec<bool>,
     instances: Vec<Option<Box<[Instance]>>>,
+    opened: Vec<OpenedObjects>,
+    /// Opened objects list the edges DevTools hides too.
+    all_edges: bool,
     starts: Vec<usize>,
     widths: Widths,
     totals: String,
@@ -73,6 +88,8 @@ impl<R: ClassRow> ClassTable<R> {
             highlights: Vec::new(),
             expanded: vec![false; n],
             instances: vec![None; n],
+            opened: (0..n).map(|_| OpenedObjects::default()).collect(),
+            all_edges: false,
             starts: Vec::new(),
             widths,
             totals: String::new(),
@@ -97,17 +114,35 @@ impl<R: ClassRow> ClassTable<R> {
             .filter(|&i| self.expanded[i])
             .map(|i| identity(&self.rows[i]))
             .collect();
+        // Opened objects follow their object, wherever the new order puts it.
+        let mut opened: HashMap<Identity, Vec<(Instance, ObjectTree)>> = HashMap::new();
+        for i in 0..self.rows.len() {
+            let trees = self.opened[i].take_all();
+            if !trees.is_empty() {
+                let list = self.instances[i]
+                    .as_ref()
+                    .expect("opened objects are listed");
+                let trees = trees.into_iter().map(|(k, t)| (list[k], t)).collect();
+                opened.insert(identity(&self.rows[i]), trees);
+            }
+        }
         self.widths = widths(&rows, scope);
         R::sort(&mut rows, self.sort, self.reverse);
         let n = rows.len();
         self.rows = rows;
         self.expanded = vec![false; n];
         self.instances = vec![None; n];
+        self.opened = (0..n).map(|_| OpenedObjects::default()).collect();
         let mut anchor_at = None;
         for i in 0..n {
             let id = identity(&self.rows[i]);
             if expanded.contains(&id) {
                 let list = self.rows[i].instances(scope).into_boxed_slice();
+                for (object, tree) in opened.remove(&id).into_iter().flatten() {
+                    if let Some(k) = list.iter().position(|x| *x == object) {
+                        self.opened[i].open(k, tree);
+                    }
+                }
                 self.instances[i] = Some(list);
                 self.expanded[i] = true;
             }
@@ -176,7 +211,10 @@ impl<R: ClassRow> ClassTable<R> {
         let row = self.listed[listed];
         Some(match at - self.starts[listed] {
             0 => Row::Class { row, listed },
-            k => Row::Instance { row, index: k - 1 },
+            k => match self.opened[row].locate(k - 1) {
+                Located::Object(index) => Row::Instance { row, index },
+                Located::Content { index, at } => Row::Content { row, index, at },
+            },
         })
     }
 
@@ -195,6 +233,11 @@ impl<R: ClassRow> ClassTable<R> {
         self.expanded[row]
     }
 
+    /// The contents tree of the `index`-th object of class `row`, when it is opened.
+    pub fn contents(&self, row: usize, index: usize) -> Option<&ObjectTree> {
+        self.opened[row].get(index)
+    }
+
     /// The matched char positions of a listed class's sanitised name.
     pub fn highlight(&self, listed: usize) -> &[usize] {
         &self.highlights[listed]
@@ -205,10 +248,11 @@ impl<R: ClassRow> ClassTable<R> {
         let identity = |r: &R| -> Identity { (r.name().to_string(), r.location()) };
         let anchor = self.anchor().map(|(row, k)| (identity(&self.rows[row]), k));
         // Expansion state follows its class through the reordering.
-        let mut state: HashMap<Identity, (bool, Box<[Instance]>)> = HashMap::new();
+        let mut state: HashMap<Identity, (bool, Box<[Instance]>, OpenedObjects)> = HashMap::new();
         for (i, cached) in self.instances.iter_mut().enumerate() {
             if let Some(list) = cached.take() {
-                state.insert(identity(&self.rows[i]), (self.expanded[i], list));
+                let opened = std::mem::take(&mut self.opened[i]);
+                state.insert(identity(&self.rows[i]), (self.expanded[i], list, opened));
             }
         }
         self.sort = sort;
@@ -221,9 +265,10 @@ impl<R: ClassRow> ClassTable<R> {
                 break;
             }
             let id = identity(r);
-            if let Some((expanded, list)) = state.remove(&id) {
+            if let Some((expanded, list, opened)) = state.remove(&id) {
                 self.expanded[i] = expanded;
                 self.instances[i] = Some(list);
+                self.opened[i] = opened;
             }
             if anchor.as_ref().is_some_and(|(a, _)| *a == id) {
                 anchor_row = Some(i);
@@ -257,6 +302,7 @@ impl<R: ClassRow> ClassTable<R> {
             at += 1;
             if self.expanded[row] {
                 at += self.instances[row].as_ref().map_or(0, |l| l.len());
+                at += self.opened[row].extra_rows();
             }
         }
         self.starts.push(at);
@@ -266,7 +312,9 @@ impl<R: ClassRow> ClassTable<R> {
     fn anchor(&self) -> Option<Anchor> {
         match self.selected()? {
             Row::Class { row, .. } => Some((row, None)),
-            Row::Instance { row, index } => Some((row, Some(index))),
+            Row::Instance { row, index } | Row::Content { row, index, .. } => {
+                Some((row, Some(index)))
+            }
         }
     }
 
@@ -276,12 +324,71 @@ impl<R: ClassRow> ClassTable<R> {
             Ok(listed) => {
                 let start = self.starts[listed];
                 match index {
-                    Some(k) if self.expanded[row] => start + 1 + k,
+                    Some(k) if self.expanded[row] => start + 1 + self.opened[row].position_of(k),
                     _ => start,
                 }
             }
             Err(_) => 0,
         };
+    }
+}
+
+impl<R: ClassRow> ClassTable<R> {
+    /// Opens the contents of the `index`-th object of class `row` (needs its snapshot's
+    /// retained sizes); returns false when it has none or they are not known yet.
+    fn open_contents(&mut self, row: usize, index: usize, scope: Scope) -> bool {
+        let object = self.instance(row, index);
+        let Some(snapshot) = scope.loaded.complete(object.snapshot as usize) else {
+            return false;
+        };
+        let kind = Children::Contents {
+            all: self.all_edges,
+        };
+        let tree = ObjectTree::new(object.snapshot as usize, snapshot, object.node, kind);
+        if tree.is_empty() {
+            return false;
+        }
+        self.opened[row].open(index, tree);
+        self.rebuild_starts();
+        true
+    }
+
+    /// Applies `change` to the contents tree of the `index`-th object of class `row`, then
+    /// puts the cursor on the tree's selected row (or on the object when `change` says so by
+    /// returning false).
+    fn on_contents(
+        &mut self,
+        row: usize,
+        index: usize,
+        change: impl FnOnce(&mut ObjectTree) -> bool,
+    ) -> bool {
+        let Some(tree) = self.opened[row].get_mut(index) else {
+            return false;
+        };
+        let stays = change(tree);
+        let tree_cursor = tree.cursor();
+        self.rebuild_starts();
+        self.restore((row, Some(index)));
+        if stays {
+            self.cursor += 1 + tree_cursor;
+        }
+        true
+    }
+
+    /// Lists the edges DevTools hides in opened objects too (or not): the opened objects are
+    /// opened again, to their first level.
+    pub fn set_all_edges(&mut self, all: bool, scope: Scope) {
+        self.all_edges = all;
+        let anchor = self.anchor();
+        for row in 0..self.rows.len() {
+            for (index, _) in self.opened[row].take_all() {
+                self.open_contents(row, index, scope);
+            }
+        }
+        self.rebuild_starts();
+        if let Some(anchor) = anchor {
+            self.restore(anchor);
+        }
     }
 }
 
@@ -357,6 +464,18 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
     fn selected_instance(&self) -> Option<Instance> {
         match self.selected()? {
             Row::Instance { row, index } => Some(self.instance(row, index)),
+            Row::Content { row, index, at } => {
+                let tree = self.opened[row].get(index)?;
+                let node = match tree.row(at)? {
+                    super::object_tree::TreeRow::Entry(id) => tree.entry(id).node,
+                    super::object_tree::TreeRow::More { .. } => return None,
+                };
+                Some(Instance {
+                    node,
+                    snapshot: tree.snapshot as u8,
+                    change: Change::None,
+                })
+            }
             Row::Class { .. } => None,
         }
     }
@@ -364,7 +483,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
     fn selected_class_name(&self) -> Option<&str> {
         match self.selected()? {
             Row::Class { row, .. } => Some(self.rows[row].name()),
-            Row::Instance { .. } => None,
+            Row::Instance { .. } | Row::Content { .. } => None,
         }
     }
 
@@ -382,8 +501,31 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
     }
 
     fn expand(&mut self, scope: Scope) -> bool {
-        let Some(Row::Class { row, .. }) = self.selected() else {
-            return false;
+        let row = match self.selected() {
+            Some(Row::Class { row, .. }) => row,
+            Some(Row::Instance { row, index }) => {
+                if self.opened[row].get(index).is_some() {
+                    self.move_by(1);
+                    return true;
+                }
+                return self.open_contents(row, index, scope);
+            }
+            Some(Row::Content { row, index, at }) => {
+                let Some(snapshot) = scope
+                    .loaded
+                    .complete(self.instance(row, index).snapshot as usize)
+                else {
+                    return false;
+                };
+                let mut opened = Opened::Nothing;
+                self.on_contents(row, index, |tree| {
+                    tree.move_by(at as isize - tree.cursor() as isize);
+                    opened = tree.expand(snapshot);
+                    true
+                });
+                return opened != Opened::Nothing;
+            }
+            None => return false,
         };
         if self.expanded[row] {
             self.move_by(1);
@@ -402,6 +544,17 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
 
     fn collapse(&mut self) -> bool {
         let row = match self.selected() {
+            Some(Row::Instance { row, index }) if self.opened[row].close(index) => {
+                self.rebuild_starts();
+                self.restore((row, Some(index)));
+                return true;
+            }
+            Some(Row::Content { row, index, at }) => {
+                return self.on_contents(row, index, |tree| {
+                    tree.move_by(at as isize - tree.cursor() as isize);
+                    tree.collapse()
+                });
+            }
             Some(Row::Class { row, .. }) | Some(Row::Instance { row, .. }) => row,
             None => return false,
         };

@@ -41,12 +41,20 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(tab(" 3 Trend ", app.view() == View::Trend, true));
         spans.push(tab(" 4 Suspects ", app.view() == View::Suspects, true));
     }
+    // The object views get a tab while they are shown (the keys are in the help).
+    match app.view() {
+        View::Containment => spans.push(tab(" 5 Containment ", true, true)),
+        View::Dominators => spans.push(tab(" 6 Dominators ", true, true)),
+        View::Statistics => spans.push(tab(" 7 Statistics ", true, true)),
+        _ => {}
+    }
     let keys = " ? help  q quit ";
     // While the background computes, say so before the keys (the keys go first when short).
     let busy = app
         .working()
         .filter(|_| app.pending() != Pending::Nothing)
-        .map(|w| format!(" {BUSY} {w} ·"));
+        .map(|w| format!(" {BUSY} {w} ·"))
+        .or_else(|| app.job_progress().map(|p| format!(" {BUSY} {p} ·")));
     let used: usize = spans.iter().map(Span::width).sum();
     let room = (area.width as usize).saturating_sub(used);
     let right = match busy {
@@ -95,7 +103,13 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
             (View::Suspects, _) => {
                 format!(" {} suspects", series.map_or(0, |s| s.suspects.rows.len()))
             }
-            (_, Shown::Summary(t)) => listing(t),
+            (View::Containment | View::Dominators | View::Statistics, _) => {
+                super::tree_view::status(app)
+            }
+            (_, Shown::Summary(t)) => match app.preset_label() {
+                Some(preset) => format!("{} · {}", listing(t), sanitize(&preset)),
+                None => listing(t),
+            },
             (_, Shown::ById(t)) => listing(t),
             (_, Shown::ByClass(t)) => listing(t),
         };
@@ -132,6 +146,8 @@ fn files(app: &App) -> String {
         View::Trend | View::Suspects => {
             format!("{} snapshots: {} … {} ", last + 1, label(0), label(last))
         }
-        View::Summary => format!("{} ", label(app.summary_snapshot())),
+        View::Summary | View::Containment | View::Dominators | View::Statistics => {
+            format!("{} ", label(app.summary_snapshot()))
+        }
     }
 }

@@ -14,6 +14,17 @@ const KEY_WIDTH: usize = 11;
 /// Draws the popup listing `keys` (key, what it does) over `area` (clipped on small
 /// terminals).
 pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, keys: &[(&str, &str)]) {
+    render_page(frame, area, theme, keys, "any key closes this help");
+}
+
+/// [`render`] with `hint` as its last line (what the keys do in the popup).
+pub fn render_page(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    keys: &[(&str, &str)],
+    hint: &str,
+) {
     let key_width = keys
         .iter()
         .map(|(key, _)| text::width(key))
@@ -35,7 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, theme: &Theme, keys: &[(&str, &str)
             ])
         })
         .collect();
-    lines.push(Line::styled("any key closes this help", theme.dim()));
+    lines.push(Line::styled(hint.to_string(), theme.dim()));
     let block = Block::bordered()
         .title(Span::styled(" Keys ", theme.header()))
         .border_style(theme.border(true));

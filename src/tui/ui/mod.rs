@@ -3,12 +3,16 @@
 //! frame) and a `render` that only draws from `&App`.
 
 mod bar;
+pub mod details;
 mod help;
 pub mod loading;
+pub mod objects;
 pub mod picker;
 pub mod retainers;
+pub mod statistics;
 pub mod suspects;
 pub mod table;
+pub mod tree_view;
 pub mod trend;
 
 use super::app::{App, Focus, Shown, View};
@@ -30,11 +34,30 @@ pub fn render(app: &App, frame: &mut Frame) {
     match (app.view(), app.series()) {
         (View::Trend, Some(s)) => trend::render(frame, body, &s.trend, app.theme()),
         (View::Suspects, Some(s)) => suspects::render(frame, body, &s.suspects, app.theme()),
+        (View::Containment | View::Dominators, _) => tree_view::render(frame, body, app),
+        (View::Statistics, _) => {
+            let complete = app.complete_snapshots();
+            let shown = complete.map(|c| &c[app.summary_snapshot()]);
+            statistics::render(frame, body, shown, app.theme())
+        }
         _ => tables(app, frame, body),
     }
     bar::status(frame, status, app);
-    if app.mode() == super::app::Mode::Help {
-        help::render(frame, area, app.theme(), keys::HELP);
+    match app.mode() {
+        super::app::Mode::Help if app.help_page() == 0 => help::render_page(
+            frame,
+            area,
+            app.theme(),
+            keys::HELP,
+            "any key closes this help · ? more keys (object views)",
+        ),
+        super::app::Mode::Help => help::render(frame, area, app.theme(), keys::VIEWS_HELP),
+        super::app::Mode::Details => {
+            if let Some(details) = app.details() {
+                details::render(frame, area, details, app.theme());
+            }
+        }
+        _ => {}
     }
 }
 

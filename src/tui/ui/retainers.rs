@@ -82,6 +82,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if body.height == 0 {
         return;
     }
+    if let Some(progress) = tree.pending_progress() {
+        let text = format!("{progress} (keys keep working)");
+        frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), body);
+        return;
+    }
     if tree.top().is_empty() {
         let text = "No retainers: nothing the pane lists points at this object.";
         frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), body);
@@ -186,10 +191,11 @@ fn items(
         path.pop();
         out.push(TreeItem::new(id, line, children).expect("arena ids are unique"));
     }
-    if ids.len() > shown {
+    let hidden = tree.hidden(parent);
+    if hidden > 0 {
         let more = format!(
             "… {} more retainers (Enter shows the next {})",
-            format::count((ids.len() - shown) as u64),
+            format::count(hidden as u64),
             crate::tui::retainers::PAGE
         );
         out.push(TreeItem::new_leaf(MORE, Span::styled(more, theme.dim())));
@@ -216,8 +222,14 @@ fn row_line(
     let name = labels::object_name(snapshot, r.node, room + 1);
     let (name, _) = text::fit(&sanitize(&name), room);
     let used = text::width(&edge) + 4 + text::width(&name) + text::width(&id_text);
+    let distance = if tree.is_ignored(r.node) {
+        // DevTools writes "ignored" in the Distance column.
+        "ignored".to_string()
+    } else {
+        format::distance(shown_distance(r.distance))
+    };
     let cells = [
-        format::distance(shown_distance(r.distance)),
+        distance,
         format::bytes(snapshot.self_size(r.node)),
         format::bytes(snapshot.retained_size(r.node)),
     ];

@@ -3,9 +3,10 @@
 //! dropped so the Constructor column stays readable, and names are cut with `…`.
 
 use crate::present::labels;
-use crate::snapshot::Partial;
+use crate::snapshot::{Partial, Snapshot};
 use crate::tui::classes::{ClassRow, Column, Loaded, Scope};
 use crate::tui::instances::{self, Change};
+use crate::tui::object_tree::{ObjectTree, TreeRow};
 use crate::tui::table::{ClassTable, Row, TableControl, Widths};
 use crate::tui::text;
 use crate::tui::theme::Theme;
@@ -15,6 +16,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+
+use super::objects;
 
 /// The Constructor column keeps at least this many columns before numbers are dropped.
 const MIN_NAME: usize = 16;
@@ -92,14 +95,29 @@ pub fn render<R: ClassRow>(
             Row::Instance { row, index } => {
                 let instance = table.instance(row, index);
                 let cells = R::instance_cells(&instance, scope);
-                instance_line(
+                let line = instance_line(
                     &instance,
                     loaded.snapshots,
                     &cells,
                     &columns,
                     name_width,
                     theme,
-                )
+                );
+                if table.contents(row, index).is_some() {
+                    opened_marker(line, theme)
+                } else {
+                    line
+                }
+            }
+            Row::Content { row, index, at } => {
+                let object = table.instance(row, index);
+                let tree = table.contents(row, index);
+                match (tree, loaded.complete(object.snapshot as usize)) {
+                    (Some(tree), Some(snapshot)) => {
+                        content_line::<R>(snapshot, tree, at, &columns, name_width, theme)
+                    }
+                    _ => Line::default(),
+                }
             }
         };
         if at == table.cursor() {
@@ -247,6 +265,43 @@ fn class_line<R: ClassRow>(
     let suffix = text::pad(&suffix, name_width - used);
     spans.push(Span::styled(suffix, theme.dim()));
     spans.push(Span::raw(cells_spans(&class.cells(scope), columns)));
+    Line::from(spans)
+}
+
+/// An opened object's row: `▾` where its indent was.
+fn opened_marker(mut line: Line<'static>, theme: &Theme) -> Line<'static> {
+    if let Some(first) = line.spans.first_mut() {
+        *first = Span::styled(text::pad("▾", MARKER.min(first.width())), theme.dim());
+    }
+    line
+}
+
+/// Row `at` of an opened object's contents: the tree's label under the object, its numbers
+/// in the table's columns.
+fn content_line<R: ClassRow>(
+    snapshot: &Snapshot,
+    tree: &ObjectTree,
+    at: usize,
+    columns: &[Shown],
+    name_width: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let Some(row) = tree.row(at) else {
+        return Line::default();
+    };
+    let mut spans = objects::label(
+        snapshot,
+        tree,
+        row,
+        MARKER + objects::INDENT,
+        MARKER + name_width,
+        theme,
+    );
+    let cells = match row {
+        TreeRow::Entry(id) => R::content_cells(snapshot, tree.entry(id).node),
+        TreeRow::More { .. } => vec![String::new(); R::COLUMNS.len()],
+    };
+    spans.push(Span::raw(cells_spans(&cells, columns)));
     Line::from(spans)
 }
 

@@ -1,0 +1,75 @@
+//! How one object reads in the object-level views (contents, Containment, Dominators,
+//! details), as DevTools' Object column writes it: strings quoted, regular expressions between
+//! slashes, functions with `()`, arrays with `[]`, numbers by their value where the snapshot
+//! has it. Nothing here is sanitised: callers escape for their output.
+
+use crate::snapshot::{DomState, Snapshot};
+
+/// The Object column of `node`, its string values cut to `max` chars (from the library, so
+/// `--redact` masking applies); oddballs by what they are (`undefined`, `null`, …).
+pub fn value(snapshot: &Snapshot, node: u32, max: usize) -> String {
+    let name = snapshot.display_name(node);
+    if snapshot.is_string(node) {
+        let value: String = name.chars().take(max).collect();
+        return format!("\"{value}\"");
+    }
+    match snapshot.type_name(node) {
+        "regexp" => format!("/{name}/"),
+        "closure" => format!("{name}()"),
+        "array" if name.is_empty() => "(internal array)[]".to_string(),
+        "array" => format!("{name}[]"),
+        "number" => snapshot.number_value(node).unwrap_or(name),
+        "hidden" => snapshot.oddball_value(node).unwrap_or(name),
+        _ if name.is_empty() => snapshot.class_name(node).to_string(),
+        _ => name,
+    }
+}
+
+/// An edge name as the contents rows write it: `(empty)` for an unnamed edge, else as the
+/// Retainers pane does (`[3]`, `->ctx`, `{internal}`).
+pub fn edge(snapshot: &Snapshot, edge: usize) -> String {
+    let name = snapshot.edge_name(edge);
+    if name.is_empty() {
+        return "(empty)".to_string();
+    }
+    super::labels::edge(snapshot.edge_type_name(edge), &name)
+}
+
+/// A DOM link state in words.
+pub fn dom_state(state: DomState) -> &'static str {
+    match state {
+        DomState::Unknown => "unknown",
+        DomState::Attached => "attached",
+        DomState::Detached => "detached",
+    }
+}
+
+/// The last part of a script URL or path, as DevTools' links show it: `leak-series.cjs`,
+/// `http://host/` for a URL without a path; Node's built-in modules (`node:…`) keep their name.
+pub fn script_short_name(name: &str) -> &str {
+    if name.starts_with("node:") {
+        return name;
+    }
+    let trimmed = name.trim_end_matches('/');
+    match trimmed.rfind('/') {
+        Some(at) if at + 1 < trimmed.len() && !trimmed[..at].ends_with('/') => &trimmed[at + 1..],
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_short_name;
+
+    #[test]
+    fn short_script_names() {
+        assert_eq!(script_short_name("/srv/app/leak.cjs"), "leak.cjs");
+        assert_eq!(script_short_name("node:fs"), "node:fs");
+        assert_eq!(script_short_name("node:internal/url"), "node:internal/url");
+        assert_eq!(
+            script_short_name("http://127.0.0.1:39801/"),
+            "http://127.0.0.1:39801/"
+        );
+        assert_eq!(script_short_name("http://h/app/main.js"), "main.js");
+    }
+}
