@@ -198,28 +198,62 @@ fn suspects_rank_the_request_cache_first_with_its_path() {
         "--json",
     ]);
     assert_eq!(doc["matchedBy"], "id");
+    assert_eq!(doc["holdersMatchedBy"], "id");
     let top = &doc["suspects"][0];
-    assert_eq!(top["name"], "IncomingMessage");
-    assert_eq!(top["counts"], serde_json::json!([5, 205, 405]));
-    assert_eq!(top["pattern"], "requests");
-    assert!(
-        top["pathShare"].as_f64().unwrap() > 0.9,
-        "{}",
-        top["pathShare"]
-    );
-    let path = top["path"].as_array().unwrap();
-    assert_eq!(
-        path[0]["className"], "Array",
-        "the leaked request sits in an array"
-    );
-    assert!(
-        path.iter().any(|s| s["edgeName"] == "cache"),
-        "the path names the `cache` variable: {path:?}"
-    );
-    // Engine internals are not suspects.
-    assert!(doc["suspects"]
+    // The holder: the `cache` array, which gained the 200 requests of each interval.
+    let holder = &top["holder"];
+    assert_eq!(holder["className"], "Array");
+    assert_eq!(holder["holds"], "dominates");
+    assert_eq!(holder["newObjects"], serde_json::json!([0, 200, 400]));
+    let sizes: Vec<u64> = holder["retainedSizes"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|s| !s["name"].as_str().unwrap().starts_with('(')));
+        .map(|s| s.as_u64().unwrap())
+        .collect();
+    assert!(sizes[0] < sizes[1] && sizes[1] < sizes[2], "{sizes:?}");
+    assert_eq!(top["growth"], serde_json::json!([200, 200]));
+    assert_eq!(top["accumulates"][0]["className"], "IncomingMessage");
+    assert_eq!(
+        top["accumulates"][0]["counts"],
+        serde_json::json!([0, 200, 400])
+    );
+    // The class row across the series, and the pattern.
+    assert_eq!(top["name"], "IncomingMessage");
+    assert_eq!(top["counts"], serde_json::json!([5, 205, 405]));
+    assert_eq!(top["pattern"], "requests");
+    // The holder's path names the variable, and the request handler that captures it with
+    // its definition site.
+    let path = top["holderPath"].as_array().unwrap();
+    assert_eq!(path[0]["edgeName"], "cache");
+    assert_eq!(path[0]["edgeType"], "context");
+    assert_eq!(path[0]["className"], "system / Context");
+    let handler = &path[1];
+    assert_eq!(handler["edgeName"], "context");
+    assert_eq!(handler["name"], "()");
+    assert!(
+        handler["location"]["scriptName"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("leak-series.cjs")),
+        "{handler}"
+    );
+    assert_eq!(top["pathChoice"], "explanatory");
+    assert!(
+        path.iter().all(|s| s["name"] != "(Stack roots)"),
+        "{path:?}"
+    );
+    // The code list starts with the program's own code: the handler.
+    assert_eq!(top["code"][0]["location"], handler["location"]);
+    assert_eq!(top["code"][0]["role"], "onPath");
+    // The whole path from a request: it sits in an array.
+    assert_eq!(top["path"][0]["className"], "Array");
+    // Engine internals (backing stores, code, roots) are never holders.
+    for s in doc["suspects"].as_array().unwrap() {
+        let class = s["holder"]["className"].as_str().unwrap();
+        assert!(
+            !class.starts_with('(')
+                && (!class.starts_with("system / ") || class == "system / Context"),
+            "{class}"
+        );
+    }
 }

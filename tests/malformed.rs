@@ -208,6 +208,45 @@ fn each_kind_of_broken_file_is_refused_with_a_reason() {
     }
 }
 
+/// A snapshot taken with allocation tracking (an object's `trace_node_id` names its
+/// allocation stack) whose `trace_tree` is `tree`.
+fn tracked(tree: &str) -> String {
+    format!(
+        r#"{{"snapshot":{{"meta":{{"node_fields":["type","name","id","self_size","edge_count","trace_node_id"],
+        "node_types":[["hidden","object","synthetic"],"string","number","number","number","number"],
+        "edge_fields":["type","name_or_index","to_node"],"edge_types":[["property","element","weak"],"string_or_number","node"],
+        "trace_function_info_fields":["function_id","name","script_name","script_id","line","column"],
+        "trace_node_fields":["id","function_info_index","count","size","children"]}},
+        "node_count":2,"edge_count":1,"trace_function_count":1}},
+        "nodes":[2,0,1,0,1,0, 1,1,3,40,0,2],"edges":[0,2,6],
+        "trace_function_infos":[1,3,4,7,10,5],"trace_tree":{tree},
+        "strings":["","Obj","x","make","/app/make.js"]}}"#
+    )
+}
+
+#[test]
+fn a_broken_allocation_trace_costs_the_stacks_not_the_snapshot() {
+    let dir = TempDir::new("traces");
+    for (name, tree, warned) in [
+        ("ok.heapsnapshot", "[1,0,1,40,[2,0,1,40,[]]]", false),
+        ("short-node.heapsnapshot", "[1,0,1,40,[2,0,[]]]", true),
+        ("no-children.heapsnapshot", "[1,0,1,40]", true),
+        ("not-numbers.heapsnapshot", "[1,0,\"x\",40,[]]", true),
+    ] {
+        let p = write(&dir, name, tracked(tree).as_bytes());
+        let out = heaptui(&["summary", "--json", p.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{name}: {stderr}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["classes"][0]["name"], "Obj", "{name}");
+        assert_eq!(
+            stderr.contains("allocation stacks left out"),
+            warned,
+            "{name}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn lone_surrogates_and_invalid_utf8_are_loaded_not_refused() {
     let dir = TempDir::new("utf");

@@ -543,11 +543,17 @@ fn three_snapshots_rank_suspects() -> Result<(), String> {
         (120, 30),
         &[],
     );
-    pty.wait_for(" 1. IncomingMessage")?;
+    pty.wait_for(" 1. Array @")?;
     // The loading screen may be gone before a screen check: look in what was written.
     // (ratatui skips unchanged blank cells, so words are written apart.)
     assert!(contains(&pty.output(), b"Loading"));
+    pty.wait_for("->cache in system / Context")?;
+    // Enter opens the holder in the Summary, its retainers in the pane below.
+    pty.send(b"\r");
+    pty.wait_for("its retainers below")?;
     pty.wait_for("cache in system / Context")?;
+    pty.send(b"4");
+    pty.wait_for(" 1. Array @")?;
     pty.send(b"3");
     pty.wait_for("Constructor · sustained growth")?;
     pty.wait_for("↑ IncomingMessage")?;

@@ -735,11 +735,20 @@ fn three_snapshots_open_suspects_and_trend() {
     let mut app = fixtures(&["leak-base", "leak-after", "leak-final"]);
     assert_eq!(app.view(), View::Suspects);
     let suspects = &app.series().unwrap().suspects;
-    assert_eq!(suspects.rows[0].trend.name, "IncomingMessage");
+    assert_eq!(
+        suspects.rows[0].leading().unwrap().class_name,
+        "IncomingMessage"
+    );
     let shown = screen(&mut app, 120, 30);
-    assert!(shown.contains(" 1. IncomingMessage"), "{shown}");
-    assert!(shown.contains("cache in "), "{shown}");
+    assert!(shown.contains(" 1. Array @"), "{shown}");
+    assert!(shown.contains("->cache in system / Context"), "{shown}");
+    assert!(shown.contains("leak-series.cjs:98:34"), "{shown}");
     insta::assert_snapshot!("suspects_120x30", shown);
+    // At 80x24 the selected suspect keeps its holder, growth, path and code.
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("400 IncomingMessage (+200 +200)"), "{shown}");
+    assert!(shown.contains("code to look at:"), "{shown}");
+    insta::assert_snapshot!("suspects_80x24", shown);
     press(&mut app, "3");
     assert_eq!(app.view(), View::Trend);
     let trend = &app.series().unwrap().trend;
@@ -765,6 +774,38 @@ fn three_snapshots_open_suspects_and_trend() {
     assert_eq!(app.summary_snapshot(), 0);
     press(&mut app, "bb");
     assert_eq!(app.summary_snapshot(), 2);
+}
+
+#[test]
+fn enter_on_a_suspect_opens_its_holder_with_its_retainers() {
+    let mut app = fixtures(&["leak-base", "leak-after", "leak-final"]);
+    let holder = app.series().unwrap().suspects.rows[0].holder.node;
+    press(&mut app, "<Enter>");
+    assert_eq!(app.view(), View::Summary);
+    assert_eq!(app.summary_snapshot(), 2, "the last snapshot's Summary");
+    assert_eq!(app.selected_instance().map(|i| i.node), Some(holder));
+    let tree = app.retainers().expect("the retainer pane");
+    assert_eq!((tree.snapshot, tree.object), (2, holder));
+    assert_eq!(app.focus(), Focus::Retainers);
+    assert!(
+        app.message().unwrap().contains("Array @"),
+        "{:?}",
+        app.message()
+    );
+    let shown = screen(&mut app, 100, 30);
+    assert!(
+        shown.contains("cache"),
+        "the pane shows what holds it: {shown}"
+    );
+    // Back in Suspects, the second suspect opens its own holder; a filter hiding its class is
+    // cleared on the way.
+    press(&mut app, "<Esc>/Map<Enter>4j<Enter>");
+    let second = &app.series().unwrap().suspects.rows[1];
+    assert_eq!(
+        app.selected_instance().map(|i| i.node),
+        Some(second.holder.node)
+    );
+    assert_eq!(app.pattern(), "");
 }
 
 /// The folder picker on the demo folder, drawn at every small size and after its keys.

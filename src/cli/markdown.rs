@@ -1,8 +1,8 @@
 //! `--format markdown`: the top rows and the leak's retaining path as Markdown, ready to paste
 //! into an issue. Everything from the snapshot is escaped for both the terminal and Markdown.
 
-use crate::leaks::patterns::Step;
 use crate::leaks::suspects::Suspect;
+use crate::present::suspects as wording;
 use crate::present::{cells, format, labels};
 use crate::snapshot::{shown_distance, Aggregate, ClassChange, ClassDiff, Snapshot, Verdict};
 use crate::util::input_name;
@@ -112,43 +112,46 @@ pub fn changes(verdict: &Verdict, rows: &[ClassChange]) -> String {
     out
 }
 
-/// The leak suspects as a table, with the top suspect's retaining path.
-pub fn suspects(list: &[Suspect]) -> String {
-    let mut out = String::from(
-        "### Leak suspects\n\n| # | Class | Counts | Holds | Pattern |\n|--:|---|---|--:|---|\n",
+/// The leak suspects as a table, then for the top suspect its path to the roots and the code
+/// to look at.
+pub fn suspects(list: &[Suspect], by_shape: bool) -> String {
+    let mut out = format!(
+        "### Leak suspects\n\n{}\n\n| # | Holder | Accumulates | Growth | Retained | Pattern |\n|--:|---|---|---|---|---|\n",
+        wording::matching(by_shape)
     );
     for (i, s) in list.iter().enumerate() {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} |\n",
             i + 1,
-            cell(&s.trend.name),
-            labels::counts(&s.trend.counts),
-            format::bytes(s.held_size),
+            cell(&format!("{} ({})", wording::holder(s), s.holder_class)),
+            cell(&wording::accumulates(s, 3)),
+            cell(&wording::growth(s)),
+            cell(&wording::retained(s)),
             s.pattern.map_or("", |p| p.hint)
         ));
     }
     if let Some(s) = list.first() {
         out.push_str(&format!(
-            "\nRetaining path of the top suspect ({:.0}% of its new objects):\n\n",
-            100.0 * s.path_share
+            "\nPath of the top suspect's holder to the GC roots ({}):\n\n",
+            cell(&wording::path_end(s))
         ));
-        out.push_str(&steps(&s.path));
+        for (i, step) in s.holder_path.iter().enumerate() {
+            out.push_str(&format!("{}. {}\n", i + 1, cell(&wording::step(step))));
+        }
+        if !s.code.is_empty() {
+            out.push_str("\nCode to look at:\n\n");
+            for f in &s.code {
+                out.push_str(&format!("- {}\n", cell(&wording::function(f))));
+            }
+        }
+        if !s.allocated_at.is_empty() {
+            out.push_str("\nAllocated at:\n\n");
+            for a in &s.allocated_at {
+                out.push_str(&format!("- {}\n", cell(&wording::allocation_site(a))));
+            }
+        }
     }
     out
-}
-
-fn steps(path: &[Step]) -> String {
-    path.iter()
-        .enumerate()
-        .map(|(i, step)| {
-            format!(
-                "{}. {} in {}\n",
-                i + 1,
-                cell(&step.edge_name),
-                cell(&step.class_name)
-            )
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -4,10 +4,14 @@
 
 use super::{json_line, load_all, markdown, print, Format, Loading};
 use crate::error::{Error, Result};
+use crate::leaks::code::Role;
+use crate::leaks::explain::Choice;
+use crate::leaks::holders::Holds;
 use crate::leaks::patterns::Step;
 use crate::leaks::{suspects, trend};
+use crate::present::suspects as wording;
 use crate::present::{format, labels};
-use crate::snapshot::Location;
+use crate::snapshot::{Location, MatchBy};
 use crate::util::sanitize::sanitize;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -102,6 +106,7 @@ pub fn run_trend(args: &Args, loading: &Loading) -> Result<i32> {
 struct SuspectsJson {
     snapshots: Vec<String>,
     matched_by: &'static str,
+    holders_matched_by: &'static str,
     suspects: Vec<SuspectJson>,
 }
 
@@ -112,27 +117,169 @@ struct SuspectJson {
     location: Option<Location>,
     counts: Vec<u64>,
     sizes: Vec<u64>,
-    new_objects: usize,
+    new_objects: u64,
     held_size: u64,
+    new_size: u64,
+    growth: Vec<i64>,
     pattern: Option<&'static str>,
     hint: Option<&'static str>,
+    holder: HolderJson,
+    accumulates: Vec<AccumulatedJson>,
     path: Vec<Step>,
-    path_share: f64,
+    holder_path: Vec<StepJson>,
+    path_choice: &'static str,
+    code: Vec<FunctionJson>,
+    allocated_at: Vec<SiteOfJson>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SiteOfJson {
+    function_name: String,
+    location: Option<SiteJson>,
+    new_objects: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HolderJson {
+    id: u32,
+    name: String,
+    class_name: String,
+    holds: &'static str,
+    retained_sizes: Vec<Option<u64>>,
+    new_objects: Vec<u64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccumulatedJson {
+    class_name: String,
+    location: Option<Location>,
+    new_objects: u64,
+    counts: Vec<u64>,
+    size: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SiteJson {
+    script_name: Option<String>,
+    script_id: u32,
+    line: u32,
+    column: u32,
+}
+
+impl SiteJson {
+    fn new(script_name: &Option<String>, location: Option<Location>) -> Option<SiteJson> {
+        location.map(|l| SiteJson {
+            script_name: script_name.clone(),
+            script_id: l.script_id,
+            line: l.line,
+            column: l.column,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StepJson {
+    edge_type: String,
+    edge_name: String,
+    id: u32,
+    name: String,
+    class_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<SiteJson>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FunctionJson {
+    function_name: String,
+    location: Option<SiteJson>,
+    new_objects: u64,
+    role: &'static str,
+    via: String,
 }
 
 impl From<&suspects::Suspect> for SuspectJson {
     fn from(s: &suspects::Suspect) -> Self {
+        let h = &s.holder;
+        let leading = s.leading();
         SuspectJson {
-            name: s.trend.name.clone(),
-            location: s.trend.location,
-            counts: s.trend.counts.clone(),
-            sizes: s.trend.sizes.clone(),
-            new_objects: s.new_objects,
-            held_size: s.held_size,
+            name: leading.map_or_else(|| s.holder_class.clone(), |a| a.class_name.clone()),
+            location: leading.and_then(|a| a.location),
+            counts: s.trend.as_ref().map_or_else(Vec::new, |t| t.counts.clone()),
+            sizes: s.trend.as_ref().map_or_else(Vec::new, |t| t.sizes.clone()),
+            new_objects: *h.members.last().unwrap_or(&0),
+            held_size: *h.members_retained.last().unwrap_or(&0),
+            new_size: h.new_size,
+            growth: s.growth(),
             pattern: s.pattern.map(|p| p.id),
             hint: s.pattern.map(|p| p.hint),
-            path: s.path.clone(),
-            path_share: (s.path_share * 1000.0).round() / 1000.0,
+            holder: HolderJson {
+                id: h.id,
+                name: s.holder_name.clone(),
+                class_name: s.holder_class.clone(),
+                holds: match h.holds {
+                    Holds::Dominates => "dominates",
+                    Holds::Retains => "retains",
+                },
+                retained_sizes: h.retained.clone(),
+                new_objects: h.members.clone(),
+            },
+            accumulates: h
+                .accumulates
+                .iter()
+                .map(|a| AccumulatedJson {
+                    class_name: a.class_name.clone(),
+                    location: a.location,
+                    new_objects: *a.counts.last().unwrap_or(&0),
+                    counts: a.counts.clone(),
+                    size: a.size,
+                })
+                .collect(),
+            path: s.steps(),
+            holder_path: s
+                .holder_path
+                .iter()
+                .map(|p| StepJson {
+                    edge_type: p.edge_type.clone(),
+                    edge_name: p.edge_name.clone(),
+                    id: p.id,
+                    name: p.name.clone(),
+                    class_name: p.class_name.clone(),
+                    location: SiteJson::new(&p.script_name, p.location),
+                })
+                .collect(),
+            path_choice: match s.path_choice {
+                Choice::Explanatory => "explanatory",
+                Choice::Shortest => "shortest",
+            },
+            code: s
+                .code
+                .iter()
+                .map(|f| FunctionJson {
+                    function_name: f.name.clone(),
+                    location: SiteJson::new(&f.script_name, f.location),
+                    new_objects: f.objects,
+                    role: match f.role {
+                        Role::Held => "held",
+                        Role::OnPath => "onPath",
+                    },
+                    via: f.via.clone(),
+                })
+                .collect(),
+            allocated_at: s
+                .allocated_at
+                .iter()
+                .map(|a| SiteOfJson {
+                    function_name: a.frame.function_name.clone(),
+                    location: SiteJson::new(&a.frame.script_name, a.frame.location),
+                    new_objects: a.objects,
+                })
+                .collect(),
         }
     }
 }
@@ -143,35 +290,67 @@ pub fn run_suspects(args: &Args, loading: &Loading) -> Result<i32> {
         return Err(Error::usage("suspects needs two or more snapshots"));
     }
     let snapshots = load_series(args, loading)?;
+    let clock = std::time::Instant::now();
     let trend = trend::of_series(&snapshots);
+    let trend_time = clock.elapsed();
     let top = args.top.unwrap_or(DEFAULT_SUSPECTS);
     let (match_by, list) = suspects::of_series(&snapshots, &trend, top);
+    if loading.timings {
+        eprintln!(
+            "timings of the series: trend {:.3} s, suspects {:.3} s",
+            trend_time.as_secs_f64(),
+            (clock.elapsed() - trend_time).as_secs_f64()
+        );
+    }
+    let by_shape = match_by == MatchBy::Class;
     match Format::pick(args.format, args.json) {
         Format::Json => print(&json_line(&SuspectsJson {
             snapshots: file_names(args),
             matched_by: labels::match_name(match_by),
+            holders_matched_by: if by_shape { "pathShape" } else { "id" },
             suspects: list.iter().map(Into::into).collect(),
         })),
-        Format::Markdown => print(&markdown::suspects(&list)),
-        Format::Text => print(&text(&list)),
+        Format::Markdown => print(&markdown::suspects(&list, by_shape)),
+        Format::Text => print(&text(&list, by_shape)),
     }
 }
 
-fn text(list: &[suspects::Suspect]) -> String {
-    let mut out = String::new();
+/// Classes listed per suspect in the text report.
+const CLASSES_SHOWN: usize = 4;
+
+fn text(list: &[suspects::Suspect], by_shape: bool) -> String {
+    let mut out = format!("Leak suspects ({})\n", wording::matching(by_shape));
+    if list.is_empty() {
+        out.push_str("no object accumulated new objects across the series\n");
+    }
     for (i, s) in list.iter().enumerate() {
+        let safe = |t: String| sanitize(&t).into_owned();
         out.push_str(&format!(
-            "{}. {}  {}  counts {}  holds {}{}\n   path ({:.0}% of new objects): {}\n",
+            "{}. {}  {}  retained {}\n   {}: {}\n",
             i + 1,
-            sanitize(&s.trend.name),
-            labels::sparkline(&s.trend.counts),
-            labels::counts(&s.trend.counts),
-            format::bytes(s.held_size),
-            s.pattern
-                .map_or_else(String::new, |p| format!("\n   likely: {}", p.hint)),
-            100.0 * s.path_share,
-            labels::path(&s.path, &|t| sanitize(t).into_owned())
+            safe(wording::holder(s)),
+            safe(s.holder_class.clone()),
+            wording::retained(s),
+            wording::summary(s),
+            safe(wording::accumulates(s, CLASSES_SHOWN)),
         ));
+        if let Some(p) = s.pattern {
+            out.push_str(&format!("   likely: {}\n", p.hint));
+        }
+        out.push_str(&format!(
+            "   path ({}): {}\n",
+            safe(wording::path_end(s)),
+            safe(wording::path(&s.holder_path))
+        ));
+        for f in &s.code {
+            out.push_str(&format!("   code: {}\n", safe(wording::function(f))));
+        }
+        for a in &s.allocated_at {
+            out.push_str(&format!(
+                "   allocated at: {}\n",
+                safe(wording::allocation_site(a))
+            ));
+        }
     }
     out
 }

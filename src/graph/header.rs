@@ -18,6 +18,12 @@ pub struct Header {
     pub edge_types: Vec<String>,
     /// Names of the per-location fields (may be empty).
     pub location_fields: Vec<String>,
+    /// Names of the fields of `trace_function_infos` (may be empty).
+    pub trace_function_info_fields: Vec<String>,
+    /// Names of the fields of a `trace_tree` node (may be empty).
+    pub trace_node_fields: Vec<String>,
+    /// `snapshot.trace_function_count`: non-zero when allocations were tracked.
+    pub trace_function_count: u64,
     /// `snapshot.node_count`.
     pub node_count: u64,
     /// `snapshot.edge_count`.

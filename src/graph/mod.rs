@@ -7,6 +7,7 @@ pub mod header;
 pub mod kinds;
 pub mod retainers;
 pub mod strings;
+pub mod traces;
 
 pub use kinds::{EdgeKinds, NodeKinds};
 
@@ -61,6 +62,8 @@ pub struct HeapGraph {
     pub root: u32,
     /// `(node ordinal, location)` sorted by node ordinal, one per node at most.
     pub locations: Vec<(u32, Location)>,
+    /// Allocation stacks, when the snapshot was taken with allocation tracking.
+    pub traces: traces::AllocationTraces,
 }
 
 impl HeapGraph {

@@ -21,6 +21,14 @@ pub struct TrendRow {
 }
 
 impl TrendRow {
+    /// The class key, as [`Aggregate::key`] writes it: one per row across the series.
+    pub fn key(&self) -> String {
+        match self.location {
+            Some(l) => format!("{},{},{},{}", l.script_id, l.line, l.column, self.name),
+            None => format!(",{}", self.name),
+        }
+    }
+
     /// Intervals in which the object count grew.
     pub fn growing_intervals(&self) -> usize {
         self.counts.windows(2).filter(|w| w[1] > w[0]).count()

@@ -18,6 +18,10 @@ pub struct Layout {
     pub edges: Option<Range<usize>>,
     /// Contents of the `locations` array.
     pub locations: Option<Range<usize>>,
+    /// Contents of the `trace_function_infos` array.
+    pub trace_function_infos: Option<Range<usize>>,
+    /// The `trace_tree` value (a nested array), brackets included.
+    pub trace_tree: Option<Range<usize>>,
     /// The `strings` array, from its `[` to the end of the input (parsed by the strings module).
     pub strings: Option<usize>,
 }
@@ -93,13 +97,16 @@ pub fn scan(bytes: &[u8], release: &(dyn Fn(usize, usize) + Sync)) -> Result<Lay
                 "nodes" => layout.nodes = Some(contents),
                 "edges" => layout.edges = Some(contents),
                 "locations" => layout.locations = Some(contents),
+                "trace_function_infos" => layout.trace_function_infos = Some(contents),
                 _ => {}
             }
             pos = close + 1;
         } else {
             pos = value_end(bytes, pos)?;
-            if key == "snapshot" {
-                layout.header = Some(value_start..pos);
+            match key {
+                "snapshot" => layout.header = Some(value_start..pos),
+                "trace_tree" => layout.trace_tree = Some(value_start..pos),
+                _ => {}
             }
         }
         pos = skip_ws(bytes, pos);

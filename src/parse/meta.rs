@@ -32,10 +32,13 @@ pub fn parse_header(bytes: &[u8], offset: usize) -> Result<Header> {
     };
     let node_fields = strings(meta.get("node_fields"), "node_fields")?;
     let edge_fields = strings(meta.get("edge_fields"), "edge_fields")?;
-    let location_fields = match meta.get("location_fields") {
-        Some(v) => strings(Some(v), "location_fields")?,
-        None => Vec::new(),
+    let optional = |name: &str| match meta.get(name) {
+        Some(v) => strings(Some(v), name),
+        None => Ok(Vec::new()),
     };
+    let location_fields = optional("location_fields")?;
+    let trace_function_info_fields = optional("trace_function_info_fields")?;
+    let trace_node_fields = optional("trace_node_fields")?;
     // node_types / edge_types: one entry per field; the `type` field's entry is the enum.
     let type_enum = |key: &str, fields: &[String]| -> Result<Vec<String>> {
         let types = meta
@@ -79,6 +82,9 @@ pub fn parse_header(bytes: &[u8], offset: usize) -> Result<Header> {
         edge_fields,
         edge_types,
         location_fields,
+        trace_function_info_fields,
+        trace_node_fields,
+        trace_function_count: count("trace_function_count", false)?,
         node_count: count("node_count", true)?,
         edge_count: count("edge_count", true)?,
         root_index: count("root_index", false)?,

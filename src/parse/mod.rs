@@ -12,8 +12,10 @@ pub mod read;
 pub mod remote;
 pub mod source;
 pub mod strings;
+pub mod traces;
 
 use crate::error::{Error, Result};
+use crate::graph::traces::AllocationTraces;
 use crate::graph::{EdgeKinds, HeapGraph, Location, NodeKinds};
 use crate::progress::{Phase, Progress};
 use numbers::Column;
@@ -107,6 +109,12 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         header.node_field("edge_count")?,
     );
     let f_detached = header.node_fields.iter().position(|f| f == "detachedness");
+    // Allocation stacks: only with tracking (V8 writes the field, all zeros, regardless).
+    let f_trace = header
+        .node_fields
+        .iter()
+        .position(|f| f == "trace_node_id")
+        .filter(|_| header.trace_function_count > 0);
     let (e_type, e_name, e_to) = (
         header.edge_field("type")?,
         header.edge_field("name_or_index")?,
@@ -120,6 +128,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
     // One longer than the nodes: it becomes `first_edge` in place.
     let mut edge_counts = vec![0u32; node_count + 1];
     let mut detachedness = vec![0u8; node_count];
+    let mut node_trace = vec![0u32; if f_trace.is_some() { node_count } else { 0 }];
     let mut edge_type = vec![0u8; edge_count];
     let mut edge_name = vec![0u32; edge_count];
     let mut edge_to = vec![0u32; edge_count];
@@ -148,6 +157,9 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
                     limit: 4,
                     what: "detachedness",
                 };
+            }
+            if let Some(f) = f_trace {
+                cols[f] = Column::U32(&mut node_trace);
             }
             numbers::parse_table(
                 source,
@@ -189,6 +201,21 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
             parse_locations(source, &header, range.clone(), node_count)?
         }
         _ => Vec::new(),
+    };
+    let traces = match (&layout.trace_function_infos, &layout.trace_tree) {
+        (Some(infos), Some(tree)) if f_trace.is_some() => {
+            match traces::parse(bytes, &header, infos.clone(), tree.clone()) {
+                Ok(traces) => AllocationTraces {
+                    node_trace,
+                    ..traces
+                },
+                Err(e) => {
+                    warnings.push(format!("allocation stacks left out: {e}"));
+                    AllocationTraces::default()
+                }
+            }
+        }
+        _ => AllocationTraces::default(),
     };
     source.release(0, bytes.len());
 
@@ -296,6 +323,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         edge_to,
         root,
         locations,
+        traces,
     };
     Ok(Parsed {
         graph,

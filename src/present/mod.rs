@@ -10,4 +10,5 @@ pub mod objects;
 pub mod presets;
 pub mod sort;
 pub mod statistics;
+pub mod suspects;
 pub mod totals;

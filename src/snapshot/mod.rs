@@ -18,6 +18,7 @@ mod ignore;
 mod load;
 mod presets;
 mod views;
+mod walk;
 
 pub use crate::analysis::aggregates::Aggregate;
 pub use crate::analysis::contents::ContentEdge;
@@ -37,6 +38,7 @@ pub use crate::parse::Warning;
 pub use compare::{compare, Comparison, ComparisonRows};
 pub use load::{load_together, LoadEvent};
 pub use presets::{DuplicateStrings, ObjectFilter};
+pub use walk::{AllocationFrame, EdgeKind, Ownership, NO_OWNER};
 
 use crate::analysis::{
     self, aggregates, interfaces, names, retainers_view, scripts, ClassesStage, DistancesStage,

@@ -655,6 +655,7 @@ impl App {
             Command::PageDown => list.move_by(page),
             Command::Top => list.to_top(),
             Command::Bottom => list.to_bottom(),
+            Command::Expand if self.view == View::Suspects => self.open_holder(),
             Command::Quit
             | Command::Summary
             | Command::Comparison
@@ -667,6 +668,38 @@ impl App {
             }
         }
         false
+    }
+
+    /// Opens the selected suspect's holder: the Summary of the last snapshot with the holder's
+    /// class expanded, the holder selected and its retainers in the focused pane.
+    fn open_holder(&mut self) {
+        let Some(s) = self
+            .series
+            .as_ref()
+            .and_then(|series| series.suspects.rows.get(series.suspects.cursor()))
+        else {
+            return;
+        };
+        let (class, node) = (s.holder_class.clone(), s.holder.node);
+        let title = crate::present::suspects::holder(s);
+        let last = self.snapshots.len() - 1;
+        self.summary_snapshot = last;
+        self.show(View::Summary);
+        let loaded = Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        };
+        let table = &mut self.summaries[last];
+        let scope = table.scope(loaded);
+        if table.reveal(&class, node, scope, &self.filter) {
+            self.sync_retainers();
+            if self.retainers.is_some() {
+                self.focus = Focus::Retainers;
+            }
+            self.message = Some(format!("the holder {title}: its retainers below"));
+        } else {
+            self.message = Some(format!("the holder {title} is not listed in the Summary"));
+        }
     }
 
     /// Shows the Summary of the next snapshot (cycling) with the same filter and sort, so the

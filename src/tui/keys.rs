@@ -89,7 +89,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("↑ ↓  j k", "move"),
     ("PgUp PgDn", "page up / down"),
     ("g G", "top / bottom"),
-    ("Enter → l", "expand"),
+    ("Enter → l", "expand; in Suspects, open the holder"),
     ("← h", "collapse"),
     ("/", "filter classes (Enter keep, Esc clear)"),
     ("Esc", "back: collapse, leave pane, clear filter"),

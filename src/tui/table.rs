@@ -281,6 +281,33 @@ impl<R: ClassRow> ClassTable<R> {
         }
     }
 
+    /// Selects object `node` under its class `name` (expanded, the filter cleared when it
+    /// hides the class). Returns false when no class of that name lists the object.
+    pub fn reveal(&mut self, name: &str, node: u32, scope: Scope, filter: &Filter) -> bool {
+        let found = (0..self.rows.len())
+            .filter(|&i| self.rows[i].name() == name)
+            .find_map(|i| {
+                if self.instances[i].is_none() {
+                    let list = self.rows[i].instances(scope).into_boxed_slice();
+                    self.instances[i] = Some(list);
+                }
+                let list = self.instances[i].as_ref()?;
+                list.iter().position(|x| x.node == node).map(|k| (i, k))
+            });
+        let Some((row, index)) = found else {
+            return false;
+        };
+        self.expanded[row] = true;
+        if self.listed.binary_search(&row).is_err() {
+            self.pattern.clear();
+            self.refilter(filter);
+        } else {
+            self.rebuild_starts();
+        }
+        self.restore((row, Some(index)));
+        true
+    }
+
     fn refilter(&mut self, filter: &Filter) {
         self.listed.clear();
         self.highlights.clear();
