@@ -1,6 +1,5 @@
 //! The JSON shapes of `--json` output. Field names are an interface other tools depend on.
 
-pub use super::json_views::Location;
 use crate::snapshot::{
     shown_distance, Aggregate, ClassChange, ClassDiff, Snapshot, Statistics, Verdict,
 };
@@ -235,6 +234,42 @@ pub struct Retainers {
     pub dominator_chain: Vec<u32>,
     /// The retainers ignored with `--ignore` (ids, duplicates dropped).
     pub ignored_ids: Vec<u32>,
+}
+
+/// A definition site: as stored (0-based), with the script's name where the snapshot gives
+/// one (`null` otherwise).
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// V8's script id.
+    pub script_id: u32,
+    /// 0-based line.
+    pub line: u32,
+    /// 0-based column.
+    pub column: u32,
+    /// The script's URL or file.
+    pub script_name: Option<String>,
+}
+
+impl Location {
+    /// `location` of `snapshot`, with its script's name.
+    pub fn of(snapshot: &Snapshot, location: crate::snapshot::Location) -> Location {
+        Location {
+            script_id: location.script_id,
+            line: location.line,
+            column: location.column,
+            script_name: snapshot.script_name(&location).map(str::to_string),
+        }
+    }
+
+    /// A location's JSON, its script named by the first of `snapshots` that names it.
+    pub fn of_any(snapshots: &[&Snapshot], location: crate::snapshot::Location) -> Location {
+        let named = snapshots
+            .iter()
+            .map(|s| Location::of(s, location))
+            .find(|l| l.script_name.is_some());
+        named.unwrap_or_else(|| Location::of(snapshots[0], location))
+    }
 }
 
 /// The object of `heaptui retainers`.

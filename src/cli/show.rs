@@ -1,7 +1,8 @@
 //! `heaptui show`: what one object holds, as DevTools lists it when the object is expanded:
 //! its edges in DevTools' order, each object's value, nested `--depth` levels deep.
 
-use super::json_views::{ContentEdge, ContentNode, Location, Show};
+use super::json::Location;
+use super::json_views::{ContentEdge, ContentNode, Show};
 use super::retainers::parse_id;
 use super::{json, json_line, load, print, Loading};
 use crate::error::{Error, Result};

@@ -42,7 +42,7 @@ pub fn object_name(snapshot: &Partial, node: u32, max: usize) -> String {
 /// as DevTools links show it); `script N` stands for a script the snapshot does not name.
 pub fn source_location(location: &SourceLocation) -> String {
     let script = match &location.script_name {
-        Some(name) => super::objects::script_short_name(name).to_string(),
+        Some(name) => script_short_name(name).to_string(),
         None => format!("script {}", location.location.script_id),
     };
     format!(
@@ -50,6 +50,19 @@ pub fn source_location(location: &SourceLocation) -> String {
         location.location.line + 1,
         location.location.column + 1
     )
+}
+
+/// The last part of a script URL or path, as DevTools' links show it: `leak-series.cjs`,
+/// `http://host/` for a URL without a path; Node's built-in modules (`node:…`) keep their name.
+pub fn script_short_name(name: &str) -> &str {
+    if name.starts_with("node:") {
+        return name;
+    }
+    let trimmed = name.trim_end_matches('/');
+    match trimmed.rfind('/') {
+        Some(at) if at + 1 < trimmed.len() && !trimmed[..at].ends_with('/') => &trimmed[at + 1..],
+        _ => name,
+    }
 }
 
 /// The last component of `path`, or the whole path when it has none ("standard input" for
@@ -122,4 +135,21 @@ pub fn path(path: &[Step], escape: &dyn Fn(&str) -> String) -> String {
         .map(|s| format!("{} in {}", escape(&s.edge_name), escape(&s.class_name)))
         .collect::<Vec<_>>()
         .join(" ← ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_short_name;
+
+    #[test]
+    fn short_script_names() {
+        assert_eq!(script_short_name("/srv/app/leak.cjs"), "leak.cjs");
+        assert_eq!(script_short_name("node:fs"), "node:fs");
+        assert_eq!(script_short_name("node:internal/url"), "node:internal/url");
+        assert_eq!(
+            script_short_name("http://127.0.0.1:39801/"),
+            "http://127.0.0.1:39801/"
+        );
+        assert_eq!(script_short_name("http://h/app/main.js"), "main.js");
+    }
 }

@@ -43,33 +43,3 @@ pub fn dom_state(state: DomState) -> &'static str {
         DomState::Detached => "detached",
     }
 }
-
-/// The last part of a script URL or path, as DevTools' links show it: `leak-series.cjs`,
-/// `http://host/` for a URL without a path; Node's built-in modules (`node:…`) keep their name.
-pub fn script_short_name(name: &str) -> &str {
-    if name.starts_with("node:") {
-        return name;
-    }
-    let trimmed = name.trim_end_matches('/');
-    match trimmed.rfind('/') {
-        Some(at) if at + 1 < trimmed.len() && !trimmed[..at].ends_with('/') => &trimmed[at + 1..],
-        _ => name,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::script_short_name;
-
-    #[test]
-    fn short_script_names() {
-        assert_eq!(script_short_name("/srv/app/leak.cjs"), "leak.cjs");
-        assert_eq!(script_short_name("node:fs"), "node:fs");
-        assert_eq!(script_short_name("node:internal/url"), "node:internal/url");
-        assert_eq!(
-            script_short_name("http://127.0.0.1:39801/"),
-            "http://127.0.0.1:39801/"
-        );
-        assert_eq!(script_short_name("http://h/app/main.js"), "main.js");
-    }
-}

@@ -26,6 +26,7 @@ pub mod object_tree;
 pub mod picker;
 pub mod presets;
 pub mod retainers;
+pub mod scroll;
 pub mod series;
 pub mod table;
 pub mod table_contents;

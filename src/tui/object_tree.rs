@@ -195,7 +195,7 @@ impl ObjectTree {
     /// Moves the first row drawn so the cursor is within `height` rows from it.
     pub fn scroll_into_view(&mut self, height: usize) {
         self.offset =
-            super::table::offset_showing(self.cursor, self.offset, height, self.rows.len());
+            super::scroll::offset_showing(self.cursor, self.offset, height, self.rows.len());
     }
 
     /// Opens the selected row (loading its children), shows the next page of a "more" row,

@@ -44,6 +44,6 @@ impl<T> SeriesList<T> {
     /// Adjusts [`SeriesList::offset`] so the cursor is within `height` rows from it.
     pub fn scroll_into_view(&mut self, height: usize) {
         self.offset =
-            super::table::offset_showing(self.cursor, self.offset, height, self.rows.len());
+            super::scroll::offset_showing(self.cursor, self.offset, height, self.rows.len());
     }
 }

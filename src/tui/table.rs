@@ -8,6 +8,7 @@ use super::classes::{ClassRow, Loaded, Scope, SortKey};
 use super::filter::Filter;
 use super::instances::{Change, Instance};
 use super::object_tree::{Children, ObjectTree, Opened};
+use super::scroll::offset_showing;
 use super::table_contents::{Located, OpenedObjects};
 use super::text;
 use crate::snapshot::Location;
@@ -633,20 +634,4 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
     fn scroll_into_view(&mut self, height: usize) {
         self.offset = offset_showing(self.cursor, self.offset, height, self.len());
     }
-}
-
-/// The first row to show so that row `cursor` of `len` is within a window of `height` rows,
-/// moving the window from `offset` as little as possible (unchanged when `height` is 0).
-pub fn offset_showing(cursor: usize, offset: usize, height: usize, len: usize) -> usize {
-    if height == 0 {
-        return offset;
-    }
-    let offset = if cursor < offset {
-        cursor
-    } else if cursor >= offset + height {
-        cursor + 1 - height
-    } else {
-        offset
-    };
-    offset.min(len.saturating_sub(height))
 }
