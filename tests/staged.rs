@@ -25,8 +25,29 @@ fn stages_land_once_in_order_and_agree_with_the_complete_snapshot() {
             landed.lock().unwrap().push((file, stage, snapshot));
         }
     };
-    let complete = snapshot::load_together(&files, Default::default(), &events).unwrap();
+    // The first frame is built from every file's classes, once, before any dominators land:
+    // it records how many stages had landed when it began, and with how many files.
+    let first_frame_began: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
+    let first_frame = |partials: Vec<Partial>| {
+        let landed_so_far = landed.lock().unwrap().len();
+        first_frame_began
+            .lock()
+            .unwrap()
+            .push((landed_so_far, partials.len()));
+    };
+    let complete =
+        snapshot::load_together(&files, Default::default(), &events, Some(&first_frame)).unwrap();
     let landed = landed.into_inner().unwrap();
+    let first_frame_began = first_frame_began.into_inner().unwrap();
+    assert_eq!(first_frame_began.len(), 1, "built once");
+    let (landed_before_first_frame, partials) = first_frame_began[0];
+    assert_eq!(partials, files.len());
+    assert!(landed[landed_before_first_frame..]
+        .iter()
+        .all(|(_, stage, _)| *stage != Stage::Classes));
+    assert!(landed[..landed_before_first_frame]
+        .iter()
+        .all(|(_, stage, _)| *stage != Stage::Dominators));
     for file in 0..files.len() {
         let stages: Vec<Stage> = landed
             .iter()
@@ -101,4 +122,20 @@ fn stages_land_once_in_order_and_agree_with_the_complete_snapshot() {
         }
         _ => panic!("matched by id as asked"),
     }
+}
+
+#[test]
+fn a_failed_load_ends_the_wait_for_the_first_frame() {
+    let missing = std::env::temp_dir().join("heaptui-no-such-file.heapsnapshot");
+    let files = vec![fixture("leak-base"), missing];
+    let built = Mutex::new(0);
+    let first_frame = |_: Vec<Partial>| *built.lock().unwrap() += 1;
+    let loaded = snapshot::load_together(&files, Default::default(), &|_| {}, Some(&first_frame));
+    let error = loaded.err().expect("the missing file fails the load");
+    assert_eq!(error.file(), Some(files[1].as_path()));
+    assert_eq!(
+        *built.lock().unwrap(),
+        0,
+        "no first frame without every file"
+    );
 }

@@ -111,26 +111,57 @@ pub(super) fn analyse(
         .expect("the analysis lands every stage")
 }
 
+/// What a front end draws first, built by [`load_together`] from every snapshot's classes
+/// before any snapshot's dominators start, so that on few cores it does not share them with the
+/// heaviest phase.
+pub type FirstFrame<'a> = &'a (dyn Fn(Vec<Partial>) + Sync);
+
 /// Loads `paths` together, each on its own thread, in the order that gives a first frame
-/// soonest: every snapshot's classes (parse, shallow sizes, class names) before any
-/// snapshot's dominators. `events` hears each file's progress and each stage as it lands.
-/// Returns the complete snapshots in the order given, or the first error.
+/// soonest: with two or more, every snapshot's classes (parse, shallow sizes, class names)
+/// before any snapshot's dominators, and `first_frame` (if given, and every parse succeeded)
+/// in between; with one, `first_frame` as soon as its classes are in.
+/// `events` hears each file's progress and each stage as it lands. Returns the complete
+/// snapshots in the order given, or the first error.
 pub fn load_together(
     paths: &[PathBuf],
     options: LoadOptions,
     events: &(dyn Fn(LoadEvent) + Sync),
+    first_frame: Option<FirstFrame>,
 ) -> Result<Vec<Snapshot>> {
-    let gate = Gate::new(paths.len());
+    let count = paths.len();
+    // The lanes of one snapshot do not compete with another's: then nothing is held back.
+    let held = if count >= 2 {
+        count + usize::from(first_frame.is_some())
+    } else {
+        0
+    };
+    let gate = Gate::new(held);
+    let (classes_in, classes) = std::sync::mpsc::channel();
     let results: Vec<Result<Snapshot>> = std::thread::scope(|scope| {
         let gate = &gate;
+        if let Some(first_frame) = first_frame {
+            let ticket = gate.ticket();
+            scope.spawn(move || {
+                // Its ticket arrives when this ends, built or not (a panic included).
+                let _ticket = ticket;
+                let mut partials: Vec<Option<Partial>> = vec![None; count];
+                for ClassesIn { file, snapshot } in classes.iter().take(count) {
+                    partials[file] = snapshot;
+                }
+                if let Some(partials) = partials.into_iter().collect() {
+                    first_frame(partials);
+                }
+            });
+        }
         let loads: Vec<_> = paths
             .iter()
             .enumerate()
             .map(|(file, path)| {
+                let slot = ClassesSlot::new(file, classes_in.clone());
                 // Each load runs on a thread of its own, not on the rayon pool: a main lane
                 // that waits at the gate must not hold a pool thread others need.
                 scope.spawn(move || {
-                    let loaded = load_one_of_many(file, path, options, gate, events);
+                    let loaded = load_one_of_many(file, path, options, gate, events, &slot);
                     if let Err(error) = &loaded {
                         events(LoadEvent::Failed { file, error });
                     }
@@ -150,12 +181,52 @@ pub fn load_together(
     results.into_iter().collect()
 }
 
+/// One load's classes, or `None` for a load that ended without them.
+struct ClassesIn {
+    file: usize,
+    snapshot: Option<Partial>,
+}
+
+/// Where a load sends its classes for the first frame: exactly once, `None` if it is dropped
+/// first (a failed parse, a panic), so the first frame never waits for a load that is gone.
+struct ClassesSlot {
+    file: usize,
+    sender: std::sync::Mutex<Option<std::sync::mpsc::Sender<ClassesIn>>>,
+}
+
+impl ClassesSlot {
+    fn new(file: usize, sender: std::sync::mpsc::Sender<ClassesIn>) -> ClassesSlot {
+        ClassesSlot {
+            file,
+            sender: std::sync::Mutex::new(Some(sender)),
+        }
+    }
+
+    fn send(&self, snapshot: Option<Partial>) {
+        let sender = self.sender.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(sender) = sender {
+            // Without a first frame nobody listens.
+            let _ = sender.send(ClassesIn {
+                file: self.file,
+                snapshot,
+            });
+        }
+    }
+}
+
+impl Drop for ClassesSlot {
+    fn drop(&mut self) {
+        self.send(None);
+    }
+}
+
 fn load_one_of_many(
     file: usize,
     path: &Path,
     options: LoadOptions,
     gate: &Gate,
     events: &(dyn Fn(LoadEvent) + Sync),
+    slot: &ClassesSlot,
 ) -> Result<Snapshot> {
     let report = move |label: &str, fraction: f64| {
         events(LoadEvent::Progress {
@@ -170,13 +241,18 @@ fn load_one_of_many(
     let (parsed, timings) = parse_file(path, options, &progress)?;
     let (inner, self_size) = shared(path, parsed, options, timings);
     let landed = |stage: Stage| {
+        let snapshot = Partial {
+            inner: Arc::clone(&inner),
+        };
         events(LoadEvent::Landed {
             file,
             stage,
-            snapshot: Partial {
-                inner: Arc::clone(&inner),
-            },
-        })
+            snapshot: snapshot.clone(),
+        });
+        // After the event: the first frame starts once every file's classes are announced.
+        if stage == Stage::Classes {
+            slot.send(Some(snapshot));
+        }
     };
     let hooks = Hooks {
         progress: &progress,

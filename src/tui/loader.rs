@@ -121,26 +121,21 @@ fn run(
     updates: &Sender<Update>,
 ) {
     let count = files.len();
-    // The first frame is built on a thread of its own as soon as every snapshot's classes
-    // landed, while the loads go on.
-    let (classes_landed, landed) = mpsc::channel::<(usize, Partial)>();
-    let early_updates = updates.clone();
-    let first_frame = std::thread::spawn(move || {
-        let mut partials: Vec<Option<Partial>> = vec![None; count];
-        for (file, snapshot) in landed.iter().take(count) {
-            partials[file] = Some(snapshot);
-        }
-        let partials: Option<Vec<Partial>> = partials.into_iter().collect();
-        let early = Early::new(partials?).ok()?;
-        let by_id = match early.comparison.as_ref().map(|c| &c.rows) {
-            Some(ComparisonRows::ById(rows)) => Some(rows.clone()),
-            _ => None,
+    // The first frame is built while the dominators wait (see `load_together`); the
+    // Comparison's id-matched rows are kept for the orders.
+    let by_id: Mutex<Option<Vec<ClassDiff>>> = Mutex::new(None);
+    let first_frame = |partials: Vec<Partial>| {
+        let Ok(early) = Early::new(partials) else {
+            return;
         };
-        early_updates.send(Update::Early(early)).ok()?;
-        // The Comparison's working arrays are free again while the loads go on.
-        crate::util::system::release_freed_memory();
-        by_id
-    });
+        if let Some(ComparisonRows::ById(rows)) = early.comparison.as_ref().map(|c| &c.rows) {
+            *by_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(rows.clone());
+        }
+        if updates.send(Update::Early(early)).is_ok() {
+            // The Comparison's working arrays are free again while the loads go on.
+            crate::util::system::release_freed_memory();
+        }
+    };
     let events = |event: LoadEvent| match event {
         LoadEvent::Progress {
             file,
@@ -155,13 +150,6 @@ fn run(
             entry.fraction = fraction;
         }
         LoadEvent::Landed {
-            file,
-            stage: Stage::Classes,
-            snapshot,
-        } => {
-            let _ = classes_landed.send((file, snapshot));
-        }
-        LoadEvent::Landed {
             stage: Stage::Dominators,
             ..
         } => lock(progress).complete += 1,
@@ -171,9 +159,8 @@ fn run(
         }
         LoadEvent::Landed { .. } => {}
     };
-    let loaded = snapshot::load_together(files, options, &events);
-    drop(classes_landed);
-    let by_id: Option<Vec<ClassDiff>> = first_frame.join().ok().flatten();
+    let loaded = snapshot::load_together(files, options, &events, Some(&first_frame));
+    let by_id = by_id.into_inner().unwrap_or_else(|e| e.into_inner());
     let snapshots = match loaded {
         Ok(snapshots) => snapshots,
         Err(e) => {
