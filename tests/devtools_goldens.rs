@@ -2,73 +2,18 @@
 //! scripts/gen-fixtures.sh from ../shared/oracle on real Node and Chromium snapshots) must be
 //! reproduced exactly — every Summary row, every Comparison row, every retainer.
 
+mod oracle;
+
 use heaptui::analysis::aggregates::Aggregate;
-use heaptui::progress::Progress;
 use heaptui::snapshot::{ComparisonRows, MatchBy};
 use heaptui::Snapshot;
+use oracle::{load, read_json, root, shared, Mismatches};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read_json(rel: &str) -> Value {
-    let text = std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn load(rel: &str) -> Snapshot {
-    Snapshot::load(&root().join(rel), Default::default(), &Progress::NONE)
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Snapshots shared by the read-only tests.
-fn shared(rel: &str) -> Arc<Snapshot> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Snapshot>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(s) = cache.lock().unwrap().get(rel) {
-        return s.clone();
-    }
-    let s = Arc::new(load(rel));
-    cache.lock().unwrap().insert(rel.to_string(), s.clone());
-    s
-}
+use std::collections::BTreeMap;
+use std::path::Path;
 
 fn goldens(kind: &str) -> Vec<Value> {
-    let index = read_json("tests/golden/index.json");
-    let all: Vec<Value> = index["goldens"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|g| g["kind"] == kind)
-        .cloned()
-        .collect();
-    assert!(!all.is_empty(), "no {kind} goldens");
-    all
-}
-
-/// Collects mismatches so one run reports all of them.
-#[derive(Default)]
-struct Mismatches(Vec<String>);
-
-impl Mismatches {
-    fn check(&mut self, what: impl FnOnce() -> String, ours: Value, theirs: &Value) {
-        if &ours != theirs {
-            self.0
-                .push(format!("{}: heaptui {ours} vs DevTools {theirs}", what()));
-        }
-    }
-    fn assert_none(self) {
-        let n = self.0.len();
-        assert!(
-            n == 0,
-            "{n} mismatches, first ones:\n{}",
-            self.0.into_iter().take(30).collect::<Vec<_>>().join("\n")
-        );
-    }
+    oracle::goldens("tests/golden/index.json", kind)
 }
 
 fn key_of(row: &Aggregate) -> String {

@@ -5,58 +5,18 @@
 //! retainers, the dominator tree's children and the Statistics view. The tests do not need
 //! the oracle.
 
+mod oracle;
+
 use heaptui::cli::json_views::StatisticsDoc;
-use heaptui::progress::Progress;
 use heaptui::snapshot::{shown_distance, Aggregate, NamedFilter, ObjectFilter};
 use heaptui::Snapshot;
+use oracle::{read_json, shared, Mismatches};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read_json(rel: &str) -> Value {
-    let bytes = std::fs::read(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    let text = if rel.ends_with(".gz") {
-        let mut out = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
-            .unwrap();
-        out
-    } else {
-        String::from_utf8(bytes).unwrap()
-    };
-    serde_json::from_str(&text).unwrap()
-}
-
-/// Snapshots shared by the tests.
-fn shared(rel: &str) -> Arc<Snapshot> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Snapshot>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(s) = cache.lock().unwrap().get(rel) {
-        return s.clone();
-    }
-    let s = Arc::new(
-        Snapshot::load(&root().join(rel), Default::default(), &Progress::NONE)
-            .unwrap_or_else(|e| panic!("{e}")),
-    );
-    cache.lock().unwrap().insert(rel.to_string(), s.clone());
-    s
-}
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 fn goldens(kind: &str) -> Vec<Value> {
-    let index = read_json("tests/golden/views/index.json");
-    let all: Vec<Value> = index["goldens"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|g| g["kind"] == kind)
-        .cloned()
-        .collect();
-    assert!(!all.is_empty(), "no {kind} goldens");
-    all
+    oracle::goldens("tests/golden/views/index.json", kind)
 }
 
 /// The golden's JSON and its snapshot.
@@ -67,28 +27,6 @@ fn golden_and_snapshot(g: &Value) -> (Value, Arc<Snapshot>, String) {
         shared(&file),
         file,
     )
-}
-
-/// Collects mismatches so one run reports all of them.
-#[derive(Default)]
-struct Mismatches(Vec<String>);
-
-impl Mismatches {
-    fn check(&mut self, what: impl FnOnce() -> String, ours: Value, theirs: &Value) {
-        if &ours != theirs {
-            self.0
-                .push(format!("{}: heaptui {ours} vs DevTools {theirs}", what()));
-        }
-    }
-
-    fn assert_none(self) {
-        let n = self.0.len();
-        assert!(
-            n == 0,
-            "{n} mismatches, first ones:\n{}",
-            self.0.into_iter().take(30).collect::<Vec<_>>().join("\n")
-        );
-    }
 }
 
 fn node_of(snap: &Snapshot, id: u64, at: &str) -> u32 {
