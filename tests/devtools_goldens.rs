@@ -234,27 +234,7 @@ fn check_edges(
     for (i, (r, e)) in ours.iter().zip(theirs).enumerate() {
         let at = format!("{at}[{i}]");
         let t = &e["retainer"];
-        bad.check(
-            || format!("{at} edgeType"),
-            snap.edge_type_name(r.edge).into(),
-            &e["edgeType"],
-        );
-        bad.check(
-            || format!("{at} edgeName"),
-            snap.edge_name(r.edge).into(),
-            &e["edgeName"],
-        );
-        bad.check(|| format!("{at} id"), snap.node_id(r.node).into(), &t["id"]);
-        bad.check(
-            || format!("{at} name"),
-            snap.display_name(r.node).into(),
-            &t["name"],
-        );
-        bad.check(
-            || format!("{at} className"),
-            snap.class_name(r.node).into(),
-            &t["className"],
-        );
+        oracle::check_edge(bad, &at, snap, (r.edge, r.node), e, t);
         bad.check(
             || format!("{at} distance"),
             r.distance.into(),

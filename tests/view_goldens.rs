@@ -80,27 +80,7 @@ fn object_contents_match_devtools_row_for_row() {
                 rows += 1;
                 let at = format!("{at}[{i}]");
                 let t = &e["node"];
-                bad.check(
-                    || format!("{at} edgeType"),
-                    snap.edge_type_name(c.edge).into(),
-                    &e["edgeType"],
-                );
-                bad.check(
-                    || format!("{at} edgeName"),
-                    snap.edge_name(c.edge).into(),
-                    &e["edgeName"],
-                );
-                bad.check(|| format!("{at} id"), snap.node_id(c.node).into(), &t["id"]);
-                bad.check(
-                    || format!("{at} name"),
-                    snap.display_name(c.node).into(),
-                    &t["name"],
-                );
-                bad.check(
-                    || format!("{at} className"),
-                    snap.class_name(c.node).into(),
-                    &t["className"],
-                );
+                oracle::check_edge(&mut bad, &at, &snap, (c.edge, c.node), e, t);
                 bad.check(
                     || format!("{at} type"),
                     snap.type_name(c.node).into(),

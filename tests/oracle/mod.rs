@@ -84,3 +84,36 @@ impl Mismatches {
         );
     }
 }
+
+/// Checks what every DevTools edge row shows: the edge's type and name, and the id, name and
+/// class of the object `t` (the golden row's object) stands for.
+pub fn check_edge(
+    bad: &mut Mismatches,
+    at: &str,
+    snap: &Snapshot,
+    (edge, node): (usize, u32),
+    e: &Value,
+    t: &Value,
+) {
+    bad.check(
+        || format!("{at} edgeType"),
+        snap.edge_type_name(edge).into(),
+        &e["edgeType"],
+    );
+    bad.check(
+        || format!("{at} edgeName"),
+        snap.edge_name(edge).into(),
+        &e["edgeName"],
+    );
+    bad.check(|| format!("{at} id"), snap.node_id(node).into(), &t["id"]);
+    bad.check(
+        || format!("{at} name"),
+        snap.display_name(node).into(),
+        &t["name"],
+    );
+    bad.check(
+        || format!("{at} className"),
+        snap.class_name(node).into(),
+        &t["className"],
+    );
+}
