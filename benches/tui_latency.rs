@@ -9,12 +9,12 @@
 //! background jobs (a preset, an ignored retainer) take to finish.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use heaptui::progress::Progress;
-use heaptui::tui::app::{App, View};
-use heaptui::tui::data::Data;
-use heaptui::tui::theme::Theme;
-use heaptui::tui::ui;
-use heaptui::Snapshot;
+use heaptui_common::progress::Progress;
+use heaptui_engine::Snapshot;
+use heaptui_tui::app::{App, View};
+use heaptui_tui::data::Data;
+use heaptui_tui::theme::Theme;
+use heaptui_tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::time::Instant;
@@ -145,7 +145,7 @@ fn select(
 /// The edge the selected row of the tree shown was reached by.
 fn selected_edge(app: &App) -> Option<String> {
     let tree = app.object_tree()?;
-    let heaptui::tui::object_tree::TreeRow::Entry(id) = tree.selected()? else {
+    let heaptui_tui::object_tree::TreeRow::Entry(id) = tree.selected()? else {
         return None;
     };
     let edge = tree.entry(id).edge?;

@@ -1,13 +1,13 @@
 //! The program: the command line's grammar and the choice of front end. `heaptui SNAP…` runs
-//! the interactive explorer ([`crate::tui`]); `summary`, `diff`, … run a headless command
-//! ([`crate::cli`]). This is the only module that knows both front ends.
+//! the interactive explorer ([`heaptui_tui`]); `summary`, `diff`, … run a headless command
+//! ([`heaptui_cli`]). This is the only module that knows both front ends.
 
-use crate::cli::{self, capture, diff, dominators, retainers, series, show, statistics, summary};
-use crate::cli::{Loading, EXIT_ERROR, EXIT_USAGE};
-use crate::error::{Error, ErrorKind};
-use crate::snapshot::LoadOptions;
-use crate::tui;
 use clap::{CommandFactory, Parser, Subcommand};
+use heaptui_cli::{capture, diff, dominators, retainers, series, show, statistics, summary};
+use heaptui_cli::{Loading, EXIT_ERROR, EXIT_USAGE};
+use heaptui_common::error::{Error, ErrorKind};
+use heaptui_engine::LoadOptions;
+use heaptui_tui as tui;
 use std::path::PathBuf;
 
 /// Worked examples for `--help`.
@@ -104,7 +104,7 @@ pub fn install_reports() -> color_eyre::Result<()> {
 /// Parses the arguments and runs. Bad input and usage errors are printed as one line and give
 /// the process exit status; only unexpected failures come back as a report.
 pub fn run() -> color_eyre::Result<i32> {
-    crate::util::system::return_large_blocks_at_once();
+    heaptui_common::util::system::return_large_blocks_at_once();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -136,7 +136,7 @@ pub fn run() -> color_eyre::Result<i32> {
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "heaptui", &mut out);
-            cli::print(&String::from_utf8_lossy(&out))
+            heaptui_cli::print(&String::from_utf8_lossy(&out))
         }
         Some(Command::Man) => man_page(),
         None if cli.files.is_empty() => {
@@ -155,10 +155,10 @@ pub fn run() -> color_eyre::Result<i32> {
     }
 }
 
-fn man_page() -> crate::error::Result<i32> {
+fn man_page() -> heaptui_common::error::Result<i32> {
     let mut page = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut page)
         .map_err(|e| Error::internal(format!("cannot render the man page: {e}")))?;
-    cli::print(&String::from_utf8_lossy(&page))
+    heaptui_cli::print(&String::from_utf8_lossy(&page))
 }

@@ -1,7 +1,10 @@
-//! The `heaptui` binary: all logic lives in the library.
+//! The `heaptui` binary: the command line chooses a front end ([`app`]); all logic lives in the
+//! workspace's crates.
+
+mod app;
 
 fn main() -> color_eyre::Result<()> {
-    heaptui::app::install_reports()?;
-    let code = heaptui::app::run()?;
+    app::install_reports()?;
+    let code = app::run()?;
     std::process::exit(code)
 }

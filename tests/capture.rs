@@ -9,8 +9,8 @@
 //! Everything is loopback and bounded: each app ends by itself after two minutes, is killed
 //! when its test ends, and every heaptui run has a time limit.
 
-mod common;
-mod tui_harness;
+use crate::common;
+use crate::tui_harness;
 
 use common::TempDir;
 use serde_json::Value;

@@ -2,11 +2,11 @@
 //! scripts/gen-fixtures.sh from ../shared/oracle on real Node and Chromium snapshots) must be
 //! reproduced exactly — every Summary row, every Comparison row, every retainer.
 
-mod oracle;
+use crate::oracle;
 
-use heaptui::analysis::aggregates::Aggregate;
-use heaptui::snapshot::{ComparisonRows, MatchBy};
-use heaptui::Snapshot;
+use heaptui_engine::Aggregate;
+use heaptui_engine::Snapshot;
+use heaptui_engine::{ComparisonRows, MatchBy};
 use oracle::{load, read_json, root, shared, Mismatches};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -142,7 +142,7 @@ fn comparison_matches_devtools_row_for_row() {
         let after_file = g["snapshots"][1].as_str().unwrap();
         let base = load(base_file);
         let after = shared(after_file);
-        let comparison = heaptui::snapshot::compare(&base, &after, Some(MatchBy::Id));
+        let comparison = heaptui_engine::compare(&base, &after, Some(MatchBy::Id));
         let ComparisonRows::ById(rows) = comparison.rows else {
             unreachable!("matched by id as asked")
         };

@@ -3,10 +3,10 @@
 //! reproduce DevTools' goldens. The mount is a real one, Debian's `bindfs` (read-only) over a
 //! temporary folder; where FUSE or bindfs is unavailable the test says so and passes.
 
-mod common;
+use crate::common;
 
 use common::{assert_summary_matches, gunzip, json_of, root, summary_goldens, TempDir};
-use heaptui::parse::input::{Access, Input};
+use heaptui_engine::{Access, Input};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

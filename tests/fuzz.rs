@@ -6,11 +6,9 @@
 //! CI runs a short budget; a long run is `HEAPTUI_FUZZ_SECONDS=600 cargo test --release --test
 //! fuzz -- --nocapture`. A failing case is written to $TMPDIR/heaptui-fuzz-crash-*.heapsnapshot.
 
-mod common;
-use heaptui::parse::{self, source::Source, Options};
-use heaptui::progress::Progress;
-use heaptui::snapshot::MatchBy;
-use heaptui::Snapshot;
+use crate::common;
+use heaptui_engine::MatchBy;
+use heaptui_engine::Snapshot;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -110,20 +108,13 @@ fn mutate(data: &mut Vec<u8>, rng: &mut Rng) {
 
 /// Runs everything a user can reach on one input; returns whether it loaded.
 fn exercise(data: Vec<u8>) -> bool {
-    let Ok(source) = Source::from_bytes(data) else {
+    let Ok(snap) = Snapshot::from_bytes(Path::new("fuzz"), data.clone()) else {
         return false;
     };
-    let Ok(parsed) = parse::parse(&source, Options::default(), &Progress::NONE) else {
-        return false;
-    };
-    let snap = Snapshot::from_parsed(Path::new("fuzz"), parsed);
     let rows = snap.summary().to_vec();
-    let other = Snapshot::from_parsed(
-        Path::new("fuzz"),
-        parse::parse(&source, Options::default(), &Progress::NONE).unwrap(),
-    );
+    let other = Snapshot::from_bytes(Path::new("fuzz"), data).expect("loaded once, loads again");
     for matching in [MatchBy::Id, MatchBy::Class] {
-        let _ = heaptui::snapshot::compare(&snap, &other, Some(matching));
+        let _ = heaptui_engine::compare(&snap, &other, Some(matching));
     }
     let n = snap.node_count() as u32;
     for node in [0, n / 3, n / 2, n - 1]
@@ -142,20 +133,20 @@ fn exercise(data: Vec<u8>) -> bool {
         let _ = snap.display_name(node);
         // The object-level views: contents, values, locations, the dominator subtree.
         for c in snap.contents(node, true) {
-            let _ = heaptui::present::objects::value(&snap, c.node, 40);
+            let _ = heaptui_present::objects::value(&snap, c.node, 40);
         }
         let _ = (snap.string_text(node), snap.context_variables(node));
         let _ = snap.source_location(node);
-        let _ = heaptui::cli::dominators::build(&snap, node, 2, 5);
+        let _ = heaptui_cli::dominators::build(&snap, node, 2, 5);
     }
     let first = rows.first().map_or(0, |r| r.nodes[0]);
-    let _ = heaptui::cli::retainers::build(&snap, first, 2);
-    let _ = heaptui::cli::show::build(&snap, first, 2, false);
+    let _ = heaptui_cli::retainers::build(&snap, first, 2);
+    let _ = heaptui_cli::show::build(&snap, first, 2, false);
     let ignored = snap.ignore_retainers(&[first, n / 2]);
-    let _ = heaptui::cli::retainers::build_ignoring(&snap, n - 1, 2, Some(&ignored));
-    for filter in heaptui::present::presets::Preset::NAMED {
+    let _ = heaptui_cli::retainers::build_ignoring(&snap, n - 1, 2, Some(&ignored));
+    for filter in heaptui_present::presets::Preset::NAMED {
         let named = filter.named_filter().expect("a named preset");
-        let _ = snap.summary_filtered(heaptui::snapshot::ObjectFilter::Named(named), &|_| {});
+        let _ = snap.summary_filtered(heaptui_engine::ObjectFilter::Named(named), &|_| {});
     }
     let _ = snap.duplicated_strings();
     true
@@ -176,11 +167,9 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
 #[test]
 fn seeds_load_cleanly() {
     for (name, data) in corpus() {
-        let source = Source::from_bytes(data).unwrap();
-        let parsed = parse::parse(&source, Options::default(), &Progress::NONE)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(parsed.warnings.is_empty(), "{name}: {:?}", parsed.warnings);
-        let snap = Snapshot::from_parsed(Path::new(&name), parsed);
+        let snap =
+            Snapshot::from_bytes(Path::new(&name), data).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(snap.warnings().is_empty(), "{name}: {:?}", snap.warnings());
         assert!(!snap.summary().is_empty(), "{name}");
     }
 }

@@ -1,7 +1,7 @@
 //! Leak hunting beyond DevTools, headless: different-process pairs compared by class, trends
 //! over a series, the three-snapshot filter, and ranked suspects with their retaining path.
 
-mod common;
+use crate::common;
 use common::{fixture, heaptui, TempDir};
 use serde_json::Value;
 

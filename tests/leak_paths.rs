@@ -1,13 +1,13 @@
-//! The explanatory path (`heaptui::leaks::explain`) on small hand-built graphs — a stack root
+//! The explanatory path (`heaptui_leaks::explain`) on small hand-built graphs — a stack root
 //! beside a named path, weak edges, internal links, cycles — and on the real Chromium
 //! fixture, where it must be a real retaining path, end at a root, and cost no more than
 //! DevTools' shortest path by the same measure.
 
-mod common;
+use crate::common;
 use common::TempDir;
-use heaptui::leaks::explain::{self, Choice};
-use heaptui::progress::Progress;
-use heaptui::snapshot::{LoadOptions, Snapshot};
+use heaptui_common::progress::Progress;
+use heaptui_engine::{LoadOptions, Snapshot};
+use heaptui_leaks::explain::{self, Choice};
 
 /// A tiny heap: nodes `(type, name)` with ids 1, 3, 5, … and edges `(from, type, name, to)`
 /// (element and hidden edges take their index as the name), written as a V8 snapshot.

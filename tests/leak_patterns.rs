@@ -14,7 +14,7 @@
 //! Apps that need what this machine lacks (npm's registry, Chromium for detached DOM) are
 //! reported as skipped; the node-only apps always run. Apps run a few at a time.
 
-mod common;
+use crate::common;
 use common::{heaptui, TempDir};
 use serde_json::Value;
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 //! command. Real fixtures are cut and corrupted; hand-written JSON covers shapes Node never
 //! writes.
 
-mod common;
+use crate::common;
 use common::{fixture, gunzip, heaptui, TempDir};
 
 /// Asserts a clean failure and returns the message.
@@ -352,8 +352,8 @@ fn errors_are_the_same_in_every_command() {
 
 #[test]
 fn library_errors_keep_their_kind_file_and_offset() {
-    use heaptui::progress::Progress;
-    use heaptui::{ErrorKind, Snapshot};
+    use heaptui_common::progress::Progress;
+    use {heaptui_common::ErrorKind, heaptui_engine::Snapshot};
     let load = |path: &std::path::Path| {
         Snapshot::load(path, Default::default(), &Progress::NONE)
             .err()

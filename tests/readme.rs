@@ -4,7 +4,7 @@
 //! (up to the next `$ ` line or the end of the block). So the install check, the completion and
 //! man page installation and the headless examples cannot drift from what heaptui does.
 
-mod common;
+use crate::common;
 
 use common::{root, TempDir};
 use std::path::Path;

@@ -1,10 +1,10 @@
 //! The bastion workflow's headless side: the CI gate's exit status, Markdown reports that carry
 //! the same numbers as JSON, redaction that hides every seeded secret, completions and man page.
 
-mod common;
+use crate::common;
 use common::{fixture, heaptui};
-use heaptui::progress::Progress;
-use heaptui::Snapshot;
+use heaptui_common::progress::Progress;
+use heaptui_engine::Snapshot;
 
 fn demo(name: &str) -> String {
     common::root()
@@ -153,7 +153,7 @@ fn redaction_hides_every_seeded_secret_in_every_output() {
         );
     }
     // Lengths are kept: the masked value has the secret's length.
-    let masked = heaptui::util::redact::mask("SECRET-5eed00-alice@example.com");
+    let masked = heaptui_common::util::redact::mask("SECRET-5eed00-alice@example.com");
     assert_eq!(masked.chars().count(), 31);
 }
 

@@ -1,10 +1,10 @@
 //! What heaptui guarantees to a user on a production bastion, headless side: heap strings
 //! never reach the terminal raw, and heaptui never writes to a snapshot or its folder.
 
-mod common;
+use crate::common;
 use common::{fixture, heaptui, TempDir};
-use heaptui::progress::Progress;
-use heaptui::Snapshot;
+use heaptui_common::progress::Progress;
+use heaptui_engine::Snapshot;
 
 /// Bytes that act on a terminal: C0 controls except newline, DEL, C1 controls (as UTF-8),
 /// bidi overrides and isolates.

@@ -1,11 +1,11 @@
 //! Progressive loading: loading snapshots together announces each stage once per file, in
 //! order, and what an early stage shows equals what the complete snapshot says.
 
-mod common;
+use crate::common;
 use common::fixture;
-use heaptui::progress::Progress;
-use heaptui::snapshot::{self, ComparisonRows, LoadEvent, MatchBy, Partial, Stage};
-use heaptui::Snapshot;
+use heaptui_common::progress::Progress;
+use heaptui_engine::Snapshot;
+use heaptui_engine::{ComparisonRows, LoadEvent, MatchBy, Partial, Stage};
 use std::sync::Mutex;
 
 #[test]
@@ -35,8 +35,11 @@ fn stages_land_once_in_order_and_agree_with_the_complete_snapshot() {
             .unwrap()
             .push((landed_so_far, partials.len()));
     };
-    let complete =
-        snapshot::load_together(&files, Default::default(), &events, Some(&first_frame)).unwrap();
+    let all_events = |event: LoadEvent| match event {
+        LoadEvent::EveryClassesLanded { snapshots } => first_frame(snapshots),
+        other => events(other),
+    };
+    let complete = heaptui_engine::load_together(&files, Default::default(), &all_events).unwrap();
     let landed = landed.into_inner().unwrap();
     let first_frame_began = first_frame_began.into_inner().unwrap();
     assert_eq!(first_frame_began.len(), 1, "built once");
@@ -86,7 +89,7 @@ fn stages_land_once_in_order_and_agree_with_the_complete_snapshot() {
         }
         // A snapshot loaded alone (the headless order of work) has the same numbers.
         let alone = Snapshot::load(&files[file], Default::default(), &Progress::NONE).unwrap();
-        let key = |r: &heaptui::snapshot::Aggregate| {
+        let key = |r: &heaptui_engine::Aggregate| {
             (
                 r.key(),
                 r.count,
@@ -111,8 +114,8 @@ fn stages_land_once_in_order_and_agree_with_the_complete_snapshot() {
             .map(|(_, _, p)| p.clone())
             .unwrap()
     };
-    let early = snapshot::compare(&partial_of(0), &partial_of(2), Some(MatchBy::Id));
-    let late = snapshot::compare(&complete[0], &complete[2], Some(MatchBy::Id));
+    let early = heaptui_engine::compare(&partial_of(0), &partial_of(2), Some(MatchBy::Id));
+    let late = heaptui_engine::compare(&complete[0], &complete[2], Some(MatchBy::Id));
     match (early.rows, late.rows) {
         (ComparisonRows::ById(mut a), ComparisonRows::ById(mut b)) => {
             a.sort_by(|x, y| x.name.cmp(&y.name).then(x.location.cmp(&y.location)));
@@ -129,8 +132,12 @@ fn a_failed_load_ends_the_wait_for_the_first_frame() {
     let missing = std::env::temp_dir().join("heaptui-no-such-file.heapsnapshot");
     let files = vec![fixture("leak-base"), missing];
     let built = Mutex::new(0);
-    let first_frame = |_: Vec<Partial>| *built.lock().unwrap() += 1;
-    let loaded = snapshot::load_together(&files, Default::default(), &|_| {}, Some(&first_frame));
+    let events = |event: LoadEvent| {
+        if let LoadEvent::EveryClassesLanded { .. } = event {
+            *built.lock().unwrap() += 1;
+        }
+    };
+    let loaded = heaptui_engine::load_together(&files, Default::default(), &events);
     let error = loaded.err().expect("the missing file fails the load");
     assert_eq!(error.file(), Some(files[1].as_path()));
     assert_eq!(

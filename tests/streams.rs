@@ -3,8 +3,8 @@
 //! DevTools' goldens exactly as files do; a stream cut short gives one line naming the input;
 //! and the TUI reads its keys from the terminal while the snapshot comes down a pipe.
 
-mod common;
-mod tui_harness;
+use crate::common;
+use crate::tui_harness;
 
 use common::{assert_summary_matches, fixture, gunzip, json_of, read_json, root, summary_goldens};
 use common::{class_key, TempDir};

@@ -3,7 +3,7 @@
 //! the load, SIGTERM and SIGHUP, resizing, NO_COLOR and idle CPU. `screenshots` (ignored)
 //! renders the PNG sources.
 
-mod tui_harness;
+use crate::tui_harness;
 
 use std::time::Duration;
 use tui_harness::{Pty, LEAVE_ALTERNATE_SCREEN};

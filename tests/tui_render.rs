@@ -3,15 +3,15 @@
 //! insta snapshots in tests/snapshots/.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use heaptui::progress::Progress;
-use heaptui::tui::app::{App, Flow};
-use heaptui::tui::app::{ComparisonTable, Focus, Mode, View};
-use heaptui::tui::data::Data;
-use heaptui::tui::loader::{FileProgress, LoadProgress};
-use heaptui::tui::retainers::{RetainerTree, MORE, PAGE};
-use heaptui::tui::theme::Theme;
-use heaptui::tui::ui;
-use heaptui::Snapshot;
+use heaptui_common::progress::Progress;
+use heaptui_engine::Snapshot;
+use heaptui_tui::app::{App, Flow};
+use heaptui_tui::app::{ComparisonTable, Focus, Mode, View};
+use heaptui_tui::data::Data;
+use heaptui_tui::loader::{FileProgress, LoadProgress};
+use heaptui_tui::retainers::{RetainerTree, MORE, PAGE};
+use heaptui_tui::theme::Theme;
+use heaptui_tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
@@ -220,7 +220,7 @@ fn comparison_instances_are_marked_new_and_deleted() {
     let mut app = pair();
     press(&mut app, "/object shape<Enter>");
     let table = by_id(&app);
-    let Some(heaptui::tui::table::Row::Class { row, .. }) = table.selected() else {
+    let Some(heaptui_tui::table::Row::Class { row, .. }) = table.selected() else {
         panic!("a class row is selected")
     };
     let class = &table.rows()[row];
@@ -355,7 +355,7 @@ fn help_popup_lists_every_key() {
     let mut app = pair();
     press(&mut app, "?");
     let shown = screen(&mut app, 80, 24);
-    for (keys, _) in heaptui::tui::keys::HELP {
+    for (keys, _) in heaptui_tui::keys::HELP {
         assert!(shown.contains(keys), "help lists {keys}:\n{shown}");
     }
     insta::assert_snapshot!("help_80x24", shown);
@@ -371,7 +371,7 @@ fn sorting_cycles_columns_and_reverses() {
     let table = by_id(&app);
     assert_eq!(
         table.sort(),
-        (heaptui::present::sort::ComparisonSort::Delta, false)
+        (heaptui_present::sort::ComparisonSort::Delta, false)
     );
     assert_eq!(table.rows()[0].name, "(string)", "largest # Delta first");
     insta::assert_snapshot!("comparison_by_delta_80x24", screen(&mut app, 80, 24));
@@ -395,7 +395,7 @@ fn sorting_keeps_the_selection_and_expanded_classes() {
     assert_eq!(app.pattern(), "", "the second Esc cleared the filter");
     press(&mut app, "<Down>");
     let name = |app: &App| match app.summaries()[1].selected() {
-        Some(heaptui::tui::table::Row::Class { row, .. }) => {
+        Some(heaptui_tui::table::Row::Class { row, .. }) => {
             app.summaries()[1].rows()[row].name.clone()
         }
         other => panic!("{other:?}"),
@@ -811,8 +811,8 @@ fn enter_on_a_suspect_opens_its_holder_with_its_retainers() {
 /// The folder picker on the demo folder, drawn at every small size and after its keys.
 #[test]
 fn folder_picker_draws_at_any_size() {
-    use heaptui::tui::folder;
-    use heaptui::tui::picker::Picker;
+    use heaptui_tui::folder;
+    use heaptui_tui::picker::Picker;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
     let entries = folder::scan(&dir).unwrap();
     let mut picker = Picker::new(dir, entries, Theme { color: true });
@@ -842,7 +842,7 @@ fn folder_picker_draws_at_any_size() {
 }
 
 /// The id-matched Comparison table of `app`.
-fn by_id(app: &App) -> &heaptui::tui::table::ClassTable<heaptui::snapshot::ClassDiff> {
+fn by_id(app: &App) -> &heaptui_tui::table::ClassTable<heaptui_engine::ClassDiff> {
     match &app.comparison().expect("a Comparison").table {
         ComparisonTable::ById(table) => table,
         ComparisonTable::ByClass(_) => panic!("an id-matched table"),
@@ -851,13 +851,13 @@ fn by_id(app: &App) -> &heaptui::tui::table::ClassTable<heaptui::snapshot::Class
 
 #[test]
 fn comparison_works_before_the_numbers_land_and_keeps_its_state_when_they_do() {
-    use heaptui::tui::app::Pending;
-    use heaptui::tui::data::{Early, Numbers, Orders};
+    use heaptui_tui::app::Pending;
+    use heaptui_tui::data::{Early, Numbers, Orders};
     let snapshots = vec![demo("base.heapsnapshot.gz"), demo("after.heapsnapshot.gz")];
     let partials = snapshots.iter().map(|s| (**s).clone()).collect();
     let early = Early::new(partials).unwrap();
     let id_rows = match early.comparison.as_ref().map(|c| &c.rows) {
-        Some(heaptui::snapshot::ComparisonRows::ById(rows)) => Some(rows.clone()),
+        Some(heaptui_engine::ComparisonRows::ById(rows)) => Some(rows.clone()),
         _ => None,
     };
     let mut app = App::start(early, Theme { color: true });
@@ -871,7 +871,7 @@ fn comparison_works_before_the_numbers_land_and_keeps_its_state_when_they_do() {
     let table = by_id(&app);
     assert_eq!(
         table.sort(),
-        (heaptui::present::sort::ComparisonSort::Delta, false)
+        (heaptui_present::sort::ComparisonSort::Delta, false)
     );
     assert_eq!(table.listed_classes(), 1);
     let selected = app.selected_instance().expect("an object row");
@@ -892,7 +892,7 @@ fn comparison_works_before_the_numbers_land_and_keeps_its_state_when_they_do() {
     let table = by_id(&app);
     assert_eq!(
         table.sort(),
-        (heaptui::present::sort::ComparisonSort::Delta, false)
+        (heaptui_present::sort::ComparisonSort::Delta, false)
     );
     assert_eq!(table.listed_classes(), 1, "the filter stays");
     assert_eq!(
@@ -908,7 +908,7 @@ fn comparison_works_before_the_numbers_land_and_keeps_its_state_when_they_do() {
 
 #[test]
 fn d_and_r_sort_by_delta_and_retained_with_one_key_and_the_marker_sits_on_its_column() {
-    use heaptui::present::sort::{ComparisonSort, SummarySort};
+    use heaptui_present::sort::{ComparisonSort, SummarySort};
     let mut app = pair();
     press(&mut app, "d");
     assert_eq!(by_id(&app).sort(), (ComparisonSort::Delta, false));

@@ -4,7 +4,7 @@
 //! every step the program must still run and show something. A `# expect: TEXT` comment
 //! waits for TEXT on the screen. The tape must end with the program exiting 0.
 
-mod tui_harness;
+use crate::tui_harness;
 
 use std::path::Path;
 use std::time::Duration;

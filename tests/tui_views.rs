@@ -5,12 +5,12 @@
 //! with reviewed insta snapshots in tests/snapshots/.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use heaptui::progress::Progress;
-use heaptui::tui::app::{App, Flow};
-use heaptui::tui::data::Data;
-use heaptui::tui::theme::Theme;
-use heaptui::tui::ui;
-use heaptui::Snapshot;
+use heaptui_common::progress::Progress;
+use heaptui_engine::Snapshot;
+use heaptui_tui::app::{App, Flow};
+use heaptui_tui::data::Data;
+use heaptui_tui::theme::Theme;
+use heaptui_tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
@@ -128,11 +128,11 @@ fn down_to_edge(app: &mut App, edge: &str, limit: usize) {
 /// The name of the edge the selected contents row was reached by.
 fn selected_edge(app: &App) -> Option<String> {
     let table = app.summaries().get(app.summary_snapshot())?;
-    let heaptui::tui::table::Row::Content { row, index, at } = table.selected()? else {
+    let heaptui_tui::table::Row::Content { row, index, at } = table.selected()? else {
         return None;
     };
     let tree = table.contents(row, index)?;
-    let heaptui::tui::object_tree::TreeRow::Entry(id) = tree.row(at)? else {
+    let heaptui_tui::object_tree::TreeRow::Entry(id) = tree.row(at)? else {
         return None;
     };
     let edge = tree.entry(id).edge?;
@@ -156,13 +156,13 @@ fn an_object_opens_into_its_contents_in_devtools_order() {
     let snapshot = app.complete_snapshots().unwrap()[object.snapshot as usize].clone();
     let contents = snapshot.contents(object.node, false);
     let table = &app.summaries()[app.summary_snapshot()];
-    let Some(heaptui::tui::table::Row::Instance { row, index }) = table.selected() else {
+    let Some(heaptui_tui::table::Row::Instance { row, index }) = table.selected() else {
         panic!("the object row stays selected")
     };
     let tree = table.contents(row, index).expect("the object is opened");
     assert_eq!(
         tree.len(),
-        contents.len().min(heaptui::tui::object_tree::PAGE)
+        contents.len().min(heaptui_tui::object_tree::PAGE)
     );
     // Walking down reaches the request's url, with its string value.
     down_to_edge(&mut app, "url", 40);
@@ -258,7 +258,7 @@ fn dominators_show_what_objects_keep_alive() {
     let children = snapshot.dominated(&[snapshot.root()]).remove(0);
     assert_eq!(
         tree.len(),
-        children.len().min(heaptui::tui::object_tree::PAGE) + 1,
+        children.len().min(heaptui_tui::object_tree::PAGE) + 1,
         "a page of children and a more row"
     );
     let sizes: Vec<u64> = children
@@ -295,14 +295,14 @@ fn statistics_fit_80_columns_and_equal_the_library() {
     insta::assert_snapshot!("statistics_80x24", shown);
     let snapshot = app.complete_snapshots().unwrap()[app.summary_snapshot()].clone();
     let s = snapshot.statistics();
-    for row in heaptui::present::statistics::rows(s) {
+    for row in heaptui_present::statistics::rows(s) {
         let line = line_with(&shown, row.label);
         assert!(
-            line.contains(&heaptui::present::format::bytes(row.size)),
+            line.contains(&heaptui_present::format::bytes(row.size)),
             "{line}"
         );
     }
-    assert!(line_with(&shown, " Total ").contains(&heaptui::present::format::bytes(s.total)));
+    assert!(line_with(&shown, " Total ").contains(&heaptui_present::format::bytes(s.total)));
     assert!(shown.lines().all(|l| l.chars().count() <= 80));
     // b: the base snapshot's statistics.
     press(&mut app, "b");
@@ -319,13 +319,13 @@ fn details_show_value_dominators_and_variables() {
     assert!(shown.contains("Dominators (u goes to the first"), "{shown}");
     assert!(shown.contains("defined at node:_http_incoming:"), "{shown}");
     press(&mut app, "<Esc>");
-    assert_ne!(app.mode(), heaptui::tui::app::Mode::Details);
+    assert_ne!(app.mode(), heaptui_tui::app::Mode::Details);
     // A closure: its captured variables with their sizes.
     press(&mut app, "<Esc><Esc>/counterClosure<Esc>");
     press(&mut app, "/Function<Enter><Enter>");
     let table = &app.summaries()[app.summary_snapshot()];
     let snapshot = app.complete_snapshots().unwrap()[app.summary_snapshot()].clone();
-    let heaptui::tui::table::Row::Class { row, .. } = table.selected().unwrap() else {
+    let heaptui_tui::table::Row::Class { row, .. } = table.selected().unwrap() else {
         panic!("a class row")
     };
     let at = table.rows()[row]
@@ -366,7 +366,7 @@ fn presets_filter_the_summary_in_the_background() {
     let snapshots = app.complete_snapshots().unwrap().to_vec();
     let (base, after) = (&snapshots[0], &snapshots[1]);
     let expected = after.summary_filtered(
-        heaptui::present::presets::allocated(Some(base), after),
+        heaptui_present::presets::allocated(Some(base), after),
         &|_| {},
     );
     let table = &app.summaries()[app.summary_snapshot()];
@@ -436,11 +436,11 @@ fn help_has_a_page_of_the_object_views_keys() {
     press(&mut app, "??");
     let shown = screen(&mut app, 80, 24);
     insta::assert_snapshot!("help_views_80x24", shown);
-    for (keys, _) in heaptui::tui::keys::VIEWS_HELP {
+    for (keys, _) in heaptui_tui::keys::VIEWS_HELP {
         assert!(shown.contains(keys), "help lists {keys}:\n{shown}");
     }
     press(&mut app, "j");
-    assert_ne!(app.mode(), heaptui::tui::app::Mode::Help);
+    assert_ne!(app.mode(), heaptui_tui::app::Mode::Help);
 }
 
 #[test]
@@ -458,9 +458,9 @@ fn object_views_wait_for_the_numbers() {
     let snapshots = [demo("base.heapsnapshot.gz"), demo("after.heapsnapshot.gz")];
     let partials = snapshots
         .iter()
-        .map(|s| heaptui::snapshot::Partial::clone(s))
+        .map(|s| heaptui_engine::Partial::clone(s))
         .collect();
-    let early = heaptui::tui::data::Early::new(partials).unwrap();
+    let early = heaptui_tui::data::Early::new(partials).unwrap();
     let mut app = App::start(early, Theme { color: true });
     for key in ["5", "6", "7", "i"] {
         press(&mut app, key);

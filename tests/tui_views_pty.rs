@@ -4,7 +4,7 @@
 //! property's value → Containment → Dominators; then Statistics, the details popup, a preset
 //! and an ignored retainer computed in the background, and quitting in the middle of one.
 
-mod tui_harness;
+use crate::tui_harness;
 
 use std::time::Duration;
 use tui_harness::{Pty, LEAVE_ALTERNATE_SCREEN};

@@ -3,7 +3,7 @@
 //! `retainers --ignore`, their JSON checked against the DevTools goldens in
 //! tests/golden/views, and script names checked against the scripts that made the fixtures.
 
-mod common;
+use crate::common;
 use common::{fixture, heaptui};
 use serde_json::Value;
 
@@ -195,11 +195,11 @@ fn locations_name_their_script_in_every_json() {
 
 #[test]
 fn a_closures_location_points_at_its_source() {
-    use heaptui::present::labels;
-    let snap = heaptui::Snapshot::load(
+    use heaptui_present::labels;
+    let snap = heaptui_engine::Snapshot::load(
         &fixture("leak-final"),
         Default::default(),
-        &heaptui::progress::Progress::NONE,
+        &heaptui_common::progress::Progress::NONE,
     )
     .unwrap();
     let functions = snap

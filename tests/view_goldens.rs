@@ -5,11 +5,11 @@
 //! retainers, the dominator tree's children and the Statistics view. The tests do not need
 //! the oracle.
 
-mod oracle;
+use crate::oracle;
 
-use heaptui::cli::json_views::StatisticsDoc;
-use heaptui::snapshot::{shown_distance, Aggregate, NamedFilter, ObjectFilter};
-use heaptui::Snapshot;
+use heaptui_cli::json_views::StatisticsDoc;
+use heaptui_engine::Snapshot;
+use heaptui_engine::{shown_distance, Aggregate, NamedFilter, ObjectFilter};
 use oracle::{read_json, shared, Mismatches};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -304,7 +304,7 @@ fn ignored_retainers_match_devtools() {
 fn check_retainers(
     bad: &mut Mismatches,
     snap: &Snapshot,
-    view: &heaptui::snapshot::IgnoredRetainers,
+    view: &heaptui_engine::IgnoredRetainers,
     node: u32,
     golden: &Value,
     depth: usize,

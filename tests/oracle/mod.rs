@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
-use heaptui::progress::Progress;
-use heaptui::Snapshot;
+use heaptui_common::progress::Progress;
+use heaptui_engine::Snapshot;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;

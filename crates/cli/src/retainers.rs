@@ -1,0 +1,204 @@
+//! `heaptui retainers`: DevTools' Retainers pane for one object, and its path to the GC roots.
+
+use super::{json, json_line, load, print, Loading};
+use heaptui_common::error::{Error, Result};
+use heaptui_common::util::sanitize::sanitize;
+use heaptui_engine::{shown_distance, IgnoredRetainers, Retainer, Snapshot};
+use heaptui_present::{format, labels};
+use std::path::PathBuf;
+
+/// Arguments of `heaptui retainers`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The snapshot.
+    pub snapshot: PathBuf,
+    /// The object id, as `@123` or `123`.
+    pub id: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Expand retainers this many levels deep (1 lists the direct retainers only).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub depth: usize,
+    /// Ignore this retainer (`@ID`, repeatable), as DevTools' "Ignore this retainer": the
+    /// pane's distances and path to the GC roots are recomputed without it.
+    #[arg(long, value_name = "@ID")]
+    pub ignore: Vec<String>,
+}
+
+/// Parses `@123` or `123`.
+pub fn parse_id(text: &str) -> Result<u32> {
+    text.trim_start_matches('@').parse().map_err(|_| {
+        Error::usage(format!(
+            "\"{}\" is not an object id like @123",
+            sanitize(text)
+        ))
+    })
+}
+
+/// Builds the JSON document for `node` (used by the text output too).
+pub fn build(snapshot: &Snapshot, node: u32, depth: usize) -> json::Retainers {
+    build_ignoring(snapshot, node, depth, None)
+}
+
+/// [`build`] with the retainers in `ignored` ignored.
+pub fn build_ignoring(
+    snapshot: &Snapshot,
+    node: u32,
+    depth: usize,
+    ignored: Option<&IgnoredRetainers>,
+) -> json::Retainers {
+    let mut ancestors = vec![snapshot.node_id(node)];
+    let mut doc_node = json::Node::of(snapshot, node);
+    if ignored.is_some() {
+        doc_node.distance_for_retainers_view =
+            Some(snapshot.retainers_view_distance(ignored, node));
+    }
+    let is_ignored = |n: u32| ignored.is_some_and(|v| v.is_ignored(n));
+    json::Retainers {
+        node: doc_node,
+        retainers: expand(snapshot, ignored, node, depth, &mut ancestors),
+        path_to_root: snapshot
+            .auto_expanded_chain_ignoring(ignored, node)
+            .iter()
+            .map(|step| json::PathStep {
+                edge_type: snapshot.edge_type_name(step.retainer.edge).to_string(),
+                edge_name: snapshot.edge_name(step.retainer.edge),
+                id: snapshot.node_id(step.retainer.node),
+                name: snapshot.display_name(step.retainer.node),
+                class_name: snapshot.class_name(step.retainer.node).to_string(),
+                distance: shown_distance(step.retainer.distance),
+                ignored: is_ignored(step.retainer.node),
+            })
+            .collect(),
+        dominator_chain: snapshot.dominator_chain(node)[1..]
+            .iter()
+            .map(|&n| snapshot.node_id(n))
+            .collect(),
+        ignored_ids: ignored.map_or_else(Vec::new, |v| {
+            v.ignored().iter().map(|&n| snapshot.node_id(n)).collect()
+        }),
+    }
+}
+
+fn expand(
+    snapshot: &Snapshot,
+    ignored: Option<&IgnoredRetainers>,
+    node: u32,
+    depth: usize,
+    ancestors: &mut Vec<u32>,
+) -> Vec<json::RetainerEdge> {
+    snapshot
+        .retainers_ignoring(ignored, node)
+        .iter()
+        .map(|r| edge_json(snapshot, ignored, r, depth, ancestors))
+        .collect()
+}
+
+fn edge_json(
+    snapshot: &Snapshot,
+    ignored: Option<&IgnoredRetainers>,
+    r: &Retainer,
+    depth: usize,
+    ancestors: &mut Vec<u32>,
+) -> json::RetainerEdge {
+    let id = snapshot.node_id(r.node);
+    let cycled = depth > 1 && ancestors.contains(&id);
+    let retainers = if depth > 1 && !cycled {
+        ancestors.push(id);
+        let nested = expand(snapshot, ignored, r.node, depth - 1, ancestors);
+        ancestors.pop();
+        Some(nested)
+    } else {
+        None
+    };
+    json::RetainerEdge {
+        edge_type: snapshot.edge_type_name(r.edge).to_string(),
+        edge_name: snapshot.edge_name(r.edge),
+        retainer: json::RetainerNode {
+            id,
+            name: snapshot.display_name(r.node),
+            class_name: snapshot.class_name(r.node).to_string(),
+            distance: shown_distance(r.distance),
+            self_size: snapshot.self_size(r.node),
+            retained_size: snapshot.retained_size(r.node),
+            retainers,
+            cycled_with_ancestor: cycled,
+            ignored: ignored.is_some_and(|v| v.is_ignored(r.node)),
+        },
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
+    let id = parse_id(&args.id)?;
+    let ignore_ids: Vec<u32> = args
+        .ignore
+        .iter()
+        .map(|t| parse_id(t))
+        .collect::<Result<_>>()?;
+    let snapshot = load(&args.snapshot, loading)?;
+    let node = snapshot
+        .node_for_id(id)
+        .ok_or_else(|| Error::NoSuchObject { file: None, id }.in_file(&args.snapshot))?;
+    let ignore: Vec<u32> = ignore_ids
+        .iter()
+        .map(|&id| {
+            snapshot
+                .node_for_id(id)
+                .ok_or_else(|| Error::NoSuchObject { file: None, id }.in_file(&args.snapshot))
+        })
+        .collect::<Result<_>>()?;
+    let ignored = (!ignore.is_empty()).then(|| snapshot.ignore_retainers(&ignore));
+    let doc = build_ignoring(&snapshot, node, args.depth.max(1), ignored.as_ref());
+    if args.json {
+        return print(&json_line(&doc));
+    }
+    let n = &doc.node;
+    let mut text = format!(
+        "{} @{}  ({})  distance {}  self {}  retained {}  dominator @{}\n\nRetainers:\n",
+        sanitize(&format::truncate(&n.name, 80)),
+        n.id,
+        sanitize(&n.class_name),
+        format::distance(n.distance),
+        format::bytes(n.self_size),
+        format::bytes(n.retained_size),
+        n.dominator_id
+    );
+    fn lines(text: &mut String, edges: &[json::RetainerEdge], indent: usize) {
+        for e in edges {
+            let r = &e.retainer;
+            text.push_str(&format!(
+                "{:indent$}{} in {} @{}  distance {}  retained {}{}{}\n",
+                "",
+                sanitize(&labels::edge(&e.edge_type, &e.edge_name)),
+                sanitize(&format::truncate(&r.name, 60)),
+                r.id,
+                format::distance(r.distance),
+                format::bytes(r.retained_size),
+                if r.cycled_with_ancestor {
+                    "  (cycle)"
+                } else {
+                    ""
+                },
+                if r.ignored { "  (ignored)" } else { "" },
+                indent = indent
+            ));
+            if let Some(nested) = &r.retainers {
+                lines(text, nested, indent + 2);
+            }
+        }
+    }
+    lines(&mut text, &doc.retainers, 2);
+    text.push_str("\nPath to GC roots:\n");
+    for step in &doc.path_to_root {
+        text.push_str(&format!(
+            "  {} in {} @{}  distance {}\n",
+            sanitize(&labels::edge(&step.edge_type, &step.edge_name)),
+            sanitize(&format::truncate(&step.name, 60)),
+            step.id,
+            format::distance(step.distance)
+        ));
+    }
+    print(&text)
+}

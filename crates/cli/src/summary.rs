@@ -1,0 +1,242 @@
+//! `heaptui summary`: DevTools' Summary view.
+
+use super::{json, json_line, load, load_all, markdown, print, Format, Loading};
+use heaptui_common::error::Error;
+use heaptui_common::error::Result;
+use heaptui_common::util::input_name;
+use heaptui_common::util::sanitize::sanitize;
+use heaptui_engine::{shown_distance, Aggregate, DuplicateStrings, ObjectFilter, Snapshot};
+use heaptui_present::presets::{self, Preset};
+use heaptui_present::sort::{self, SummarySort};
+use heaptui_present::totals::SummaryTotals;
+use heaptui_present::{format, objects};
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+/// Arguments of `heaptui summary`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The snapshot.
+    pub snapshot: PathBuf,
+    /// Print JSON (same as `--format json`).
+    #[arg(long)]
+    pub json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Keep classes whose name contains TEXT (case-insensitive, like DevTools' class filter).
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Sort by this column (descending for sizes and counts, ascending for name and distance).
+    #[arg(long, value_enum, default_value_t = SummarySort::Retained)]
+    pub sort: SummarySort,
+    /// Reverse the sort order.
+    #[arg(long)]
+    pub reverse: bool,
+    /// Print only the first N rows.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Keep only objects allocated between two earlier snapshots S1 and S2 (of the same
+    /// process) that are still alive in this one: the three-snapshot technique.
+    #[arg(long, num_args = 2, value_names = ["S1", "S2"], conflicts_with = "preset")]
+    pub allocated_between: Option<Vec<PathBuf>>,
+    /// One of DevTools' Summary filters: `allocated-before` (objects allocated before S1, or
+    /// before this snapshot), `allocated-between` (between S1 and S2, or S1 and this one),
+    /// or a named filter.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub preset: Option<Preset>,
+    /// The earlier snapshot(s) of the same process the allocated-before/between presets
+    /// are relative to.
+    #[arg(long, num_args = 1..=2, value_names = ["S1", "S2"], requires = "preset")]
+    pub earlier: Option<Vec<PathBuf>>,
+}
+
+/// How many duplicated strings the JSON and text outputs list.
+const DUPLICATES_LISTED: usize = 20;
+
+/// The rows' filter: `--allocated-between`, or the preset with its earlier snapshots
+/// (`loaded` are the earlier snapshots, then the summarised one).
+fn object_filter(args: &Args, loaded: &[Snapshot]) -> Result<Option<ObjectFilter>> {
+    let (earlier, this) = loaded.split_at(loaded.len() - 1);
+    let this = &this[0];
+    if args.allocated_between.is_some() {
+        return Ok(Some(presets::allocated(Some(&earlier[0]), &earlier[1])));
+    }
+    let need = |what: &str| Err(Error::usage(format!("--preset {what}")));
+    Ok(match (args.preset, earlier) {
+        (None | Some(Preset::All), []) => None,
+        (Some(Preset::AllocatedBefore), []) => Some(presets::allocated(None, this)),
+        (Some(Preset::AllocatedBefore), [s1]) => Some(presets::allocated(None, s1)),
+        (Some(Preset::AllocatedBetween), [s1]) => Some(presets::allocated(Some(s1), this)),
+        (Some(Preset::AllocatedBetween), [s1, s2]) => Some(presets::allocated(Some(s1), s2)),
+        (Some(Preset::AllocatedBetween), []) => {
+            return need("allocated-between needs --earlier S1 [S2]")
+        }
+        (Some(p), []) => p.named_filter().map(ObjectFilter::Named),
+        (Some(_), _) => {
+            return need(
+                "takes --earlier only with allocated-before (S1) or allocated-between (S1 [S2])",
+            )
+        }
+        (None, _) => unreachable!("clap requires --preset with --earlier"),
+    })
+}
+
+/// Runs the command.
+pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
+    let earlier: Vec<&PathBuf> = args
+        .allocated_between
+        .iter()
+        .chain(&args.earlier)
+        .flatten()
+        .collect();
+    let mut loaded = if earlier.is_empty() {
+        vec![load(&args.snapshot, loading)?]
+    } else {
+        let mut paths: Vec<&std::path::Path> = earlier.iter().map(|p| p.as_path()).collect();
+        paths.push(&args.snapshot);
+        load_all(&paths, loading)?
+    };
+    let filter = object_filter(args, &loaded)?;
+    let snapshot = loaded.pop().expect("the summarised snapshot");
+    let started = std::time::Instant::now();
+    let (all, duplicates) = match filter {
+        _ if args.preset == Some(Preset::DuplicatedStrings) => {
+            let (rows, d) = snapshot.duplicated_strings_summary(&|_| {});
+            (Cow::Owned(rows), Some(d))
+        }
+        Some(f) => (Cow::Owned(snapshot.summary_filtered(f, &|_| {})), None),
+        None => (Cow::Borrowed(snapshot.summary()), None),
+    };
+    // The unfiltered Summary comes with the analysis; only a filtered one is aggregated here.
+    if loading.timings && filter.is_some() {
+        eprintln!(
+            "  {:<45} {:>8.3} s",
+            "summary of the filtered objects",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let range = match filter {
+        Some(ObjectFilter::IdRange { after_id, up_to_id }) => {
+            Some(json::IdRange { after_id, up_to_id })
+        }
+        _ => None,
+    };
+    let totals = SummaryTotals::of(all.iter());
+    let mut rows: Vec<&Aggregate> = all
+        .iter()
+        .filter(|r| sort::matches_filter(&r.name, args.filter.as_deref()))
+        .collect();
+    sort::summary(&mut rows, args.sort, args.reverse);
+    rows.truncate(args.top.unwrap_or(usize::MAX));
+    let file = args.snapshot.display().to_string();
+    match Format::pick(args.format, args.json) {
+        Format::Markdown => print(&markdown::summary(&snapshot, &rows)),
+        Format::Text => {
+            let mut out = String::new();
+            if let Some(preset) = args.preset {
+                out.push_str(&format!("preset: {}\n", preset.title()));
+            }
+            if let Some(d) = &duplicates {
+                out.push_str(&duplicates_text(&snapshot, d));
+            }
+            out.push_str(&text(&snapshot, &input_name(&args.snapshot), &rows, totals));
+            print(&out)
+        }
+        Format::Json => print(&json_line(&json::Summary {
+            file,
+            node_count: snapshot.node_count(),
+            edge_count: snapshot.edge_count(),
+            total_size: snapshot.total_size(),
+            filter_total_count: totals.objects,
+            filter_total_size: totals.shallow_size,
+            statistics: snapshot.statistics().clone(),
+            allocated_between: range,
+            preset: args.preset.map(preset_name),
+            duplicated_strings: duplicates.as_ref().map(|d| duplicates_json(&snapshot, d)),
+            classes: rows
+                .iter()
+                .map(|&row| json::SummaryClass::of(&snapshot, row))
+                .collect(),
+        })),
+    }
+}
+
+/// The preset's name as `--preset` takes it.
+fn preset_name(preset: Preset) -> String {
+    use clap::ValueEnum;
+    preset
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
+}
+
+fn duplicates_json(snapshot: &Snapshot, d: &DuplicateStrings) -> json::DuplicatedStrings {
+    json::DuplicatedStrings {
+        groups: d.groups.len(),
+        wasted_size: d.wasted,
+        top: d
+            .groups
+            .iter()
+            .take(DUPLICATES_LISTED)
+            .map(|g| json::DuplicateGroup {
+                value: snapshot.display_name(g.first),
+                count: g.count,
+                total_self_size: g.total_self_size,
+                total_retained_size: g.total_retained_size,
+                wasted_size: g.wasted(),
+            })
+            .collect(),
+    }
+}
+
+fn duplicates_text(snapshot: &Snapshot, d: &DuplicateStrings) -> String {
+    let mut out = format!(
+        "{} duplicated values · {} wasted by copies\n",
+        format::count(d.groups.len() as u64),
+        format::bytes(d.wasted)
+    );
+    for g in d.groups.iter().take(DUPLICATES_LISTED) {
+        out.push_str(&format!(
+            "  {:<50} ×{:<6} {:>9} wasted\n",
+            sanitize(&format::truncate(
+                &objects::value(snapshot, g.first, 48),
+                50
+            )),
+            format::count(g.count),
+            format::bytes(g.wasted())
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+fn text(snapshot: &Snapshot, file: &str, rows: &[&Aggregate], totals: SummaryTotals) -> String {
+    let mut text = format!(
+        "{}: {} nodes, {} edges, total {}\n",
+        sanitize(file),
+        format::count(snapshot.node_count() as u64),
+        format::count(snapshot.edge_count() as u64),
+        format::bytes(snapshot.total_size())
+    );
+    text.push_str(&format!(
+        "{:<48} {:>9} {:>10} {:>12} {:>14}\n",
+        "Constructor", "Distance", "Count", "Shallow", "Retained"
+    ));
+    for r in rows {
+        text.push_str(&format!(
+            "{:<48} {:>9} {:>10} {:>12} {:>8} {:>4.0}%\n",
+            format::truncate(&sanitize(&r.name), 48),
+            format::distance(shown_distance(r.distance)),
+            format::count(r.count),
+            format::bytes(r.shallow_size),
+            format::bytes(r.retained_size),
+            snapshot.retained_percent(r.retained_size)
+        ));
+    }
+    text.push_str(&format!(
+        "Total: {} objects, {}\n",
+        format::count(totals.objects),
+        format::bytes(totals.shallow_size)
+    ));
+    text
+}

@@ -1,0 +1,264 @@
+//! Class retained sizes: the Summary's Retained Size column (DevTools' `maxRet`).
+//!
+//! Source: DevTools `HeapSnapshot.calculateClassesRetainedSize`. It walks the dominator tree
+//! from the root and adds a counted node's retained size to its class unless a dominator
+//! ancestor of the same class was counted already (nested instances are not counted twice).
+//!
+//! The same numbers without a walk over child lists: the subtrees DevTools adds up for a
+//! class are disjoint and cover exactly the nodes that have a counted node of that class among
+//! their dominators or are one, so a class's sum is the total self size of those nodes. The
+//! set of counted classes on a node's dominator path is its dominator's set plus its own
+//! class, so one pass over the nodes in an order where each follows its dominator (the DFS
+//! preorder of the dominator computation) labels every node with its path's set.
+//!
+//! Invariants:
+//! - The sets are interned as a tree: set 0 is empty, every other set is its parent set plus
+//!   one class it does not contain, and is created after its parent. A heap has few distinct
+//!   path sets (bounded by its classes' nesting, not by its size), so a node holds one set id
+//!   and a small table maps (set, class) to the next set.
+//! - Each node's self size is added to its set's weight. Summing weights up the set tree
+//!   (children have higher ids) gives each set the size of all nodes at or below it, and a
+//!   class gets the sums of the sets that added it: those are exactly the nodes with the
+//!   class on their path.
+
+use super::dominators::Dominators;
+use heaptui_common::util::bits::{prefetch, PREFETCH_AHEAD, PREFETCH_NEAR};
+use std::collections::HashMap;
+
+/// A row marker for nodes that are not counted (no class row).
+pub const NOT_COUNTED: u32 = u32::MAX;
+
+/// The class retained size of each row over the dominator tree `tree`. `row_of[node]` is the
+/// node's row (its class) or [`NOT_COUNTED`], and its memory then holds the nodes' sets;
+/// `self_size` is per node; `rows` is the number of rows.
+pub fn compute(tree: &Dominators, row_of: Vec<u32>, self_size: &[u32], rows: usize) -> Vec<u64> {
+    let (order, dominator) = (&tree.dfs_order, &tree.dominator);
+    let mut sets = PathSets::default();
+    // Per node (not per position) so any order that respects the tree will do. A node's row
+    // is read just before its set replaces it; its dominator's set is already there.
+    let mut set_of = row_of;
+    let Some(&root) = order.first() else {
+        return vec![0; rows];
+    };
+    for (position, &node) in order.iter().enumerate() {
+        // Node order is random here: fetch ahead so the misses overlap (the dominator's set
+        // needs the dominator first, so it is fetched nearer).
+        if let Some(&ahead) = order.get(position + PREFETCH_AHEAD) {
+            prefetch(&set_of, ahead as usize);
+            prefetch(self_size, ahead as usize);
+            prefetch(dominator, ahead as usize);
+        }
+        if let Some(&near) = order.get(position + PREFETCH_NEAR) {
+            prefetch(&set_of, dominator[near as usize] as usize);
+        }
+        let above = if node == root {
+            EMPTY
+        } else {
+            set_of[dominator[node as usize] as usize]
+        };
+        let row = set_of[node as usize];
+        let set = if row == NOT_COUNTED {
+            above
+        } else {
+            sets.with(above, row)
+        };
+        set_of[node as usize] = set;
+        sets.weight[set as usize] += u64::from(self_size[node as usize]);
+    }
+    drop(set_of);
+    sets.class_sums(rows)
+}
+
+/// The empty set (the root's dominator path holds no class).
+const EMPTY: u32 = 0;
+
+/// Interned sets of classes, each a parent set plus one class.
+struct PathSets {
+    parent: Vec<u32>,
+    class: Vec<u32>,
+    weight: Vec<u64>,
+    /// (set, class) → the set with that class included.
+    next: HashMap<(u32, u32), u32>,
+    /// Direct-mapped cache in front of `next` (most lookups repeat a few transitions).
+    recent: Vec<(u32, u32, u32)>,
+}
+
+const RECENT: usize = 1024;
+
+impl Default for PathSets {
+    fn default() -> Self {
+        PathSets {
+            parent: vec![EMPTY],
+            class: vec![NOT_COUNTED],
+            weight: vec![0],
+            next: HashMap::new(),
+            recent: vec![(u32::MAX, u32::MAX, 0); RECENT],
+        }
+    }
+}
+
+impl PathSets {
+    /// The set `set ∪ {class}`.
+    #[inline]
+    fn with(&mut self, set: u32, class: u32) -> u32 {
+        if self.class[set as usize] == class {
+            return set;
+        }
+        let slot = (set as usize).wrapping_mul(31).wrapping_add(class as usize) % RECENT;
+        let (s, c, found) = self.recent[slot];
+        if s == set && c == class {
+            return found;
+        }
+        let found = match self.next.get(&(set, class)) {
+            Some(&found) => found,
+            None => {
+                let found = if self.contains(set, class) {
+                    set
+                } else {
+                    self.parent.push(set);
+                    self.class.push(class);
+                    self.weight.push(0);
+                    self.parent.len() as u32 - 1
+                };
+                self.next.insert((set, class), found);
+                found
+            }
+        };
+        self.recent[slot] = (set, class, found);
+        found
+    }
+
+    fn contains(&self, mut set: u32, class: u32) -> bool {
+        while set != EMPTY {
+            if self.class[set as usize] == class {
+                return true;
+            }
+            set = self.parent[set as usize];
+        }
+        false
+    }
+
+    /// Per class, the weight of every set that includes it.
+    fn class_sums(mut self, rows: usize) -> Vec<u64> {
+        let mut sums = vec![0u64; rows];
+        for set in (1..self.parent.len()).rev() {
+            let weight = self.weight[set];
+            self.weight[self.parent[set] as usize] += weight;
+            sums[self.class[set] as usize] += weight;
+        }
+        sums
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// DevTools' walk: down the dominator tree, a counted node adds its retained size unless
+    /// a dominator ancestor of its class already did.
+    fn by_walking(
+        dominator: &[u32],
+        root: u32,
+        row_of: &[u32],
+        size: &[u32],
+        rows: usize,
+    ) -> Vec<u64> {
+        let n = dominator.len();
+        let mut children = vec![Vec::new(); n];
+        for v in 0..n as u32 {
+            if v != root {
+                children[dominator[v as usize] as usize].push(v);
+            }
+        }
+        fn retained(v: u32, children: &[Vec<u32>], size: &[u32]) -> u64 {
+            u64::from(size[v as usize])
+                + children[v as usize]
+                    .iter()
+                    .map(|&c| retained(c, children, size))
+                    .sum::<u64>()
+        }
+        fn walk(
+            v: u32,
+            seen: &mut Vec<bool>,
+            sums: &mut Vec<u64>,
+            t: (&[Vec<u32>], &[u32], &[u32]),
+        ) {
+            let (children, row_of, size) = t;
+            let row = row_of[v as usize];
+            let marks = row != NOT_COUNTED && !seen[row as usize];
+            if marks {
+                sums[row as usize] += retained(v, children, size);
+                seen[row as usize] = true;
+            }
+            for &c in &children[v as usize] {
+                walk(c, seen, sums, t);
+            }
+            if marks {
+                seen[row as usize] = false;
+            }
+        }
+        let mut sums = vec![0; rows];
+        walk(
+            root,
+            &mut vec![false; rows],
+            &mut sums,
+            (&children, row_of, size),
+        );
+        sums
+    }
+
+    #[test]
+    fn path_sets_give_the_walks_sums_on_random_trees() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut below = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        for round in 0..300 {
+            let n = 1 + below(60);
+            let rows = 1 + below(5);
+            // Positions form the tree (each after its dominator); nodes are a shuffle of them.
+            let mut node_at: Vec<u32> = (0..n as u32).collect();
+            for i in (1..n).rev() {
+                node_at.swap(i, below(i + 1));
+            }
+            let mut dominator = vec![0u32; n];
+            let root = node_at[0];
+            dominator[root as usize] = root;
+            for position in 1..n {
+                // Deep trees in half the rounds.
+                let above = if round % 2 == 0 {
+                    position - 1 - below(position.min(3))
+                } else {
+                    below(position)
+                };
+                dominator[node_at[position] as usize] = node_at[above];
+            }
+            let row_of: Vec<u32> = (0..n)
+                .map(|_| {
+                    if below(4) == 0 {
+                        NOT_COUNTED
+                    } else {
+                        below(rows) as u32
+                    }
+                })
+                .collect();
+            let size: Vec<u32> = (0..n).map(|_| below(100) as u32).collect();
+            assert_eq!(
+                compute(
+                    &Dominators {
+                        dominator: dominator.clone(),
+                        dfs_order: node_at.clone(),
+                    },
+                    row_of.clone(),
+                    &size,
+                    rows
+                ),
+                by_walking(&dominator, root, &row_of, &size, rows),
+                "round {round}"
+            );
+        }
+    }
+}

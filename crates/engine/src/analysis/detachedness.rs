@@ -1,0 +1,155 @@
+//! DOM link state propagation and `Detached ` names.
+//!
+//! Source: DevTools `HeapSnapshot.propagateDOMState` / `initDetachednessAndClassIndex`.
+//! Invariants:
+//! - Seeds are the nodes whose snapshot `detachedness` is attached (1) or detached (2); only
+//!   `native` nodes take part, other types stop propagation (JS never carries DOM state).
+//! - Attached state spreads first over every edge except hidden, invisible and weak ones; then
+//!   detached state spreads the same way to native nodes not yet reached.
+//! - Every native node that ends detached is renamed `Detached <name>` (one new string per
+//!   distinct old name).
+//! - Snapshots without a `detachedness` field: native nodes already named `Detached …` are
+//!   marked detached and nothing propagates.
+
+use crate::graph::HeapGraph;
+use std::collections::HashMap;
+
+const ATTACHED: u8 = 1;
+const DETACHED: u8 = 2;
+
+/// Propagates DOM state through `graph` and renames detached native nodes.
+pub fn propagate(graph: &mut HeapGraph) {
+    let native = graph.node_kinds.native;
+    if !graph.header.node_fields.iter().any(|f| f == "detachedness") {
+        for node in 0..graph.node_count() {
+            if Some(graph.node_type[node]) == native
+                && graph.raw_name(node as u32).starts_with("Detached ")
+            {
+                graph.detachedness[node] = DETACHED;
+            }
+        }
+        return;
+    }
+    let n = graph.node_count();
+    let mut visited = vec![false; n];
+    let mut attached = Vec::new();
+    let mut detached = Vec::new();
+    let mut renamed: HashMap<u32, u32> = HashMap::new();
+    let skip = [
+        graph.edge_kinds.hidden,
+        graph.edge_kinds.invisible,
+        graph.edge_kinds.weak,
+    ];
+
+    let mut process = |graph: &mut HeapGraph,
+                       node: usize,
+                       state: u8,
+                       attached: &mut Vec<usize>,
+                       detached: &mut Vec<usize>| {
+        if visited[node] {
+            return;
+        }
+        visited[node] = true;
+        if Some(graph.node_type[node]) != native {
+            return;
+        }
+        graph.detachedness[node] = state;
+        if state == ATTACHED {
+            attached.push(node);
+        } else if state == DETACHED {
+            let old = graph.node_name[node];
+            let new = *renamed.entry(old).or_insert_with(|| {
+                let name = format!("Detached {}", graph.strings.get(old));
+                graph.strings.push(name)
+            });
+            graph.node_name[node] = new;
+            detached.push(node);
+        }
+    };
+
+    for node in 0..n {
+        let state = graph.detachedness[node];
+        if state != 0 {
+            process(graph, node, state, &mut attached, &mut detached);
+        }
+    }
+    while let Some(node) = attached.pop() {
+        for e in graph.edges(node as u32) {
+            if !skip.contains(&Some(graph.edge_type[e])) {
+                let to = graph.edge_to[e] as usize;
+                process(graph, to, ATTACHED, &mut attached, &mut detached);
+            }
+        }
+    }
+    while let Some(node) = detached.pop() {
+        if graph.detachedness[node] == ATTACHED {
+            continue;
+        }
+        for e in graph.edges(node as u32) {
+            if !skip.contains(&Some(graph.edge_type[e])) {
+                let to = graph.edge_to[e] as usize;
+                process(graph, to, DETACHED, &mut attached, &mut detached);
+            }
+        }
+    }
+}
+
+/// A node's DOM link state, as DevTools' `detachedness()` reads it after propagation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DomState {
+    /// Not known (every JS object, and DOM nodes the snapshot says nothing about).
+    Unknown,
+    /// Attached to a document.
+    Attached,
+    /// Detached from every document.
+    Detached,
+}
+
+/// The DOM link state of every node after propagation, two bits per node (the analysis drops
+/// the byte per node it propagated in).
+#[derive(Debug, Clone)]
+pub struct DomStates {
+    len: usize,
+    attached: heaptui_common::util::bits::BitVec,
+    detached: heaptui_common::util::bits::BitVec,
+}
+
+impl DomStates {
+    /// The states as [`propagate`] left them in `HeapGraph::detachedness` (nodes past its
+    /// end are unknown).
+    pub fn from_states(states: &[u8]) -> DomStates {
+        let mut attached = heaptui_common::util::bits::BitVec::new(states.len());
+        let mut detached = heaptui_common::util::bits::BitVec::new(states.len());
+        for (node, &state) in states.iter().enumerate() {
+            match state {
+                ATTACHED => attached.set(node),
+                DETACHED => detached.set(node),
+                _ => {}
+            }
+        }
+        DomStates {
+            len: states.len(),
+            attached,
+            detached,
+        }
+    }
+
+    /// The state of `node`.
+    pub fn state(&self, node: u32) -> DomState {
+        let node = node as usize;
+        if node >= self.len {
+            DomState::Unknown
+        } else if self.detached.get(node) {
+            DomState::Detached
+        } else if self.attached.get(node) {
+            DomState::Attached
+        } else {
+            DomState::Unknown
+        }
+    }
+
+    /// True when `node` is detached.
+    pub fn is_detached(&self, node: u32) -> bool {
+        self.state(node) == DomState::Detached
+    }
+}

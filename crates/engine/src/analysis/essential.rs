@@ -1,0 +1,121 @@
+//! Which edges count for dominators ("essential" edges).
+//!
+//! Source: DevTools `HeapSnapshot.computeIsEssentialEdge` / `initEssentialEdges`. An edge is
+//! *not* essential when it is weak, a self-loop, the table side of a WeakMap ephemeron pair
+//! (so the key dominates the value), a `shortcut` from a node other than the root, or goes from
+//! a non-page-owned node to a page-owned one (so debugger references do not steal dominance).
+//!
+//! The test is split in two so the retainer index can be built before page ownership is known:
+//! `by_edge` needs only the edge and its source, [`by_page`] only the two nodes' ownership.
+//! Both are evaluated once per edge into bit vectors, in parallel.
+
+use super::weakmap::EphemeronNames;
+use crate::graph::{retainers::Retainers, HeapGraph};
+use heaptui_common::util::bits::BitVec;
+use rayon::prelude::*;
+
+/// One bit per edge: set when the edge passes every rule but page ownership.
+pub fn by_edge_bits(graph: &HeapGraph, ephemerons: &EphemeronNames) -> BitVec {
+    edge_bits(graph, |node, edge| by_edge(graph, node, edge, ephemerons))
+}
+
+/// Turns [`by_edge_bits`] into the essential edges by applying the page-ownership rule. Only
+/// edges out of a node that is neither the root nor page-owned can fall to it, and such nodes
+/// are few (the engine's own objects), so the bits are copied and only their edges looked at.
+pub fn with_page_rule(graph: &HeapGraph, by_edge: &BitVec, page_owned: &BitVec) -> BitVec {
+    let mut bits = by_edge.clone();
+    for node in page_owned.clear_bits(graph.node_count()) {
+        if node as u32 == graph.root {
+            continue;
+        }
+        for edge in graph.edges(node as u32) {
+            if page_owned.get(graph.edge_to[edge] as usize) {
+                bits.clear(edge);
+            }
+        }
+    }
+    bits
+}
+
+/// One bit per edge, set where `test(source, edge)` holds. Each task fills whole 64-edge
+/// words; sources are found by walking the CSR offsets.
+fn edge_bits(graph: &HeapGraph, test: impl Fn(u32, usize) -> bool + Sync) -> BitVec {
+    let mut bits = BitVec::new(graph.edge_count());
+    bits.words_mut()
+        .par_chunks_mut(1024)
+        .enumerate()
+        .for_each(|(chunk, words)| {
+            let first = chunk * 1024 * 64;
+            let last = (first + words.len() * 64).min(graph.edge_count());
+            if first >= last {
+                return;
+            }
+            let mut node = graph.edge_source(first);
+            for edge in first..last {
+                while graph.first_edge[node as usize + 1] as usize <= edge {
+                    node += 1;
+                }
+                if test(node, edge) {
+                    words[(edge - first) / 64] |= 1 << ((edge - first) % 64);
+                }
+            }
+        });
+    bits
+}
+
+/// Applies the page-ownership rule to retainer slot bits made from [`by_edge_bits`]: clears the
+/// bits of slots whose edge goes from a non-page-owned node to a page-owned one. Returns one bit
+/// per node, set when exactly one of its slots is essential (most heap objects: the dominator
+/// pass takes their semidominator from the DFS without reading their retainers). Sequential on
+/// purpose: it runs in the analysis' side lane, which must not wait on the thread pool that the
+/// main lane is blocking while it waits for the retainers.
+pub fn slots_with_page_rule(
+    graph: &HeapGraph,
+    retainers: &Retainers,
+    slot_essential: &mut BitVec,
+    page_owned: &BitVec,
+) -> BitVec {
+    let mut single = BitVec::new(graph.node_count());
+    for node in 0..graph.node_count() as u32 {
+        let mut essential = 0;
+        for slot in retainers.slots(node) {
+            if slot_essential.get(slot) {
+                if by_page(graph, page_owned, retainers.sources[slot], node) {
+                    essential += 1;
+                } else {
+                    slot_essential.clear(slot);
+                }
+            }
+        }
+        if essential == 1 {
+            single.set(node as usize);
+        }
+    }
+    single
+}
+
+/// The rules that need only the edge and its source `node`: not weak, not a self-loop, not an
+/// ephemeron's table side, not a `shortcut` from a node other than the root.
+#[inline]
+fn by_edge(graph: &HeapGraph, node: u32, edge: usize, ephemerons: &EphemeronNames) -> bool {
+    let ek = graph.edge_kinds;
+    let t = Some(graph.edge_type[edge]);
+    if t == ek.internal {
+        if let Some(eph) = ephemerons.get(graph.edge_name[edge]) {
+            if u64::from(graph.node_id[node as usize]) == eph.table_id {
+                return false;
+            }
+        }
+    }
+    if t == ek.weak || graph.edge_to[edge] == node {
+        return false;
+    }
+    !(node != graph.root && t == ek.shortcut)
+}
+
+/// The page-ownership rule: an edge from a node other than the root that is not page-owned to
+/// a page-owned node is not essential.
+#[inline]
+pub fn by_page(graph: &HeapGraph, page_owned: &BitVec, from: u32, to: u32) -> bool {
+    from == graph.root || !page_owned.get(to as usize) || page_owned.get(from as usize)
+}

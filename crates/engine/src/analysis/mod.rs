@@ -1,0 +1,475 @@
+//! Stage 3 of the pipeline: DevTools' analysis of a heap graph, with the dependencies of
+//! `HeapSnapshot.initialize`: DOM state first ([`prepare`]); then two lanes, one per core: the
+//! main lane marks page ownership and essential edges, walks the DFS and computes dominators,
+//! while the side lane builds the retainers (handed over for the dominators), shallow sizes,
+//! distances, class names, interfaces and the Summary's rows; then class retained sizes beside
+//! retained sizes and statistics. Each algorithm lives in its own module with its DevTools
+//! source and invariants at the top.
+//!
+//! Results land in three stages ([`Stage`]), each published in [`Results`] as soon as its
+//! inputs are ready, so a front end can show a Comparison long before the dominators are
+//! done: [`ClassesStage`] (self sizes, class names, the Summary's counts and objects),
+//! [`DistancesStage`], then [`DominatorsStage`] (retainers, dominators, retained sizes,
+//! statistics, the complete Summary). No stage's numbers depend on when it lands.
+
+pub mod aggregates;
+pub mod class_names;
+pub mod class_retained;
+pub mod contents;
+pub mod detachedness;
+pub mod diff;
+pub mod distances;
+pub mod dominated;
+pub mod dominator_tree;
+pub mod dominators;
+pub mod essential;
+pub mod identity;
+pub mod ignored_retainers;
+pub mod interfaces;
+pub mod named_filters;
+pub mod names;
+pub mod object_cell;
+pub mod page_owned;
+pub mod retained_size;
+pub mod retainers_view;
+pub mod scripts;
+pub mod shallow_size;
+pub mod statistics;
+pub mod values;
+pub mod weakmap;
+
+use crate::graph::strings::NewStrings;
+use crate::graph::{retainers::Retainers, HeapGraph};
+use aggregates::Aggregate;
+use dominators::Dominators;
+use heaptui_common::progress::{Phase, Progress};
+use heaptui_common::util::bits::BitVec;
+use interfaces::InterfaceDefinition;
+use statistics::Statistics;
+use std::collections::HashMap;
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How far through the analysis phase the main lane (the critical path) is after page
+/// ownership and after the DFS, from `--timings` on the 1.5 GB bench snapshot (0.46 s and
+/// 0.9 s of about 2.5 s).
+const MAIN_LANE_SHARE_AFTER_PAGE_OWNERSHIP: f64 = 0.18;
+const MAIN_LANE_SHARE_AFTER_DFS: f64 = 0.55;
+
+/// The stages in which results land, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Self sizes, class names and interfaces, the Summary's counts, shallow sizes and objects:
+    /// what a Comparison needs.
+    Classes,
+    /// Distances from the GC roots.
+    Distances,
+    /// Retainers, dominators, retained sizes, statistics and the complete Summary.
+    Dominators,
+}
+
+/// The classes stage.
+pub struct ClassesStage {
+    /// Self size per node, redistributed into owners as DevTools shows them.
+    pub self_size: Vec<u32>,
+    /// Class string index per node (indexes past the graph's strings are in `names`).
+    pub classes: Vec<u32>,
+    /// The class names the analysis added (`(system)`, `{a, b}`, …).
+    pub names: NewStrings,
+    /// The interface definitions inferred for this snapshot.
+    pub interface_definitions: Vec<InterfaceDefinition>,
+    /// Interface class names and their string indexes.
+    pub interface_names: HashMap<String, u32>,
+    /// The Summary's rows with counts, shallow sizes and objects; distance and retained size
+    /// are 0 here (see the later stages).
+    pub rows: Vec<Aggregate>,
+}
+
+/// The distances stage.
+pub struct DistancesStage {
+    /// Distance from the GC roots per node (DevTools' raw values).
+    pub distances: Vec<i32>,
+}
+
+/// The dominators stage: everything else.
+pub struct DominatorsStage {
+    /// Reverse edges.
+    pub retainers: Retainers,
+    /// The dominator tree: the immediate dominator per node, and the DFS preorder (every node
+    /// after its dominator) that passes down the tree follow.
+    pub dominators: Dominators,
+    /// Retained size per node.
+    pub retained: Vec<u64>,
+    /// Root retained size + `extra_native_bytes`.
+    pub total_size: u64,
+    /// Statistics view totals.
+    pub statistics: Statistics,
+    /// The Summary view's rows for all objects (unsorted), every column filled.
+    pub summary: Vec<Aggregate>,
+}
+
+/// Where the stages land: each is set once, in order, and read-only after.
+#[derive(Default)]
+pub struct Results {
+    /// [`Stage::Classes`].
+    pub classes: OnceLock<ClassesStage>,
+    /// [`Stage::Distances`].
+    pub distances: OnceLock<DistancesStage>,
+    /// [`Stage::Dominators`].
+    pub dominators: OnceLock<DominatorsStage>,
+    /// Wall time per phase, filled in as the lanes finish.
+    pub timings: Mutex<Vec<(&'static str, Duration)>>,
+}
+
+/// The order of work.
+#[derive(Clone, Copy)]
+pub enum Schedule<'a> {
+    /// Everything as soon as possible (a headless command waits for the whole analysis).
+    Throughput,
+    /// The classes stage first: the side lane computes it before the retainers, and the main
+    /// lane starts only once every snapshot at the ticket's gate has its classes, so that with
+    /// several snapshots on few cores every snapshot's classes come first.
+    ClassesFirst(&'a Ticket<'a>),
+}
+
+/// How the analysis reports: its progress, each stage as it lands, and its order of work.
+pub struct Hooks<'a> {
+    /// Phase progress.
+    pub progress: &'a Progress<'a>,
+    /// Called once per stage, in order, right after it is published.
+    pub landed: &'a (dyn Fn(Stage) + Sync),
+    /// The order of work.
+    pub schedule: Schedule<'a>,
+}
+
+/// Holds back the dominator lanes of several snapshots until all of them have their classes.
+pub struct Gate {
+    missing: Mutex<usize>,
+    all_in: Condvar,
+}
+
+impl Gate {
+    /// A gate for `snapshots` loads.
+    pub fn new(snapshots: usize) -> Gate {
+        Gate {
+            missing: Mutex::new(snapshots),
+            all_in: Condvar::new(),
+        }
+    }
+
+    /// A load's place at the gate: it arrives when its classes are in, or when it is dropped
+    /// (a load that failed must not hold the others back).
+    pub fn ticket(&self) -> Ticket<'_> {
+        Ticket {
+            gate: self,
+            arrived: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn arrive(&self) {
+        let mut missing = self.missing.lock().unwrap_or_else(|e| e.into_inner());
+        *missing = missing.saturating_sub(1);
+        if *missing == 0 {
+            self.all_in.notify_all();
+        }
+    }
+
+    fn wait(&self) {
+        let mut missing = self.missing.lock().unwrap_or_else(|e| e.into_inner());
+        while *missing > 0 {
+            missing = self.all_in.wait(missing).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// One load's place at a [`Gate`].
+pub struct Ticket<'a> {
+    gate: &'a Gate,
+    arrived: std::sync::atomic::AtomicBool,
+}
+
+impl Ticket<'_> {
+    /// Marks this load's classes as in (once).
+    pub fn arrive(&self) {
+        if !self.arrived.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            self.gate.arrive();
+        }
+    }
+
+    /// Waits until every load sharing the gate has arrived.
+    pub fn wait_for_all(&self) {
+        self.gate.wait();
+    }
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        self.arrive();
+    }
+}
+
+/// Class names with the inferred interfaces applied.
+struct Classes {
+    classes: Vec<u32>,
+    interface_definitions: Vec<InterfaceDefinition>,
+    interface_names: HashMap<String, u32>,
+    names: NewStrings,
+}
+
+impl Classes {
+    fn compute(graph: &HeapGraph) -> Classes {
+        let mut names = NewStrings::after(&graph.strings);
+        let mut classes = class_names::compute(graph, &mut names);
+        let interface_definitions = interfaces::infer(graph);
+        let mut interface_names = HashMap::new();
+        interfaces::apply(
+            graph,
+            &interface_definitions,
+            &mut classes,
+            &mut interface_names,
+            &mut names,
+        );
+        Classes {
+            classes,
+            interface_definitions,
+            interface_names,
+            names,
+        }
+    }
+}
+
+/// Wall time per phase of one lane of work.
+struct Lane {
+    timings: Vec<(&'static str, Duration)>,
+    clock: Instant,
+}
+
+impl Lane {
+    fn started() -> Lane {
+        Lane {
+            timings: Vec::new(),
+            clock: Instant::now(),
+        }
+    }
+
+    /// Ends the current phase.
+    fn lap(&mut self, name: &'static str) {
+        self.timings.push((name, self.clock.elapsed()));
+        self.clock = Instant::now();
+    }
+}
+
+/// Settles the graph before it is shared: DOM state propagation renames detached native
+/// nodes (`Detached <div>`) and leaves each node's final DOM link state in
+/// `graph.detachedness`, for the loader to keep as [`detachedness::DomStates`] (two bits per
+/// node) and drop. Returns its wall time.
+pub fn prepare(graph: &mut HeapGraph) -> Duration {
+    let clock = Instant::now();
+    detachedness::propagate(graph);
+    clock.elapsed()
+}
+
+/// The side lane's results that the last phase needs.
+struct SideLane {
+    grouping: aggregates::Grouping,
+    retainers: Retainers,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+/// Runs every phase on a prepared `graph` (see [`prepare`]) with its file's self sizes,
+/// publishing each stage in `results` as it lands.
+pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks: &Hooks) {
+    let progress = hooks.progress;
+    let mut lane = Lane::started();
+    progress.report(Phase::Analysing, 0.0);
+    let ephemerons = weakmap::EphemeronNames::find(graph);
+    let by_edge_bits = essential::by_edge_bits(graph, &ephemerons);
+    lane.lap("weak map ephemerons, essential edges");
+    let ticket = match hooks.schedule {
+        Schedule::ClassesFirst(ticket) => Some(ticket),
+        Schedule::Throughput => None,
+    };
+    let classes_first = ticket.is_some();
+    // Two lanes. Main: page ownership, essential edges, the DFS, then the dominators, which
+    // need the retainers. Side: the retainers (their per-slot essential bits use every rule
+    // but page ownership, which the main lane sends when it knows it), handed over as soon as
+    // they are ready, shallow sizes, distances, class names, interfaces and the Summary's rows.
+    // With `classes_first`, the side lane starts with the classes stage instead. Nothing in the
+    // side lane may use the rayon pool before the handover: the main lane waits for the
+    // retainers on a pool thread.
+    let (handover, retainers_built) = std::sync::mpsc::channel();
+    let (dominators, spare, side) = std::thread::scope(|scope| {
+        // Page ownership goes to the side lane to finish the retainer bits. If the main lane
+        // panics first, the sender is dropped unsent and the side lane stops waiting.
+        let (ownership, ownership_known) = std::sync::mpsc::channel::<BitVec>();
+        let (by_edge_bits, ephemerons) = (&by_edge_bits, &ephemerons);
+        let side = scope.spawn(move || {
+            let mut lane = Lane::started();
+            let mut sizes = Some(self_size);
+            let mut grouping = None;
+            if classes_first {
+                grouping = Some(classes_stage(graph, sizes.take(), results, &mut lane));
+                (hooks.landed)(Stage::Classes);
+                if let Some(ticket) = ticket {
+                    ticket.arrive();
+                }
+            }
+            let (mut retainers, mut slot_essential) =
+                Retainers::build(&graph.first_edge, &graph.edge_to, Some(by_edge_bits));
+            lane.lap("  (side) retainers");
+            if let Ok(page_owned) = ownership_known.recv() {
+                let single_retainer = essential::slots_with_page_rule(
+                    graph,
+                    &retainers,
+                    &mut slot_essential,
+                    &page_owned,
+                );
+                lane.lap("  (side) page ownership of the retainers");
+                // The main lane waits on this; it cannot be gone unless it panicked. It hands
+                // the retainers back when the dominators are done.
+                let _ = handover.send((
+                    std::mem::take(&mut retainers),
+                    slot_essential,
+                    single_retainer,
+                ));
+            }
+            let distances = distances::compute(graph, ephemerons);
+            lane.lap("  (side) distances");
+            if !classes_first {
+                grouping = Some(classes_stage(graph, sizes.take(), results, &mut lane));
+            }
+            let _ = results.distances.set(DistancesStage { distances });
+            if !classes_first {
+                (hooks.landed)(Stage::Classes);
+            }
+            (hooks.landed)(Stage::Distances);
+            SideLane {
+                grouping: grouping.expect("the classes stage ran"),
+                retainers,
+                timings: lane.timings,
+            }
+        });
+        if let Some(ticket) = ticket {
+            ticket.wait_for_all();
+            lane.lap("(waiting for every snapshot's classes)");
+        }
+        let page_owned = page_owned::mark(graph);
+        let essential = essential::with_page_rule(graph, by_edge_bits, &page_owned);
+        let _ = ownership.send(page_owned);
+        lane.lap("page ownership, essential edges");
+        progress.report(Phase::Analysing, MAIN_LANE_SHARE_AFTER_PAGE_OWNERSHIP);
+        let from_root = dominators::number_from_root(graph, &essential);
+        lane.lap("DFS from the root");
+        progress.report(Phase::Analysing, MAIN_LANE_SHARE_AFTER_DFS);
+        let (mut retainers, slot_essential, single_retainer) = match retainers_built.recv() {
+            Ok(built) => built,
+            Err(_) => std::panic::resume_unwind(
+                side.join()
+                    .err()
+                    .unwrap_or_else(|| Box::new("the retainer lane ended without its result")),
+            ),
+        };
+        lane.lap("(waiting for the retainers)");
+        let (dominators, spare) = dominators::compute(
+            graph,
+            &mut retainers,
+            from_root,
+            &essential,
+            slot_essential,
+            &single_retainer,
+        );
+        lane.lap("dominators");
+        let mut side = match side.join() {
+            Ok(side) => side,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        side.retainers = retainers;
+        (dominators, spare, side)
+    });
+    let SideLane {
+        grouping,
+        retainers,
+        timings: side_timings,
+    } = side;
+    lane.timings.extend(side_timings);
+
+    progress.report(Phase::RetainedSizes, 0.0);
+    let classes = results.classes.get().expect("the classes stage landed");
+    let distances = &results
+        .distances
+        .get()
+        .expect("the distances landed")
+        .distances;
+    let self_size = &classes.self_size;
+    // The class pass works in the grouping's memory (the row per node becomes the path set), so
+    // it can run beside the retained sizes without raising the peak above the dominators'.
+    let row_distances = grouping.distances(distances);
+    let (class_retained, (retained, sums)) = rayon::join(
+        || grouping.class_retained(&dominators, self_size),
+        || {
+            (
+                retained_size::compute(&dominators, self_size, spare),
+                statistics::sums(graph, self_size, &retainers),
+            )
+        },
+    );
+    let total_size = retained[graph.root as usize] + graph.header.extra_native_bytes;
+    let statistics = sums.with_total(total_size);
+    let summary = aggregates::complete(&classes.rows, &row_distances, &class_retained);
+    lane.lap("class retained sizes, retained sizes, statistics");
+    results
+        .timings
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(lane.timings);
+    let _ = results.dominators.set(DominatorsStage {
+        retainers,
+        dominators,
+        retained,
+        total_size,
+        statistics,
+        summary,
+    });
+    (hooks.landed)(Stage::Dominators);
+}
+
+/// The classes stage: redistributes the self sizes, names the classes and groups the nodes
+/// into the Summary's rows; publishes it and returns the grouping the later stages finish.
+fn classes_stage(
+    graph: &HeapGraph,
+    self_size: Option<Vec<u32>>,
+    results: &Results,
+    lane: &mut Lane,
+) -> aggregates::Grouping {
+    let mut sizes = self_size.expect("the self sizes, once");
+    shallow_size::redistribute(graph, &mut sizes);
+    lane.lap("  (side) shallow sizes");
+    let classes = Classes::compute(graph);
+    lane.lap("  (side) class names, interfaces");
+    let grouping = aggregates::group(
+        &aggregates::Inputs {
+            graph,
+            self_size: &sizes,
+            new_strings: Some(&classes.names),
+            classes: &classes.classes,
+        },
+        None,
+    );
+    let rows = grouping.rows();
+    lane.lap("  (side) Summary rows");
+    let Classes {
+        classes,
+        interface_definitions,
+        interface_names,
+        names,
+    } = classes;
+    let _ = results.classes.set(ClassesStage {
+        self_size: sizes,
+        classes,
+        names,
+        interface_definitions,
+        interface_names,
+        rows,
+    });
+    grouping
+}

@@ -1,0 +1,117 @@
+//! The reverse edge index: for each node, the nodes that point at it (CSR, counting sort).
+//!
+//! Slot order matches DevTools' `buildRetainers`: slots are filled from the end, so a node's
+//! retainers appear in *reverse* (source node, edge) order. The Retainers pane uses slot order as
+//! its last sort key. Only source nodes are stored; the edge behind a slot is recovered from the
+//! source's own edges (its edges to the node, also in reverse order), which saves 4 bytes per edge.
+
+use super::HeapGraph;
+use heaptui_common::util::bits::BitVec;
+
+/// Retainer CSR: `sources[first[n]..first[n + 1]]` are the nodes with an edge to node `n`.
+#[derive(Debug, Default)]
+pub struct Retainers {
+    /// Offsets per node, `node_count + 1` long.
+    pub first: Vec<u32>,
+    /// Source node ordinal per slot.
+    pub sources: Vec<u32>,
+}
+
+impl Retainers {
+    /// Builds the index from the edges' targets. With `essential` (one bit per edge), also
+    /// returns one bit per slot telling whether the slot's edge is essential.
+    pub fn build(
+        first_edge: &[u32],
+        edge_to: &[u32],
+        essential: Option<&BitVec>,
+    ) -> (Retainers, BitVec) {
+        let node_count = first_edge.len() - 1;
+        let mut first = vec![0u32; node_count + 1];
+        for &to in edge_to {
+            first[to as usize + 1] += 1;
+        }
+        for i in 0..node_count {
+            first[i + 1] += first[i];
+        }
+        // Fill each node's slots from its end, walking edges in order: reverse order, like
+        // DevTools. `first[to + 1]` is the cursor; filling moves it down to `first[to]`'s
+        // value, so one shift afterwards restores the offsets (no separate cursor array).
+        let mut sources = vec![0u32; edge_to.len()];
+        let mut slot_essential = BitVec::new(if essential.is_some() {
+            edge_to.len()
+        } else {
+            0
+        });
+        for src in 0..node_count {
+            let edges = first_edge[src] as usize..first_edge[src + 1] as usize;
+            for (edge, &to) in edges.clone().zip(&edge_to[edges]) {
+                let cursor = &mut first[to as usize + 1];
+                *cursor -= 1;
+                let slot = *cursor as usize;
+                sources[slot] = src as u32;
+                if essential.is_some_and(|bits| bits.get(edge)) {
+                    slot_essential.set(slot);
+                }
+            }
+        }
+        first.copy_within(1.., 0);
+        first[node_count] = edge_to.len() as u32;
+        (Retainers { first, sources }, slot_essential)
+    }
+
+    /// The slot range of `node`.
+    #[inline]
+    pub fn slots(&self, node: u32) -> std::ops::Range<usize> {
+        self.first[node as usize] as usize..self.first[node as usize + 1] as usize
+    }
+
+    /// Number of retaining edges of `node`.
+    pub fn count(&self, node: u32) -> usize {
+        self.slots(node).len()
+    }
+}
+
+impl Retainers {
+    /// The retaining edges of `node` in `graph` as `(slot, source node, edge ordinal)`, in
+    /// slot order.
+    pub fn retaining_edges(&self, graph: &HeapGraph, node: u32) -> Vec<(usize, u32, usize)> {
+        let slots = self.slots(node);
+        let sources = &self.sources;
+        let mut out = Vec::with_capacity(slots.len());
+        let mut slot = slots.start;
+        while slot < slots.end {
+            let src = sources[slot];
+            let mut run_end = slot + 1;
+            while run_end < slots.end && sources[run_end] == src {
+                run_end += 1;
+            }
+            // The run holds src's edges to `node` in reverse edge order.
+            let mut edges: Vec<usize> = graph
+                .edges(src)
+                .filter(|&e| graph.edge_to[e] == node)
+                .collect();
+            edges.reverse();
+            for (i, s) in (slot..run_end).enumerate() {
+                out.push((s, src, edges[i]));
+            }
+            slot = run_end;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_in_reverse_source_edge_order() {
+        // node 0 -> 2, 0 -> 2, 1 -> 2, 1 -> 0
+        let first_edge = [0, 2, 4, 4];
+        let edge_to = [2, 2, 2, 0];
+        let (r, _) = Retainers::build(&first_edge, &edge_to, None);
+        assert_eq!(r.first, [0, 1, 1, 4]);
+        assert_eq!(&r.sources[1..4], &[1, 0, 0]);
+        assert_eq!(r.sources[0], 1);
+    }
+}

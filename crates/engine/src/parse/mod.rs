@@ -1,0 +1,404 @@
+//! Stage 1 of the pipeline: bytes → [`HeapGraph`]. Finds the sections, reads the header,
+//! parses the number arrays in parallel chunks and the strings alongside, then validates every
+//! cross-reference (edge counts, string indexes, targets) so later stages can index freely.
+
+mod digits;
+pub mod input;
+pub mod layout;
+pub mod memory;
+pub mod meta;
+pub mod numbers;
+pub mod read;
+pub mod remote;
+pub mod source;
+pub mod strings;
+pub mod traces;
+
+use crate::graph::traces::AllocationTraces;
+use crate::graph::{EdgeKinds, HeapGraph, Location, NodeKinds};
+use heaptui_common::error::{Error, Result};
+use heaptui_common::progress::{Phase, Progress};
+use numbers::Column;
+use rayon::prelude::*;
+use source::Source;
+use std::path::Path;
+
+/// Something the parser noticed but could work around (shown to the user as a warning).
+pub type Warning = String;
+
+/// What parsing a snapshot gives.
+pub struct Parsed {
+    /// The graph.
+    pub graph: HeapGraph,
+    /// Self size per node as written in the file (DevTools redistributes them into owners).
+    pub self_size: Vec<u32>,
+    /// Problems worked around.
+    pub warnings: Vec<Warning>,
+}
+
+/// How to load.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Refuse snapshots whose analysis would need more memory than the machine has available.
+    pub check_memory: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { check_memory: true }
+    }
+}
+
+/// Reads and parses the snapshot at `path` (`-` for standard input).
+pub fn load(path: &Path, options: Options, progress: &Progress) -> Result<Parsed> {
+    progress.report(Phase::Reading, 0.0);
+    let source = Source::open(path, options.check_memory, progress).map_err(|e| e.in_file(path))?;
+    parse(&source, options, progress).map_err(|e| e.in_file(path))
+}
+
+/// Parses a snapshot held by `source`.
+pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<Parsed> {
+    let bytes = source.bytes();
+    progress.report(Phase::Scanning, 0.0);
+    let layout = layout::scan(bytes, &|from, to| source.release_early(from, to))?;
+    let header_range = layout
+        .header
+        .clone()
+        .ok_or_else(|| Error::malformed("not a heap snapshot: no \"snapshot\" header"))?;
+    let header = meta::parse_header(&bytes[header_range.clone()], header_range.start)?;
+    let nodes_range = layout
+        .nodes
+        .clone()
+        .ok_or_else(|| Error::malformed("not a heap snapshot: no \"nodes\" array"))?;
+    let edges_range = layout
+        .edges
+        .clone()
+        .ok_or_else(|| Error::malformed("not a heap snapshot: no \"edges\" array"))?;
+    let strings_at = layout
+        .strings
+        .ok_or_else(|| Error::malformed("not a heap snapshot: no \"strings\" array"))?;
+
+    let node_fields = header.node_fields.len();
+    let edge_fields = header.edge_fields.len();
+    let node_count = to_count(header.node_count, "node_count")?;
+    let edge_count = to_count(header.edge_count, "edge_count")?;
+    if node_count == 0 {
+        return Err(Error::malformed("the snapshot has no nodes"));
+    }
+    // Each value takes at least a digit and a comma: refuse counts the arrays cannot hold
+    // before allocating for them.
+    for (name, rows, fields, range) in [
+        ("nodes", node_count, node_fields, &nodes_range),
+        ("edges", edge_count, edge_fields, &edges_range),
+    ] {
+        if rows.saturating_mul(fields) > range.len().div_ceil(2) {
+            return Err(Error::at(
+                range.start,
+                format!("the header promises {rows} {name} but the \"{name}\" array is only {} bytes long", range.len()),
+            ));
+        }
+    }
+    if options.check_memory {
+        memory::check(node_count, edge_count, source.held())?;
+    }
+    let (f_type, f_name, f_id, f_size, f_edges) = (
+        header.node_field("type")?,
+        header.node_field("name")?,
+        header.node_field("id")?,
+        header.node_field("self_size")?,
+        header.node_field("edge_count")?,
+    );
+    let f_detached = header.node_fields.iter().position(|f| f == "detachedness");
+    // Allocation stacks: only with tracking (V8 writes the field, all zeros, regardless).
+    let f_trace = header
+        .node_fields
+        .iter()
+        .position(|f| f == "trace_node_id")
+        .filter(|_| header.trace_function_count > 0);
+    let (e_type, e_name, e_to) = (
+        header.edge_field("type")?,
+        header.edge_field("name_or_index")?,
+        header.edge_field("to_node")?,
+    );
+
+    let mut node_type = vec![0u8; node_count];
+    let mut node_name = vec![0u32; node_count];
+    let mut node_id = vec![0u32; node_count];
+    let mut self_size = vec![0u32; node_count];
+    // One longer than the nodes: it becomes `first_edge` in place.
+    let mut edge_counts = vec![0u32; node_count + 1];
+    let mut detachedness = vec![0u8; node_count];
+    let mut node_trace = vec![0u32; if f_trace.is_some() { node_count } else { 0 }];
+    let mut edge_type = vec![0u8; edge_count];
+    let mut edge_name = vec![0u32; edge_count];
+    let mut edge_to = vec![0u32; edge_count];
+
+    let node_type_limit = header.node_types.len().min(256) as u32;
+    // DevTools appends an "invisible" edge type after the snapshot's own.
+    let edge_type_limit = (header.edge_types.len() + 1).min(256) as u32;
+    let stride = node_fields as u32;
+
+    let (strings, tables) = rayon::join(
+        || strings::parse(bytes, strings_at),
+        || -> Result<()> {
+            let mut cols: Vec<Column> = (0..node_fields).map(|_| Column::Skip).collect();
+            cols[f_type] = Column::Enum {
+                out: &mut node_type,
+                limit: node_type_limit,
+                what: "node type",
+            };
+            cols[f_name] = Column::U32(&mut node_name);
+            cols[f_id] = Column::U32(&mut node_id);
+            cols[f_size] = Column::U32(&mut self_size);
+            cols[f_edges] = Column::U32(&mut edge_counts[..node_count]);
+            if let Some(f) = f_detached {
+                cols[f] = Column::Enum {
+                    out: &mut detachedness,
+                    limit: 4,
+                    what: "detachedness",
+                };
+            }
+            if let Some(f) = f_trace {
+                cols[f] = Column::U32(&mut node_trace);
+            }
+            numbers::parse_table(
+                source,
+                nodes_range.clone(),
+                "nodes",
+                node_count,
+                &mut cols,
+                &|f| progress.report(Phase::ParsingNodes, f),
+            )?;
+            let mut cols: Vec<Column> = (0..edge_fields).map(|_| Column::Skip).collect();
+            cols[e_type] = Column::Enum {
+                out: &mut edge_type,
+                limit: edge_type_limit,
+                what: "edge type",
+            };
+            cols[e_name] = Column::U32(&mut edge_name);
+            cols[e_to] = Column::NodeOrdinal {
+                out: &mut edge_to,
+                stride,
+                limit: node_count as u32,
+            };
+            numbers::parse_table(
+                source,
+                edges_range.clone(),
+                "edges",
+                edge_count,
+                &mut cols,
+                &|f| progress.report(Phase::ParsingEdges, f),
+            )
+        },
+    );
+    tables?;
+    let parsed_strings = strings?;
+    let mut warnings = Vec::new();
+    let mut strings = parsed_strings.strings;
+
+    let locations = match &layout.locations {
+        Some(range) if !header.location_fields.is_empty() => {
+            parse_locations(source, &header, range.clone(), node_count)?
+        }
+        _ => Vec::new(),
+    };
+    let traces = match (&layout.trace_function_infos, &layout.trace_tree) {
+        (Some(infos), Some(tree)) if f_trace.is_some() => {
+            match traces::parse(bytes, &header, infos.clone(), tree.clone()) {
+                Ok(traces) => AllocationTraces {
+                    node_trace,
+                    ..traces
+                },
+                Err(e) => {
+                    warnings.push(format!("allocation stacks left out: {e}"));
+                    AllocationTraces::default()
+                }
+            }
+        }
+        _ => AllocationTraces::default(),
+    };
+    source.release(0, bytes.len());
+
+    progress.report(Phase::CheckingReferences, 0.0);
+    // Each node's edge count becomes its first edge (a running sum, in place).
+    let mut first_edge = edge_counts;
+    let mut total: u64 = 0;
+    for slot in &mut first_edge[..node_count] {
+        let count = *slot;
+        *slot = total as u32;
+        total += u64::from(count);
+        if total > edge_count as u64 {
+            return Err(Error::malformed(format!(
+                "the nodes' edge_count fields add up to more than the {edge_count} edges in the \"edges\" array"
+            )));
+        }
+    }
+    if total != edge_count as u64 {
+        return Err(Error::malformed(format!(
+            "the nodes' edge_count fields add up to {total} but the \"edges\" array has {edge_count} edges"
+        )));
+    }
+    first_edge[node_count] = total as u32;
+
+    let node_kinds = NodeKinds::from_header(&header);
+    let edge_kinds = EdgeKinds::from_header(&header);
+    let max_node_name = node_name.par_iter().copied().max().unwrap_or(0);
+    let max_edge_name = (0..edge_count)
+        .into_par_iter()
+        .filter(|&e| {
+            Some(edge_type[e]) != edge_kinds.element && Some(edge_type[e]) != edge_kinds.hidden
+        })
+        .map(|e| edge_name[e])
+        .max()
+        .unwrap_or(0);
+    let needed = max_node_name.max(max_edge_name) as usize + 1;
+    if needed > strings.len() {
+        match parsed_strings.truncated_at {
+            Some(at) => {
+                // Names that pointed into the lost tail all point at one empty placeholder.
+                let placeholder = strings.len() as u32;
+                strings.push_file_string("");
+                let mut lost = 0usize;
+                for name in node_name.iter_mut().filter(|n| **n >= placeholder) {
+                    *name = placeholder;
+                    lost += 1;
+                }
+                for e in 0..edge_count {
+                    let t = Some(edge_type[e]);
+                    if t != edge_kinds.element
+                        && t != edge_kinds.hidden
+                        && edge_name[e] >= placeholder
+                    {
+                        edge_name[e] = placeholder;
+                        lost += 1;
+                    }
+                }
+                warnings.push(format!(
+                    "the file is truncated in its \"strings\" section (at byte {at}): {lost} names refer to lost strings and are shown empty"
+                ));
+            }
+            None => {
+                let what = if max_node_name as usize >= strings.len() {
+                    "a node name"
+                } else {
+                    "an edge name"
+                };
+                return Err(Error::malformed(format!(
+                    "{what} refers to string {} but the \"strings\" array has only {} strings",
+                    needed - 1,
+                    strings.len()
+                )));
+            }
+        }
+    } else if let Some(at) = parsed_strings.truncated_at {
+        warnings.push(format!(
+            "the file is truncated after byte {at}, in its last section; the graph is complete"
+        ));
+    } else if layout::skip_ws(bytes, parsed_strings.end) >= bytes.len() {
+        warnings.push(
+            "the file is truncated: it ends before the closing '}'; the graph is complete"
+                .to_string(),
+        );
+    }
+    let root_index = header.root_index as usize;
+    if !root_index.is_multiple_of(node_fields) || root_index / node_fields >= node_count {
+        return Err(Error::malformed(format!(
+            "snapshot.root_index {root_index} is not a node index"
+        )));
+    }
+    let root = (root_index / node_fields) as u32;
+
+    let graph = HeapGraph {
+        header,
+        strings,
+        node_kinds,
+        edge_kinds,
+        node_type,
+        node_name,
+        node_id,
+        detachedness,
+        first_edge,
+        edge_type,
+        edge_name,
+        edge_to,
+        root,
+        locations,
+        traces,
+    };
+    Ok(Parsed {
+        graph,
+        self_size,
+        warnings,
+    })
+}
+
+fn to_count(value: u64, name: &str) -> Result<usize> {
+    if value >= u64::from(u32::MAX) {
+        return Err(Error::malformed(format!(
+            "snapshot.{name} {value} is too large (heaptui supports up to 2^32 - 1)"
+        )));
+    }
+    Ok(value as usize)
+}
+
+fn parse_locations(
+    source: &Source,
+    header: &crate::graph::header::Header,
+    range: std::ops::Range<usize>,
+    node_count: usize,
+) -> Result<Vec<(u32, Location)>> {
+    let fields = header.location_fields.len();
+    let pos = |name: &str| header.location_fields.iter().position(|f| f == name);
+    let (Some(f_node), Some(f_script), Some(f_line), Some(f_col)) = (
+        pos("object_index"),
+        pos("script_id"),
+        pos("line"),
+        pos("column"),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let bytes = source.bytes();
+    let commas = numbers::count_commas(&bytes[range.clone()]);
+    let values = if bytes[range.clone()].iter().all(|b| b.is_ascii_whitespace()) {
+        0
+    } else {
+        commas + 1
+    };
+    if !values.is_multiple_of(fields) {
+        return Err(Error::at(
+            range.start,
+            format!("the \"locations\" array has {values} values, not a multiple of {fields}"),
+        ));
+    }
+    let rows = values / fields;
+    let (mut node, mut script, mut line, mut col) =
+        (vec![0; rows], vec![0; rows], vec![0; rows], vec![0; rows]);
+    let mut cols: Vec<Column> = (0..fields).map(|_| Column::Skip).collect();
+    let stride = header.node_fields.len() as u32;
+    cols[f_node] = Column::NodeOrdinal {
+        out: &mut node,
+        stride,
+        limit: node_count as u32,
+    };
+    cols[f_script] = Column::U32(&mut script);
+    cols[f_line] = Column::U32(&mut line);
+    cols[f_col] = Column::U32(&mut col);
+    numbers::parse_table(source, range, "locations", rows, &mut cols, &|_| {})?;
+    let mut locations: Vec<(u32, Location)> = (0..rows)
+        .map(|i| {
+            (
+                node[i],
+                Location {
+                    script_id: script[i],
+                    line: line[i],
+                    column: col[i],
+                },
+            )
+        })
+        .collect();
+    // DevTools keeps the last location given for a node.
+    locations.reverse();
+    locations.sort_by_key(|&(n, _)| n);
+    locations.dedup_by_key(|&mut (n, _)| n);
+    Ok(locations)
+}

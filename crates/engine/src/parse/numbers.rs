@@ -1,0 +1,561 @@
+//! Parallel parsing of the big flat integer arrays (`nodes`, `edges`, `locations`) straight
+//! into typed columns.
+//!
+//! Two passes over fixed-size chunks (rayon): the first counts the values in each chunk (one
+//! value per comma), the second parses each chunk into its rows at the offset the counts give.
+//! Chunk boundaries sit just after a comma, so no number is split. Each chunk's pages are handed
+//! back to the kernel once parsed, keeping a mapped file out of the peak RSS.
+//!
+//! Within a chunk, 64-byte windows are parsed at once: byte-class masks give every value's
+//! position, so the values convert independently. Anything unusual in a window (other white
+//! space, long numbers, errors) goes the value-by-value way, which gives every error message.
+
+use super::digits::{eight_digits, prefix_xor, ByteClasses, Divisor, POWERS_OF_TEN, WINDOW};
+use super::source::Source;
+use heaptui_common::error::{Error, Result};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Where one field of each row goes.
+pub enum Column<'a> {
+    /// The field is not kept.
+    Skip,
+    /// A small enum value (node or edge type) that must be `< limit`.
+    Enum {
+        /// One value per row.
+        out: &'a mut [u8],
+        /// Values must be below this.
+        limit: u32,
+        /// What the value is, for error messages.
+        what: &'static str,
+    },
+    /// A plain unsigned value.
+    U32(&'a mut [u32]),
+    /// A node index (`ordinal × stride`) that must point at one of `limit` nodes; stored as the
+    /// ordinal.
+    NodeOrdinal {
+        /// One ordinal per row.
+        out: &'a mut [u32],
+        /// Node field count.
+        stride: u32,
+        /// Number of nodes.
+        limit: u32,
+    },
+}
+
+/// The raw-pointer form of [`Column`] the parallel chunks write through. Each chunk writes only
+/// the rows its values belong to, so writes never overlap.
+#[derive(Clone, Copy)]
+enum Sink {
+    Skip,
+    Enum {
+        out: *mut u8,
+        limit: u32,
+        what: &'static str,
+    },
+    U32(*mut u32),
+    NodeOrdinal {
+        out: *mut u32,
+        stride: Divisor,
+        limit: u32,
+    },
+}
+
+// SAFETY: the pointers are only written at distinct (row, field) cells by distinct chunks, and
+// the slices they come from outlive the parallel section.
+unsafe impl Send for Sink {}
+unsafe impl Sync for Sink {}
+
+const CHUNK: usize = 4 << 20;
+
+/// Parses `range` of `source` as `rows` rows of `columns.len()` integers each. `name` is used in
+/// error messages ("nodes", "edges", …). Every column slice must hold `rows` items.
+pub fn parse_table(
+    source: &Source,
+    range: Range<usize>,
+    name: &str,
+    rows: usize,
+    columns: &mut [Column<'_>],
+    progress: &(dyn Fn(f64) + Sync),
+) -> Result<()> {
+    let fields = columns.len();
+    let bytes = source.bytes();
+    let chunks = split(bytes, range.clone());
+    let counts: Vec<usize> = chunks
+        .par_iter()
+        .map(|c| {
+            let n = count_commas(&bytes[c.clone()]);
+            source.release_early(c.start, c.end);
+            n
+        })
+        .collect();
+    let is_empty = bytes[range.clone()].iter().all(|b| b.is_ascii_whitespace());
+    let total = if is_empty {
+        0
+    } else {
+        counts.iter().sum::<usize>() + 1
+    };
+    let expected = rows * fields;
+    if total != expected {
+        return Err(Error::at(
+            range.start,
+            format!(
+                "the \"{name}\" array has {total} values but the header promises {expected} ({rows} × {fields} fields)"
+            ),
+        ));
+    }
+    let sinks: Vec<Sink> = columns
+        .iter_mut()
+        .map(|c| match c {
+            Column::Skip => Sink::Skip,
+            Column::Enum { out, limit, what } => {
+                assert_eq!(out.len(), rows);
+                Sink::Enum {
+                    out: out.as_mut_ptr(),
+                    limit: *limit,
+                    what,
+                }
+            }
+            Column::U32(out) => {
+                assert_eq!(out.len(), rows);
+                Sink::U32(out.as_mut_ptr())
+            }
+            Column::NodeOrdinal { out, stride, limit } => {
+                assert_eq!(out.len(), rows);
+                Sink::NodeOrdinal {
+                    out: out.as_mut_ptr(),
+                    stride: Divisor::new(*stride),
+                    limit: *limit,
+                }
+            }
+        })
+        .collect();
+    let mut starts = Vec::with_capacity(chunks.len());
+    let mut acc = 0;
+    for &n in &counts {
+        starts.push(acc);
+        acc += n;
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let last = chunks.len().saturating_sub(1);
+    let results: Vec<Result<()>> = chunks
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let expect = if i == last {
+                total - starts[i]
+            } else {
+                counts[i]
+            };
+            let r = parse_chunk(bytes, c.clone(), starts[i], expect, &sinks, name, true);
+            source.release(c.start, c.end);
+            let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(finished as f64 / chunks.len() as f64);
+            r
+        })
+        .collect();
+    results.into_iter().collect()
+}
+
+/// Number of commas in `bytes` (memchr's vectorised count: the pass is bound by memory).
+pub(crate) fn count_commas(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b',', bytes).count()
+}
+
+/// Cuts `range` into chunks that each end just after a comma (the last ends at `range.end`).
+fn split(bytes: &[u8], range: Range<usize>) -> Vec<Range<usize>> {
+    let mut chunks = Vec::new();
+    let mut start = range.start;
+    while range.end - start > CHUNK {
+        match memchr::memchr(b',', &bytes[start + CHUNK..range.end]) {
+            Some(i) => {
+                let end = start + CHUNK + i + 1;
+                chunks.push(start..end);
+                start = end;
+            }
+            None => break,
+        }
+    }
+    chunks.push(start..range.end);
+    chunks
+}
+
+/// Where the next value of a chunk goes, and how many the chunk has stored.
+#[derive(Clone, Copy)]
+struct Cell {
+    row: usize,
+    col: usize,
+    parsed: usize,
+}
+
+impl Cell {
+    /// Stores `value` (found at byte `at`) and moves to the next field.
+    #[inline(always)]
+    fn put(&mut self, sinks: &[Sink], value: u32, at: usize, name: &str) -> Result<()> {
+        store(sinks[self.col], self.row, value, at, name)?;
+        self.parsed += 1;
+        self.col += 1;
+        if self.col == sinks.len() {
+            self.col = 0;
+            self.row += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Parses the `expect` values of the chunk `range`, the first being value number `first` of
+/// the table. `windows: false` takes the value-by-value path alone (tests compare the two).
+fn parse_chunk(
+    bytes: &[u8],
+    range: Range<usize>,
+    first: usize,
+    expect: usize,
+    sinks: &[Sink],
+    name: &str,
+    windows: bool,
+) -> Result<()> {
+    let mut cell = Cell {
+        row: first / sinks.len(),
+        col: first % sinks.len(),
+        parsed: 0,
+    };
+    let mut pos = range.start;
+    let end = range.end;
+    while cell.parsed < expect {
+        // Fastest path: a whole window of values at once.
+        if windows {
+            if let Some(next) = parse_window(bytes, pos, end, &mut cell, expect, sinks, name)? {
+                pos = next;
+                continue;
+            }
+        }
+        // Fast path for V8's own layout: a number of up to seven digits, then `,` or `\n,`,
+        // all inside the chunk. Anything else goes the general way below, from the same place.
+        if let Some(word) = bytes.get(pos..pos + 8) {
+            let (value, len) = eight_digits(u64::from_le_bytes(word.try_into().unwrap()));
+            let after = pos + len;
+            let next = match bytes.get(after..(after + 2).min(end)) {
+                Some([b',', ..]) => after + 1,
+                Some([b'\n', b',']) => after + 2,
+                _ => 0,
+            };
+            if len > 0 && len < 8 && next != 0 {
+                cell.put(sinks, value as u32, pos, name)?;
+                pos = next;
+                continue;
+            }
+        }
+        while pos < end && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        let start = pos;
+        let mut value: u64 = 0;
+        // Up to eight digits at once; longer numbers go on digit by digit.
+        if let Some(word) = bytes.get(pos..pos + 8) {
+            let (digits, len) = eight_digits(u64::from_le_bytes(word.try_into().unwrap()));
+            if len <= end - pos {
+                value = digits;
+                pos += len;
+            }
+        }
+        while pos < end && bytes[pos].is_ascii_digit() {
+            value = value * 10 + u64::from(bytes[pos] - b'0');
+            if value > u64::from(u32::MAX) {
+                return Err(Error::at(
+                    start,
+                    format!("number too large in the \"{name}\" array"),
+                ));
+            }
+            pos += 1;
+        }
+        if pos == start {
+            return Err(unexpected(bytes, pos, end, name));
+        }
+        cell.put(sinks, value as u32, start, name)?;
+        while pos < end && bytes[pos].is_ascii_whitespace() {
+            pos += 1;
+        }
+        if pos < end {
+            if bytes[pos] != b',' {
+                return Err(unexpected(bytes, pos, end, name));
+            }
+            pos += 1;
+        }
+    }
+    while pos < end && bytes[pos].is_ascii_whitespace() {
+        pos += 1;
+    }
+    if pos < end {
+        return Err(unexpected(bytes, pos, end, name));
+    }
+    Ok(())
+}
+
+/// Parses the values in the [`WINDOW`] bytes at `pos`, up to the last comma among them, and
+/// returns the position after that comma. Separators are found for the whole window at once
+/// (byte-class bit masks), so the values are independent and convert in parallel instead of
+/// each waiting for the previous one's length. Returns `None`, having stored nothing that the
+/// value-by-value path would not store the same, when the window is not in the plain form
+/// (digits, commas, newlines, spaces; one comma between numbers of at most ten digits; `pos`
+/// at the start of a value), or too close to the end of the chunk.
+#[inline(always)]
+fn parse_window(
+    bytes: &[u8],
+    pos: usize,
+    end: usize,
+    cell: &mut Cell,
+    expect: usize,
+    sinks: &[Sink],
+    name: &str,
+) -> Result<Option<usize>> {
+    // A value's digits are read as two 8-byte words from its first digit, which is at most
+    // two bytes before the window's end.
+    if pos + WINDOW > end || pos + WINDOW + 14 > bytes.len() {
+        return Ok(None);
+    }
+    let window: &[u8; WINDOW] = bytes[pos..pos + WINDOW].try_into().unwrap();
+    let classes = ByteClasses::of(window);
+    if classes.comma == 0 {
+        return Ok(None);
+    }
+    let last_comma = 63 - classes.comma.leading_zeros() as usize;
+    let region = u64::MAX >> (63 - last_comma);
+    if (classes.digit | classes.comma | classes.space) & region != region {
+        return Ok(None);
+    }
+    // A value starts at a digit not preceded by one (`pos` follows a comma or the `[`).
+    let starts = classes.digit & !(classes.digit << 1) & region;
+    let commas = classes.comma & region;
+    // Numbers and commas must alternate, a number first: bit i of `odd` tells whether an odd
+    // number of them lie at or before i, so numbers sit at odd counts, commas at even ones.
+    let odd = prefix_xor(starts | commas);
+    if starts & !odd != 0 || commas & odd != 0 {
+        return Ok(None);
+    }
+    if cell.parsed + starts.count_ones() as usize > expect {
+        return Ok(None);
+    }
+    let before = *cell;
+    let mut rest = starts;
+    while rest != 0 {
+        let at = pos + rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        let word = |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
+        let (mut value, len) = eight_digits(word(at));
+        if len == 8 {
+            let (low, more) = eight_digits(word(at + 8));
+            value = value * POWERS_OF_TEN[more] + low;
+            if more > 2 || value > u64::from(u32::MAX) {
+                // Too long or too large: the value-by-value path reports it.
+                *cell = before;
+                return Ok(None);
+            }
+        }
+        cell.put(sinks, value as u32, at, name)?;
+    }
+    Ok(Some(pos + last_comma + 1))
+}
+
+fn unexpected(bytes: &[u8], pos: usize, end: usize, name: &str) -> Error {
+    let what = match bytes.get(pos) {
+        _ if pos >= end => "a missing value".to_string(),
+        Some(b'-') => "a negative number".to_string(),
+        Some(b'.' | b'e' | b'E') => "a number that is not an integer".to_string(),
+        Some(b',') => "an empty value".to_string(),
+        Some(&b) if b.is_ascii_graphic() => format!("an unexpected '{}'", b as char),
+        Some(&b) => format!("an unexpected byte 0x{b:02x}"),
+        None => "a missing value".to_string(),
+    };
+    Error::at(pos, format!("the \"{name}\" array holds {what}"))
+}
+
+#[inline(always)]
+fn store(sink: Sink, row: usize, value: u32, at: usize, name: &str) -> Result<()> {
+    // SAFETY: `row < rows` because the total value count was checked against rows × fields, and
+    // no other chunk writes this (row, field) cell.
+    unsafe {
+        match sink {
+            Sink::Skip => {}
+            Sink::U32(out) => *out.add(row) = value,
+            Sink::Enum { out, limit, what } => {
+                if value >= limit {
+                    return Err(Error::at(at, format!("{what} {value} in the \"{name}\" array is out of range (there are {limit})")));
+                }
+                *out.add(row) = value as u8;
+            }
+            Sink::NodeOrdinal { out, stride, limit } => match stride.exact_quotient(value) {
+                Some(ordinal) if ordinal < limit => *out.add(row) = ordinal,
+                _ => {
+                    let stride = stride.divisor;
+                    return Err(Error::at(at, format!("\"{name}\" points at node index {value}, which is not a node (there are {limit} nodes of {stride} fields)")));
+                }
+            },
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str, rows: usize) -> Result<(Vec<u8>, Vec<u32>)> {
+        let source = Source::from_bytes(text.as_bytes().to_vec()).unwrap();
+        let (mut a, mut b) = (vec![0u8; rows], vec![0u32; rows]);
+        let mut cols = [
+            Column::Enum {
+                out: &mut a,
+                limit: 5,
+                what: "type",
+            },
+            Column::Skip,
+            Column::U32(&mut b),
+        ];
+        parse_table(&source, 0..text.len(), "t", rows, &mut cols, &|_| {})?;
+        Ok((a, b))
+    }
+
+    /// Random tables in the forms the parsers meet (V8's `\n,` rows, other white space, long
+    /// numbers), some with one defect; `parse_window` must give what the value-by-value path
+    /// gives.
+    #[test]
+    fn windows_parse_like_values_one_by_one() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = move |below: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % below
+        };
+        let nodes = 1_000u64;
+        for case in 0..3_000 {
+            let rows = 1 + random(60) as usize;
+            let mut text = String::new();
+            for row in 0..rows {
+                for field in 0..4 {
+                    if row + field > 0 {
+                        text.push_str(match random(20) {
+                            0 => "\n,",
+                            1 => " , ",
+                            2 => ",\n",
+                            // White space that windows leave to the value-by-value path.
+                            3 if case % 5 == 0 => "\t,",
+                            4 if case % 5 == 1 => "\r\n,",
+                            5 if case % 5 == 2 => "\x0c,",
+                            _ => ",",
+                        });
+                    }
+                    let value = match field {
+                        0 => random(5),
+                        3 => random(nodes) * 3,
+                        _ => match random(4) {
+                            0 => random(10),
+                            1 => random(100_000),
+                            2 => random(1 << 32),
+                            _ => 1_000_000 + random(10_000_000_000),
+                        },
+                    };
+                    text.push_str(&value.to_string());
+                }
+            }
+            if case % 3 == 0 {
+                let defects = ["-", "x", ",", " 5", "7", "4294967296", "99999999999", "1.5"];
+                let at = random(text.len() as u64 + 1) as usize;
+                let defect = defects[random(defects.len() as u64) as usize];
+                if text.is_char_boundary(at) {
+                    text.insert_str(at, defect);
+                }
+            }
+            let bytes = text.as_bytes();
+            let expect = bytes.iter().filter(|&&b| b == b',').count() + 1;
+            let parse = |windows: bool| {
+                let rows = expect.div_ceil(4);
+                let (mut kinds, mut a, mut ordinals) =
+                    (vec![0u8; rows], vec![0u32; rows], vec![0u32; rows]);
+                let sinks = [
+                    Sink::Enum {
+                        out: kinds.as_mut_ptr(),
+                        limit: 5,
+                        what: "kind",
+                    },
+                    Sink::Skip,
+                    Sink::U32(a.as_mut_ptr()),
+                    Sink::NodeOrdinal {
+                        out: ordinals.as_mut_ptr(),
+                        stride: Divisor::new(3),
+                        limit: nodes as u32,
+                    },
+                ];
+                let result = parse_chunk(bytes, 0..bytes.len(), 0, expect, &sinks, "t", windows)
+                    .map_err(|e| (e.offset(), e.to_string()));
+                (result, kinds, a, ordinals)
+            };
+            assert_eq!(parse(true), parse(false), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn count_commas_matches_a_plain_count_across_block_boundaries() {
+        let text: Vec<u8> = (0..30_000u32)
+            .map(|i| {
+                if i % 7 == 0 || i % 11 == 0 {
+                    b','
+                } else {
+                    b'1'
+                }
+            })
+            .collect();
+        for len in [
+            0,
+            1,
+            31,
+            32,
+            33,
+            255 * 32 - 1,
+            255 * 32,
+            255 * 32 + 1,
+            30_000,
+        ] {
+            let plain = text[..len].iter().filter(|&&b| b == b',').count();
+            assert_eq!(count_commas(&text[..len]), plain, "{len}");
+        }
+    }
+
+    #[test]
+    fn parses_rows_with_whitespace() {
+        assert_eq!(
+            table("1,9,10\n, 2,0,4294967295\n", 2).unwrap(),
+            (vec![1, 2], vec![10, 4294967295])
+        );
+        assert_eq!(table("  ", 0).unwrap(), (vec![], vec![]));
+    }
+
+    #[test]
+    fn rejects_bad_values_with_offsets() {
+        assert!(table("1,2", 1)
+            .unwrap_err()
+            .to_string()
+            .contains("2 values but the header promises 3"));
+        let e = table("1,-2,3", 1).unwrap_err();
+        assert_eq!(
+            (e.offset(), e.to_string().contains("negative")),
+            (Some(2), true)
+        );
+        assert!(table("7,0,0", 1)
+            .unwrap_err()
+            .to_string()
+            .contains("out of range"));
+        assert!(table("1,0,4294967296", 1)
+            .unwrap_err()
+            .to_string()
+            .contains("too large"));
+        assert!(table("1,,3", 1)
+            .unwrap_err()
+            .to_string()
+            .contains("empty value"));
+        assert!(table("1,0,3.5", 1)
+            .unwrap_err()
+            .to_string()
+            .contains("not an integer"));
+    }
+}

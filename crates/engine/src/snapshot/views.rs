@@ -1,0 +1,96 @@
+//! The API of the object-level views: an object's contents (Summary, Comparison, Containment),
+//! what its values are (numbers, whole strings, a closure's variables), its DOM state, the
+//! dominator tree top down (Dominators) and script names for locations.
+
+use super::{ContentEdge, ContextVariable, DomState, Location, Partial, Snapshot};
+use crate::analysis::{contents, dominator_tree, scripts::ScriptNames, values};
+
+impl Partial {
+    /// The synthetic root node (the Containment view's top, the dominator tree's root).
+    pub fn root(&self) -> u32 {
+        self.graph().root
+    }
+
+    /// How many rows [`Snapshot::contents`] lists (without sorting them).
+    pub fn content_count(&self, node: u32, all: bool) -> usize {
+        contents::count(self.graph(), node, all)
+    }
+
+    /// A number's value, where the snapshot wrote it (masked with `redact`).
+    pub fn number_value(&self, node: u32) -> Option<String> {
+        values::number_value(self.graph(), node).map(|value| self.display_name(value))
+    }
+
+    /// What an oddball is (`undefined`, `null`, `true`, `false`), where the snapshot says.
+    pub fn oddball_value(&self, node: u32) -> Option<String> {
+        values::oddball_value(self.graph(), node).map(|v| self.graph().raw_name(v).to_string())
+    }
+
+    /// A string's whole text (cons strings assembled, at most [`values::MAX_TEXT`] bytes),
+    /// masked with `redact`; `None` for other objects.
+    pub fn string_text(&self, node: u32) -> Option<String> {
+        let text = values::string_text(self.graph(), node)?;
+        Some(if self.inner.redact {
+            heaptui_common::util::redact::mask(&text)
+        } else {
+            text
+        })
+    }
+
+    /// The variables a closure captured, innermost scope first (empty for other objects).
+    pub fn context_variables(&self, node: u32) -> Vec<ContextVariable> {
+        values::context_variables(self.graph(), node)
+    }
+
+    /// A node's DOM link state.
+    pub fn dom_state(&self, node: u32) -> DomState {
+        self.inner.dom_states.state(node)
+    }
+
+    /// True for native nodes detached from every document (DevTools' `detachedDOMTreeNode`).
+    pub fn is_detached_dom_node(&self, node: u32) -> bool {
+        let graph = self.graph();
+        Some(graph.node_type[node as usize]) == graph.node_kinds.native
+            && self.dom_state(node) == DomState::Detached
+    }
+
+    /// The names of this snapshot's scripts (found on first use).
+    pub(super) fn script_names(&self) -> &ScriptNames {
+        self.inner
+            .scripts
+            .get_or_init(|| ScriptNames::find(self.graph()))
+    }
+
+    /// Finds the script names now, instead of when the first location is shown (a pass over
+    /// the script nodes and the locations, tens of milliseconds on a big snapshot: a front end
+    /// can do it on a thread of its own).
+    pub fn find_script_names(&self) {
+        let _ = self.script_names();
+    }
+
+    /// The name (URL or file) of the script a location is in, if the snapshot gives one.
+    pub fn script_name(&self, location: &Location) -> Option<&str> {
+        self.script_names().get(location.script_id)
+    }
+}
+
+impl Snapshot {
+    /// An object's contents, as DevTools lists them when it is expanded: its edges but the
+    /// invisible ones (all of them with `all`), largest retained size first.
+    pub fn contents(&self, node: u32, all: bool) -> Vec<ContentEdge> {
+        contents::contents(self.graph(), &self.dominance().retained, node, all)
+    }
+
+    /// What each of `parents` (distinct nodes) keeps alive on its own: the nodes it
+    /// immediately dominates, largest retained size first. One scan for all of them.
+    pub fn dominated(&self, parents: &[u32]) -> Vec<Vec<u32>> {
+        let dominance = self.dominance();
+        dominator_tree::children(
+            &dominance.dominators.dominator,
+            &dominance.retained,
+            &self.graph().node_id,
+            self.graph().root,
+            parents,
+        )
+    }
+}

@@ -1,0 +1,209 @@
+//! How a leak suspect reads, in the text and Markdown reports and the TUI alike: the holder
+//! and its growth, what accumulates, the path to the roots step by step (`edge in object @id
+//! file.js:12:5`), the functions to look at. Nothing here is sanitised: callers escape for
+//! their output.
+
+use super::{format, labels};
+use heaptui_engine::Location;
+use heaptui_leaks::allocations::Site;
+use heaptui_leaks::code::{Function, Role};
+use heaptui_leaks::explain::Choice;
+use heaptui_leaks::holders::Holds;
+use heaptui_leaks::suspects::{PathStep, Suspect};
+
+/// The longest object name a report shows (plain objects are named by their properties, a
+/// cache of a thousand keys by the first and last of them).
+pub const NAME_CHARS: usize = 60;
+
+/// The holder as `name @id`.
+pub fn holder(s: &Suspect) -> String {
+    format!(
+        "{} @{}",
+        format::truncate(&s.holder_name, NAME_CHARS),
+        s.holder.id
+    )
+}
+
+/// The holder's retained size in each snapshot: `11.2 kB → 264 kB → 521 kB` (`−` where the
+/// holder is missing).
+pub fn retained(s: &Suspect) -> String {
+    s.holder
+        .retained
+        .iter()
+        .map(|r| r.map_or_else(|| "−".to_string(), format::bytes))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// Members added per interval: `+400 +400`.
+pub fn growth(s: &Suspect) -> String {
+    s.growth()
+        .iter()
+        .map(|&g| format::signed_count(g))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The class that accumulates most, with its growth per interval: `600 IncomingMessage (+300
+/// +300)`; the holder's class when nothing is counted by class.
+pub fn leading(s: &Suspect) -> String {
+    match s.leading() {
+        Some(a) => {
+            let growth: Vec<String> = a
+                .counts
+                .windows(2)
+                .map(|w| format::signed_count(w[1] as i64 - w[0] as i64))
+                .collect();
+            format!(
+                "{} {} ({})",
+                format::count(*a.counts.last().unwrap_or(&0)),
+                a.class_name,
+                growth.join(" ")
+            )
+        }
+        None => s.holder_class.clone(),
+    }
+}
+
+/// What accumulates, the largest classes first: `800 Function (138 kB), 1 Object (256 B)`;
+/// at most `max` classes, then `…`.
+pub fn accumulates(s: &Suspect, max: usize) -> String {
+    let listed: Vec<String> = s
+        .holder
+        .accumulates
+        .iter()
+        .take(max)
+        .map(|a| {
+            format!(
+                "{} {} ({})",
+                format::count(*a.counts.last().unwrap_or(&0)),
+                a.class_name,
+                format::bytes(a.size)
+            )
+        })
+        .collect();
+    let more = if s.holder.accumulates.len() > max {
+        ", …"
+    } else {
+        ""
+    };
+    listed.join(", ") + more
+}
+
+/// The line summing up a suspect's growth: `holds 800 new objects (+400 +400 per interval),
+/// +138 kB`, the memory its members gained; across processes the objects are those of
+/// growing classes.
+pub fn summary(s: &Suspect) -> String {
+    let members = *s.holder.members.last().unwrap_or(&0);
+    let verb = match s.holder.holds {
+        Holds::Dominates => "holds",
+        Holds::Retains => "shares",
+    };
+    let what = if s.by_shape {
+        "objects of growing classes"
+    } else {
+        "new objects"
+    };
+    format!(
+        "{verb} {} {what} ({} per interval), +{}",
+        format::count(members),
+        growth(s),
+        format::bytes(s.holder.accumulated())
+    )
+}
+
+/// A definition site as DevTools links it: `file.js:12:5` (the script's last path component,
+/// 1-based line and column); `script N:…` where the snapshot names no script.
+pub fn site(script_name: Option<&str>, location: &Location) -> String {
+    let script = script_name.map_or_else(
+        || format!("script {}", location.script_id),
+        |name| {
+            name.rsplit(['/', '\\'])
+                .next()
+                .filter(|s| !s.is_empty())
+                .unwrap_or(name)
+                .to_string()
+        },
+    );
+    format!("{script}:{}:{}", location.line + 1, location.column + 1)
+}
+
+/// One step of a path: `sessions in system / Context @123`, `context in handle() @45 app.js:3:9`.
+pub fn step(step: &PathStep) -> String {
+    let at = step
+        .location
+        .map(|l| format!(" {}", site(step.script_name.as_deref(), &l)))
+        .unwrap_or_default();
+    format!(
+        "{} in {} @{}{at}",
+        labels::edge(&step.edge_type, &step.edge_name),
+        format::truncate(&step.name, NAME_CHARS),
+        step.id
+    )
+}
+
+/// A path towards the roots: steps joined by ` ← `.
+pub fn path(steps: &[PathStep]) -> String {
+    steps.iter().map(step).collect::<Vec<_>>().join(" ← ")
+}
+
+/// Where a holder path ends and how it was chosen: `ends at (Global handles)`, with a note
+/// when the search fell back to DevTools' shortest path.
+pub fn path_end(s: &Suspect) -> String {
+    // The root category (`(Strong roots)`) rather than `(GC roots)`, which holds them all.
+    let end = match s.holder_path.as_slice() {
+        [.., category, last] if last.name == "(GC roots)" => category.name.clone(),
+        [.., last] => last.name.clone(),
+        [] => s.holder_name.clone(),
+    };
+    match s.path_choice {
+        Choice::Explanatory => format!("ends at {end}"),
+        Choice::Shortest => format!("ends at {end} (DevTools' shortest path: no other was found)"),
+    }
+}
+
+/// A function to look at: `() timers.cjs:37:35 · 800 via _onTimeout`.
+pub fn function(f: &Function) -> String {
+    let at = f
+        .location
+        .map(|l| format!(" {}", site(f.script_name.as_deref(), &l)))
+        .unwrap_or_default();
+    let how = match f.role {
+        Role::Held if f.via.is_empty() => " (the objects themselves)".to_string(),
+        Role::Held => format!(" via {}", f.via),
+        Role::OnPath => " (on the path)".to_string(),
+    };
+    format!("{}(){at} · {}{how}", f.name, format::count(f.objects))
+}
+
+/// An allocation site: `UploadSession() uploads.js:20:3 · 600`.
+pub fn allocation_site(site: &Site) -> String {
+    let at = site
+        .frame
+        .location
+        .map(|l| format!(" {}", self::site(site.frame.script_name.as_deref(), &l)))
+        .unwrap_or_default();
+    format!(
+        "{}(){at} · {}",
+        site.frame.function_name,
+        format::count(site.objects)
+    )
+}
+
+/// How a series was matched, in a few words for a heading.
+pub fn matching_short(by_shape: bool) -> &'static str {
+    if by_shape {
+        "across processes, holders by path shape"
+    } else {
+        "one process, by object id"
+    }
+}
+
+/// How a series was matched, for the suspects' heading.
+pub fn matching(by_shape: bool) -> &'static str {
+    if by_shape {
+        "different processes: holders matched by the shape of their path, growth by class"
+    } else {
+        "one process: holders matched by object id, new objects by id"
+    }
+}

@@ -1,0 +1,874 @@
+//! The app's state and how keys change it. Nothing here draws: before each frame
+//! [`App::layout`] fits the scroll positions to the screen, then [`super::ui::render`] reads
+//! the state, so tests can drive [`App::update`] and render to a test backend.
+
+use super::classes::{Loaded, Scope, SortKey};
+use super::data::{Data, Early, Numbers, Orders};
+use super::filter::Filter;
+use super::instances::Instance;
+use super::keys::{self, Command};
+use super::retainers::RetainerTree;
+use super::series::SeriesList;
+use super::table::{ClassTable, TableControl};
+use super::theme::Theme;
+use super::ui;
+use crossterm::event::{KeyCode, KeyEvent};
+use heaptui_engine::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial, Snapshot};
+use heaptui_leaks::suspects::Suspect;
+use heaptui_leaks::trend::TrendRow;
+use heaptui_present::labels;
+use ratatui::layout::Rect;
+
+mod views;
+
+/// The views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Objects grouped by class, for one snapshot.
+    Summary,
+    /// New and deleted objects per class (or, across processes, counts per class), first
+    /// snapshot → last.
+    Comparison,
+    /// Per-class counts across three or more snapshots, sustained growth first.
+    Trend,
+    /// Ranked leak suspects across three or more snapshots.
+    Suspects,
+    /// The heap from the root, each object opening into its contents.
+    Containment,
+    /// The dominator tree: what an object (the root at first) keeps alive.
+    Dominators,
+    /// The heap by category.
+    Statistics,
+}
+
+/// The pane keys act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The class table.
+    Table,
+    /// The retainer tree.
+    Retainers,
+}
+
+/// Who takes the keys: the views, the filter prompt or the help popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Keys go to the view shown.
+    Browse,
+    /// Typing narrows the class table.
+    Filter,
+    /// The help popup is open; any key closes it.
+    Help,
+    /// The details popup of one object is open.
+    Details,
+}
+
+/// Whether the event loop goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Keep running.
+    Continue,
+    /// Leave the program.
+    Quit,
+}
+
+/// The Comparison view's table: id-matched rows within one process, class-matched rows
+/// across processes.
+pub enum ComparisonTable {
+    /// New and deleted objects per class.
+    ById(ClassTable<ClassDiff>),
+    /// Counts and sizes per class.
+    ByClass(ClassTable<ClassChange>),
+}
+
+/// The Comparison view: its table and the line saying how objects were matched.
+pub struct ComparisonView {
+    /// The table.
+    pub table: ComparisonTable,
+    /// How the Comparison matches objects and why.
+    pub note: String,
+}
+
+/// The views over three or more snapshots.
+pub struct SeriesViews {
+    /// The Trend list.
+    pub trend: SeriesList<TrendRow>,
+    /// The Suspects list.
+    pub suspects: SeriesList<Suspect>,
+}
+
+/// The class table shown, by row type: the one place that decides which table that is.
+pub enum Shown<'a> {
+    /// A Summary table.
+    Summary(&'a ClassTable<Aggregate>),
+    /// The id-matched Comparison.
+    ById(&'a ClassTable<ClassDiff>),
+    /// The class-matched Comparison.
+    ByClass(&'a ClassTable<ClassChange>),
+}
+
+/// Rows per page of the table and of the retainer tree, as laid out for the last frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pages {
+    /// Rows of the table (or list) shown.
+    pub table: usize,
+    /// Rows of the retainer tree.
+    pub tree: usize,
+}
+
+/// What is still being computed behind the views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// Distances, dominators, retained sizes (and with a series, trend and suspects).
+    Numbers,
+    /// Every class's objects in listing order.
+    Orders,
+    /// Nothing: everything is shown.
+    Nothing,
+}
+
+/// The explorer's state.
+pub struct App {
+    snapshots: Vec<Partial>,
+    complete: Option<Vec<Snapshot>>,
+    pending: Pending,
+    /// No key was pressed yet: the view may still follow what lands (Suspects when a series
+    /// completes).
+    untouched: bool,
+    summaries: Vec<ClassTable<Aggregate>>,
+    comparison: Option<ComparisonView>,
+    series: Option<SeriesViews>,
+    view: View,
+    summary_snapshot: usize,
+    focus: Focus,
+    mode: Mode,
+    retainers: Option<RetainerTree>,
+    message: Option<String>,
+    theme: Theme,
+    pages: Pages,
+    filter: Filter,
+    working: Option<String>,
+    /// The object views, presets and ignored retainers.
+    views: views::Views,
+}
+
+impl App {
+    /// The explorer on complete `data`: Suspects with three or more snapshots, Comparison with
+    /// two, else Summary.
+    pub fn new(data: Data, theme: Theme) -> App {
+        let mut app = App::start(data.early, theme);
+        app.complete(data.numbers);
+        app.order(data.orders);
+        app
+    }
+
+    /// The explorer on the first frame's data: the Comparison with two or more snapshots,
+    /// else the Summary, with the numbers still computing ([`App::complete`] and
+    /// [`App::order`] fill them in).
+    pub fn start(early: Early, theme: Theme) -> App {
+        let warnings = early.warnings();
+        let Early {
+            snapshots,
+            class_rows,
+            comparison,
+        } = early;
+        let loaded = Loaded {
+            snapshots: &snapshots,
+            complete: None,
+        };
+        let scope = |snapshot| Scope { loaded, snapshot };
+        let last = snapshots.len() - 1;
+        let summaries: Vec<_> = class_rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, rows)| ClassTable::new(rows, scope(i)))
+            .collect();
+        let comparison = comparison.map(|c| ComparisonView {
+            note: labels::matching_note(&c.verdict),
+            table: match c.rows {
+                ComparisonRows::ById(rows) => {
+                    ComparisonTable::ById(ClassTable::new(rows, scope(last)))
+                }
+                ComparisonRows::ByClass(rows) => {
+                    ComparisonTable::ByClass(ClassTable::new(rows, scope(last)))
+                }
+            },
+        });
+        let view = if comparison.is_some() {
+            View::Comparison
+        } else {
+            View::Summary
+        };
+        let by_class = comparison
+            .as_ref()
+            .filter(|c| matches!(c.table, ComparisonTable::ByClass(_)));
+        let message = match warnings.first() {
+            Some(w) => Some(format!("warning: {w} ({} in all)", warnings.len())),
+            None => by_class.map(|c| c.note.clone()),
+        };
+        App {
+            view,
+            summary_snapshot: last,
+            snapshots,
+            complete: None,
+            pending: Pending::Numbers,
+            untouched: true,
+            summaries,
+            comparison,
+            series: None,
+            focus: Focus::Table,
+            mode: Mode::Browse,
+            retainers: None,
+            message,
+            theme,
+            pages: Pages { table: 10, tree: 5 },
+            filter: Filter::default(),
+            working: None,
+            views: views::Views::default(),
+        }
+    }
+
+    /// Fills in the numbers of the complete snapshots: the Summaries' distances and retained
+    /// sizes, the retainer pane and, with a series, the Trend and Suspects views (shown, when
+    /// no key was pressed yet).
+    pub fn complete(&mut self, numbers: Numbers) {
+        let Numbers {
+            snapshots,
+            summaries,
+            trend,
+            suspects,
+        } = numbers;
+        self.complete = Some(snapshots);
+        self.views_completed();
+        self.refresh_summaries(summaries);
+        self.series = trend.zip(suspects).map(|(trend, suspects)| SeriesViews {
+            trend: SeriesList::new(trend),
+            suspects: SeriesList::new(suspects),
+        });
+        if self.untouched && self.series.is_some() {
+            self.show(View::Suspects);
+        }
+        self.pending = Pending::Orders;
+        self.sync_retainers();
+    }
+
+    /// Lists every class's objects in their listing order (retained size first).
+    pub fn order(&mut self, orders: Orders) {
+        let Orders {
+            summaries,
+            comparison,
+        } = orders;
+        self.refresh_summaries(summaries);
+        if let (
+            Some(rows),
+            Some(ComparisonView {
+                table: ComparisonTable::ById(table),
+                ..
+            }),
+        ) = (comparison, &mut self.comparison)
+        {
+            let loaded = Loaded {
+                snapshots: &self.snapshots,
+                complete: self.complete.as_deref(),
+            };
+            let scope = table.scope(loaded);
+            table.refresh(rows, scope, &self.filter);
+        }
+        self.pending = Pending::Nothing;
+        self.sync_retainers();
+    }
+
+    fn refresh_summaries(&mut self, summaries: Vec<Vec<Aggregate>>) {
+        let loaded = Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        };
+        for (table, rows) in self.summaries.iter_mut().zip(summaries) {
+            let scope = table.scope(loaded);
+            table.refresh(rows, scope, &self.filter);
+        }
+    }
+
+    /// The snapshots, oldest first (each with at least its classes).
+    pub fn snapshots(&self) -> &[Partial] {
+        &self.snapshots
+    }
+
+    /// The snapshots, complete, once every stage of every one has landed.
+    pub fn complete_snapshots(&self) -> Option<&[Snapshot]> {
+        self.complete.as_deref()
+    }
+
+    /// The snapshots as far as they have loaded.
+    pub fn loaded(&self) -> Loaded<'_> {
+        Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        }
+    }
+
+    /// What is still being computed.
+    pub fn pending(&self) -> Pending {
+        self.pending
+    }
+
+    /// What the background is doing, in a few words with its progress, for the title bar.
+    pub fn working(&self) -> Option<&str> {
+        self.working.as_deref()
+    }
+
+    /// Sets what the background is doing ([`App::working`]).
+    pub fn set_working(&mut self, working: Option<String>) {
+        self.working = working;
+    }
+
+    /// The Summary table of each snapshot.
+    pub fn summaries(&self) -> &[ClassTable<Aggregate>] {
+        &self.summaries
+    }
+
+    /// The Comparison view, with two or more snapshots.
+    pub fn comparison(&self) -> Option<&ComparisonView> {
+        self.comparison.as_ref()
+    }
+
+    /// The Trend and Suspects views, with three or more snapshots.
+    pub fn series(&self) -> Option<&SeriesViews> {
+        self.series.as_ref()
+    }
+
+    /// The view shown.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// The snapshot the Summary view shows.
+    pub fn summary_snapshot(&self) -> usize {
+        self.summary_snapshot
+    }
+
+    /// The pane keys act on.
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    /// Who takes the keys.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The retainer tree of the selected object, if an object is selected.
+    pub fn retainers(&self) -> Option<&RetainerTree> {
+        self.retainers.as_ref()
+    }
+
+    /// A one-line message for the status bar, cleared by the next key.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Colours or not.
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// Rows per page, as laid out for the last frame.
+    pub fn pages(&self) -> Pages {
+        self.pages
+    }
+
+    /// True when the Comparison view can be shown (two or more snapshots).
+    pub fn has_comparison(&self) -> bool {
+        self.comparison.is_some()
+    }
+
+    /// True when the Trend and Suspects views can be shown (three or more snapshots).
+    pub fn has_series(&self) -> bool {
+        self.series.is_some()
+    }
+
+    /// True while a class table (Summary or Comparison) is shown.
+    pub fn shows_table(&self) -> bool {
+        matches!(self.view, View::Summary | View::Comparison)
+    }
+
+    /// The class table shown, or under the Trend and Suspects views the Summary's.
+    pub fn shown(&self) -> Shown<'_> {
+        match (self.view, &self.comparison) {
+            (View::Comparison, Some(c)) => match &c.table {
+                ComparisonTable::ById(t) => Shown::ById(t),
+                ComparisonTable::ByClass(t) => Shown::ByClass(t),
+            },
+            _ => Shown::Summary(&self.summaries[self.summary_snapshot]),
+        }
+    }
+
+    fn shown_ref(&self) -> &dyn TableControl {
+        match self.shown() {
+            Shown::Summary(t) => t,
+            Shown::ById(t) => t,
+            Shown::ByClass(t) => t,
+        }
+    }
+
+    /// The table shown and what its operations need.
+    fn table(&mut self) -> Current<'_> {
+        // The same choice as `shown`, on the fields apart so the filter and snapshots can be
+        // borrowed beside the table.
+        let table: &mut dyn TableControl = match (self.view, &mut self.comparison) {
+            (View::Comparison, Some(c)) => match &mut c.table {
+                ComparisonTable::ById(t) => t,
+                ComparisonTable::ByClass(t) => t,
+            },
+            _ => &mut self.summaries[self.summary_snapshot],
+        };
+        let loaded = Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        };
+        Current {
+            scope: table.scope(loaded),
+            table,
+            filter: &self.filter,
+        }
+    }
+
+    /// The selected object of the table shown.
+    pub fn selected_instance(&self) -> Option<Instance> {
+        if let Some(selected) = self.views_selected() {
+            return selected;
+        }
+        if !self.shows_table() {
+            return None;
+        }
+        self.shown_ref().selected_instance()
+    }
+
+    /// The full class name of the selected class row of the table shown.
+    pub fn selected_class_name(&self) -> Option<&str> {
+        if !self.shows_table() {
+            return None;
+        }
+        self.shown_ref().selected_class_name()
+    }
+
+    /// The filter pattern of the table shown.
+    pub fn pattern(&self) -> &str {
+        self.shown_ref().pattern()
+    }
+
+    /// Fits the scroll positions to a frame of `area`: each table, list and pane keeps its
+    /// selection in view, and the page sizes for PgUp/PgDn follow what is drawn.
+    pub fn layout(&mut self, area: Rect) {
+        if let Some(pages) = self.views_layout(area) {
+            self.pages = pages;
+            return;
+        }
+        let body = ui::body(area);
+        match (self.view, &mut self.series) {
+            (View::Trend, Some(s)) => self.pages.table = ui::trend::fit(&mut s.trend, body),
+            (View::Suspects, Some(s)) => {
+                self.pages.table = ui::suspects::fit(&mut s.suspects, body)
+            }
+            _ => {
+                let (table_area, pane_area) = ui::split(body, self.focus);
+                let has_tree = self.retainers.is_some();
+                self.pages = Pages {
+                    table: ui::table::fit(self.table().table, table_area),
+                    tree: ui::retainers::fit(pane_area, has_tree),
+                };
+            }
+        }
+    }
+
+    /// Applies one key press.
+    pub fn update(&mut self, key: KeyEvent) -> Flow {
+        self.message = None;
+        self.untouched = false;
+        let flow = match self.mode {
+            Mode::Help => {
+                if self.help_key(&key) {
+                    return Flow::Continue;
+                }
+                self.mode = Mode::Browse;
+                match keys::command(&key) {
+                    Some(Command::Quit) => return Flow::Quit,
+                    _ => return Flow::Continue,
+                }
+            }
+            Mode::Filter => self.prompt_key(key),
+            Mode::Details => self.details_key(key),
+            Mode::Browse => match keys::command(&key) {
+                Some(command) => self.run(command),
+                None => Flow::Continue,
+            },
+        };
+        self.sync_retainers();
+        flow
+    }
+
+    /// The filter prompt: typing narrows the table at every keystroke.
+    fn prompt_key(&mut self, key: KeyEvent) -> Flow {
+        if keys::is_interrupt(&key) {
+            return Flow::Quit;
+        }
+        let mut pattern = self.pattern().to_string();
+        match key.code {
+            KeyCode::Enter => self.mode = Mode::Browse,
+            KeyCode::Esc => {
+                self.mode = Mode::Browse;
+                pattern.clear();
+            }
+            KeyCode::Backspace => {
+                pattern.pop();
+            }
+            KeyCode::Char(c) if !c.is_control() => pattern.push(c),
+            KeyCode::Up => self.table().table.move_by(-1),
+            KeyCode::Down => self.table().table.move_by(1),
+            _ => {}
+        }
+        self.set_pattern(&pattern);
+        Flow::Continue
+    }
+
+    fn set_pattern(&mut self, pattern: &str) {
+        let current = self.table();
+        current.table.set_filter(pattern, current.filter);
+    }
+
+    fn run(&mut self, command: Command) -> Flow {
+        if let Some(flow) = self.views_command(command) {
+            return flow;
+        }
+        if !self.shows_table() && !self.series_command(command) {
+            return Flow::Continue;
+        }
+        match command {
+            Command::Quit => return Flow::Quit,
+            Command::Summary => self.show(View::Summary),
+            Command::Comparison => match &self.comparison {
+                Some(c) => {
+                    if matches!(c.table, ComparisonTable::ByClass(_)) {
+                        self.message = Some(c.note.clone());
+                    }
+                    self.show(View::Comparison);
+                }
+                None => {
+                    self.message =
+                        Some("Comparison needs two snapshots: heaptui BASE AFTER".to_string())
+                }
+            },
+            Command::Trend | Command::Suspects
+                if self.pending == Pending::Numbers && self.snapshots.len() >= 3 =>
+            {
+                self.message = Some(
+                    "Trend and Suspects appear when every snapshot's numbers are in".to_string(),
+                )
+            }
+            Command::Trend | Command::Suspects => {
+                if self.has_series() {
+                    self.show(if command == Command::Trend {
+                        View::Trend
+                    } else {
+                        View::Suspects
+                    });
+                } else {
+                    self.message = Some(
+                        "Trend and Suspects need three or more snapshots: heaptui S1 S2 S3 …"
+                            .to_string(),
+                    );
+                }
+            }
+            Command::SwitchSnapshot => {
+                if self.snapshots.len() > 1 {
+                    self.switch_snapshot();
+                    let label = labels::file_label(self.snapshots[self.summary_snapshot].path());
+                    self.message = Some(format!("Summary of {label}"));
+                } else {
+                    self.message = Some("only one snapshot is loaded".to_string());
+                }
+            }
+            Command::ToggleFocus => match self.focus {
+                Focus::Retainers => self.focus = Focus::Table,
+                Focus::Table if self.retainers.is_some() => self.focus = Focus::Retainers,
+                Focus::Table => self.message = Some(self.no_tree_message()),
+            },
+            Command::Up => self.move_by(-1),
+            Command::Down => self.move_by(1),
+            Command::PageUp => self.move_by(-(self.page() as isize)),
+            Command::PageDown => self.move_by(self.page() as isize),
+            Command::Top => self.on_focused(|t| t.to_top(), RetainerTree::to_top),
+            Command::Bottom => self.on_focused(|t| t.to_bottom(), RetainerTree::to_bottom),
+            Command::Expand => self.expand(),
+            Command::Collapse => match (self.focus, &mut self.retainers) {
+                (Focus::Retainers, Some(tree)) => {
+                    if !tree.collapse() {
+                        self.focus = Focus::Table;
+                    }
+                }
+                _ => {
+                    self.table().table.collapse();
+                }
+            },
+            Command::Filter => {
+                self.mode = Mode::Filter;
+                self.focus = Focus::Table;
+            }
+            Command::Back => self.back(),
+            Command::NextSort => self.sort(false),
+            Command::ReverseSort => self.sort(true),
+            Command::SortByDelta => self.sort_by_key(SortKey::Delta),
+            Command::SortByRetained => self.sort_by_key(SortKey::Retained),
+            Command::PathToRoots => self.path_to_roots(),
+            Command::Help => self.mode = Mode::Help,
+            // The object views' keys (see `views`).
+            Command::Containment
+            | Command::Dominators
+            | Command::Statistics
+            | Command::Details
+            | Command::ToDominator
+            | Command::KeptAlive
+            | Command::ContentsOf
+            | Command::ToggleHiddenEdges
+            | Command::NextPreset
+            | Command::PreviousPreset
+            | Command::IgnoreRetainer
+            | Command::RestoreRetainers => {}
+        }
+        Flow::Continue
+    }
+
+    /// The Trend and Suspects views take the keys that move, switch views, quit and show the
+    /// help; the rest (filter, expand, sort, retainers) belong to the class tables. Returns
+    /// true when `command` is for the view shown.
+    fn series_command(&mut self, command: Command) -> bool {
+        let page = self.pages.table.max(1) as isize;
+        let list: &mut dyn ListMove = match (self.view, &mut self.series) {
+            (View::Trend, Some(s)) => &mut s.trend,
+            (View::Suspects, Some(s)) => &mut s.suspects,
+            _ => return true,
+        };
+        match command {
+            Command::Up => list.move_by(-1),
+            Command::Down => list.move_by(1),
+            Command::PageUp => list.move_by(-page),
+            Command::PageDown => list.move_by(page),
+            Command::Top => list.to_top(),
+            Command::Bottom => list.to_bottom(),
+            Command::Expand if self.view == View::Suspects => self.open_holder(),
+            Command::Quit
+            | Command::Summary
+            | Command::Comparison
+            | Command::Trend
+            | Command::Suspects
+            | Command::Help => return true,
+            _ => {
+                self.message =
+                    Some("that key works in the Summary (1) and Comparison (2) views".to_string())
+            }
+        }
+        false
+    }
+
+    /// Opens the selected suspect's holder: the Summary of the last snapshot with the holder's
+    /// class expanded, the holder selected and its retainers in the focused pane.
+    fn open_holder(&mut self) {
+        let Some(s) = self
+            .series
+            .as_ref()
+            .and_then(|series| series.suspects.rows.get(series.suspects.cursor()))
+        else {
+            return;
+        };
+        let (class, node) = (s.holder_class.clone(), s.holder.node);
+        let title = heaptui_present::suspects::holder(s);
+        let last = self.snapshots.len() - 1;
+        self.summary_snapshot = last;
+        self.show(View::Summary);
+        let loaded = Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        };
+        let table = &mut self.summaries[last];
+        let scope = table.scope(loaded);
+        if table.reveal(&class, node, scope, &self.filter) {
+            self.sync_retainers();
+            if self.retainers.is_some() {
+                self.focus = Focus::Retainers;
+            }
+            self.message = Some(format!("the holder {title}: its retainers below"));
+        } else {
+            self.message = Some(format!("the holder {title} is not listed in the Summary"));
+        }
+    }
+
+    /// Shows the Summary of the next snapshot (cycling) with the same filter and sort, so the
+    /// same classes can be compared across snapshots.
+    fn switch_snapshot(&mut self) {
+        let from = &self.summaries[self.summary_snapshot];
+        let (sort, reverse) = from.sort();
+        let pattern = from.pattern().to_string();
+        self.summary_snapshot = (self.summary_snapshot + 1) % self.snapshots.len();
+        self.show(View::Summary);
+        let to = &mut self.summaries[self.summary_snapshot];
+        to.resort(sort, reverse, &self.filter);
+        TableControl::set_filter(to, &pattern, &self.filter);
+    }
+
+    fn show(&mut self, view: View) {
+        self.view = view;
+        self.focus = Focus::Table;
+    }
+
+    fn page(&self) -> usize {
+        match self.focus {
+            Focus::Table => self.pages.table,
+            Focus::Retainers => self.pages.tree,
+        }
+        .max(1)
+    }
+
+    fn on_focused(
+        &mut self,
+        on_table: impl FnOnce(&mut dyn TableControl),
+        on_tree: impl FnOnce(&mut RetainerTree),
+    ) {
+        match (self.focus, &mut self.retainers) {
+            (Focus::Retainers, Some(tree)) => on_tree(tree),
+            _ => on_table(self.table().table),
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        self.on_focused(|t| t.move_by(delta), |tree| tree.move_by(delta));
+    }
+
+    fn expand(&mut self) {
+        match (self.focus, &mut self.retainers, &self.complete) {
+            (Focus::Retainers, Some(tree), Some(complete)) => {
+                if !tree.expand(&complete[tree.snapshot]) {
+                    self.message = Some("no further retainers to open here".to_string());
+                }
+            }
+            _ => {
+                let current = self.table();
+                current.table.expand(current.scope);
+            }
+        }
+    }
+
+    /// Esc: leave the retainer pane, else collapse, else clear the filter.
+    fn back(&mut self) {
+        if self.focus == Focus::Retainers {
+            self.focus = Focus::Table;
+        } else if !self.table().table.collapse() {
+            self.set_pattern("");
+        }
+    }
+
+    fn sort(&mut self, reverse: bool) {
+        let current = self.table();
+        if reverse {
+            current.table.reverse_sort(current.filter);
+        } else {
+            current.table.next_sort(current.filter);
+        }
+    }
+
+    fn sort_by_key(&mut self, key: SortKey) {
+        let current = self.table();
+        if !current.table.sort_by_key(key, current.filter) {
+            self.message = Some(
+                match key {
+                    SortKey::Delta => "d sorts the Comparison (2) by # Delta",
+                    SortKey::Retained => "r sorts the Summary (1) by Retained Size",
+                }
+                .to_string(),
+            );
+        }
+    }
+
+    fn path_to_roots(&mut self) {
+        let from_selection = self.focus == Focus::Retainers;
+        match (&mut self.retainers, &self.complete) {
+            (Some(tree), Some(complete)) if !tree.top().is_empty() => {
+                tree.path_to_roots(&complete[tree.snapshot], from_selection);
+                self.focus = Focus::Retainers;
+            }
+            (Some(_), _) => self.message = Some("this object has no retainers".to_string()),
+            (None, _) => self.message = Some(self.no_tree_message()),
+        }
+    }
+
+    /// Why the retainer pane has no tree.
+    fn no_tree_message(&self) -> String {
+        if self.complete.is_none() && self.selected_instance().is_some() {
+            "the retainers appear when the dominators are computed".to_string()
+        } else {
+            no_object_message()
+        }
+    }
+
+    /// Keeps the retainer tree on the selected object (rebuilt only when it changes), once the
+    /// retainers are known.
+    fn sync_retainers(&mut self) {
+        let wanted = self
+            .selected_instance()
+            .filter(|_| self.complete.is_some())
+            .map(|i| (i.snapshot as usize, i.node));
+        let current = self.retainers.as_ref().map(|t| (t.snapshot, t.object));
+        if wanted != current {
+            self.retainers = match (wanted, &self.complete) {
+                (Some((s, node)), Some(complete)) => Some(RetainerTree::ignoring(
+                    s,
+                    &complete[s],
+                    node,
+                    self.applied_ignores(s),
+                )),
+                _ => None,
+            };
+        }
+        if self.retainers.is_none() {
+            self.focus = Focus::Table;
+        }
+    }
+
+    /// True when the Comparison matches by class (different processes: no objects to list).
+    pub fn compares_by_class(&self) -> bool {
+        self.comparison
+            .as_ref()
+            .is_some_and(|c| matches!(c.table, ComparisonTable::ByClass(_)))
+    }
+}
+
+/// The cursor moves of the Trend and Suspects lists, whatever their rows.
+trait ListMove {
+    fn move_by(&mut self, delta: isize);
+    fn to_top(&mut self);
+    fn to_bottom(&mut self);
+}
+
+impl<T> ListMove for SeriesList<T> {
+    fn move_by(&mut self, delta: isize) {
+        SeriesList::move_by(self, delta);
+    }
+
+    fn to_top(&mut self) {
+        SeriesList::to_top(self);
+    }
+
+    fn to_bottom(&mut self) {
+        SeriesList::to_bottom(self);
+    }
+}
+
+/// The table shown and what its operations need, borrowed together from the app.
+struct Current<'a> {
+    table: &'a mut dyn TableControl,
+    scope: Scope<'a>,
+    filter: &'a Filter,
+}
+
+fn no_object_message() -> String {
+    "select an object first: expand a class (Enter) and move onto an object".to_string()
+}

@@ -1,0 +1,608 @@
+//! The object-level views' part of the app: the Containment, Dominators and Statistics views,
+//! the details popup, the hidden-edges toggle, the Summary's presets and ignored retainers.
+//! Their state is one field of [`App`] ([`Views`]); each view's own state and drawing are in
+//! its component ([`Containment`], [`Dominators`], [`Details`], [`Presets`], [`Ignores`]).
+//! Keys reach these handlers before the class tables' and series' ones: a new key is handled
+//! here wherever it is pressed, and while an object view is shown its tree takes the moving
+//! keys (the retainer pane below it works as under the class tables).
+
+use super::{App, Flow, Focus, Mode, Pages, View};
+use crate::classes::{Loaded, Scope};
+use crate::containment::Containment;
+use crate::details::Details;
+use crate::dominators::Dominators;
+use crate::ignores::Ignores;
+use crate::instances::{Change, Instance};
+use crate::keys::{self, Command};
+use crate::object_tree::{ObjectTree, Opened};
+use crate::presets::{Presets, Step};
+use crate::table::{ClassTable, TableControl};
+use crate::ui;
+use crossterm::event::KeyEvent;
+use heaptui_engine::{Aggregate, Snapshot};
+use ratatui::layout::Rect;
+
+/// The object views' state.
+#[derive(Default)]
+pub struct Views {
+    containment: Containment,
+    dominators: Dominators,
+    details: Option<Details>,
+    all_edges: bool,
+    presets: Presets,
+    ignores: Ignores,
+    help_page: usize,
+}
+
+impl App {
+    /// The Containment view's tree of the snapshot it shows.
+    pub fn containment_tree(&self) -> Option<&ObjectTree> {
+        self.views.containment.shown(self.summary_snapshot)
+    }
+
+    /// The Dominators view's tree.
+    pub fn dominators_tree(&self) -> Option<&ObjectTree> {
+        self.views.dominators.tree()
+    }
+
+    /// The tree the view shown draws (Containment or Dominators).
+    pub fn object_tree(&self) -> Option<&ObjectTree> {
+        match self.view {
+            View::Containment => self.containment_tree(),
+            View::Dominators => self.dominators_tree(),
+            _ => None,
+        }
+    }
+
+    fn object_tree_mut(&mut self) -> Option<&mut ObjectTree> {
+        match self.view {
+            View::Containment => self.views.containment_mut(self.summary_snapshot),
+            View::Dominators => self.views.dominators.tree_mut(),
+            _ => None,
+        }
+    }
+
+    /// The details popup, while it is open.
+    pub fn details(&self) -> Option<&Details> {
+        self.views.details.as_ref()
+    }
+
+    /// Which page of the help is shown (0: the tables' keys, 1: the object views').
+    pub fn help_page(&self) -> usize {
+        self.views.help_page
+    }
+
+    /// True when objects' contents list the edges DevTools hides too.
+    pub fn shows_hidden_edges(&self) -> bool {
+        self.views.all_edges
+    }
+
+    /// The preset the Summary shows, with its note, unless it shows all objects.
+    pub fn preset_label(&self) -> Option<String> {
+        self.views.presets.label(self.summary_snapshot)
+    }
+
+    /// How many retainers are ignored in the snapshot of the retainer pane.
+    pub fn ignored_count(&self) -> usize {
+        let at = self
+            .retainers
+            .as_ref()
+            .map_or(self.summary_snapshot, |t| t.snapshot);
+        self.views.ignores.count(at)
+    }
+
+    /// True while a preset or an ignored retainer is being computed in the background.
+    pub fn has_jobs(&self) -> bool {
+        self.views.presets.is_running()
+            || self.views.ignores.is_running()
+            || self.retainers.as_ref().is_some_and(|t| t.is_pending())
+    }
+
+    /// What the background jobs are doing, with their progress.
+    pub fn job_progress(&self) -> Option<String> {
+        let all: Vec<String> = [self.views.presets.progress(), self.views.ignores.progress()]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!all.is_empty()).then(|| all.join(" · "))
+    }
+
+    /// Takes in what the background jobs finished; returns whether anything did.
+    pub fn collect_jobs(&mut self) -> bool {
+        let mut changed = self.retainers.as_mut().is_some_and(|t| t.poll());
+        if let Some((at, choice, rows)) = self.views.presets.finished() {
+            changed = true;
+            match rows {
+                Some(rows) => {
+                    let table = self.preset_table(at, rows);
+                    if self.views.presets.is_wanted(at, choice) {
+                        self.apply_preset(at, choice, Some(table));
+                    } else {
+                        self.views.presets.keep(at, choice, table);
+                    }
+                }
+                None => self.message = Some("the preset could not be computed".to_string()),
+            }
+            if let Some(complete) = self.complete.clone() {
+                if let Step::Ready(next) = self.views.presets.resume(&complete, at) {
+                    self.apply_preset(at, next, None);
+                }
+            }
+        }
+        if let Some(at) = self.views.ignores.finished() {
+            changed = true;
+            self.rebuild_retainers(at);
+            let count = self.views.ignores.count(at);
+            self.message = Some(format!(
+                "{count} ignored: distances and path recomputed (X restores all)"
+            ));
+        }
+        if changed {
+            self.sync_retainers();
+        }
+        changed
+    }
+
+    /// Once every snapshot is complete: finds their script names on a thread of its own, so
+    /// the first location shown costs no keystroke time.
+    pub(super) fn views_completed(&self) {
+        if let Some(complete) = self.complete.clone() {
+            std::thread::spawn(move || complete.iter().for_each(|s| s.find_script_names()));
+        }
+    }
+
+    /// The selection of the object views: `Some(selection)` while one is shown.
+    pub(super) fn views_selected(&self) -> Option<Option<Instance>> {
+        let tree = match self.view {
+            View::Containment | View::Dominators => self.object_tree(),
+            View::Statistics => return Some(None),
+            _ => return None,
+        };
+        Some(tree.and_then(|t| {
+            t.selected_node().map(|node| Instance {
+                node,
+                snapshot: t.snapshot as u8,
+                change: Change::None,
+            })
+        }))
+    }
+
+    /// Lays out the object views and the details popup; `None` for the other views.
+    pub(super) fn views_layout(&mut self, area: Rect) -> Option<Pages> {
+        if let Some(details) = &mut self.views.details {
+            ui::details::fit(details, area);
+        }
+        let body = ui::body(area);
+        let (table_area, pane_area) = ui::split(body, self.focus);
+        let has_tree = self.retainers.is_some();
+        let rows = match self.view {
+            View::Statistics => 0,
+            View::Containment | View::Dominators => match self.object_tree_mut() {
+                Some(tree) => ui::tree_view::fit(tree, table_area),
+                None => 0,
+            },
+            _ => return None,
+        };
+        Some(Pages {
+            table: rows,
+            tree: ui::retainers::fit(pane_area, has_tree),
+        })
+    }
+
+    /// Handles `command` when it belongs to the object views, or while one is shown; `None`
+    /// leaves it to the class tables and series.
+    pub(super) fn views_command(&mut self, command: Command) -> Option<Flow> {
+        match command {
+            Command::Containment => self.open_view(View::Containment),
+            Command::Dominators => self.open_view(View::Dominators),
+            Command::Statistics => self.open_view(View::Statistics),
+            Command::Details => self.open_details(),
+            Command::ToDominator if self.view == View::Dominators && self.focus == Focus::Table => {
+                self.up_the_dominator_tree()
+            }
+            Command::ToDominator => self.go_to_dominator(None),
+            Command::KeptAlive => self.kept_alive(None),
+            Command::ContentsOf => self.contents_of(),
+            Command::ToggleHiddenEdges => self.toggle_hidden_edges(),
+            Command::NextPreset => self.step_preset(1),
+            Command::PreviousPreset => self.step_preset(-1),
+            Command::IgnoreRetainer => self.ignore_selected(),
+            Command::RestoreRetainers => self.restore_ignored(),
+            _ if !matches!(
+                self.view,
+                View::Containment | View::Dominators | View::Statistics
+            ) =>
+            {
+                return None
+            }
+            Command::SwitchSnapshot => self.switch_view_snapshot(),
+            Command::Filter | Command::NextSort | Command::ReverseSort => {
+                self.message =
+                    Some("that key works in the Summary (1) and Comparison (2) views".to_string())
+            }
+            // The retainer pane below the tree works as under the class tables.
+            _ if self.focus == Focus::Retainers => return None,
+            Command::Up => self.on_tree(|t, _| t.move_by(-1)),
+            Command::Down => self.on_tree(|t, _| t.move_by(1)),
+            Command::PageUp => {
+                let page = self.pages.table.max(1) as isize;
+                self.on_tree(|t, _| t.move_by(-page))
+            }
+            Command::PageDown => {
+                let page = self.pages.table.max(1) as isize;
+                self.on_tree(|t, _| t.move_by(page))
+            }
+            Command::Top => self.on_tree(|t, _| t.to_top()),
+            Command::Bottom => self.on_tree(|t, _| t.to_bottom()),
+            Command::Expand => {
+                let mut opened = Opened::Opened;
+                self.on_tree(|t, s| opened = t.expand(s));
+                if opened == Opened::Nothing {
+                    self.message = Some(match self.view {
+                        View::Dominators => "it keeps nothing else alive".to_string(),
+                        _ => "nothing to open here (no contents, or a cycle ↻)".to_string(),
+                    });
+                }
+            }
+            Command::Collapse | Command::Back => self.on_tree(|t, _| {
+                t.collapse();
+            }),
+            _ => return None,
+        }
+        Some(Flow::Continue)
+    }
+
+    /// Applies `change` to the tree shown, with its snapshot.
+    fn on_tree(&mut self, change: impl FnOnce(&mut ObjectTree, &Snapshot)) {
+        let Some(complete) = self.complete.clone() else {
+            return;
+        };
+        if let Some(tree) = self.object_tree_mut() {
+            let snapshot = &complete[tree.snapshot];
+            change(tree, snapshot);
+        }
+    }
+
+    /// The complete snapshots, or a message saying the view waits for them.
+    fn complete_or_say(&mut self, what: &str) -> Option<Vec<Snapshot>> {
+        if self.complete.is_none() {
+            self.message = Some(format!(
+                "{what} appear(s) when every snapshot's numbers are in"
+            ));
+        }
+        self.complete.clone()
+    }
+
+    fn open_view(&mut self, view: View) {
+        let name = match view {
+            View::Containment => "Containment",
+            View::Dominators => "Dominators",
+            _ => "Statistics",
+        };
+        let Some(complete) = self.complete_or_say(name) else {
+            return;
+        };
+        let at = self.summary_snapshot;
+        let all = self.views.all_edges;
+        match view {
+            View::Containment => self.views.containment.from_root(at, &complete[at], all),
+            View::Dominators => self.views.dominators.from_root(at, &complete[at]),
+            _ => {}
+        }
+        self.show(view);
+    }
+
+    /// `b` in the object views: the next snapshot, in the same view.
+    fn switch_view_snapshot(&mut self) {
+        if self.snapshots.len() < 2 {
+            self.message = Some("only one snapshot is loaded".to_string());
+            return;
+        }
+        self.summary_snapshot = (self.summary_snapshot + 1) % self.snapshots.len();
+        let view = self.view;
+        if view == View::Dominators {
+            // The tree follows the snapshot, from its root.
+            if let Some(complete) = self.complete.clone() {
+                let at = self.summary_snapshot;
+                self.views
+                    .dominators
+                    .below(at, &complete[at], complete[at].root());
+            }
+        }
+        self.open_view(view);
+        let label =
+            heaptui_present::labels::file_label(self.snapshots[self.summary_snapshot].path());
+        self.message = Some(format!("{label} (b: next snapshot)"));
+    }
+
+    /// The object selected where the keys act: a retainer in the retainer pane, else the
+    /// selection of the view shown.
+    fn target(&self) -> Option<(usize, u32)> {
+        if self.focus == Focus::Retainers {
+            let tree = self.retainers.as_ref()?;
+            let id = tree.selected()?;
+            return Some((tree.snapshot, tree.entry(id).retainer.node));
+        }
+        self.selected_instance()
+            .map(|i| (i.snapshot as usize, i.node))
+    }
+
+    fn no_target(&mut self) {
+        self.message =
+            Some("select an object first: an object row, a contents row or a retainer".to_string());
+    }
+
+    fn open_details(&mut self) {
+        let Some(complete) = self.complete_or_say("Details") else {
+            return;
+        };
+        match self.target() {
+            Some((at, node)) => {
+                self.views.details = Some(Details::new(at, &complete[at], node));
+                self.mode = Mode::Details;
+            }
+            None => self.no_target(),
+        }
+    }
+
+    /// Keys of the details popup: scrolling, `u` and `D` to the Dominators view, `q` quits;
+    /// the others close it.
+    pub(super) fn details_key(&mut self, key: KeyEvent) -> Flow {
+        let command = keys::command(&key);
+        let Some(details) = &mut self.views.details else {
+            self.mode = Mode::Browse;
+            return Flow::Continue;
+        };
+        match command {
+            Some(Command::Quit) => return Flow::Quit,
+            Some(Command::Up) => details.scroll_by(-1),
+            Some(Command::Down) => details.scroll_by(1),
+            Some(Command::PageUp) => details.page_by(-1),
+            Some(Command::PageDown) => details.page_by(1),
+            Some(Command::Top) => details.scroll = 0,
+            Some(Command::Bottom) => details.scroll_by(isize::MAX),
+            Some(Command::ToDominator) | Some(Command::KeptAlive) => {
+                let target = (details.snapshot, details.node);
+                self.close_details();
+                if command == Some(Command::ToDominator) {
+                    self.go_to_dominator(Some(target));
+                } else {
+                    self.kept_alive(Some(target));
+                }
+            }
+            _ => self.close_details(),
+        }
+        Flow::Continue
+    }
+
+    fn close_details(&mut self) {
+        self.views.details = None;
+        self.mode = Mode::Browse;
+    }
+
+    /// `u`: the Dominators view below the object's dominator, the object selected.
+    fn go_to_dominator(&mut self, target: Option<(usize, u32)>) {
+        let Some(complete) = self.complete_or_say("Dominators") else {
+            return;
+        };
+        let Some((at, node)) = target.or_else(|| self.target()) else {
+            return self.no_target();
+        };
+        if !self.views.dominators.to_dominator(at, &complete[at], node) {
+            self.message = Some("the root has no dominator: it dominates everything".to_string());
+            return;
+        }
+        self.summary_snapshot = at;
+        self.show(View::Dominators);
+    }
+
+    /// `u` in the Dominators view: the selected row's dominator is its parent row, or for a
+    /// top-level row the tree's top, shown below its own dominator.
+    fn up_the_dominator_tree(&mut self) {
+        let Some(tree) = self.views.dominators.tree_mut() else {
+            return;
+        };
+        if tree.select_parent() {
+            return;
+        }
+        let target = (tree.snapshot, tree.root);
+        self.go_to_dominator(Some(target));
+    }
+
+    /// `D`: the Dominators view below the object: what it keeps alive.
+    fn kept_alive(&mut self, target: Option<(usize, u32)>) {
+        let Some(complete) = self.complete_or_say("Dominators") else {
+            return;
+        };
+        let Some((at, node)) = target.or_else(|| self.target()) else {
+            return self.no_target();
+        };
+        self.views.dominators.below(at, &complete[at], node);
+        if self
+            .views
+            .dominators
+            .tree()
+            .is_some_and(ObjectTree::is_empty)
+        {
+            self.message = Some("it keeps nothing else alive".to_string());
+        }
+        self.summary_snapshot = at;
+        self.show(View::Dominators);
+    }
+
+    /// `c`: the Containment view below the selected object: its contents.
+    fn contents_of(&mut self) {
+        let Some(complete) = self.complete_or_say("Contents") else {
+            return;
+        };
+        let Some((at, node)) = self.target() else {
+            return self.no_target();
+        };
+        let all = self.views.all_edges;
+        self.views.containment.below(at, &complete[at], node, all);
+        if self.containment_tree().is_none_or(ObjectTree::is_empty) {
+            self.message = Some("this object holds nothing".to_string());
+        }
+        self.summary_snapshot = at;
+        self.show(View::Containment);
+    }
+
+    fn toggle_hidden_edges(&mut self) {
+        let Some(complete) = self.complete_or_say("Contents") else {
+            return;
+        };
+        let all = !self.views.all_edges;
+        self.views.all_edges = all;
+        self.views.containment.reload(&complete, all);
+        let loaded = Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        };
+        for table in &mut self.summaries {
+            let scope = TableControl::scope(table, loaded);
+            table.set_all_edges(all, scope);
+        }
+        if let Some(super::ComparisonView {
+            table: super::ComparisonTable::ById(table),
+            ..
+        }) = &mut self.comparison
+        {
+            let scope = TableControl::scope(table, loaded);
+            table.set_all_edges(all, scope);
+        }
+        self.message = Some(if all {
+            "contents list every edge, the ones DevTools hides (invisible) too".to_string()
+        } else {
+            "contents list the edges DevTools lists".to_string()
+        });
+    }
+
+    fn step_preset(&mut self, delta: isize) {
+        if self.view != View::Summary {
+            self.message = Some("presets filter the Summary: press 1 first".to_string());
+            return;
+        }
+        let Some(complete) = self.complete_or_say("Presets") else {
+            return;
+        };
+        if self.pending != super::Pending::Nothing {
+            self.message = Some("presets come once every class's objects are listed".to_string());
+            return;
+        }
+        let at = self.summary_snapshot;
+        match self.views.presets.step(&complete, at, delta) {
+            Step::Ready(choice) => self.apply_preset(at, choice, None),
+            Step::Computing(title) => {
+                self.message = Some(format!("computing “{title}” (keys keep working)"))
+            }
+            Step::Nothing => {}
+        }
+    }
+
+    /// A preset's table, sorted and filtered as the Summary shown.
+    fn preset_table(&self, at: usize, rows: Vec<Aggregate>) -> ClassTable<Aggregate> {
+        let scope = Scope {
+            loaded: self.loaded(),
+            snapshot: at,
+        };
+        let shown = &self.summaries[at];
+        let (sort, reverse) = shown.sort();
+        let pattern = shown.pattern().to_string();
+        let mut table = ClassTable::new(rows, scope);
+        table.resort(sort, reverse, &self.filter);
+        TableControl::set_filter(&mut table, &pattern, &self.filter);
+        table
+    }
+
+    fn apply_preset(&mut self, at: usize, choice: usize, table: Option<ClassTable<Aggregate>>) {
+        let shown = &mut self.summaries[at];
+        self.views.presets.swap(at, choice, shown, table);
+        self.message = Some(format!(
+            "preset: {}",
+            self.views
+                .presets
+                .label(at)
+                .unwrap_or_else(|| "All objects".to_string())
+        ));
+        self.sync_retainers();
+    }
+
+    fn ignore_selected(&mut self) {
+        let Some(complete) = self.complete_or_say("Ignoring retainers") else {
+            return;
+        };
+        let selected = self
+            .retainers
+            .as_ref()
+            .filter(|_| self.focus == Focus::Retainers)
+            .and_then(|t| {
+                t.selected()
+                    .map(|id| (t.snapshot, t.entry(id).retainer.node))
+            });
+        let Some((at, node)) = selected else {
+            self.message =
+                Some("select a retainer in the retainer pane (Tab) to ignore it".to_string());
+            return;
+        };
+        if self.views.ignores.ignore(&complete[at], at, node) {
+            self.message = Some(format!(
+                "ignoring @{}: recomputing the distances",
+                complete[at].node_id(node)
+            ));
+        } else {
+            self.message = Some("that retainer is ignored already (X restores)".to_string());
+        }
+    }
+
+    fn restore_ignored(&mut self) {
+        let at = self
+            .retainers
+            .as_ref()
+            .map_or(self.summary_snapshot, |t| t.snapshot);
+        if self.views.ignores.restore(at) {
+            self.rebuild_retainers(at);
+            self.message = Some("every ignored retainer restored".to_string());
+        } else {
+            self.message = Some("no retainer is ignored".to_string());
+        }
+    }
+
+    /// The ignores the retainer pane of snapshot `at` applies.
+    pub(super) fn applied_ignores(
+        &self,
+        at: usize,
+    ) -> Option<std::sync::Arc<heaptui_engine::IgnoredRetainers>> {
+        self.views.ignores.applied(at)
+    }
+
+    /// Builds the retainer pane again (on snapshot `at`) with the ignores as they are now, and
+    /// opens its path to the roots, as DevTools does after an ignore.
+    fn rebuild_retainers(&mut self, at: usize) {
+        if self.retainers.as_ref().is_some_and(|t| t.snapshot == at) {
+            self.retainers = None;
+            self.sync_retainers();
+            if let (Some(tree), Some(complete)) = (&mut self.retainers, &self.complete) {
+                if !tree.top().is_empty() {
+                    tree.path_to_roots(&complete[at], false);
+                    self.focus = Focus::Retainers;
+                }
+            }
+        }
+    }
+
+    /// Help keys: `?` on the first page shows the second; any other key closes.
+    pub(super) fn help_key(&mut self, key: &KeyEvent) -> bool {
+        if self.views.help_page == 0 && keys::command(key) == Some(Command::Help) {
+            self.views.help_page = 1;
+            return true;
+        }
+        self.views.help_page = 0;
+        false
+    }
+}
+
+impl Views {
+    fn containment_mut(&mut self, at: usize) -> Option<&mut ObjectTree> {
+        self.containment.shown_mut(at)
+    }
+}

@@ -1,0 +1,153 @@
+//! The title bar (views, keys) and the status bar (totals of what is listed, sort, filter, file
+//! names; or the filter prompt; or a message).
+
+use crate::app::{App, Mode, Pending, Shown, View};
+use crate::classes::ClassRow;
+use crate::table::{ClassTable, TableControl};
+use crate::text;
+use heaptui_common::util::sanitize::sanitize;
+use heaptui_present::labels::file_label;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// What the title bar says while a background stage computes (benches look for it).
+pub const BUSY: &str = "computing";
+
+/// ` heaptui  1 Summary  2 Comparison` and, on the right, what the background computes and
+/// the help and quit keys.
+pub fn title(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let tab = |label: &'static str, active: bool, available: bool| {
+        let style = match (active, available) {
+            (true, _) => theme.tab_active(),
+            (false, true) => theme.bar(),
+            (false, false) => theme.bar().patch(theme.dim()),
+        };
+        Span::styled(label, style)
+    };
+    let mut spans = vec![
+        Span::styled(" heaptui ", theme.bar().add_modifier(Modifier::BOLD)),
+        tab(" 1 Summary ", app.view() == View::Summary, true),
+        tab(
+            " 2 Comparison ",
+            app.view() == View::Comparison,
+            app.has_comparison(),
+        ),
+    ];
+    if app.has_series() {
+        spans.push(tab(" 3 Trend ", app.view() == View::Trend, true));
+        spans.push(tab(" 4 Suspects ", app.view() == View::Suspects, true));
+    }
+    // The object views get a tab while they are shown (the keys are in the help).
+    match app.view() {
+        View::Containment => spans.push(tab(" 5 Containment ", true, true)),
+        View::Dominators => spans.push(tab(" 6 Dominators ", true, true)),
+        View::Statistics => spans.push(tab(" 7 Statistics ", true, true)),
+        _ => {}
+    }
+    let keys = " ? help  q quit ";
+    // While the background computes, say so before the keys (the keys go first when short).
+    let busy = app
+        .working()
+        .filter(|_| app.pending() != Pending::Nothing)
+        .map(|w| format!(" {BUSY} {w} ·"))
+        .or_else(|| app.job_progress().map(|p| format!(" {BUSY} {p} ·")));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = (area.width as usize).saturating_sub(used);
+    let right = match busy {
+        Some(busy) if text::width(&busy) + text::width(keys) < room => busy + keys,
+        Some(busy) if text::width(&busy) < room => busy,
+        _ if text::width(keys) < room => keys.to_string(),
+        _ => String::new(),
+    };
+    spans.push(Span::raw(" ".repeat(room - text::width(&right))));
+    spans.push(Span::styled(right, theme.bar()));
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.bar()), area);
+}
+
+/// The filter prompt while it is open, else the message if any, else the totals of the listed
+/// rows, the sort order and the filter on the left and the file name(s) on the right.
+pub fn status(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme();
+    let width = area.width as usize;
+    let pattern = sanitize(app.pattern()).into_owned();
+    let line = if app.mode() == Mode::Filter {
+        Line::from(vec![
+            Span::styled(
+                format!("/{pattern}▏"),
+                theme.bar().add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                text::pad(
+                    "  Enter keep · Esc clear",
+                    width.saturating_sub(text::width(&pattern) + 2),
+                ),
+                theme.bar(),
+            ),
+        ])
+    } else if let Some(message) = app.message() {
+        Line::styled(
+            text::pad(&format!(" {}", sanitize(message)), width),
+            theme.message(),
+        )
+    } else {
+        let series = app.series();
+        let summary = match (app.view(), app.shown()) {
+            (View::Trend, _) => format!(
+                " {} classes · ↑ grew in every interval",
+                series.map_or(0, |s| s.trend.rows.len())
+            ),
+            (View::Suspects, _) => {
+                format!(" {} suspects", series.map_or(0, |s| s.suspects.rows.len()))
+            }
+            (View::Containment | View::Dominators | View::Statistics, _) => {
+                super::tree_view::status(app)
+            }
+            (_, Shown::Summary(t)) => match app.preset_label() {
+                Some(preset) => format!("{} · {}", listing(t), sanitize(&preset)),
+                None => listing(t),
+            },
+            (_, Shown::ById(t)) => listing(t),
+            (_, Shown::ByClass(t)) => listing(t),
+        };
+        // The totals come first; the file names get what is left (at least a short stub).
+        let files = files(app);
+        let room = width.saturating_sub(2 + text::width(&files).min(16));
+        let (left, _) = text::fit(&summary, room);
+        let (files, _) = text::fit(&files, width.saturating_sub(text::width(&left) + 2));
+        let gap = width.saturating_sub(text::width(&left) + text::width(&files));
+        Line::from(vec![
+            Span::raw(left),
+            Span::raw(" ".repeat(gap)),
+            Span::raw(files),
+        ])
+    };
+    frame.render_widget(Paragraph::new(line).style(theme.bar()), area);
+}
+
+/// ` N classes · X objects · size · filter “p”` (the header shows the sort order).
+fn listing<R: ClassRow>(table: &ClassTable<R>) -> String {
+    let mut out = format!(" {}", table.totals());
+    if !table.pattern().is_empty() {
+        out.push_str(&format!(" · filter “{}”", sanitize(table.pattern())));
+    }
+    out
+}
+
+/// The file the Summary shows, `first → last` for the Comparison, or the series.
+fn files(app: &App) -> String {
+    let label = |i: usize| sanitize(&file_label(app.snapshots()[i].path())).into_owned();
+    let last = app.snapshots().len() - 1;
+    match app.view() {
+        View::Comparison => format!("{} → {} ", label(0), label(last)),
+        View::Trend | View::Suspects => {
+            format!("{} snapshots: {} … {} ", last + 1, label(0), label(last))
+        }
+        View::Summary | View::Containment | View::Dominators | View::Statistics => {
+            format!("{} ", label(app.summary_snapshot()))
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The Suspects view: the library's ranked leak suspects as a list, one line each (the holder,
+//! the class that accumulates most with its growth per interval, the holder's retained size in
+//! each snapshot), and below it the selected suspect in full: what it holds, its path to the
+//! GC roots step by step with functions' definition sites, the code to look at and the leak
+//! pattern it looks like. `Enter` opens the holder in the Summary with its retainers.
+
+use crate::series::SeriesList;
+use crate::text;
+use crate::theme::Theme;
+use heaptui_common::util::sanitize::sanitize;
+use heaptui_leaks::suspects::Suspect;
+use heaptui_present::suspects as wording;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// The list's share of the view: a third, so the selected suspect's path has the rest.
+const LIST_SHARE: usize = 3;
+/// Lines the list keeps however short the view (when it has them).
+const MIN_LIST: usize = 3;
+/// Functions shown in the detail at most (the path gets the lines left).
+const CODE_LINES: usize = 4;
+
+/// How many suspects the list shows in a body of `height` lines (after its heading).
+fn list_height(height: usize, suspects: usize) -> usize {
+    let room = height.saturating_sub(1);
+    suspects.min((room / LIST_SHARE).max(MIN_LIST)).min(room)
+}
+
+/// Scrolls `list` so its cursor is in view in `area`; returns the page height.
+pub fn fit(list: &mut SeriesList<Suspect>, area: Rect) -> usize {
+    let page = list_height(area.height as usize, list.rows.len());
+    list.scroll_into_view(page);
+    page.max(1)
+}
+
+/// Draws `list` into `area`.
+pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<Suspect>, theme: &Theme) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let width = area.width as usize;
+    let height = area.height as usize;
+    let by_shape = list.rows.first().is_some_and(|s| s.by_shape);
+    let heading = format!(
+        "  Leak suspects · growing holders, most growth first · {}",
+        wording::matching_short(by_shape)
+    );
+    let mut lines = vec![Line::styled(text::pad(&heading, width), theme.header())];
+    if list.rows.is_empty() {
+        lines.push(Line::styled(
+            text::pad(
+                "  no object accumulated new objects across the series",
+                width,
+            ),
+            theme.dim(),
+        ));
+    }
+    let page = list_height(height, list.rows.len());
+    let end = (list.offset + page).min(list.rows.len());
+    for at in list.offset..end {
+        let line = list_line(at, &list.rows[at], width, theme);
+        lines.push(if at == list.cursor() {
+            line.patch_style(theme.selected())
+        } else {
+            line
+        });
+    }
+    if let Some(s) = list.rows.get(list.cursor()) {
+        let room = height.saturating_sub(lines.len());
+        lines.extend(detail(s, width, room, theme));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// `text` escaped for the terminal.
+fn safe(text: String) -> String {
+    sanitize(&text).into_owned()
+}
+
+fn list_line(at: usize, s: &Suspect, width: usize, theme: &Theme) -> Line<'static> {
+    let rank = format!("{:>2}. ", at + 1);
+    let facts = format!(
+        " · {} · retained {}",
+        safe(wording::leading(s)),
+        wording::retained(s)
+    );
+    let room = width.saturating_sub(text::width(&rank) + text::width(&facts).min(width / 2));
+    let (name, used) = text::fit(&safe(wording::holder(s)), room);
+    Line::from(vec![
+        Span::raw(rank.clone()),
+        Span::styled(name, theme.header()),
+        Span::raw(text::pad(
+            &facts,
+            width.saturating_sub(text::width(&rank) + used),
+        )),
+    ])
+}
+
+/// The selected suspect in `room` lines: what it holds, its path (cut in the middle when it
+/// does not fit), its code, its pattern, and what Enter does.
+fn detail(s: &Suspect, width: usize, room: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let line = |text: String, style| Line::styled(text::pad(&text, width), style);
+    let class = if s.holder_name == s.holder_class {
+        String::new()
+    } else {
+        format!(" ({})", safe(s.holder_class.clone()))
+    };
+    let title = format!("─ {}{class}", safe(wording::holder(s)));
+    let mut head = vec![
+        line(title, theme.header()),
+        line(
+            format!(
+                "  {}: {}",
+                wording::summary(s),
+                safe(wording::accumulates(s, 3))
+            ),
+            theme.edge(),
+        ),
+    ];
+    if let Some(p) = s.pattern {
+        head.push(line(format!("  likely: {}", p.hint), theme.dim()));
+    }
+    if let Some(a) = s.allocated_at.first() {
+        head.push(line(
+            format!("  allocated at: {}", safe(wording::allocation_site(a))),
+            theme.edge(),
+        ));
+    }
+    let code: Vec<Line> = s
+        .code
+        .iter()
+        .take(CODE_LINES)
+        .map(|f| line(format!("    {}", safe(wording::function(f))), theme.edge()))
+        .collect();
+    let tail = line(
+        "  Enter: open the holder in the Summary, its retainers below".to_string(),
+        theme.dim(),
+    );
+    let fixed = head.len() + 1 + usize::from(!code.is_empty()) + code.len() + 1;
+    let path_room = room.saturating_sub(fixed);
+    let mut lines = head;
+    lines.push(line(
+        format!("  path to the roots ({}):", safe(wording::path_end(s))),
+        theme.dim(),
+    ));
+    lines.extend(
+        steps(s, path_room)
+            .into_iter()
+            .map(|t| line(format!("    ← {}", safe(t)), theme.edge())),
+    );
+    if !code.is_empty() {
+        lines.push(line("  code to look at:".to_string(), theme.dim()));
+        lines.extend(code);
+    }
+    lines.push(tail);
+    lines.truncate(room);
+    lines
+}
+
+/// The holder path's steps in at most `room` lines: the first ones and the last, with how
+/// many were left out between them.
+fn steps(s: &Suspect, room: usize) -> Vec<String> {
+    let all: Vec<String> = s.holder_path.iter().map(wording::step).collect();
+    if all.len() <= room {
+        return all;
+    }
+    if room < 3 {
+        return all.into_iter().take(room).collect();
+    }
+    let head = room - 2;
+    let mut out: Vec<String> = all[..head].to_vec();
+    out.push(format!("… {} more", all.len() - head - 1));
+    out.push(all[all.len() - 1].clone());
+    out
+}
