@@ -240,3 +240,27 @@ fn on_the_chromium_fixture_paths_are_real_end_at_a_root_and_cost_no_more_than_de
         );
     }
 }
+
+#[test]
+fn indexed_retaining_edges_equal_the_scanned_ones_on_every_object() {
+    // The leak fixture's request cache is an array of hundreds of elements: its members are
+    // answered from the index of large sources, everything else by a scan; both must agree
+    // edge for edge, in the same order, for every object.
+    let s = Snapshot::load(
+        &common::fixture("leak-final"),
+        LoadOptions::default(),
+        &Progress::NONE,
+    )
+    .unwrap();
+    let indexed = heaptui_engine::EdgesTo::new(&s);
+    let mut from_large_sources = 0;
+    for node in 0..s.node_count() as u32 {
+        let scanned = s.edges_to(node);
+        assert_eq!(indexed.of(node), scanned, "node {node}");
+        from_large_sources += scanned
+            .iter()
+            .filter(|&&(source, _)| s.edges_from(source).count() > 64)
+            .count();
+    }
+    assert!(from_large_sources > 1000, "{from_large_sources}");
+}

@@ -20,7 +20,7 @@
 //! repeatedly), saying so. [`Paths`] remembers what each search found, so the paths of many
 //! objects of one collection cost about one search.
 
-use heaptui_engine::{EdgeKind, Snapshot};
+use heaptui_engine::{EdgeKind, EdgesTo, Snapshot};
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -110,6 +110,8 @@ struct Known {
 /// (in a fixed order, so a run's answers do not change from one run to the next).
 pub struct Paths<'a> {
     snapshot: &'a Snapshot,
+    /// The retaining edges, large collections indexed once for all their members.
+    edges_to: EdgesTo<'a>,
     known: RefCell<HashMap<u32, Known>>,
 }
 
@@ -118,6 +120,7 @@ impl<'a> Paths<'a> {
     pub fn new(snapshot: &'a Snapshot) -> Paths<'a> {
         Paths {
             snapshot,
+            edges_to: EdgesTo::new(snapshot),
             known: RefCell::new(HashMap::new()),
         }
     }
@@ -186,7 +189,7 @@ impl<'a> Paths<'a> {
                     continue;
                 }
             }
-            let retainers = snapshot.edges_to(node);
+            let retainers = self.edges_to.of(node);
             if retainers.iter().any(|&(source, _)| source == root) {
                 if found.is_none_or(|(total, _)| cost < total) {
                     found = Some((cost, node));

@@ -73,8 +73,20 @@ impl Retainers {
 
 impl Retainers {
     /// The retaining edges of `node` in `graph` as `(slot, source node, edge ordinal)`, in
-    /// slot order.
+    /// slot order. Costs the sum of the sources' degrees: a source is scanned for its edges to
+    /// `node`. For many nodes of one large source, [`LargeSources`] answers without rescanning.
     pub fn retaining_edges(&self, graph: &HeapGraph, node: u32) -> Vec<(usize, u32, usize)> {
+        self.retaining_edges_with(graph, node, &mut |_| None)
+    }
+
+    /// [`Retainers::retaining_edges`], asking `indexed` first for a source's edges to `node`
+    /// (in descending edge order, as the slots hold them).
+    pub fn retaining_edges_with(
+        &self,
+        graph: &HeapGraph,
+        node: u32,
+        indexed: &mut dyn FnMut(u32) -> Option<Vec<usize>>,
+    ) -> Vec<(usize, u32, usize)> {
         let slots = self.slots(node);
         let sources = &self.sources;
         let mut out = Vec::with_capacity(slots.len());
@@ -86,11 +98,14 @@ impl Retainers {
                 run_end += 1;
             }
             // The run holds src's edges to `node` in reverse edge order.
-            let mut edges: Vec<usize> = graph
-                .edges(src)
-                .filter(|&e| graph.edge_to[e] == node)
-                .collect();
-            edges.reverse();
+            let edges = indexed(src).unwrap_or_else(|| {
+                let mut edges: Vec<usize> = graph
+                    .edges(src)
+                    .filter(|&e| graph.edge_to[e] == node)
+                    .collect();
+                edges.reverse();
+                edges
+            });
             for (i, s) in (slot..run_end).enumerate() {
                 out.push((s, src, edges[i]));
             }
@@ -100,18 +115,41 @@ impl Retainers {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Sources with more edges than this are indexed by [`LargeSources`] when first met: below it a
+/// scan of the source's edges costs less than the index's sort and memory.
+pub const LARGE_SOURCE_EDGES: usize = 64;
 
-    #[test]
-    fn slots_are_in_reverse_source_edge_order() {
-        // node 0 -> 2, 0 -> 2, 1 -> 2, 1 -> 0
-        let first_edge = [0, 2, 4, 4];
-        let edge_to = [2, 2, 2, 0];
-        let (r, _) = Retainers::build(&first_edge, &edge_to, None);
-        assert_eq!(r.first, [0, 1, 1, 4]);
-        assert_eq!(&r.sources[1..4], &[1, 0, 0]);
-        assert_eq!(r.sources[0], 1);
+/// The edges of large sources (arrays, maps, contexts with many entries) sorted by target, built
+/// once per source: finding the edges that point at each of a collection's members then costs
+/// a binary search, not a scan of the whole collection per member (which is quadratic in its
+/// size when every member is asked about).
+#[derive(Debug, Default)]
+pub struct LargeSources {
+    /// Per indexed source, its edges as `(target, edge)` sorted by target, then by descending
+    /// edge ordinal (the slots' order).
+    by_source: std::collections::HashMap<u32, Vec<(u32, u32)>>,
+}
+
+impl LargeSources {
+    /// The edges from `src` to `node` in descending edge order, or `None` when `src` is small
+    /// enough to scan.
+    pub fn edges(&mut self, graph: &HeapGraph, src: u32, node: u32) -> Option<Vec<usize>> {
+        let range = graph.edges(src);
+        if range.len() <= LARGE_SOURCE_EDGES {
+            return None;
+        }
+        let sorted = self.by_source.entry(src).or_insert_with(|| {
+            let mut sorted: Vec<(u32, u32)> = range.map(|e| (graph.edge_to[e], e as u32)).collect();
+            sorted.sort_unstable_by_key(|&(to, e)| (to, std::cmp::Reverse(e)));
+            sorted
+        });
+        let start = sorted.partition_point(|&(to, _)| to < node);
+        Some(
+            sorted[start..]
+                .iter()
+                .take_while(|&&(to, _)| to == node)
+                .map(|&(_, e)| e as usize)
+                .collect(),
+        )
     }
 }

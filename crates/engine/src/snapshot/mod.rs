@@ -38,7 +38,7 @@ pub use crate::parse::Warning;
 pub use compare::{compare, Comparison, ComparisonRows};
 pub use load::{load_together, LoadEvent};
 pub use presets::{DuplicateStrings, ObjectFilter};
-pub use walk::{AllocationFrame, EdgeKind, Ownership, NO_OWNER};
+pub use walk::{AllocationFrame, EdgeKind, EdgesTo, Ownership, NO_OWNER};
 
 use crate::analysis::{
     self, aggregates, interfaces, names, retainers_view, scripts, ClassesStage, DistancesStage,
