@@ -191,6 +191,13 @@ struct StepJson {
     class_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<SiteJson>,
+    /// Hops of this edge name and class folded into this step (a linked list), when over one.
+    #[serde(skip_serializing_if = "is_one")]
+    repeated: u32,
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 #[derive(Serialize)]
@@ -251,6 +258,7 @@ impl From<&suspects::Suspect> for SuspectJson {
                     name: p.name.clone(),
                     class_name: p.class_name.clone(),
                     location: SiteJson::new(&p.script_name, p.location),
+                    repeated: p.repeated,
                 })
                 .collect(),
             path_choice: match s.path_choice {

@@ -30,7 +30,7 @@
 use super::accumulation::{self, Tree};
 use super::explain::Paths;
 use super::members::{self, Tally};
-use super::{shape, shards, shared, Identity};
+use super::{lists, shape, shards, shared, Identity};
 use heaptui_engine::{Location, Snapshot};
 use std::collections::HashMap;
 
@@ -74,6 +74,8 @@ pub struct Holder {
     pub accumulates: Vec<Accumulated>,
     /// Some of its members in the last snapshot, evenly spread.
     pub sample: Vec<u32>,
+    /// Members in the last snapshot that continue a linked list ([`super::lists`]).
+    pub linked: u64,
 }
 
 impl Holder {
@@ -198,6 +200,12 @@ fn points(
     let can_hold =
         |n: u32| n != last.root() && names_an_object(last, n) && identity.may_hold(last, n);
     let mut dominating = dominator_points(last, new_memory, threshold, &can_hold);
+    // A point inside a linked list stands for the list: its owner holds it.
+    for point in &mut dominating {
+        *point = lists::owner_of(last, *point, &can_hold).unwrap_or(*point);
+    }
+    dominating.sort_unstable();
+    dominating.dedup();
     // Shared ownership, among what the dominator tree's holders leave.
     let mut retaining = Vec::new();
     let first_pass: Vec<Option<u32>> = dominating.iter().map(|&p| Some(p)).collect();
@@ -384,5 +392,6 @@ fn holder(
         members_retained: tallies.iter().map(|t| t.retained).collect(),
         accumulates,
         sample,
+        linked: in_last.linked,
     }
 }

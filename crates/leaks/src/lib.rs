@@ -11,6 +11,7 @@ pub mod allocations;
 pub mod code;
 pub mod explain;
 pub mod holders;
+pub mod lists;
 pub mod members;
 pub mod patterns;
 pub mod shape;

@@ -34,11 +34,18 @@ pub struct Tally<'a> {
     pub classes: HashMap<&'a str, (u64, u64)>,
     /// The members (all of them for dominated holders; the sampled ones otherwise).
     pub members: Vec<u32>,
+    /// How many of them continue a linked list ([`super::lists`]).
+    pub linked: u64,
 }
 
 impl<'a> Tally<'a> {
     fn add(&mut self, snapshot: &'a Snapshot, node: u32) {
-        let retained = snapshot.retained_size(node);
+        self.add_sized(snapshot, node, snapshot.retained_size(node));
+    }
+
+    /// Adds `node` as keeping `retained` bytes (less than its retained size when the next node
+    /// of its list, counted on its own, is in its subtree).
+    fn add_sized(&mut self, snapshot: &'a Snapshot, node: u32, retained: u64) {
         self.count += 1;
         self.retained += retained;
         let class = self.classes.entry(snapshot.class_name(node)).or_default();
@@ -71,17 +78,25 @@ pub fn countable(snapshot: &Snapshot, counts: &dyn Fn(u32) -> bool) -> Vec<bool>
 /// The members of each of `holders` (their nodes in `snapshot`, `None` where missing) among
 /// the `countable` nodes, by the dominator tree; and the `countable` nodes no holder owns
 /// and no other countable node dominates, where shared-ownership holders are looked for.
+/// Nodes that continue a linked list ([`super::lists`]) count each, not once per list.
 pub fn dominated<'a>(
     snapshot: &'a Snapshot,
     holders: &[Option<u32>],
     countable: &[bool],
 ) -> (Vec<Tally<'a>>, Vec<u32>) {
+    let continues = super::lists::continuations(snapshot, countable);
+    // A list node keeps what its subtree holds less the rest of the list, which counts apart.
+    let mut continued_size: HashMap<u32, u64> = HashMap::new();
+    for (node, _) in continues.iter().enumerate().filter(|&(_, &c)| c) {
+        let before = snapshot.dominator(node as u32);
+        *continued_size.entry(before).or_default() += snapshot.retained_size(node as u32);
+    }
     let present: Vec<u32> = holders.iter().flatten().copied().collect();
     let slot: Vec<usize> = (0..holders.len())
         .filter(|&i| holders[i].is_some())
         .collect();
     let mut tallies = vec![Tally::default(); holders.len()];
-    let ownership = snapshot.ownership(&present, countable);
+    let ownership = snapshot.ownership(&present, countable, &continues);
     let mut unowned = Vec::new();
     for (node, _) in countable.iter().enumerate().filter(|&(_, &c)| c) {
         match ownership.owner[node] {
@@ -89,7 +104,12 @@ pub fn dominated<'a>(
             NO_OWNER if !ownership.under_marked[node] => unowned.push(node as u32),
             NO_OWNER => {}
             o if !ownership.nested[node] && present[o as usize] != node as u32 => {
-                tallies[slot[o as usize]].add(snapshot, node as u32)
+                let node = node as u32;
+                let kept =
+                    snapshot.retained_size(node) - continued_size.get(&node).copied().unwrap_or(0);
+                let tally = &mut tallies[slot[o as usize]];
+                tally.linked += u64::from(continues[node as usize]);
+                tally.add_sized(snapshot, node, kept)
             }
             _ => {}
         }

@@ -67,6 +67,11 @@ pub const SINGLETON_SERVICE: Pattern = Pattern {
     id: "singleton-service",
     hint: "a long-lived service (created once, shared by every request) whose state grows per request: create it per request, or bound and expire its state",
 };
+/// A linked list that grows and is never unlinked.
+pub const LINKED_LIST: Pattern = Pattern {
+    id: "linked-list",
+    hint: "objects chained into a linked list (`next`) that nothing unlinks: a queue nobody drains, a chain of pending work or records that only grows",
+};
 /// Closures piling up with their contexts.
 pub const CLOSURES: Pattern = Pattern {
     id: "closures",
@@ -84,6 +89,8 @@ pub struct Evidence<'a> {
     pub path: &'a [Step],
     /// The edges from the members to the callbacks they hold (`_onTimeout`, `next`).
     pub held_via: &'a [&'a str],
+    /// Most members are chained into a linked list.
+    pub linked: bool,
 }
 
 /// Collections whose entries are added one by one.
@@ -141,6 +148,17 @@ pub fn recognise(e: &Evidence<'_>) -> Option<Pattern> {
     if e.holder_class == "Promise" {
         return Some(PENDING_PROMISE);
     }
+    // A listener list kept as a linked list (Node's EventTarget, AbortSignal).
+    let listener_records = leading.contains("Listener")
+        || e.held_via
+            .iter()
+            .any(|v| v.to_lowercase().contains("listener"));
+    if e.linked && listener_records {
+        return Some(LISTENERS);
+    }
+    if e.linked {
+        return Some(LINKED_LIST);
+    }
     // An emitter's listener list: the holder is `_events` or an array in it.
     let in_events = e.path.iter().take(2).any(|s| s.edge_name == "_events");
     let listeners = (e.holder_class == "EventEmitter" || in_events)
@@ -191,6 +209,7 @@ mod tests {
             holder_class: holder,
             path,
             held_via: &[],
+            linked: false,
         }
     }
 
@@ -235,6 +254,17 @@ mod tests {
             recognise(&evidence(&["IncomingMessage"], "Map", &[])),
             Some(REQUESTS)
         );
+        let queue = Evidence {
+            linked: true,
+            ..evidence(&["Job"], "JobQueue", &[])
+        };
+        assert_eq!(recognise(&queue), Some(LINKED_LIST));
+        let abort = Evidence {
+            linked: true,
+            held_via: &["listener"],
+            ..evidence(&["Listener"], "Object", &[])
+        };
+        assert_eq!(recognise(&abort), Some(LISTENERS));
     }
 
     #[test]

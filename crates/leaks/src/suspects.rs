@@ -37,6 +37,9 @@ pub struct PathStep {
     pub script_name: Option<String>,
     /// For functions: where it is defined (0-based, as stored).
     pub location: Option<Location>,
+    /// How many hops of this edge name and class follow one another here (a linked list's
+    /// `next ×600`), folded into this step; 1 for a single hop.
+    pub repeated: u32,
 }
 
 /// One ranked suspect: a holder and what it explains.
@@ -172,6 +175,7 @@ fn explain(paths: &Paths<'_>, trend: &[TrendRow], holder: Holder, by_shape: bool
         holder_class: &holder_class,
         path: &path_steps,
         held_via: &held_via,
+        linked: holder.linked * 2 > members,
     });
     let trend = holder.accumulates.first().and_then(|a| {
         trend
@@ -194,25 +198,46 @@ fn explain(paths: &Paths<'_>, trend: &[TrendRow], holder: Holder, by_shape: bool
     }
 }
 
-/// The hops of a path as the suspect shows them.
+/// The hops of a path as the suspect shows them, runs of one edge name and class (a linked
+/// list walked node by node) folded into their first step.
 fn steps_of(snapshot: &Snapshot, hops: &[Hop]) -> Vec<PathStep> {
-    hops.iter()
-        .map(|hop| {
-            let is_function = snapshot.type_name(hop.node) == "closure";
-            let location = is_function.then(|| snapshot.location(hop.node)).flatten();
-            let script_name = location
-                .and_then(|_| snapshot.source_location(hop.node))
-                .and_then(|s| s.script_name);
-            PathStep {
-                node: hop.node,
-                id: snapshot.node_id(hop.node),
-                edge_type: snapshot.edge_type_name(hop.edge).to_string(),
-                edge_name: snapshot.edge_name(hop.edge),
-                name: snapshot.object_cell(hop.node),
-                class_name: snapshot.class_name(hop.node).to_string(),
-                script_name,
-                location,
+    let mut steps: Vec<PathStep> = Vec::with_capacity(hops.len());
+    for step in unfolded_steps(snapshot, hops) {
+        match steps.last_mut() {
+            Some(last)
+                if last.edge_name == step.edge_name
+                    && last.edge_type == step.edge_type
+                    && last.class_name == step.class_name =>
+            {
+                last.repeated += 1
             }
-        })
-        .collect()
+            _ => steps.push(step),
+        }
+    }
+    steps
+}
+
+/// One step per hop.
+fn unfolded_steps<'a>(
+    snapshot: &'a Snapshot,
+    hops: &'a [Hop],
+) -> impl Iterator<Item = PathStep> + 'a {
+    hops.iter().map(|hop| {
+        let is_function = snapshot.type_name(hop.node) == "closure";
+        let location = is_function.then(|| snapshot.location(hop.node)).flatten();
+        let script_name = location
+            .and_then(|_| snapshot.source_location(hop.node))
+            .and_then(|s| s.script_name);
+        PathStep {
+            node: hop.node,
+            id: snapshot.node_id(hop.node),
+            edge_type: snapshot.edge_type_name(hop.edge).to_string(),
+            edge_name: snapshot.edge_name(hop.edge),
+            name: snapshot.object_cell(hop.node),
+            class_name: snapshot.class_name(hop.node).to_string(),
+            script_name,
+            location,
+            repeated: 1,
+        }
+    })
 }

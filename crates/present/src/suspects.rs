@@ -128,14 +128,20 @@ pub fn site(script_name: Option<&str>, location: &Location) -> String {
     format!("{script}:{}:{}", location.line + 1, location.column + 1)
 }
 
-/// One step of a path: `sessions in system / Context @123`, `context in handle() @45 app.js:3:9`.
+/// One step of a path: `sessions in system / Context @123`, `context in handle() @45 app.js:3:9`,
+/// `next ×600 in Listener @7` for a folded run of hops.
 pub fn step(step: &PathStep) -> String {
     let at = step
         .location
         .map(|l| format!(" {}", site(step.script_name.as_deref(), &l)))
         .unwrap_or_default();
+    let repeated = if step.repeated > 1 {
+        format!(" ×{}", step.repeated)
+    } else {
+        String::new()
+    };
     format!(
-        "{} in {} @{}{at}",
+        "{}{repeated} in {} @{}{at}",
         labels::edge(&step.edge_type, &step.edge_name),
         format::truncate(&step.name, NAME_CHARS),
         step.id

@@ -67,8 +67,15 @@ pub struct Ownership {
 }
 
 /// [`nearest_owner`] and two marks at once: for each node, whether a `marked` node lies above
-/// it within its owner's subtree, and whether one lies above it at all.
-pub fn ownership(tree: &Dominators, owners: &[u32], marked: &[bool]) -> Ownership {
+/// it within its owner's subtree, and whether one lies above it at all. A node that
+/// `continues` its dominator (the next node of a linked list, empty for none) is not nested by
+/// it: it is nested only where its dominator is.
+pub fn ownership(
+    tree: &Dominators,
+    owners: &[u32],
+    marked: &[bool],
+    continues: &[bool],
+) -> Ownership {
     let (order, dominator) = (&tree.dfs_order, &tree.dominator);
     let n = dominator.len();
     let mut owner = vec![NO_OWNER; n];
@@ -90,7 +97,9 @@ pub fn ownership(tree: &Dominators, owners: &[u32], marked: &[bool]) -> Ownershi
         let d = dominator[node] as usize;
         if !is_owner[node] {
             owner[node] = owner[d];
-            nested[node] = owner[d] != NO_OWNER && (nested[d] || (marked[d] && !is_owner[d]));
+            let continued = continues.get(node).copied().unwrap_or(false);
+            nested[node] =
+                owner[d] != NO_OWNER && (nested[d] || (marked[d] && !is_owner[d] && !continued));
         }
         under_marked[node] = under_marked[d] || (d != root && marked[d]);
     }
@@ -122,14 +131,42 @@ mod tests {
     #[test]
     fn ownership_marks_what_lies_below_marked_nodes() {
         // root 0 → 1 (owner) → {2, 3 (marked)}, 3 → 4.
-        let o = ownership(&tree(), &[1], &[false, false, false, true, false]);
+        let o = ownership(&tree(), &[1], &[false, false, false, true, false], &[]);
         assert_eq!(o.owner, vec![NO_OWNER, 0, 0, 0, 0]);
         assert_eq!(o.nested, vec![false, false, false, false, true]);
         assert_eq!(o.under_marked, vec![false, false, false, false, true]);
         // A marked owner does not nest its own subtree, but is above it.
-        let o = ownership(&tree(), &[1], &[false, true, false, false, false]);
+        let o = ownership(&tree(), &[1], &[false, true, false, false, false], &[]);
         assert_eq!(o.nested, vec![false; 5]);
         assert_eq!(o.under_marked, vec![false, false, true, true, true]);
+    }
+
+    #[test]
+    fn a_node_continuing_a_list_is_not_nested_by_the_node_before() {
+        // root 0 → 1 (owner) → 3 (marked) → 4 (marked, the list's next node) → 5 (marked).
+        let tree = Dominators {
+            dominator: vec![0, 0, 1, 1, 3, 4],
+            dfs_order: vec![0, 1, 3, 4, 5, 2],
+        };
+        let marked = [false, false, false, true, true, true];
+        let o = ownership(
+            &tree,
+            &[1],
+            &marked,
+            &[false, false, false, false, true, true],
+        );
+        assert_eq!(o.nested, vec![false; 6]);
+        // Without the list, 4 and 5 are nested in 3.
+        let o = ownership(&tree, &[1], &marked, &[]);
+        assert_eq!(o.nested, vec![false, false, false, false, true, true]);
+        // What a list node holds (not a continuation) is still nested.
+        let o = ownership(
+            &tree,
+            &[1],
+            &marked,
+            &[false, false, false, false, true, false],
+        );
+        assert_eq!(o.nested, vec![false, false, false, false, false, true]);
     }
 
     #[test]

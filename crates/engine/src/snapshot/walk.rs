@@ -173,8 +173,10 @@ impl Snapshot {
     /// dominators ([`Snapshot::nearest_owners`]), whether a `marked` node that is not an owner
     /// lies between it and that owner, and whether a marked node dominates it at all; one
     /// pass down the dominator tree.
-    pub fn ownership(&self, owners: &[u32], marked: &[bool]) -> Ownership {
-        dominated::ownership(&self.dominance().dominators, owners, marked)
+    /// A node that `continues` its dominator (a linked list's next node; empty for none) is
+    /// not nested by it.
+    pub fn ownership(&self, owners: &[u32], marked: &[bool], continues: &[bool]) -> Ownership {
+        dominated::ownership(&self.dominance().dominators, owners, marked, continues)
     }
 }
 
