@@ -3,7 +3,7 @@
 //! ([`heaptui_cli`]). This is the only module that knows both front ends.
 
 use clap::{CommandFactory, Parser, Subcommand};
-use heaptui_cli::{capture, diff, dominators, retainers, series, show, statistics, summary};
+use heaptui_cli::{capture, diff, dominators, paths, retainers, series, show, statistics, summary};
 use heaptui_cli::{Loading, EXIT_ERROR, EXIT_USAGE};
 use heaptui_common::error::{Error, ErrorKind};
 use heaptui_engine::LoadOptions;
@@ -72,6 +72,9 @@ pub enum Command {
     Show(show::Args),
     /// Print the dominator tree from the root, or what one object (`@ID`) keeps alive.
     Dominators(dominators::Args),
+    /// Print where a class's objects (or its new ones) are held: their paths to the GC roots
+    /// grouped by shape, most common first.
+    Paths(paths::Args),
     /// Print the Statistics view: the heap by category (code, strings, arrays, …).
     Statistics(statistics::Args),
     /// Print per-class counts and sizes across two or more snapshots, sustained growth first.
@@ -125,6 +128,7 @@ pub fn run() -> color_eyre::Result<i32> {
         Some(Command::Retainers(args)) => retainers::run(args, &loading),
         Some(Command::Show(args)) => show::run(args, &loading),
         Some(Command::Dominators(args)) => dominators::run(args, &loading),
+        Some(Command::Paths(args)) => paths::run(args, &loading),
         Some(Command::Statistics(args)) => statistics::run(args, &loading),
         Some(Command::Trend(args)) => series::run_trend(args, &loading),
         Some(Command::Suspects(args)) => series::run_suspects(args, &loading),

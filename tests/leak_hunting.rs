@@ -257,3 +257,56 @@ fn suspects_rank_the_request_cache_first_with_its_path() {
         );
     }
 }
+
+#[test]
+fn paths_of_a_population_group_the_leaked_requests_under_the_cache() {
+    // The 400 requests the demo app leaked since its first snapshot: one shape holds them all
+    // (element of the `cache` array), and the groups account for every object.
+    let doc = json(&[
+        "paths",
+        &f("leak-final"),
+        "IncomingMessage",
+        "--new-since",
+        &f("leak-base"),
+        "--json",
+        "--top",
+        "1000",
+    ]);
+    let diff = json(&["diff", &f("leak-base"), &f("leak-final"), "--json"]);
+    let added = row(&diff, "IncomingMessage")["addedCount"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(doc["objects"].as_u64(), Some(added));
+    let groups = doc["groups"].as_array().unwrap();
+    let counted: u64 = groups.iter().map(|g| g["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted, added);
+    assert_eq!(doc["shapes"].as_u64(), Some(groups.len() as u64));
+    let first = &groups[0];
+    assert!(
+        first["count"].as_u64().unwrap() * 10 >= added * 9,
+        "{first}"
+    );
+    let steps = first["path"].as_array().unwrap();
+    assert_eq!(steps[0]["edgeType"], "element");
+    assert_eq!(steps[0]["className"], "Array");
+    assert!(
+        steps.iter().any(|s| s["edgeName"] == "cache"),
+        "the cache variable on the path: {steps:?}"
+    );
+    // Every example is an object of the class, to open with `show` or `retainers`.
+    let example = format!("@{}", first["examples"][0]);
+    let shown = json(&["show", &f("leak-final"), &example, "--json"]);
+    assert_eq!(shown["node"]["className"], "IncomingMessage");
+    // All instances, old ones included, are at least as many.
+    let all = json(&["paths", &f("leak-final"), "IncomingMessage", "--json"]);
+    assert!(all["objects"].as_u64().unwrap() >= added);
+}
+
+#[test]
+fn paths_of_an_unknown_class_is_a_one_line_error() {
+    let out = heaptui(&["paths", &f("leak-final"), "NoSuchClass"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no objects of class \"NoSuchClass\""), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -10,6 +10,7 @@ pub mod dominators;
 pub mod json;
 pub mod json_views;
 pub mod markdown;
+pub mod paths;
 pub mod retainers;
 pub mod series;
 pub mod show;

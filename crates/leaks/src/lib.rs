@@ -14,6 +14,7 @@ pub mod holders;
 pub mod lists;
 pub mod members;
 pub mod patterns;
+pub mod population;
 pub mod shape;
 pub mod shards;
 pub mod shared;

@@ -8,6 +8,7 @@ pub mod cells;
 pub mod format;
 pub mod labels;
 pub mod objects;
+pub mod population;
 pub mod presets;
 pub mod sort;
 pub mod statistics;
