@@ -52,6 +52,7 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
             sanitize(&snapshot.path().display().to_string())
         )));
     }
+    let start = std::time::Instant::now();
     let doc = build(
         &snapshot,
         &args.class,
@@ -59,6 +60,13 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
         &objects,
         args.top,
     );
+    if loading.timings {
+        eprintln!(
+            "timings of the paths: {} objects in {:.3} s",
+            objects.len(),
+            start.elapsed().as_secs_f64()
+        );
+    }
     if args.json {
         return print(&json_line(&doc));
     }

@@ -94,6 +94,15 @@ pub fn explanatory_path(snapshot: &Snapshot, node: u32) -> RetainingPath {
     Paths::new(snapshot).of(node)
 }
 
+/// When a search ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// When no cheaper path can be left: the least-cost path.
+    Cheapest,
+    /// At the first known or root-held node popped.
+    FirstKnown,
+}
+
 /// What a search learnt about a node on an explanatory path: its least cost to a root, and
 /// the next hop towards it (none for a root-held node).
 #[derive(Debug, Clone, Copy)]
@@ -132,7 +141,20 @@ impl<'a> Paths<'a> {
 
     /// The explanatory path of `node`.
     pub fn of(&self, node: u32) -> RetainingPath {
-        match self.search(node, MAX_SETTLED) {
+        self.find(node, Stop::Cheapest)
+    }
+
+    /// The path of `node` through the first node an earlier search passed (or a root-held one),
+    /// whichever the search reaches first: the least-cost path up to there, and from there the
+    /// path found before, which need not be the cheapest overall. For the many objects of one
+    /// population: each costs about one expansion once a few are known, where the full search
+    /// would go on exploring every cheaper node around it.
+    pub fn of_member(&self, node: u32) -> RetainingPath {
+        self.find(node, Stop::FirstKnown)
+    }
+
+    fn find(&self, node: u32, stop: Stop) -> RetainingPath {
+        match self.search(node, MAX_SETTLED, stop) {
             Some(hops) => RetainingPath {
                 hops,
                 choice: Choice::Explanatory,
@@ -158,7 +180,7 @@ impl<'a> Paths<'a> {
 
     /// Dijkstra's search from `start` towards the roots, stopping at the first popped cost no
     /// lower than the best complete path (through a root-held node or a known one).
-    fn search(&self, start: u32, budget: usize) -> Option<Vec<Hop>> {
+    fn search(&self, start: u32, budget: usize, stop: Stop) -> Option<Vec<Hop>> {
         let snapshot = self.snapshot;
         let root = snapshot.root();
         if self.known.borrow().contains_key(&start) {
@@ -171,7 +193,7 @@ impl<'a> Paths<'a> {
         let mut found: Option<(u64, u32)> = None;
         let mut settled = 0;
         while let Some(Reverse((cost, node))) = queue.pop() {
-            if found.is_some_and(|(total, _)| cost >= total) {
+            if found.is_some_and(|(total, _)| cost >= total || stop == Stop::FirstKnown) {
                 break;
             }
             if best.get(&node).is_some_and(|&c| c < cost) {
@@ -196,6 +218,8 @@ impl<'a> Paths<'a> {
                 }
                 continue;
             }
+            // With `FirstKnown`, a known retainer ends the search here: the cheapest through one.
+            let mut through_known: Option<(u64, u32)> = None;
             for (source, edge) in retainers {
                 if source == start {
                     continue;
@@ -205,7 +229,19 @@ impl<'a> Paths<'a> {
                     best.insert(source, next);
                     came_from.insert(source, (edge, node));
                     queue.push(Reverse((next, source)));
+                    if stop == Stop::FirstKnown {
+                        if let Some(k) = self.known.borrow().get(&source) {
+                            let total = next + k.cost;
+                            if through_known.is_none_or(|(best, _)| total < best) {
+                                through_known = Some((total, source));
+                            }
+                        }
+                    }
                 }
+            }
+            if through_known.is_some() {
+                found = through_known;
+                break;
             }
         }
         let (total, end) = found?;

@@ -7,8 +7,8 @@
 //! *shape*, the sequence of (edge, class) steps from the object to the root, with runs of one
 //! edge and class folded (a linked list is one step, however long: the nodes of one list are
 //! one group, their runs' lengths a range); objects whose paths have one shape form a group. Invariants: every object of the set is in exactly one group, and
-//! the groups' counts add up to the set's size. Cost: one explanatory search per object, each
-//! stopping where an earlier one passed ([`Paths`] remembers), so a population held by one
+//! the groups' counts add up to the set's size. Cost: one search per object, each stopping at
+//! the first node an earlier one passed ([`Paths::of_member`]), so a population held by one
 //! collection costs little more than one search.
 
 use super::explain::Paths;
@@ -115,7 +115,7 @@ fn own_retained(snapshot: &Snapshot, objects: &[u32]) -> Vec<u64> {
 /// The shape of `object`'s explanatory path, runs folded.
 fn shape_of(snapshot: &Snapshot, paths: &Paths<'_>, object: u32) -> Vec<ShapeStep> {
     let mut shape: Vec<ShapeStep> = Vec::new();
-    for hop in paths.of(object).hops {
+    for hop in paths.of_member(object).hops {
         let edge_type = snapshot.edge_type_name(hop.edge);
         let edge_name = if edge_type == "element" {
             String::new()
