@@ -19,7 +19,7 @@ fi
 
 pages=$(mktemp -d)
 trap 'rm -rf "$pages"' EXIT
-HEAPTUI_SCREENSHOT_DIR="$pages" cargo test --release --test tui_pty -- --ignored --exact screenshots
+HEAPTUI_SCREENSHOT_DIR="$pages" cargo test --release --test integration -- --ignored --exact tui_pty::screenshots
 
 mkdir -p screenshots
 for page in "$pages"/*.html; do

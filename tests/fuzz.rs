@@ -4,7 +4,7 @@
 //! parser and every analysis and view. Nothing may panic or hang; a bad input must be an error.
 //!
 //! CI runs a short budget; a long run is `HEAPTUI_FUZZ_SECONDS=600 cargo test --release --test
-//! fuzz -- --nocapture`. A failing case is written to $TMPDIR/heaptui-fuzz-crash-*.heapsnapshot.
+//! integration fuzz:: -- --nocapture`. A failing case is written to $TMPDIR/heaptui-fuzz-crash-*.heapsnapshot.
 
 use crate::common;
 use heaptui_engine::MatchBy;

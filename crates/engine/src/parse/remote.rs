@@ -135,7 +135,7 @@ fn advise_sequential(file: &File) {
 mod tests {
     #[test]
     fn a_file_is_read_whole_in_every_stream_count() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/parse/remote.rs");
         let expected = std::fs::read(&path).unwrap();
         let file = std::fs::File::open(&path).unwrap();
         let progress = heaptui_common::progress::Progress::NONE;
