@@ -4,7 +4,7 @@
 
 use crate::parse::{layout, memory, meta};
 use heaptui_common::error::{Error, Result};
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 /// The most bytes read for a peek: the header (meta, counts) comes first and is a few
@@ -57,8 +57,12 @@ pub fn peek(path: &Path) -> Result<Peek> {
         .map_err(|e| Error::io("cannot read the file", e).in_file(path))?
         .len();
     let mut start = Vec::with_capacity(2);
+    // A clone shares the file's offset: the magic is read, then the offset put back.
     file.try_clone()
-        .and_then(|f| f.take(2).read_to_end(&mut start))
+        .and_then(|mut f| {
+            (&mut f).take(2).read_to_end(&mut start)?;
+            f.rewind()
+        })
         .map_err(|e| Error::io("cannot read the file", e).in_file(path))?;
     let gzipped = start == [0x1f, 0x8b];
     let reader: Box<dyn Read> = if gzipped {
