@@ -798,3 +798,54 @@ fn collect_strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
         _ => {}
     }
 }
+
+#[test]
+fn capture_takes_a_snapshot_only_when_allowed_and_only_over_loopback() {
+    let dir = TempDir::new("mcp-capture");
+    let mut node = Command::new("node")
+        .args([
+            "--inspect=127.0.0.1:0",
+            "-e",
+            "globalThis.kept = []; setInterval(() => kept.push({ at: Date.now() }), 50)",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("node runs");
+    // Its inspector listens once it has started.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let pid = node.id().to_string();
+    let steps = vec![
+        json!({ "op": "info" }),
+        call("capture", json!({ "target": pid })),
+        call("capture", json!({ "target": "10.1.2.3:9229" })),
+        call("capture", json!({ "target": pid, "out": "/" })),
+        call("summary", json!({ "handle": "s1", "limit": 3 })),
+    ];
+    let off = session(&["mcp"], &dir.0, None, steps.clone());
+    assert!(off[0]["ok"]["instructions"]
+        .as_str()
+        .unwrap()
+        .contains("capture tool is off"));
+    assert!(refusal(&off[1]).contains("--allow-capture"));
+    let on = session(&["mcp", "--allow-capture"], &dir.0, None, steps);
+    node.kill().ok();
+    node.wait().ok();
+    let taken = answer(&on[1]);
+    assert_eq!(taken["handle"], "s1");
+    let file = PathBuf::from(taken["file"].as_str().unwrap());
+    assert_eq!(file.parent().unwrap(), dir.0.canonicalize().unwrap());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(refusal(&on[2]).contains("not a loopback address"));
+    assert!(refusal(&on[3]).contains("outside the allowed roots"));
+    let summary = answer(&on[4]);
+    same(
+        summary,
+        &cli(&["summary", file.to_str().unwrap(), "--top", "3"]),
+        "captured summary",
+    );
+}

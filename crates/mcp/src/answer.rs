@@ -53,6 +53,8 @@ pub enum ToolError {
     },
     /// The tool is turned off in this server.
     Disabled(&'static str),
+    /// A capture could not be made (the capture layer's one-line reason).
+    Capture(String),
     /// The work thread failed (a bug): said, and the server carries on.
     Internal(String),
 }
@@ -69,6 +71,7 @@ impl std::fmt::Display for ToolError {
             ),
             ToolError::Load { what, reason } => write!(f, "cannot load {what}: {reason}"),
             ToolError::Disabled(m) => f.write_str(m),
+            ToolError::Capture(m) => write!(f, "capture failed: {m}"),
             ToolError::Internal(m) => write!(f, "internal error: {m}"),
         }
     }

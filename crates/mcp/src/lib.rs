@@ -26,6 +26,10 @@ pub struct Args {
     /// Show string values from the heap; without it they are masked (letters x, digits 0).
     #[arg(long)]
     pub show_values: bool,
+    /// Offer the `capture` tool: snapshots of live processes over their loopback inspector,
+    /// with `heaptui capture`'s safety.
+    #[arg(long)]
+    pub allow_capture: bool,
 }
 
 impl Args {
@@ -39,6 +43,7 @@ impl Args {
             },
             show_values: self.show_values,
             check_memory,
+            allow_capture: self.allow_capture,
         }
     }
 }

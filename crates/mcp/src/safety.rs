@@ -129,6 +129,35 @@ impl Roots {
     }
 }
 
+impl Roots {
+    /// The canonical folder `asked` names when it lies under a root (where `capture` may
+    /// write).
+    pub fn resolve_dir(&self, asked: &str) -> Result<PathBuf, PathError> {
+        let path = Path::new(asked);
+        let joined = match self.dirs.first() {
+            Some(first) if path.is_relative() => first.join(path),
+            _ => path.to_path_buf(),
+        };
+        let real = joined
+            .canonicalize()
+            .map_err(|source| PathError::Unresolvable {
+                path: asked.to_string(),
+                source,
+            })?;
+        if FORBIDDEN_TREES.iter().any(|t| real.starts_with(t)) || !real.is_dir() {
+            return Err(PathError::NotAFile {
+                path: asked.to_string(),
+            });
+        }
+        if !self.dirs.iter().any(|root| real.starts_with(root)) {
+            return Err(PathError::OutsideRoots {
+                path: asked.to_string(),
+            });
+        }
+        Ok(real)
+    }
+}
+
 /// `text` as a JSON string literal: how a heap string or a path appears inside prose, so it
 /// reads as quoted data and never as words of the message around it.
 pub fn quoted(text: &str) -> String {

@@ -22,6 +22,8 @@ pub struct Config {
     pub show_values: bool,
     /// Refuse loads whose estimated memory need exceeds what is available.
     pub check_memory: bool,
+    /// Offer the `capture` tool (`--allow-capture`).
+    pub allow_capture: bool,
 }
 
 /// The state of one server session.
@@ -65,6 +67,18 @@ impl Session {
             return Ok(first?);
         }
         Ok(self.roots.with(&client).resolve(asked)?)
+    }
+}
+
+impl Session {
+    /// The folder `asked` names, when it lies under the roots (for `capture`'s output).
+    pub async fn resolve_dir(
+        &self,
+        asked: &str,
+        peer: &Peer<RoleServer>,
+    ) -> Result<PathBuf, ToolError> {
+        let client = client_roots(peer).await;
+        Ok(self.roots.with(&client).resolve_dir(asked)?)
     }
 }
 

@@ -3,6 +3,7 @@
 //! Each is a thin call into the same library as the CLI: the documents come from
 //! `heaptui_present`, the numbers from `heaptui_engine` and `heaptui_leaks`.
 
+pub mod capture;
 pub mod files;
 pub mod objects;
 pub mod series;
