@@ -1,6 +1,7 @@
 //! The program: the command line's grammar and the choice of front end. `heaptui SNAP…` runs
 //! the interactive explorer ([`heaptui_tui`]); `summary`, `diff`, … run a headless command
-//! ([`heaptui_cli`]). This is the only module that knows both front ends.
+//! ([`heaptui_cli`]); `mcp` serves the MCP tools ([`heaptui_mcp`]). This is the only module that
+//! knows all the front ends.
 
 use clap::{CommandFactory, Parser, Subcommand};
 use heaptui_cli::{capture, diff, dominators, paths, retainers, series, show, statistics, summary};
@@ -31,7 +32,9 @@ Examples:
   heaptui summary snap.heapsnapshot --preset duplicated-strings
       a DevTools Summary filter; also detached-dom, event-handlers, allocated-before, …
   heaptui summary snap.heapsnapshot.gz --redact --format markdown
-      a shareable report, string values masked";
+      a shareable report, string values masked
+  heaptui mcp --root /var/diag
+      an MCP server on stdio for coding agents (claude mcp add heaptui -- heaptui mcp --root DIR)";
 
 /// Terminal explorer for V8 heap snapshots, with Chrome DevTools' exact numbers.
 #[derive(Parser, Debug)]
@@ -83,6 +86,9 @@ pub enum Command {
     Suspects(series::Args),
     /// Take heap snapshots of a running process (inspector or signal), one or a series.
     Capture(capture::Args),
+    /// Serve the analysis to coding agents: an MCP server on stdio (files only under --root,
+    /// string values redacted unless --show-values).
+    Mcp(heaptui_mcp::Args),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -137,6 +143,15 @@ pub fn run() -> color_eyre::Result<i32> {
             Ok(capture::Outcome::Exit(code)) => Ok(code),
             Err(e) => Err(e),
         },
+        Some(Command::Mcp(args)) => {
+            match heaptui_mcp::serve_stdio(args.config(!cli.no_memory_check)) {
+                Ok(()) => Ok(0),
+                Err(e) => {
+                    eprintln!("heaptui mcp: {e}");
+                    return Ok(EXIT_ERROR);
+                }
+            }
+        }
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "heaptui", &mut out);

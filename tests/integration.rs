@@ -15,6 +15,7 @@ mod leak_hunting;
 mod leak_paths;
 mod leak_patterns;
 mod malformed;
+mod mcp;
 mod readme;
 mod reports;
 mod safety;

@@ -1,11 +1,12 @@
 //! `heaptui diff`: DevTools' Comparison view (base → after).
 
-use super::{budget, json, json_line, load_all, markdown, print, Format, Loading};
+use super::{budget, json_line, load_all, markdown, print, Format, Loading};
 use heaptui_common::error::Result;
 use heaptui_common::util::input_name;
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::{ClassChange, ClassDiff, ComparisonRows, MatchBy, Verdict};
-use heaptui_present::sort::{self, ComparisonSort};
+use heaptui_present::documents::diff as document;
+use heaptui_present::sort::ComparisonSort;
 use heaptui_present::{cells, format, labels};
 use std::path::PathBuf;
 
@@ -81,49 +82,49 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
     let (base, after) = (&loaded[0], &loaded[1]);
     let comparison = heaptui_engine::compare(base, after, args.match_by.forced());
     let total_delta = after.total_size() as i64 - base.total_size() as i64;
-    let keep = |name: &str| sort::matches_filter(name, args.filter.as_deref());
-    let top = args.top.unwrap_or(usize::MAX);
-    let verdict = &comparison.verdict;
-    let (printed, exceeded) = match comparison.rows {
-        ComparisonRows::ById(all) => {
-            let exceeded = budget::check(&budgets, &budget::growth(&all), total_delta);
-            let mut rows: Vec<ClassDiff> = all.into_iter().filter(|r| keep(&r.name)).collect();
-            sort::comparison(&mut rows, args.sort, args.reverse);
-            rows.truncate(top);
-            let printed = match Format::pick(args.format, args.json) {
-                Format::Markdown => print(&markdown::diff(base, after, &rows)),
-                Format::Json => print(&json_doc(
-                    args,
-                    verdict,
-                    rows.iter()
-                        .map(|r| json::DiffClass::of_diff(&[after, base], r)),
-                )),
-                Format::Text => print(&text_by_id(args, verdict, &rows)),
-            };
-            (printed?, exceeded)
-        }
+    let exceeded = match &comparison.rows {
+        ComparisonRows::ById(all) => budget::check(&budgets, &budget::growth(all), total_delta),
         ComparisonRows::ByClass(all) => {
             let growth: Vec<budget::Growth> = all
                 .iter()
                 .map(|r| (r.name.as_str(), r.count_delta(), r.size_delta()))
                 .collect();
-            let exceeded = budget::check(&budgets, &growth, total_delta);
-            let mut rows: Vec<ClassChange> = all.into_iter().filter(|r| keep(&r.name)).collect();
-            sort::changes(&mut rows, args.sort, args.reverse);
-            rows.truncate(top);
-            let printed = match Format::pick(args.format, args.json) {
-                Format::Markdown => print(&markdown::changes(verdict, &rows)),
-                Format::Json => print(&json_doc(
-                    args,
-                    verdict,
-                    rows.iter()
-                        .map(|r| json::DiffClass::of_change(&[after, base], r)),
-                )),
-                Format::Text => print(&text_by_class(args, verdict, &rows)),
-            };
-            (printed?, exceeded)
+            budget::check(&budgets, &growth, total_delta)
         }
     };
+    let query = document::Query {
+        filter: args.filter.as_deref(),
+        sort: args.sort,
+        reverse: args.reverse,
+        top: args.top,
+    };
+    let format = Format::pick(args.format, args.json);
+    let printed = if format == Format::Json {
+        print(&json_line(&document::document(
+            (base, args.base.display().to_string()),
+            (after, args.after.display().to_string()),
+            comparison,
+            &query,
+        )))
+    } else {
+        let verdict = &comparison.verdict;
+        match comparison.rows {
+            ComparisonRows::ById(all) => {
+                let rows = document::select_by_id(all, &query);
+                match format {
+                    Format::Markdown => print(&markdown::diff(base, after, &rows)),
+                    _ => print(&text_by_id(args, verdict, &rows)),
+                }
+            }
+            ComparisonRows::ByClass(all) => {
+                let rows = document::select_by_class(all, &query);
+                match format {
+                    Format::Markdown => print(&markdown::changes(verdict, &rows)),
+                    _ => print(&text_by_class(args, verdict, &rows)),
+                }
+            }
+        }
+    }?;
     for line in &exceeded {
         eprintln!("heaptui: budget exceeded: {line}");
     }
@@ -141,20 +142,6 @@ fn header(args: &Args, verdict: &Verdict) -> String {
         sanitize(&input_name(&args.after)),
         labels::matching_note(verdict)
     )
-}
-
-fn json_doc(
-    args: &Args,
-    verdict: &Verdict,
-    classes: impl Iterator<Item = json::DiffClass>,
-) -> String {
-    json_line(&json::Diff {
-        base: args.base.display().to_string(),
-        after: args.after.display().to_string(),
-        matched_by: labels::match_name(verdict.match_by),
-        process_check: verdict.into(),
-        classes: classes.collect(),
-    })
 }
 
 /// The aligned text table, header first: the Constructor column, then six number columns of

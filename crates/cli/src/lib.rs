@@ -7,8 +7,6 @@ pub mod budget;
 pub mod capture;
 pub mod diff;
 pub mod dominators;
-pub mod json;
-pub mod json_views;
 pub mod markdown;
 pub mod paths;
 pub mod retainers;
@@ -16,6 +14,8 @@ pub mod series;
 pub mod show;
 pub mod statistics;
 pub mod summary;
+
+pub use heaptui_present::{json, json_views};
 
 use heaptui_common::error::{Error, Result};
 use heaptui_common::progress::Progress;

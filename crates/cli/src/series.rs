@@ -5,15 +5,10 @@
 use super::{json_line, load_all, markdown, print, Format, Loading};
 use heaptui_common::error::{Error, Result};
 use heaptui_common::util::sanitize::sanitize;
-use heaptui_engine::{Location, MatchBy};
-use heaptui_leaks::code::Role;
-use heaptui_leaks::explain::Choice;
-use heaptui_leaks::holders::Holds;
-use heaptui_leaks::patterns::Step;
+use heaptui_engine::MatchBy;
 use heaptui_leaks::{suspects, trend};
 use heaptui_present::suspects as wording;
-use heaptui_present::{format, labels};
-use serde::Serialize;
+use heaptui_present::{format, json_series, labels};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `heaptui trend` and `heaptui suspects`.
@@ -36,24 +31,6 @@ pub struct Args {
 /// Suspects listed when `--top` is not given.
 const DEFAULT_SUSPECTS: usize = 10;
 
-/// `heaptui trend --json`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TrendJson {
-    snapshots: Vec<String>,
-    classes: Vec<TrendClass>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TrendClass {
-    name: String,
-    location: Option<Location>,
-    counts: Vec<u64>,
-    sizes: Vec<u64>,
-    grew_every_interval: bool,
-}
-
 fn file_names(args: &Args) -> Vec<String> {
     args.snapshots
         .iter()
@@ -72,19 +49,7 @@ pub fn run_trend(args: &Args, loading: &Loading) -> Result<i32> {
     trend::sort_by_growth(&mut rows);
     rows.truncate(args.top.unwrap_or(usize::MAX));
     if Format::pick(args.format, args.json) == Format::Json {
-        return print(&json_line(&TrendJson {
-            snapshots: file_names(args),
-            classes: rows
-                .iter()
-                .map(|r| TrendClass {
-                    name: r.name.clone(),
-                    location: r.location,
-                    counts: r.counts.clone(),
-                    sizes: r.sizes.clone(),
-                    grew_every_interval: r.grew_every_interval(),
-                })
-                .collect(),
-        }));
+        return print(&json_line(&json_series::Trend::of(file_names(args), &rows)));
     }
     let mut text = String::new();
     for r in &rows {
@@ -98,198 +63,6 @@ pub fn run_trend(args: &Args, loading: &Loading) -> Result<i32> {
         ));
     }
     print(&text)
-}
-
-/// `heaptui suspects --json`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SuspectsJson {
-    snapshots: Vec<String>,
-    matched_by: &'static str,
-    holders_matched_by: &'static str,
-    suspects: Vec<SuspectJson>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SuspectJson {
-    name: String,
-    location: Option<Location>,
-    counts: Vec<u64>,
-    sizes: Vec<u64>,
-    new_objects: u64,
-    held_size: u64,
-    new_size: u64,
-    growth: Vec<i64>,
-    pattern: Option<&'static str>,
-    hint: Option<&'static str>,
-    holder: HolderJson,
-    accumulates: Vec<AccumulatedJson>,
-    path: Vec<Step>,
-    holder_path: Vec<StepJson>,
-    path_choice: &'static str,
-    code: Vec<FunctionJson>,
-    allocated_at: Vec<SiteOfJson>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SiteOfJson {
-    function_name: String,
-    location: Option<SiteJson>,
-    new_objects: u64,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HolderJson {
-    id: u32,
-    name: String,
-    class_name: String,
-    holds: &'static str,
-    retained_sizes: Vec<Option<u64>>,
-    new_objects: Vec<u64>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AccumulatedJson {
-    class_name: String,
-    location: Option<Location>,
-    new_objects: u64,
-    counts: Vec<u64>,
-    size: u64,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SiteJson {
-    script_name: Option<String>,
-    script_id: u32,
-    line: u32,
-    column: u32,
-}
-
-impl SiteJson {
-    fn new(script_name: &Option<String>, location: Option<Location>) -> Option<SiteJson> {
-        location.map(|l| SiteJson {
-            script_name: script_name.clone(),
-            script_id: l.script_id,
-            line: l.line,
-            column: l.column,
-        })
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StepJson {
-    edge_type: String,
-    edge_name: String,
-    id: u32,
-    name: String,
-    class_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<SiteJson>,
-    /// Hops of this edge name and class folded into this step (a linked list), when over one.
-    #[serde(skip_serializing_if = "is_one")]
-    repeated: u32,
-}
-
-fn is_one(n: &u32) -> bool {
-    *n == 1
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FunctionJson {
-    function_name: String,
-    location: Option<SiteJson>,
-    new_objects: u64,
-    role: &'static str,
-    via: String,
-}
-
-impl From<&suspects::Suspect> for SuspectJson {
-    fn from(s: &suspects::Suspect) -> Self {
-        let h = &s.holder;
-        let leading = s.leading();
-        SuspectJson {
-            name: leading.map_or_else(|| s.holder_class.clone(), |a| a.class_name.clone()),
-            location: leading.and_then(|a| a.location),
-            counts: s.trend.as_ref().map_or_else(Vec::new, |t| t.counts.clone()),
-            sizes: s.trend.as_ref().map_or_else(Vec::new, |t| t.sizes.clone()),
-            new_objects: *h.members.last().unwrap_or(&0),
-            held_size: *h.members_retained.last().unwrap_or(&0),
-            new_size: h.new_size,
-            growth: s.growth(),
-            pattern: s.pattern.map(|p| p.id),
-            hint: s.pattern.map(|p| p.hint),
-            holder: HolderJson {
-                id: h.id,
-                name: s.holder_name.clone(),
-                class_name: s.holder_class.clone(),
-                holds: match h.holds {
-                    Holds::Dominates => "dominates",
-                    Holds::Retains => "retains",
-                },
-                retained_sizes: h.retained.clone(),
-                new_objects: h.members.clone(),
-            },
-            accumulates: h
-                .accumulates
-                .iter()
-                .map(|a| AccumulatedJson {
-                    class_name: a.class_name.clone(),
-                    location: a.location,
-                    new_objects: *a.counts.last().unwrap_or(&0),
-                    counts: a.counts.clone(),
-                    size: a.size,
-                })
-                .collect(),
-            path: s.steps(),
-            holder_path: s
-                .holder_path
-                .iter()
-                .map(|p| StepJson {
-                    edge_type: p.edge_type.clone(),
-                    edge_name: p.edge_name.clone(),
-                    id: p.id,
-                    name: p.name.clone(),
-                    class_name: p.class_name.clone(),
-                    location: SiteJson::new(&p.script_name, p.location),
-                    repeated: p.repeated,
-                })
-                .collect(),
-            path_choice: match s.path_choice {
-                Choice::Explanatory => "explanatory",
-                Choice::Shortest => "shortest",
-            },
-            code: s
-                .code
-                .iter()
-                .map(|f| FunctionJson {
-                    function_name: f.name.clone(),
-                    location: SiteJson::new(&f.script_name, f.location),
-                    new_objects: f.objects,
-                    role: match f.role {
-                        Role::Held => "held",
-                        Role::OnPath => "onPath",
-                    },
-                    via: f.via.clone(),
-                })
-                .collect(),
-            allocated_at: s
-                .allocated_at
-                .iter()
-                .map(|a| SiteOfJson {
-                    function_name: a.frame.function_name.clone(),
-                    location: SiteJson::new(&a.frame.script_name, a.frame.location),
-                    new_objects: a.objects,
-                })
-                .collect(),
-        }
-    }
 }
 
 /// Runs `heaptui suspects`.
@@ -312,12 +85,11 @@ pub fn run_suspects(args: &Args, loading: &Loading) -> Result<i32> {
     }
     let by_shape = match_by == MatchBy::Class;
     match Format::pick(args.format, args.json) {
-        Format::Json => print(&json_line(&SuspectsJson {
-            snapshots: file_names(args),
-            matched_by: labels::match_name(match_by),
-            holders_matched_by: if by_shape { "pathShape" } else { "id" },
-            suspects: list.iter().map(Into::into).collect(),
-        })),
+        Format::Json => print(&json_line(&json_series::Suspects::of(
+            file_names(args),
+            match_by,
+            &list,
+        ))),
         Format::Markdown => print(&markdown::suspects(&list, by_shape)),
         Format::Text => print(&text(&list, by_shape)),
     }

@@ -1,10 +1,9 @@
 //! `heaptui show`: what one object holds, as DevTools lists it when the object is expanded:
 //! its edges in DevTools' order, each object's value, nested `--depth` levels deep.
 
-use super::json::Location;
-use super::json_views::{ContentEdge, ContentNode, Show};
+use super::json_views::ContentEdge;
 use super::retainers::parse_id;
-use super::{json, json_line, load, print, Loading};
+use super::{json_line, load, print, Loading};
 use heaptui_common::error::{Error, Result};
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::Snapshot;
@@ -29,67 +28,7 @@ pub struct Args {
     pub all: bool,
 }
 
-/// Builds the document for `node`, `depth` levels deep.
-pub fn build(snapshot: &Snapshot, node: u32, depth: usize, all: bool) -> Show {
-    let mut ancestors = vec![snapshot.node_id(node)];
-    Show {
-        node: json::Node::of(snapshot, node),
-        edges: expand(snapshot, node, depth, all, &mut ancestors),
-    }
-}
-
-fn expand(
-    snapshot: &Snapshot,
-    node: u32,
-    depth: usize,
-    all: bool,
-    ancestors: &mut Vec<u32>,
-) -> Vec<ContentEdge> {
-    snapshot
-        .contents(node, all)
-        .into_iter()
-        .map(|c| {
-            let id = snapshot.node_id(c.node);
-            let cycled = depth > 1 && ancestors.contains(&id);
-            let edges = (depth > 1 && !cycled).then(|| {
-                ancestors.push(id);
-                let nested = expand(snapshot, c.node, depth - 1, all, ancestors);
-                ancestors.pop();
-                nested
-            });
-            ContentEdge {
-                edge_type: snapshot.edge_type_name(c.edge).to_string(),
-                edge_name: snapshot.edge_name(c.edge),
-                node: ContentNode {
-                    edges,
-                    cycled_with_ancestor: cycled,
-                    ..content_node(snapshot, c.node)
-                },
-            }
-        })
-        .collect()
-}
-
-/// An object as the contents list it (without nested contents).
-pub fn content_node(snapshot: &Snapshot, node: u32) -> ContentNode {
-    ContentNode {
-        ordinal: node,
-        id: snapshot.node_id(node),
-        name: snapshot.display_name(node),
-        class_name: snapshot.class_name(node).to_string(),
-        node_type: snapshot.type_name(node).to_string(),
-        self_size: snapshot.self_size(node),
-        retained_size: snapshot.retained_size(node),
-        distance: snapshot.shown_distance(node),
-        value: snapshot.number_value(node),
-        location: snapshot
-            .source_location(node)
-            .map(|l| Location::of(snapshot, l.location)),
-        detached_dom_node: snapshot.is_detached_dom_node(node),
-        edges: None,
-        cycled_with_ancestor: false,
-    }
-}
+pub use heaptui_present::documents::show::{build, content_node};
 
 /// Runs the command.
 pub fn run(args: &Args, loading: &Loading) -> Result<i32> {

@@ -1,16 +1,16 @@
 //! `heaptui summary`: DevTools' Summary view.
 
-use super::{json, json_line, load, load_all, markdown, print, Format, Loading};
+use super::{json_line, load, load_all, markdown, print, Format, Loading};
 use heaptui_common::error::Error;
 use heaptui_common::error::Result;
 use heaptui_common::util::input_name;
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::{shown_distance, Aggregate, DuplicateStrings, ObjectFilter, Snapshot};
+use heaptui_present::documents::summary as document;
 use heaptui_present::presets::{self, Preset};
-use heaptui_present::sort::{self, SummarySort};
+use heaptui_present::sort::SummarySort;
 use heaptui_present::totals::SummaryTotals;
 use heaptui_present::{format, objects};
-use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// Arguments of `heaptui summary`.
@@ -50,9 +50,6 @@ pub struct Args {
     #[arg(long, num_args = 1..=2, value_names = ["S1", "S2"], requires = "preset")]
     pub earlier: Option<Vec<PathBuf>>,
 }
-
-/// How many duplicated strings the JSON and text outputs list.
-const DUPLICATES_LISTED: usize = 20;
 
 /// The rows' filter: `--allocated-between`, or the preset with its earlier snapshots
 /// (`loaded` are the earlier snapshots, then the summarised one).
@@ -100,14 +97,7 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
     let filter = object_filter(args, &loaded)?;
     let snapshot = loaded.pop().expect("the summarised snapshot");
     let started = std::time::Instant::now();
-    let (all, duplicates) = match filter {
-        _ if args.preset == Some(Preset::DuplicatedStrings) => {
-            let (rows, d) = snapshot.duplicated_strings_summary(&|_| {});
-            (Cow::Owned(rows), Some(d))
-        }
-        Some(f) => (Cow::Owned(snapshot.summary_filtered(f, &|_| {})), None),
-        None => (Cow::Borrowed(snapshot.summary()), None),
-    };
+    let (all, duplicates) = document::rows(&snapshot, filter, args.preset);
     // The unfiltered Summary comes with the analysis; only a filtered one is aggregated here.
     if loading.timings && filter.is_some() {
         eprintln!(
@@ -116,20 +106,13 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
             started.elapsed().as_secs_f64()
         );
     }
-    let range = match filter {
-        Some(ObjectFilter::IdRange { after_id, up_to_id }) => {
-            Some(json::IdRange { after_id, up_to_id })
-        }
-        _ => None,
+    let query = document::Query {
+        filter: args.filter.as_deref(),
+        sort: args.sort,
+        reverse: args.reverse,
+        top: args.top,
     };
-    let totals = SummaryTotals::of(all.iter());
-    let mut rows: Vec<&Aggregate> = all
-        .iter()
-        .filter(|r| sort::matches_filter(&r.name, args.filter.as_deref()))
-        .collect();
-    sort::summary(&mut rows, args.sort, args.reverse);
-    rows.truncate(args.top.unwrap_or(usize::MAX));
-    let file = args.snapshot.display().to_string();
+    let rows = document::select(&all, &query);
     match Format::pick(args.format, args.json) {
         Format::Markdown => print(&markdown::summary(&snapshot, &rows)),
         Format::Text => {
@@ -140,52 +123,19 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
             if let Some(d) = &duplicates {
                 out.push_str(&duplicates_text(&snapshot, d));
             }
+            let totals = SummaryTotals::of(all.iter());
             out.push_str(&text(&snapshot, &input_name(&args.snapshot), &rows, totals));
             print(&out)
         }
-        Format::Json => print(&json_line(&json::Summary {
-            file,
-            node_count: snapshot.node_count(),
-            edge_count: snapshot.edge_count(),
-            total_size: snapshot.total_size(),
-            filter_total_count: totals.objects,
-            filter_total_size: totals.shallow_size,
-            statistics: snapshot.statistics().clone(),
-            allocated_between: range,
-            preset: args.preset.map(preset_name),
-            duplicated_strings: duplicates.as_ref().map(|d| duplicates_json(&snapshot, d)),
-            classes: rows
-                .iter()
-                .map(|&row| json::SummaryClass::of(&snapshot, row))
-                .collect(),
-        })),
-    }
-}
-
-/// The preset's name as `--preset` takes it.
-fn preset_name(preset: Preset) -> String {
-    use clap::ValueEnum;
-    preset
-        .to_possible_value()
-        .map_or_else(String::new, |v| v.get_name().to_string())
-}
-
-fn duplicates_json(snapshot: &Snapshot, d: &DuplicateStrings) -> json::DuplicatedStrings {
-    json::DuplicatedStrings {
-        groups: d.groups.len(),
-        wasted_size: d.wasted,
-        top: d
-            .groups
-            .iter()
-            .take(DUPLICATES_LISTED)
-            .map(|g| json::DuplicateGroup {
-                value: snapshot.display_name(g.first),
-                count: g.count,
-                total_self_size: g.total_self_size,
-                total_retained_size: g.total_retained_size,
-                wasted_size: g.wasted(),
-            })
-            .collect(),
+        Format::Json => print(&json_line(&document::document(
+            &snapshot,
+            args.snapshot.display().to_string(),
+            &all,
+            &rows,
+            filter,
+            args.preset,
+            duplicates.as_ref(),
+        ))),
     }
 }
 
@@ -195,7 +145,7 @@ fn duplicates_text(snapshot: &Snapshot, d: &DuplicateStrings) -> String {
         format::count(d.groups.len() as u64),
         format::bytes(d.wasted)
     );
-    for g in d.groups.iter().take(DUPLICATES_LISTED) {
+    for g in d.groups.iter().take(document::DUPLICATES_LISTED) {
         out.push_str(&format!(
             "  {:<50} ×{:<6} {:>9} wasted\n",
             sanitize(&format::truncate(

@@ -5,7 +5,11 @@
 #![warn(missing_docs)]
 
 pub mod cells;
+pub mod documents;
 pub mod format;
+pub mod json;
+pub mod json_series;
+pub mod json_views;
 pub mod labels;
 pub mod objects;
 pub mod population;

@@ -16,6 +16,7 @@
 mod compare;
 mod ignore;
 mod load;
+mod peek;
 mod presets;
 mod views;
 mod walk;
@@ -37,6 +38,7 @@ pub use crate::graph::Location;
 pub use crate::parse::Warning;
 pub use compare::{compare, Comparison, ComparisonRows};
 pub use load::{load_together, LoadEvent};
+pub use peek::{peek, Peek, PEEK_LIMIT};
 pub use presets::{DuplicateStrings, ObjectFilter};
 pub use walk::{AllocationFrame, EdgeKind, EdgesTo, Ownership, NO_OWNER};
 

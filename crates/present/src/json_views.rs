@@ -1,7 +1,7 @@
 //! The JSON shapes of the object-level commands (`show`, `dominators`, `statistics`). Field
 //! names are an interface other tools depend on.
 
-use super::json::{Location, Node};
+use crate::json::{Location, Node};
 use heaptui_engine::Statistics;
 use serde::Serialize;
 
