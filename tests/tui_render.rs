@@ -186,7 +186,7 @@ fn class_expanded_with_instances() {
     let mut app = pair();
     press(&mut app, "1/Incoming<Enter><Enter><Down>");
     let selected = app.selected_instance().expect("an object is selected");
-    let s = &app.snapshots()[selected.snapshot as usize];
+    let s = &app.snapshots()[selected.snapshot];
     assert_eq!(s.class_name(selected.node), "IncomingMessage");
     insta::assert_snapshot!("summary_class_expanded_80x24", screen(&mut app, 80, 24));
 }

@@ -154,11 +154,15 @@ pub struct App {
 
 impl App {
     /// The explorer on complete `data`: Suspects with three or more snapshots, Comparison with
-    /// two, else Summary.
+    /// two, else Summary. Everything is computed before it returns, the script names too, so
+    /// what it draws does not depend on timing (tests, benches).
     pub fn new(data: Data, theme: Theme) -> App {
         let mut app = App::start(data.early, theme);
         app.complete(data.numbers);
         app.order(data.orders);
+        if let Some(complete) = &app.complete {
+            complete.iter().for_each(|s| s.find_script_names());
+        }
         app
     }
 
@@ -815,7 +819,7 @@ impl App {
         let wanted = self
             .selected_instance()
             .filter(|_| self.complete.is_some())
-            .map(|i| (i.snapshot as usize, i.node));
+            .map(|i| (i.snapshot, i.node));
         let current = self.retainers.as_ref().map(|t| (t.snapshot, t.object));
         if wanted != current {
             self.retainers = match (wanted, &self.complete) {

@@ -3,7 +3,7 @@
 //! and a string's whole value, scrollable. Everything from the snapshot is sanitised when the
 //! popup is built; the layout step wraps the lines to the popup's width.
 
-use crate::text;
+use crate::{locations, text};
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::{DomState, Snapshot};
 use heaptui_present::{format, labels, objects};
@@ -37,6 +37,8 @@ pub struct Details {
     /// First wrapped line shown.
     pub scroll: usize,
     page: usize,
+    /// Built while the script names were still being found: the location shows `…`.
+    names_pending: bool,
 }
 
 impl Details {
@@ -62,18 +64,8 @@ impl Details {
         if dom != DomState::Unknown || snapshot.type_name(node) == "native" {
             fact(format!("DOM state: {}", objects::dom_state(dom)));
         }
-        if let Some(location) = snapshot.source_location(node) {
-            let l = location.location;
-            let script = location
-                .script_name
-                .clone()
-                .unwrap_or_else(|| format!("script {}", l.script_id));
-            fact(format!(
-                "defined at {}:{}:{}",
-                sanitize(&script),
-                l.line + 1,
-                l.column + 1
-            ));
+        if let Some(location) = locations::full(snapshot, node) {
+            fact(format!("defined at {}", sanitize(&location)));
         }
         if let Some(value) = snapshot.number_value(node) {
             fact(format!("value {}", sanitize(&value)));
@@ -104,7 +96,20 @@ impl Details {
             wrapped_for: 0,
             scroll: 0,
             page: 1,
+            names_pending: locations::pending(snapshot),
         }
+    }
+
+    /// Builds the popup again once the script names it showed as pending have landed,
+    /// keeping its scroll position; returns whether it did.
+    pub fn fill_in(&mut self, snapshot: &Snapshot) -> bool {
+        if !self.names_pending || locations::pending(snapshot) {
+            return false;
+        }
+        let scroll = self.scroll;
+        *self = Details::new(self.snapshot, snapshot, self.node);
+        self.scroll = scroll;
+        true
     }
 
     /// Wraps the lines to `width` columns (once per width) and keeps the scroll position

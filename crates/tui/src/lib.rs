@@ -23,6 +23,7 @@ pub mod instances;
 pub mod jobs;
 pub mod keys;
 pub mod loader;
+pub mod locations;
 pub mod object_tree;
 pub mod picker;
 pub mod presets;

@@ -366,13 +366,13 @@ impl<R: ClassRow> ClassTable<R> {
     /// retained sizes); returns false when it has none or they are not known yet.
     fn open_contents(&mut self, row: usize, index: usize, scope: Scope) -> bool {
         let object = self.instance(row, index);
-        let Some(snapshot) = scope.loaded.complete(object.snapshot as usize) else {
+        let Some(snapshot) = scope.loaded.complete(object.snapshot) else {
             return false;
         };
         let kind = Children::Contents {
             all: self.all_edges,
         };
-        let tree = ObjectTree::new(object.snapshot as usize, snapshot, object.node, kind);
+        let tree = ObjectTree::new(object.snapshot, snapshot, object.node, kind);
         if tree.is_empty() {
             return false;
         }
@@ -500,7 +500,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
                 };
                 Some(Instance {
                     node,
-                    snapshot: tree.snapshot as u8,
+                    snapshot: tree.snapshot,
                     change: Change::None,
                 })
             }
@@ -539,9 +539,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
                 return self.open_contents(row, index, scope);
             }
             Some(Row::Content { row, index, at }) => {
-                let Some(snapshot) = scope
-                    .loaded
-                    .complete(self.instance(row, index).snapshot as usize)
+                let Some(snapshot) = scope.loaded.complete(self.instance(row, index).snapshot)
                 else {
                     return false;
                 };

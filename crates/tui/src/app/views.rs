@@ -96,6 +96,15 @@ impl App {
         self.views.presets.is_running()
             || self.views.ignores.is_running()
             || self.retainers.as_ref().is_some_and(|t| t.is_pending())
+            || self.finding_script_names()
+    }
+
+    /// True while the script names of a complete snapshot are being found (locations show
+    /// them as pending until the next frame after they land).
+    fn finding_script_names(&self) -> bool {
+        self.complete
+            .as_ref()
+            .is_some_and(|c| c.iter().any(crate::locations::pending))
     }
 
     /// What the background jobs are doing, with their progress.
@@ -110,6 +119,9 @@ impl App {
     /// Takes in what the background jobs finished; returns whether anything did.
     pub fn collect_jobs(&mut self) -> bool {
         let mut changed = self.retainers.as_mut().is_some_and(|t| t.poll());
+        if let (Some(details), Some(complete)) = (&mut self.views.details, &self.complete) {
+            changed |= details.fill_in(&complete[details.snapshot]);
+        }
         if let Some((at, choice, rows)) = self.views.presets.finished() {
             changed = true;
             match rows {
@@ -144,7 +156,7 @@ impl App {
     }
 
     /// Once every snapshot is complete: finds their script names on a thread of its own, so
-    /// the first location shown costs no keystroke time.
+    /// no key or frame waits for them (locations show `…` until they land).
     pub(super) fn views_completed(&self) {
         if let Some(complete) = self.complete.clone() {
             std::thread::spawn(move || complete.iter().for_each(|s| s.find_script_names()));
@@ -161,7 +173,7 @@ impl App {
         Some(tree.and_then(|t| {
             t.selected_node().map(|node| Instance {
                 node,
-                snapshot: t.snapshot as u8,
+                snapshot: t.snapshot,
                 change: Change::None,
             })
         }))
@@ -323,8 +335,7 @@ impl App {
             let id = tree.selected()?;
             return Some((tree.snapshot, tree.entry(id).retainer.node));
         }
-        self.selected_instance()
-            .map(|i| (i.snapshot as usize, i.node))
+        self.selected_instance().map(|i| (i.snapshot, i.node))
     }
 
     fn no_target(&mut self) {

@@ -3,8 +3,8 @@
 
 use crate::app::{App, Focus, View};
 use crate::retainers::{RetainerTree, MORE};
-use crate::text;
 use crate::theme::Theme;
+use crate::{locations, text};
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::{shown_distance, Snapshot};
 use heaptui_present::{format, labels};
@@ -139,8 +139,8 @@ fn details_line(
         format::bytes(snapshot.retained_size(node)),
         format::distance(snapshot.shown_distance(node)),
     );
-    if let Some(location) = snapshot.source_location(node) {
-        let location = sanitize(&labels::source_location(&location)).into_owned();
+    if let Some(location) = locations::short(snapshot, node) {
+        let location = sanitize(&location).into_owned();
         facts.push_str(&format!(" · at {location}"));
     }
     if let Some(file) = file {

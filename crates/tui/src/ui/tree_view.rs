@@ -6,9 +6,9 @@
 use super::objects;
 use crate::app::{App, Focus, View};
 use crate::object_tree::ObjectTree;
-use crate::text;
+use crate::{locations, text};
 use heaptui_common::util::sanitize::sanitize;
-use heaptui_present::{format, labels, objects as present_objects};
+use heaptui_present::{format, objects as present_objects};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -147,12 +147,9 @@ pub fn status(app: &App) -> String {
             }
             if let Some(location) = tree
                 .selected_node()
-                .and_then(|n| snapshot.source_location(n))
+                .and_then(|n| locations::short(snapshot, n))
             {
-                out.push_str(&format!(
-                    " · at {}",
-                    sanitize(&labels::source_location(&location))
-                ));
+                out.push_str(&format!(" · at {}", sanitize(&location)));
             }
             out
         }
