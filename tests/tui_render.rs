@@ -338,7 +338,7 @@ fn retainers_are_listed_a_page_at_a_time() {
     let visible = tree.visible();
     assert_eq!(visible.len(), PAGE + 1);
     assert_eq!(visible[PAGE], vec![MORE]);
-    tree.to_bottom();
+    tree.apply(heaptui_tui::cursor::Move::Bottom, 1);
     assert!(
         tree.expand(snapshot),
         "Enter on the more row lists the next page"

@@ -2,22 +2,27 @@
 //! [`App::layout`] fits the scroll positions to the screen, then [`super::ui::render`] reads
 //! the state, so tests can drive [`App::update`] and render to a test backend.
 
-use super::classes::{Loaded, Scope, SortKey};
+use super::classes::{Heap, Loaded, Scope, SortKey};
+use super::containment::Containment;
+use super::cursor::Move;
 use super::data::{Data, Early, Numbers, Orders};
+use super::details::Details;
+use super::dominators::Dominators;
 use super::filter::Filter;
+use super::help::{self, Help};
+use super::ignores::Ignores;
 use super::instances::Instance;
 use super::keys::{self, Command};
+use super::layout::{self, Screen};
+use super::presets::Presets;
+use super::prompt;
 use super::retainers::RetainerTree;
-use super::series::SeriesList;
+use super::series;
 use super::table::{ClassTable, TableControl};
 use super::theme::Theme;
-use super::ui;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use heaptui_engine::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial, Snapshot};
-use heaptui_leaks::suspects::Suspect;
-use heaptui_leaks::trend::TrendRow;
 use heaptui_present::labels;
-use ratatui::layout::Rect;
 
 mod views;
 
@@ -41,14 +46,7 @@ pub enum View {
     Statistics,
 }
 
-/// The pane keys act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    /// The class table.
-    Table,
-    /// The retainer tree.
-    Retainers,
-}
+pub use super::layout::Focus;
 
 /// Who takes the keys: the views, the filter prompt or the help popup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,13 +87,7 @@ pub struct ComparisonView {
     pub note: String,
 }
 
-/// The views over three or more snapshots.
-pub struct SeriesViews {
-    /// The Trend list.
-    pub trend: SeriesList<TrendRow>,
-    /// The Suspects list.
-    pub suspects: SeriesList<Suspect>,
-}
+pub use super::series::SeriesViews;
 
 /// The class table shown, by row type: the one place that decides which table that is.
 pub enum Shown<'a> {
@@ -127,10 +119,20 @@ pub enum Pending {
     Nothing,
 }
 
+/// The object views' state (their keys are handled in `views`).
+#[derive(Default)]
+struct Views {
+    containment: Containment,
+    dominators: Dominators,
+    details: Option<Details>,
+    all_edges: bool,
+    presets: Presets,
+    ignores: Ignores,
+}
+
 /// The explorer's state.
 pub struct App {
-    snapshots: Vec<Partial>,
-    complete: Option<Vec<Snapshot>>,
+    heap: Heap,
     pending: Pending,
     /// No key was pressed yet: the view may still follow what lands (Suspects when a series
     /// completes).
@@ -149,7 +151,8 @@ pub struct App {
     filter: Filter,
     working: Option<String>,
     /// The object views, presets and ignored retainers.
-    views: views::Views,
+    views: Views,
+    help: Help,
 }
 
 impl App {
@@ -160,7 +163,7 @@ impl App {
         let mut app = App::start(data.early, theme);
         app.complete(data.numbers);
         app.order(data.orders);
-        if let Some(complete) = &app.complete {
+        if let Some(complete) = &app.heap.complete {
             complete.iter().for_each(|s| s.find_script_names());
         }
         app
@@ -176,12 +179,13 @@ impl App {
             class_rows,
             comparison,
         } = early;
-        let loaded = Loaded {
-            snapshots: &snapshots,
+        let heap = Heap {
+            snapshots,
             complete: None,
         };
+        let loaded = heap.loaded();
         let scope = |snapshot| Scope { loaded, snapshot };
-        let last = snapshots.len() - 1;
+        let last = heap.snapshots.len() - 1;
         let summaries: Vec<_> = class_rows
             .into_iter()
             .enumerate()
@@ -213,8 +217,7 @@ impl App {
         App {
             view,
             summary_snapshot: last,
-            snapshots,
-            complete: None,
+            heap,
             pending: Pending::Numbers,
             untouched: true,
             summaries,
@@ -228,7 +231,8 @@ impl App {
             pages: Pages { table: 10, tree: 5 },
             filter: Filter::default(),
             working: None,
-            views: views::Views::default(),
+            views: Views::default(),
+            help: Help::default(),
         }
     }
 
@@ -242,13 +246,12 @@ impl App {
             trend,
             suspects,
         } = numbers;
-        self.complete = Some(snapshots);
+        self.heap.complete = Some(snapshots);
         self.views_completed();
         self.refresh_summaries(summaries);
-        self.series = trend.zip(suspects).map(|(trend, suspects)| SeriesViews {
-            trend: SeriesList::new(trend),
-            suspects: SeriesList::new(suspects),
-        });
+        self.series = trend
+            .zip(suspects)
+            .map(|(trend, suspects)| SeriesViews::new(trend, suspects));
         if self.untouched && self.series.is_some() {
             self.show(View::Suspects);
         }
@@ -271,10 +274,7 @@ impl App {
             }),
         ) = (comparison, &mut self.comparison)
         {
-            let loaded = Loaded {
-                snapshots: &self.snapshots,
-                complete: self.complete.as_deref(),
-            };
+            let loaded = self.heap.loaded();
             let scope = table.scope(loaded);
             table.refresh(rows, scope, &self.filter);
         }
@@ -283,10 +283,7 @@ impl App {
     }
 
     fn refresh_summaries(&mut self, summaries: Vec<Vec<Aggregate>>) {
-        let loaded = Loaded {
-            snapshots: &self.snapshots,
-            complete: self.complete.as_deref(),
-        };
+        let loaded = self.heap.loaded();
         for (table, rows) in self.summaries.iter_mut().zip(summaries) {
             let scope = table.scope(loaded);
             table.refresh(rows, scope, &self.filter);
@@ -295,20 +292,17 @@ impl App {
 
     /// The snapshots, oldest first (each with at least its classes).
     pub fn snapshots(&self) -> &[Partial] {
-        &self.snapshots
+        &self.heap.snapshots
     }
 
     /// The snapshots, complete, once every stage of every one has landed.
     pub fn complete_snapshots(&self) -> Option<&[Snapshot]> {
-        self.complete.as_deref()
+        self.heap.complete.as_deref()
     }
 
     /// The snapshots as far as they have loaded.
     pub fn loaded(&self) -> Loaded<'_> {
-        Loaded {
-            snapshots: &self.snapshots,
-            complete: self.complete.as_deref(),
-        }
+        self.heap.loaded()
     }
 
     /// What is still being computed.
@@ -426,10 +420,7 @@ impl App {
             },
             _ => &mut self.summaries[self.summary_snapshot],
         };
-        let loaded = Loaded {
-            snapshots: &self.snapshots,
-            complete: self.complete.as_deref(),
-        };
+        let loaded = self.heap.loaded();
         Current {
             scope: table.scope(loaded),
             table,
@@ -461,46 +452,51 @@ impl App {
         self.shown_ref().pattern()
     }
 
-    /// Fits the scroll positions to a frame of `area`: each table, list and pane keeps its
+    /// Fits the cursors to the frame's `screen`: each table, list and pane keeps its
     /// selection in view, and the page sizes for PgUp/PgDn follow what is drawn.
-    pub fn layout(&mut self, area: Rect) {
-        if let Some(pages) = self.views_layout(area) {
+    pub fn layout(&mut self, screen: &Screen) {
+        if let Some(pages) = self.views_layout(screen) {
             self.pages = pages;
             return;
         }
-        let body = ui::body(area);
         match (self.view, &mut self.series) {
-            (View::Trend, Some(s)) => self.pages.table = ui::trend::fit(&mut s.trend, body),
+            (View::Trend, Some(s)) => {
+                let rows = layout::rows_under_header(screen.body);
+                s.trend.fit(rows);
+                self.pages.table = rows;
+            }
             (View::Suspects, Some(s)) => {
-                self.pages.table = ui::suspects::fit(&mut s.suspects, body)
+                let rows =
+                    layout::suspects_rows(screen.body.height as usize, s.suspects.rows.len());
+                s.suspects.fit(rows);
+                self.pages.table = rows.max(1);
             }
             _ => {
-                let (table_area, pane_area) = ui::split(body, self.focus);
-                let has_tree = self.retainers.is_some();
+                let table = layout::rows_under_header(screen.upper);
+                self.table().table.fit(table);
                 self.pages = Pages {
-                    table: ui::table::fit(self.table().table, table_area),
-                    tree: ui::retainers::fit(pane_area, has_tree),
+                    table,
+                    tree: layout::pane_rows(screen.pane, self.retainers.is_some()),
                 };
             }
         }
     }
 
-    /// Applies one key press.
+    /// Applies one key press: the help popup, the filter prompt or the details popup takes it
+    /// while open, else [`App::run`] routes its command.
     pub fn update(&mut self, key: KeyEvent) -> Flow {
         self.message = None;
         self.untouched = false;
         let flow = match self.mode {
-            Mode::Help => {
-                if self.help_key(&key) {
+            Mode::Help => match self.help.update(&key) {
+                help::Outcome::Stay => return Flow::Continue,
+                help::Outcome::Close => {
+                    self.mode = Mode::Browse;
                     return Flow::Continue;
                 }
-                self.mode = Mode::Browse;
-                match keys::command(&key) {
-                    Some(Command::Quit) => return Flow::Quit,
-                    _ => return Flow::Continue,
-                }
-            }
-            Mode::Filter => self.prompt_key(key),
+                help::Outcome::Quit => return Flow::Quit,
+            },
+            Mode::Filter => self.prompt_key(&key),
             Mode::Details => self.details_key(key),
             Mode::Browse => match keys::command(&key) {
                 Some(command) => self.run(command),
@@ -512,26 +508,17 @@ impl App {
     }
 
     /// The filter prompt: typing narrows the table at every keystroke.
-    fn prompt_key(&mut self, key: KeyEvent) -> Flow {
-        if keys::is_interrupt(&key) {
-            return Flow::Quit;
-        }
-        let mut pattern = self.pattern().to_string();
-        match key.code {
-            KeyCode::Enter => self.mode = Mode::Browse,
-            KeyCode::Esc => {
-                self.mode = Mode::Browse;
-                pattern.clear();
+    fn prompt_key(&mut self, key: &KeyEvent) -> Flow {
+        match prompt::update(key, self.pattern()) {
+            prompt::Outcome::Quit => return Flow::Quit,
+            prompt::Outcome::Move(step) => self.table().table.apply(step, 1),
+            prompt::Outcome::Pattern { pattern, closes } => {
+                if closes {
+                    self.mode = Mode::Browse;
+                }
+                self.set_pattern(&pattern);
             }
-            KeyCode::Backspace => {
-                pattern.pop();
-            }
-            KeyCode::Char(c) if !c.is_control() => pattern.push(c),
-            KeyCode::Up => self.table().table.move_by(-1),
-            KeyCode::Down => self.table().table.move_by(1),
-            _ => {}
         }
-        self.set_pattern(&pattern);
         Flow::Continue
     }
 
@@ -540,53 +527,83 @@ impl App {
         current.table.set_filter(pattern, current.filter);
     }
 
+    /// Routes a command: the keys that work in every view here, the object keys (`i`, `u`,
+    /// `D`, `c`, `.`, presets, ignored retainers) to the object views' part, the rest to the
+    /// view shown.
     fn run(&mut self, command: Command) -> Flow {
-        if let Some(flow) = self.views_command(command) {
-            return flow;
-        }
-        if !self.shows_table() && !self.series_command(command) {
-            return Flow::Continue;
-        }
         match command {
             Command::Quit => return Flow::Quit,
+            Command::Help => self.mode = Mode::Help,
             Command::Summary => self.show(View::Summary),
-            Command::Comparison => match &self.comparison {
-                Some(c) => {
-                    if matches!(c.table, ComparisonTable::ByClass(_)) {
-                        self.message = Some(c.note.clone());
-                    }
-                    self.show(View::Comparison);
-                }
-                None => {
-                    self.message =
-                        Some("Comparison needs two snapshots: heaptui BASE AFTER".to_string())
+            Command::Comparison => self.show_comparison(),
+            Command::Trend | Command::Suspects => self.show_series(command),
+            Command::Containment
+            | Command::Dominators
+            | Command::Statistics
+            | Command::Details
+            | Command::ToDominator
+            | Command::KeptAlive
+            | Command::ContentsOf
+            | Command::ToggleHiddenEdges
+            | Command::NextPreset
+            | Command::PreviousPreset
+            | Command::IgnoreRetainer
+            | Command::RestoreRetainers => self.object_command(command),
+            _ => match self.view {
+                View::Summary | View::Comparison => self.table_command(command),
+                View::Trend | View::Suspects => self.series_command(command),
+                View::Containment | View::Dominators | View::Statistics => {
+                    self.object_view_command(command)
                 }
             },
-            Command::Trend | Command::Suspects
-                if self.pending == Pending::Numbers && self.snapshots.len() >= 3 =>
-            {
-                self.message = Some(
-                    "Trend and Suspects appear when every snapshot's numbers are in".to_string(),
-                )
-            }
-            Command::Trend | Command::Suspects => {
-                if self.has_series() {
-                    self.show(if command == Command::Trend {
-                        View::Trend
-                    } else {
-                        View::Suspects
-                    });
-                } else {
-                    self.message = Some(
-                        "Trend and Suspects need three or more snapshots: heaptui S1 S2 S3 …"
-                            .to_string(),
-                    );
+        }
+        Flow::Continue
+    }
+
+    fn show_comparison(&mut self) {
+        match &self.comparison {
+            Some(c) => {
+                if matches!(c.table, ComparisonTable::ByClass(_)) {
+                    self.message = Some(c.note.clone());
                 }
+                self.show(View::Comparison);
             }
+            None => {
+                self.message =
+                    Some("Comparison needs two snapshots: heaptui BASE AFTER".to_string())
+            }
+        }
+    }
+
+    fn show_series(&mut self, command: Command) {
+        if self.pending == Pending::Numbers && self.heap.snapshots.len() >= 3 {
+            self.message =
+                Some("Trend and Suspects appear when every snapshot's numbers are in".to_string());
+        } else if self.has_series() {
+            self.show(if command == Command::Trend {
+                View::Trend
+            } else {
+                View::Suspects
+            });
+        } else {
+            self.message = Some(
+                "Trend and Suspects need three or more snapshots: heaptui S1 S2 S3 …".to_string(),
+            );
+        }
+    }
+
+    /// The keys of the class tables and the retainer pane below them (the object views' pane
+    /// too).
+    pub(super) fn table_command(&mut self, command: Command) {
+        if let Some(step) = Move::of(command) {
+            return self.apply_move(step);
+        }
+        match command {
             Command::SwitchSnapshot => {
-                if self.snapshots.len() > 1 {
+                if self.heap.snapshots.len() > 1 {
                     self.switch_snapshot();
-                    let label = labels::file_label(self.snapshots[self.summary_snapshot].path());
+                    let label =
+                        labels::file_label(self.heap.snapshots[self.summary_snapshot].path());
                     self.message = Some(format!("Summary of {label}"));
                 } else {
                     self.message = Some("only one snapshot is loaded".to_string());
@@ -597,12 +614,6 @@ impl App {
                 Focus::Table if self.retainers.is_some() => self.focus = Focus::Retainers,
                 Focus::Table => self.message = Some(self.no_tree_message()),
             },
-            Command::Up => self.move_by(-1),
-            Command::Down => self.move_by(1),
-            Command::PageUp => self.move_by(-(self.page() as isize)),
-            Command::PageDown => self.move_by(self.page() as isize),
-            Command::Top => self.on_focused(|t| t.to_top(), RetainerTree::to_top),
-            Command::Bottom => self.on_focused(|t| t.to_bottom(), RetainerTree::to_bottom),
             Command::Expand => self.expand(),
             Command::Collapse => match (self.focus, &mut self.retainers) {
                 (Focus::Retainers, Some(tree)) => {
@@ -624,54 +635,26 @@ impl App {
             Command::SortByDelta => self.sort_by_key(SortKey::Delta),
             Command::SortByRetained => self.sort_by_key(SortKey::Retained),
             Command::PathToRoots => self.path_to_roots(),
-            Command::Help => self.mode = Mode::Help,
-            // The object views' keys (see `views`).
-            Command::Containment
-            | Command::Dominators
-            | Command::Statistics
-            | Command::Details
-            | Command::ToDominator
-            | Command::KeptAlive
-            | Command::ContentsOf
-            | Command::ToggleHiddenEdges
-            | Command::NextPreset
-            | Command::PreviousPreset
-            | Command::IgnoreRetainer
-            | Command::RestoreRetainers => {}
+            _ => {}
         }
-        Flow::Continue
     }
 
-    /// The Trend and Suspects views take the keys that move, switch views, quit and show the
-    /// help; the rest (filter, expand, sort, retainers) belong to the class tables. Returns
-    /// true when `command` is for the view shown.
-    fn series_command(&mut self, command: Command) -> bool {
-        let page = self.pages.table.max(1) as isize;
-        let list: &mut dyn ListMove = match (self.view, &mut self.series) {
-            (View::Trend, Some(s)) => &mut s.trend,
-            (View::Suspects, Some(s)) => &mut s.suspects,
-            _ => return true,
+    /// The Trend and Suspects views take the moving keys and `Enter` on a suspect; the rest
+    /// (filter, expand, sort, retainers) belong to the class tables.
+    fn series_command(&mut self, command: Command) {
+        let suspects = self.view == View::Suspects;
+        let outcome = match &mut self.series {
+            Some(series) => series.update(suspects, command, self.pages.table),
+            None => series::Outcome::NotHere,
         };
-        match command {
-            Command::Up => list.move_by(-1),
-            Command::Down => list.move_by(1),
-            Command::PageUp => list.move_by(-page),
-            Command::PageDown => list.move_by(page),
-            Command::Top => list.to_top(),
-            Command::Bottom => list.to_bottom(),
-            Command::Expand if self.view == View::Suspects => self.open_holder(),
-            Command::Quit
-            | Command::Summary
-            | Command::Comparison
-            | Command::Trend
-            | Command::Suspects
-            | Command::Help => return true,
-            _ => {
+        match outcome {
+            series::Outcome::Moved => {}
+            series::Outcome::OpenHolder => self.open_holder(),
+            series::Outcome::NotHere => {
                 self.message =
                     Some("that key works in the Summary (1) and Comparison (2) views".to_string())
             }
         }
-        false
     }
 
     /// Opens the selected suspect's holder: the Summary of the last snapshot with the holder's
@@ -680,19 +663,16 @@ impl App {
         let Some(s) = self
             .series
             .as_ref()
-            .and_then(|series| series.suspects.rows.get(series.suspects.cursor()))
+            .and_then(|series| series.suspects.selected())
         else {
             return;
         };
         let (class, node) = (s.holder_class.clone(), s.holder.node);
         let title = heaptui_present::suspects::holder(s);
-        let last = self.snapshots.len() - 1;
+        let last = self.heap.snapshots.len() - 1;
         self.summary_snapshot = last;
         self.show(View::Summary);
-        let loaded = Loaded {
-            snapshots: &self.snapshots,
-            complete: self.complete.as_deref(),
-        };
+        let loaded = self.heap.loaded();
         let table = &mut self.summaries[last];
         let scope = table.scope(loaded);
         if table.reveal(&class, node, scope, &self.filter) {
@@ -712,7 +692,7 @@ impl App {
         let from = &self.summaries[self.summary_snapshot];
         let (sort, reverse) = from.sort();
         let pattern = from.pattern().to_string();
-        self.summary_snapshot = (self.summary_snapshot + 1) % self.snapshots.len();
+        self.summary_snapshot = (self.summary_snapshot + 1) % self.heap.snapshots.len();
         self.show(View::Summary);
         let to = &mut self.summaries[self.summary_snapshot];
         to.resort(sort, reverse, &self.filter);
@@ -732,23 +712,17 @@ impl App {
         .max(1)
     }
 
-    fn on_focused(
-        &mut self,
-        on_table: impl FnOnce(&mut dyn TableControl),
-        on_tree: impl FnOnce(&mut RetainerTree),
-    ) {
+    /// Moves the selection of the focused pane.
+    fn apply_move(&mut self, step: Move) {
+        let page = self.page();
         match (self.focus, &mut self.retainers) {
-            (Focus::Retainers, Some(tree)) => on_tree(tree),
-            _ => on_table(self.table().table),
+            (Focus::Retainers, Some(tree)) => tree.apply(step, page),
+            _ => self.table().table.apply(step, page),
         }
     }
 
-    fn move_by(&mut self, delta: isize) {
-        self.on_focused(|t| t.move_by(delta), |tree| tree.move_by(delta));
-    }
-
     fn expand(&mut self) {
-        match (self.focus, &mut self.retainers, &self.complete) {
+        match (self.focus, &mut self.retainers, &self.heap.complete) {
             (Focus::Retainers, Some(tree), Some(complete)) => {
                 if !tree.expand(&complete[tree.snapshot]) {
                     self.message = Some("no further retainers to open here".to_string());
@@ -794,7 +768,7 @@ impl App {
 
     fn path_to_roots(&mut self) {
         let from_selection = self.focus == Focus::Retainers;
-        match (&mut self.retainers, &self.complete) {
+        match (&mut self.retainers, &self.heap.complete) {
             (Some(tree), Some(complete)) if !tree.top().is_empty() => {
                 tree.path_to_roots(&complete[tree.snapshot], from_selection);
                 self.focus = Focus::Retainers;
@@ -806,7 +780,7 @@ impl App {
 
     /// Why the retainer pane has no tree.
     fn no_tree_message(&self) -> String {
-        if self.complete.is_none() && self.selected_instance().is_some() {
+        if self.heap.complete.is_none() && self.selected_instance().is_some() {
             "the retainers appear when the dominators are computed".to_string()
         } else {
             no_object_message()
@@ -818,11 +792,11 @@ impl App {
     fn sync_retainers(&mut self) {
         let wanted = self
             .selected_instance()
-            .filter(|_| self.complete.is_some())
+            .filter(|_| self.heap.complete.is_some())
             .map(|i| (i.snapshot, i.node));
         let current = self.retainers.as_ref().map(|t| (t.snapshot, t.object));
         if wanted != current {
-            self.retainers = match (wanted, &self.complete) {
+            self.retainers = match (wanted, &self.heap.complete) {
                 (Some((s, node)), Some(complete)) => Some(RetainerTree::ignoring(
                     s,
                     &complete[s],
@@ -842,27 +816,6 @@ impl App {
         self.comparison
             .as_ref()
             .is_some_and(|c| matches!(c.table, ComparisonTable::ByClass(_)))
-    }
-}
-
-/// The cursor moves of the Trend and Suspects lists, whatever their rows.
-trait ListMove {
-    fn move_by(&mut self, delta: isize);
-    fn to_top(&mut self);
-    fn to_bottom(&mut self);
-}
-
-impl<T> ListMove for SeriesList<T> {
-    fn move_by(&mut self, delta: isize) {
-        SeriesList::move_by(self, delta);
-    }
-
-    fn to_top(&mut self) {
-        SeriesList::to_top(self);
-    }
-
-    fn to_bottom(&mut self) {
-        SeriesList::to_bottom(self);
     }
 }
 

@@ -39,6 +39,24 @@ impl<'a> Loaded<'a> {
     }
 }
 
+/// The snapshots the app holds, as far as they have loaded ([`Loaded`] borrows them).
+pub struct Heap {
+    /// The snapshots, oldest first.
+    pub snapshots: Vec<Partial>,
+    /// The same snapshots, complete, once they all are.
+    pub complete: Option<Vec<Snapshot>>,
+}
+
+impl Heap {
+    /// The snapshots, borrowed for the rows to format themselves.
+    pub fn loaded(&self) -> Loaded<'_> {
+        Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        }
+    }
+}
+
 /// What a row needs to know to format itself: the snapshots and, for Summary, which one.
 #[derive(Clone, Copy)]
 pub struct Scope<'a> {

@@ -3,6 +3,7 @@
 //! and a string's whole value, scrollable. Everything from the snapshot is sanitised when the
 //! popup is built; the layout step wraps the lines to the popup's width.
 
+use crate::keys::Command;
 use crate::{locations, text};
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::{DomState, Snapshot};
@@ -21,6 +22,21 @@ pub enum Kind {
     Text,
     /// Part of a string's value.
     Value,
+}
+
+/// What a key did to the details popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It scrolled (or stayed).
+    Stay,
+    /// It closes.
+    Close,
+    /// The program quits.
+    Quit,
+    /// It closes for the Dominators view below the object's dominator (`u`).
+    ToDominator,
+    /// It closes for the Dominators view below the object (`D`).
+    KeptAlive,
 }
 
 /// The details of one object.
@@ -132,6 +148,24 @@ impl Details {
     /// The wrapped lines (after [`Details::fit`]).
     pub fn wrapped(&self) -> &[(Kind, String)] {
         &self.wrapped
+    }
+
+    /// Applies a key's `command`: scrolling, `u` and `D` to the Dominators view, `q` quits;
+    /// any other key closes the popup.
+    pub fn update(&mut self, command: Option<Command>) -> Outcome {
+        match command {
+            Some(Command::Quit) => return Outcome::Quit,
+            Some(Command::Up) => self.scroll_by(-1),
+            Some(Command::Down) => self.scroll_by(1),
+            Some(Command::PageUp) => self.page_by(-1),
+            Some(Command::PageDown) => self.page_by(1),
+            Some(Command::Top) => self.scroll = 0,
+            Some(Command::Bottom) => self.scroll_by(isize::MAX),
+            Some(Command::ToDominator) => return Outcome::ToDominator,
+            Some(Command::KeptAlive) => return Outcome::KeptAlive,
+            _ => return Outcome::Close,
+        }
+        Outcome::Stay
     }
 
     /// Scrolls by `delta` lines.

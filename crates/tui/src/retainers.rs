@@ -14,6 +14,7 @@
 //! longer than a keystroke may, so a top level of more than [`BACKGROUND`] retainers is
 //! listed by a background job while the pane says so ([`RetainerTree::poll`] takes it in).
 
+use super::cursor::{Cursor, Move};
 use super::jobs::Job;
 use heaptui_engine::{IgnoredRetainers, Retainer, Snapshot};
 use std::cell::{Ref, RefCell, RefMut};
@@ -246,31 +247,17 @@ impl RetainerTree {
         }
     }
 
-    /// Moves the selection by `delta` visible rows, clamped.
-    pub fn move_by(&mut self, delta: isize) {
+    /// Moves the selection through the visible rows (pages of `page` rows), clamped. The
+    /// tree widget keeps the pane's first row drawn as it draws.
+    pub fn apply(&mut self, step: Move, page: usize) {
         let visible = self.visible();
-        if visible.is_empty() {
-            return;
+        let mut cursor = Cursor::default();
+        if let Some(at) = visible.iter().position(|p| p == self.state().selected()) {
+            cursor.select(at);
         }
-        let at = visible
-            .iter()
-            .position(|p| p == self.state().selected())
-            .unwrap_or(0);
-        let to = at.saturating_add_signed(delta).min(visible.len() - 1);
-        self.state.get_mut().select(visible[to].clone());
-    }
-
-    /// Selects the first row.
-    pub fn to_top(&mut self) {
-        if let Some(&first) = self.top.first() {
-            self.state.get_mut().select(vec![first]);
-        }
-    }
-
-    /// Selects the last visible row.
-    pub fn to_bottom(&mut self) {
-        if let Some(last) = self.visible().pop() {
-            self.state.get_mut().select(last);
+        cursor.apply(step, visible.len(), page);
+        if let Some(path) = visible.get(cursor.at()) {
+            self.state.get_mut().select(path.clone());
         }
     }
 

@@ -19,15 +19,6 @@ const COLUMNS: [(&str, usize); 3] = [("Distance", 8), ("Shallow", 8), ("Retained
 /// The tree's open/closed symbol width.
 const SYMBOL: usize = 2;
 
-/// The tree rows the pane shows in `area` (its page height) when an object is selected
-/// (`has_tree`): all but the border and the details line.
-pub fn fit(area: Rect, has_tree: bool) -> usize {
-    if area.height == 0 || area.width == 0 || !has_tree {
-        return 0;
-    }
-    (area.height as usize).saturating_sub(2)
-}
-
 /// Draws the pane into `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if area.height == 0 || area.width == 0 {
