@@ -1,6 +1,8 @@
-//! The app's state and how keys change it. Nothing here draws: before each frame
-//! [`App::layout`] fits the scroll positions to the screen, then [`super::ui::render`] reads
-//! the state, so tests can drive [`App::update`] and render to a test backend.
+//! The app: what the views share (the snapshots, the view shown, the focus, the message) and
+//! the routing of keys to the view shown ([`App::update`]), each view owning its state and
+//! keys. Nothing here draws: before each frame [`App::layout`] fits the views' cursors to the
+//! frame's screen, then the drawing reads the state, so tests drive [`App::update`] and draw
+//! on a test backend.
 
 use super::classes::{Heap, Loaded, Scope, SortKey};
 use super::containment::Containment;
@@ -457,6 +459,7 @@ impl App {
     pub fn layout(&mut self, screen: &Screen) {
         if let Some(pages) = self.views_layout(screen) {
             self.pages = pages;
+            self.fit_retainers();
             return;
         }
         match (self.view, &mut self.series) {
@@ -478,12 +481,20 @@ impl App {
                     table,
                     tree: layout::pane_rows(screen.pane, self.retainers.is_some()),
                 };
+                self.fit_retainers();
             }
         }
     }
 
+    /// Keeps the retainer pane's selection in view (its rows per page laid out already).
+    fn fit_retainers(&mut self) {
+        if let Some(tree) = &mut self.retainers {
+            tree.fit(self.pages.tree);
+        }
+    }
+
     /// Applies one key press: the help popup, the filter prompt or the details popup takes it
-    /// while open, else [`App::run`] routes its command.
+    /// while open, else the command goes to the view shown (`App::run`).
     pub fn update(&mut self, key: KeyEvent) -> Flow {
         self.message = None;
         self.untouched = false;

@@ -42,3 +42,20 @@ impl Help {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    #[test]
+    fn question_mark_turns_the_page_and_any_key_closes() {
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let mut help = Help::default();
+        assert_eq!(help.update(&key('?')), Outcome::Stay);
+        assert_eq!(help.page(), 1);
+        assert_eq!(help.update(&key('?')), Outcome::Close);
+        assert_eq!(help.page(), 0, "the next help opens on its first page");
+        assert_eq!(help.update(&key('q')), Outcome::Quit);
+    }
+}

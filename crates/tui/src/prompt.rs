@@ -45,3 +45,31 @@ pub fn update(key: &KeyEvent, pattern: &str) -> Outcome {
     }
     Outcome::Pattern { pattern, closes }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn typing_edits_enter_keeps_and_esc_clears() {
+        let edited = |pattern: &str, closes| Outcome::Pattern {
+            pattern: pattern.to_string(),
+            closes,
+        };
+        assert_eq!(update(&key(KeyCode::Char('q')), "re"), edited("req", false));
+        assert_eq!(update(&key(KeyCode::Backspace), "re"), edited("r", false));
+        assert_eq!(update(&key(KeyCode::Enter), "re"), edited("re", true));
+        assert_eq!(update(&key(KeyCode::Esc), "re"), edited("", true));
+        assert_eq!(
+            update(&key(KeyCode::Down), "re"),
+            Outcome::Move(Move::By(1))
+        );
+        let interrupt = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(update(&interrupt, "re"), Outcome::Quit);
+    }
+}

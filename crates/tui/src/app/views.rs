@@ -1,10 +1,10 @@
 //! The object-level views' part of the app: the Containment, Dominators and Statistics views,
 //! the details popup, the hidden-edges toggle, the Summary's presets and ignored retainers.
-//! Their state is one field of [`App`] ([`Views`]); each view's own state and drawing are in
-//! its component ([`Containment`], [`Dominators`], [`Details`], [`Presets`], [`Ignores`]).
-//! Keys reach these handlers before the class tables' and series' ones: a new key is handled
-//! here wherever it is pressed, and while an object view is shown its tree takes the moving
-//! keys (the retainer pane below it works as under the class tables).
+//! Their state is one field of the app; each view's own state is its component
+//! (`Containment`, `Dominators`, [`Details`], `Presets`, `Ignores`). [`App::run`] routes the
+//! object keys here wherever they are pressed, and the other keys here while an object view is
+//! shown: its tree takes the moving keys, the retainer pane below it works as under the class
+//! tables.
 
 use super::{App, Flow, Focus, Mode, Pages, View};
 use crate::classes::Scope;

@@ -12,7 +12,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
-use tui_tree_widget::{Tree, TreeItem};
 
 /// Distance, Shallow Size and Retained Size: widths of the right-hand columns.
 const COLUMNS: [(&str, usize); 3] = [("Distance", 8), ("Shallow", 8), ("Retained", 8)];
@@ -83,22 +82,34 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), body);
         return;
     }
-    let items = items(
-        tree,
-        snapshot,
-        None,
-        &mut Vec::new(),
-        body.width as usize,
-        &theme,
-    );
-    let widget = Tree::new(&items)
-        .expect("arena ids are unique")
-        .highlight_style(if focused {
-            theme.selected()
-        } else {
-            theme.selected_unfocused()
-        });
-    frame.render_stateful_widget(widget, body, &mut tree.widget_state());
+    let highlight = if focused {
+        theme.selected()
+    } else {
+        theme.selected_unfocused()
+    };
+    let visible = tree.visible();
+    let (offset, height) = (tree.offset(), body.height as usize);
+    let lines: Vec<Line> = visible
+        .iter()
+        .skip(offset)
+        .take(height)
+        .map(|path| tree_line(tree, snapshot, path, body.width as usize, &theme))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
+    let selected = tree.selected_path();
+    if let Some(at) = visible
+        .iter()
+        .skip(offset)
+        .take(height)
+        .position(|p| *p == selected)
+    {
+        let row = Rect {
+            y: body.y + at as u16,
+            height: 1,
+            ..body
+        };
+        frame.buffer_mut().set_style(row, highlight);
+    }
 }
 
 fn columns_width() -> usize {
@@ -154,44 +165,42 @@ fn details_line(
     ])
 }
 
-/// Tree items for the rows listed under `parent`, each line exactly as wide as the pane so the
-/// numbers align. Closed rows that can open get one hidden placeholder child (the widget shows
-/// `▶` only for rows with children); their retainers are loaded when opened.
-fn items(
+/// The line of the visible row at `path`: indented by its depth, `▶` for a row that can open,
+/// `▼` for an open one, then the retainer with its numbers aligned on the right (a pane-wide
+/// line), or a level's "… N more" row.
+fn tree_line(
     tree: &RetainerTree,
     snapshot: &Snapshot,
-    parent: Option<usize>,
-    path: &mut Vec<usize>,
+    path: &[usize],
     width: usize,
     theme: &Theme,
-) -> Vec<TreeItem<'static, usize>> {
-    let depth = path.len();
-    let (ids, shown) = tree.listed(parent);
-    let left = width.saturating_sub(depth * 2 + SYMBOL + columns_width());
-    let mut out = Vec::new();
-    for &id in ids.iter().take(shown) {
-        path.push(id);
-        let line = row_line(tree, snapshot, id, left, theme);
-        let children = if tree.is_open(path) {
-            items(tree, snapshot, Some(id), path, width, theme)
-        } else if tree.expandable(snapshot, id) {
-            vec![TreeItem::new_leaf(MORE, "")]
-        } else {
-            Vec::new()
-        };
-        path.pop();
-        out.push(TreeItem::new(id, line, children).expect("arena ids are unique"));
-    }
-    let hidden = tree.hidden(parent);
-    if hidden > 0 {
+) -> Line<'static> {
+    let depth = path.len() - 1;
+    let id = path[depth];
+    let indent = " ".repeat(depth * 2);
+    if id == MORE {
+        let parent = depth.checked_sub(1).map(|d| path[d]);
         let more = format!(
             "… {} more retainers (Enter shows the next {})",
-            format::count(hidden as u64),
+            format::count(tree.hidden(parent) as u64),
             crate::retainers::PAGE
         );
-        out.push(TreeItem::new_leaf(MORE, Span::styled(more, theme.dim())));
+        return Line::from(vec![
+            Span::raw(format!("{indent}  ")),
+            Span::styled(more, theme.dim()),
+        ]);
     }
-    out
+    let symbol = if tree.is_open(path) {
+        "▼ "
+    } else if tree.expandable(snapshot, id) {
+        "▶ "
+    } else {
+        "  "
+    };
+    let left = width.saturating_sub(depth * 2 + SYMBOL + columns_width());
+    let mut line = row_line(tree, snapshot, id, left, theme);
+    line.spans.insert(0, Span::raw(format!("{indent}{symbol}")));
+    line
 }
 
 fn row_line(
