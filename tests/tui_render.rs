@@ -186,7 +186,7 @@ fn class_expanded_with_instances() {
     let mut app = pair();
     press(&mut app, "1/Incoming<Enter><Enter><Down>");
     let selected = app.selected_instance().expect("an object is selected");
-    let s = &app.snapshots()[selected.snapshot as usize];
+    let s = &app.snapshots()[selected.snapshot];
     assert_eq!(s.class_name(selected.node), "IncomingMessage");
     insta::assert_snapshot!("summary_class_expanded_80x24", screen(&mut app, 80, 24));
 }
@@ -338,7 +338,7 @@ fn retainers_are_listed_a_page_at_a_time() {
     let visible = tree.visible();
     assert_eq!(visible.len(), PAGE + 1);
     assert_eq!(visible[PAGE], vec![MORE]);
-    tree.to_bottom();
+    tree.apply(heaptui_tui::cursor::Move::Bottom, 1);
     assert!(
         tree.expand(snapshot),
         "Enter on the more row lists the next page"

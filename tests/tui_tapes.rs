@@ -183,8 +183,9 @@ fn replay(tape: &Path, timeout: Duration) -> Result<(), String> {
             if more_input && !p.alive() {
                 return Err(format!("{at}: heaptui exited early; screen:\n{}", p.text()));
             }
-            if p.alive() && p.text().trim().is_empty() {
-                // The first frame may still be on its way.
+            if more_input && p.alive() && p.text().trim().is_empty() {
+                // The first frame may still be on its way (after the last key the screen is
+                // empty because heaptui quit and gave the terminal back: nothing to wait for).
                 p.wait_until("a non-empty screen", |s| !s.trim().is_empty())
                     .map_err(|e| format!("{at}: {e}"))?;
             }

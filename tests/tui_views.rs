@@ -153,7 +153,7 @@ fn an_object_opens_into_its_contents_in_devtools_order() {
         "{shown}"
     );
     // The rows are the library's contents, in its (DevTools') order.
-    let snapshot = app.complete_snapshots().unwrap()[object.snapshot as usize].clone();
+    let snapshot = app.complete_snapshots().unwrap()[object.snapshot].clone();
     let contents = snapshot.contents(object.node, false);
     let table = &app.summaries()[app.summary_snapshot()];
     let Some(heaptui_tui::table::Row::Instance { row, index }) = table.selected() else {
@@ -471,19 +471,172 @@ fn object_views_wait_for_the_numbers() {
     }
 }
 
+/// What each object view shows on tiny terminals: the 1×1 and 10×3 screens whole (the
+/// title bar's first cells, the view's first line cut with `…`, the status bar), and on the
+/// larger ones the title bar, the view's header and first row, and the status bar.
 #[test]
 fn tiny_terminals_never_panic_in_the_object_views() {
+    type Screens = [(u16, u16, &'static [&'static str]); 4];
+    let steps: [(&str, Screens); 5] = [
+        (
+            "5<Enter>",
+            [
+                (1, 1, &[""]),
+                (10, 3, &[" heaptui", "Containme…", "  after.h…"]),
+                (
+                    30,
+                    8,
+                    &[
+                        " heaptui  1 Summary  2 Compari",
+                        "Containment · the heap from t…",
+                        "▾ [1] :: (GC roots) @3",
+                        " 37 rows · …  after.heapsnaps…",
+                    ],
+                ),
+                (
+                    80,
+                    24,
+                    &[
+                        " heaptui  1 Summary  2 Comparison  5 Containment",
+                        "Containment · the heap from the root        Distance Shallow Size  Retained Size",
+                        "▾ [1] :: (GC roots) @3                             −          0 B    500 kB  12%",
+                        " 37 rows · 4.3 MB total                                   after.heapsnapshot.gz",
+                    ],
+                ),
+            ],
+        ),
+        (
+            "6<Enter>",
+            [
+                (1, 1, &[""]),
+                (10, 3, &[" heaptui", "Dominator…", "  after.h…"]),
+                (
+                    30,
+                    8,
+                    &[
+                        " heaptui  1 Summary  2 Compari",
+                        "Dominators · what the root ke…",
+                        "▾ (GC roots) @3",
+                        " 202 rows ·…  after.heapsnaps…",
+                    ],
+                ),
+                (
+                    80,
+                    24,
+                    &[
+                        " heaptui  1 Summary  2 Comparison  6 Dominators",
+                        "Dominators · what the root keeps alive      Distance Shallow Size  Retained Size",
+                        "▾ (GC roots) @3                                    −          0 B    500 kB  12%",
+                        " 202 rows · 4.3 MB total                                  after.heapsnapshot.gz",
+                    ],
+                ),
+            ],
+        ),
+        (
+            "7",
+            [
+                (1, 1, &[""]),
+                (10, 3, &[" heaptui", " Statisti…", "  after.h…"]),
+                (
+                    30,
+                    8,
+                    &[
+                        " heaptui  1 Summary  2 Compari",
+                        " Statistics · the heap by cat…",
+                        " Code                    1.6 M",
+                        " total 4.3 …  after.heapsnaps…",
+                    ],
+                ),
+                (
+                    80,
+                    24,
+                    &[
+                        " heaptui  1 Summary  2 Comparison  7 Statistics",
+                        " Statistics · the heap by category",
+                        " Code                    1.6 MB  37.3%  ██████████████▏",
+                        " total 4.3 MB · b next snapshot                           after.heapsnapshot.gz",
+                    ],
+                ),
+            ],
+        ),
+        (
+            "1/Incoming<Enter><Enter><Down><Enter>",
+            [
+                (1, 1, &[""]),
+                (10, 3, &[" heaptui", "  Constru…", "  after.h…"]),
+                (
+                    30,
+                    8,
+                    &[
+                        " heaptui  1 Summary  2 Compari",
+                        "  Constructor        Retained▼",
+                        "▾ Incoming… ×205   157 kB   4%",
+                        " 1 classes …  after.heapsnaps…",
+                    ],
+                ),
+                (
+                    80,
+                    24,
+                    &[
+                        " heaptui  1 Summary  2 Comparison",
+                        "  Constructor                             Distance  Shallow Size  Retained Size▼",
+                        "▾ IncomingMessage ×205                           13       50.8 kB    157 kB   4%",
+                        " 1 classes · 205 objects · 50.8 kB · filter “Incoming”    after.heapsnapshot.gz",
+                    ],
+                ),
+            ],
+        ),
+        (
+            "i",
+            [
+                (1, 1, &["┌"]),
+                (10, 3, &["┌ Inco… ─┐", "│0–0 of 6│", "└────────┘"]),
+                (
+                    30,
+                    8,
+                    &[
+                        " heaptui  1 Summary  2 Compari",
+                        "  ┌ IncomingMess… ─────────┐d▼",
+                        "▾ │type object · class Inco│4%",
+                        " 1 classes …  after.heapsnaps…",
+                    ],
+                ),
+                (
+                    80,
+                    24,
+                    &[
+                        " heaptui  1 Summary  2 Comparison",
+                        "  ┌ IncomingMessage @95045 ──────────────────────────────────────────────────┐e▼",
+                        "▾ │type object · class IncomingMessage · id @95045                           │4%",
+                        " 1 classes · 205 objects · 50.8 kB · filter “Incoming”    after.heapsnapshot.gz",
+                    ],
+                ),
+            ],
+        ),
+    ];
     let mut app = pair();
-    for keys in [
-        "5<Enter>",
-        "6<Enter>",
-        "7",
-        "1/Incoming<Enter><Enter><Down><Enter>",
-        "i",
-    ] {
+    for (keys, screens) in steps {
         press(&mut app, keys);
-        for (w, h) in [(1, 1), (10, 3), (30, 8), (80, 24)] {
-            let _ = screen(&mut app, w, h);
+        for (w, h, expected) in screens {
+            let shown = screen(&mut app, w, h);
+            let lines: Vec<&str> = shown.lines().collect();
+            assert_eq!(lines.len(), h as usize, "{keys} at {w}×{h}:\n{shown}");
+            // Small screens are compared whole; larger ones by their first three lines and
+            // their status bar.
+            let checked: Vec<&str> = if expected.len() == h as usize {
+                lines.clone()
+            } else {
+                let mut some = lines[..3].to_vec();
+                some.push(lines[lines.len() - 1]);
+                some
+            };
+            assert_eq!(checked.len(), expected.len(), "{keys} at {w}×{h}");
+            for (line, want) in checked.iter().zip(expected.iter()) {
+                assert!(
+                    line.starts_with(want),
+                    "{keys} at {w}×{h}: {line:?} should start with {want:?}:\n{shown}"
+                );
+            }
         }
     }
 }

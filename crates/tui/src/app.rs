@@ -1,24 +1,30 @@
-//! The app's state and how keys change it. Nothing here draws: before each frame
-//! [`App::layout`] fits the scroll positions to the screen, then [`super::ui::render`] reads
-//! the state, so tests can drive [`App::update`] and render to a test backend.
+//! The app: what the views share (the snapshots, the view shown, the focus, the message) and
+//! the routing of keys to the view shown ([`App::update`]), each view owning its state and
+//! keys. Nothing here draws: before each frame [`App::layout`] fits the views' cursors to the
+//! frame's screen, then the drawing reads the state, so tests drive [`App::update`] and draw
+//! on a test backend.
 
-use super::classes::{Loaded, Scope, SortKey};
+use super::classes::{Heap, Loaded, Scope};
+use super::containment::Containment;
 use super::data::{Data, Early, Numbers, Orders};
+use super::details::Details;
+use super::dominators::Dominators;
 use super::filter::Filter;
+use super::help::{self, Help};
+use super::ignores::Ignores;
 use super::instances::Instance;
 use super::keys::{self, Command};
+use super::layout::{self, Screen};
+use super::presets::Presets;
+use super::prompt;
 use super::retainers::RetainerTree;
-use super::series::SeriesList;
 use super::table::{ClassTable, TableControl};
 use super::theme::Theme;
-use super::ui;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use heaptui_engine::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial, Snapshot};
-use heaptui_leaks::suspects::Suspect;
-use heaptui_leaks::trend::TrendRow;
 use heaptui_present::labels;
-use ratatui::layout::Rect;
 
+mod tables;
 mod views;
 
 /// The views.
@@ -41,14 +47,7 @@ pub enum View {
     Statistics,
 }
 
-/// The pane keys act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    /// The class table.
-    Table,
-    /// The retainer tree.
-    Retainers,
-}
+pub use super::layout::Focus;
 
 /// Who takes the keys: the views, the filter prompt or the help popup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,13 +88,7 @@ pub struct ComparisonView {
     pub note: String,
 }
 
-/// The views over three or more snapshots.
-pub struct SeriesViews {
-    /// The Trend list.
-    pub trend: SeriesList<TrendRow>,
-    /// The Suspects list.
-    pub suspects: SeriesList<Suspect>,
-}
+pub use super::series::SeriesViews;
 
 /// The class table shown, by row type: the one place that decides which table that is.
 pub enum Shown<'a> {
@@ -127,10 +120,20 @@ pub enum Pending {
     Nothing,
 }
 
+/// The object views' state (their keys are handled in `views`).
+#[derive(Default)]
+struct Views {
+    containment: Containment,
+    dominators: Dominators,
+    details: Option<Details>,
+    all_edges: bool,
+    presets: Presets,
+    ignores: Ignores,
+}
+
 /// The explorer's state.
 pub struct App {
-    snapshots: Vec<Partial>,
-    complete: Option<Vec<Snapshot>>,
+    heap: Heap,
     pending: Pending,
     /// No key was pressed yet: the view may still follow what lands (Suspects when a series
     /// completes).
@@ -149,16 +152,21 @@ pub struct App {
     filter: Filter,
     working: Option<String>,
     /// The object views, presets and ignored retainers.
-    views: views::Views,
+    views: Views,
+    help: Help,
 }
 
 impl App {
     /// The explorer on complete `data`: Suspects with three or more snapshots, Comparison with
-    /// two, else Summary.
+    /// two, else Summary. Everything is computed before it returns, the script names too, so
+    /// what it draws does not depend on timing (tests, benches).
     pub fn new(data: Data, theme: Theme) -> App {
         let mut app = App::start(data.early, theme);
         app.complete(data.numbers);
         app.order(data.orders);
+        if let Some(complete) = &app.heap.complete {
+            complete.iter().for_each(|s| s.find_script_names());
+        }
         app
     }
 
@@ -172,12 +180,13 @@ impl App {
             class_rows,
             comparison,
         } = early;
-        let loaded = Loaded {
-            snapshots: &snapshots,
+        let heap = Heap {
+            snapshots,
             complete: None,
         };
+        let loaded = heap.loaded();
         let scope = |snapshot| Scope { loaded, snapshot };
-        let last = snapshots.len() - 1;
+        let last = heap.snapshots.len() - 1;
         let summaries: Vec<_> = class_rows
             .into_iter()
             .enumerate()
@@ -209,8 +218,7 @@ impl App {
         App {
             view,
             summary_snapshot: last,
-            snapshots,
-            complete: None,
+            heap,
             pending: Pending::Numbers,
             untouched: true,
             summaries,
@@ -224,7 +232,8 @@ impl App {
             pages: Pages { table: 10, tree: 5 },
             filter: Filter::default(),
             working: None,
-            views: views::Views::default(),
+            views: Views::default(),
+            help: Help::default(),
         }
     }
 
@@ -238,13 +247,12 @@ impl App {
             trend,
             suspects,
         } = numbers;
-        self.complete = Some(snapshots);
+        self.heap.complete = Some(snapshots);
         self.views_completed();
         self.refresh_summaries(summaries);
-        self.series = trend.zip(suspects).map(|(trend, suspects)| SeriesViews {
-            trend: SeriesList::new(trend),
-            suspects: SeriesList::new(suspects),
-        });
+        self.series = trend
+            .zip(suspects)
+            .map(|(trend, suspects)| SeriesViews::new(trend, suspects));
         if self.untouched && self.series.is_some() {
             self.show(View::Suspects);
         }
@@ -267,10 +275,7 @@ impl App {
             }),
         ) = (comparison, &mut self.comparison)
         {
-            let loaded = Loaded {
-                snapshots: &self.snapshots,
-                complete: self.complete.as_deref(),
-            };
+            let loaded = self.heap.loaded();
             let scope = table.scope(loaded);
             table.refresh(rows, scope, &self.filter);
         }
@@ -279,10 +284,7 @@ impl App {
     }
 
     fn refresh_summaries(&mut self, summaries: Vec<Vec<Aggregate>>) {
-        let loaded = Loaded {
-            snapshots: &self.snapshots,
-            complete: self.complete.as_deref(),
-        };
+        let loaded = self.heap.loaded();
         for (table, rows) in self.summaries.iter_mut().zip(summaries) {
             let scope = table.scope(loaded);
             table.refresh(rows, scope, &self.filter);
@@ -291,20 +293,17 @@ impl App {
 
     /// The snapshots, oldest first (each with at least its classes).
     pub fn snapshots(&self) -> &[Partial] {
-        &self.snapshots
+        &self.heap.snapshots
     }
 
     /// The snapshots, complete, once every stage of every one has landed.
     pub fn complete_snapshots(&self) -> Option<&[Snapshot]> {
-        self.complete.as_deref()
+        self.heap.complete.as_deref()
     }
 
     /// The snapshots as far as they have loaded.
     pub fn loaded(&self) -> Loaded<'_> {
-        Loaded {
-            snapshots: &self.snapshots,
-            complete: self.complete.as_deref(),
-        }
+        self.heap.loaded()
     }
 
     /// What is still being computed.
@@ -422,10 +421,7 @@ impl App {
             },
             _ => &mut self.summaries[self.summary_snapshot],
         };
-        let loaded = Loaded {
-            snapshots: &self.snapshots,
-            complete: self.complete.as_deref(),
-        };
+        let loaded = self.heap.loaded();
         Current {
             scope: table.scope(loaded),
             table,
@@ -457,46 +453,60 @@ impl App {
         self.shown_ref().pattern()
     }
 
-    /// Fits the scroll positions to a frame of `area`: each table, list and pane keeps its
+    /// Fits the cursors to the frame's `screen`: each table, list and pane keeps its
     /// selection in view, and the page sizes for PgUp/PgDn follow what is drawn.
-    pub fn layout(&mut self, area: Rect) {
-        if let Some(pages) = self.views_layout(area) {
+    pub fn layout(&mut self, screen: &Screen) {
+        if let Some(pages) = self.views_layout(screen) {
             self.pages = pages;
+            self.fit_retainers();
             return;
         }
-        let body = ui::body(area);
         match (self.view, &mut self.series) {
-            (View::Trend, Some(s)) => self.pages.table = ui::trend::fit(&mut s.trend, body),
+            (View::Trend, Some(s)) => {
+                let rows = layout::rows_under_header(screen.body);
+                s.trend.fit(rows);
+                self.pages.table = rows;
+            }
             (View::Suspects, Some(s)) => {
-                self.pages.table = ui::suspects::fit(&mut s.suspects, body)
+                let rows =
+                    layout::suspects_rows(screen.body.height as usize, s.suspects.rows.len());
+                s.suspects.fit(rows);
+                self.pages.table = rows.max(1);
             }
             _ => {
-                let (table_area, pane_area) = ui::split(body, self.focus);
-                let has_tree = self.retainers.is_some();
+                let table = layout::rows_under_header(screen.upper);
+                self.table().table.fit(table);
                 self.pages = Pages {
-                    table: ui::table::fit(self.table().table, table_area),
-                    tree: ui::retainers::fit(pane_area, has_tree),
+                    table,
+                    tree: layout::pane_rows(screen.pane, self.retainers.is_some()),
                 };
+                self.fit_retainers();
             }
         }
     }
 
-    /// Applies one key press.
+    /// Keeps the retainer pane's selection in view (its rows per page laid out already).
+    fn fit_retainers(&mut self) {
+        if let Some(tree) = &mut self.retainers {
+            tree.fit(self.pages.tree);
+        }
+    }
+
+    /// Applies one key press: the help popup, the filter prompt or the details popup takes it
+    /// while open, else the command goes to the view shown (`App::run`).
     pub fn update(&mut self, key: KeyEvent) -> Flow {
         self.message = None;
         self.untouched = false;
         let flow = match self.mode {
-            Mode::Help => {
-                if self.help_key(&key) {
+            Mode::Help => match self.help.update(&key) {
+                help::Outcome::Stay => return Flow::Continue,
+                help::Outcome::Close => {
+                    self.mode = Mode::Browse;
                     return Flow::Continue;
                 }
-                self.mode = Mode::Browse;
-                match keys::command(&key) {
-                    Some(Command::Quit) => return Flow::Quit,
-                    _ => return Flow::Continue,
-                }
-            }
-            Mode::Filter => self.prompt_key(key),
+                help::Outcome::Quit => return Flow::Quit,
+            },
+            Mode::Filter => self.prompt_key(&key),
             Mode::Details => self.details_key(key),
             Mode::Browse => match keys::command(&key) {
                 Some(command) => self.run(command),
@@ -508,26 +518,17 @@ impl App {
     }
 
     /// The filter prompt: typing narrows the table at every keystroke.
-    fn prompt_key(&mut self, key: KeyEvent) -> Flow {
-        if keys::is_interrupt(&key) {
-            return Flow::Quit;
-        }
-        let mut pattern = self.pattern().to_string();
-        match key.code {
-            KeyCode::Enter => self.mode = Mode::Browse,
-            KeyCode::Esc => {
-                self.mode = Mode::Browse;
-                pattern.clear();
+    fn prompt_key(&mut self, key: &KeyEvent) -> Flow {
+        match prompt::update(key, self.pattern()) {
+            prompt::Outcome::Quit => return Flow::Quit,
+            prompt::Outcome::Move(step) => self.table().table.apply(step, 1),
+            prompt::Outcome::Pattern { pattern, closes } => {
+                if closes {
+                    self.mode = Mode::Browse;
+                }
+                self.set_pattern(&pattern);
             }
-            KeyCode::Backspace => {
-                pattern.pop();
-            }
-            KeyCode::Char(c) if !c.is_control() => pattern.push(c),
-            KeyCode::Up => self.table().table.move_by(-1),
-            KeyCode::Down => self.table().table.move_by(1),
-            _ => {}
         }
-        self.set_pattern(&pattern);
         Flow::Continue
     }
 
@@ -536,92 +537,16 @@ impl App {
         current.table.set_filter(pattern, current.filter);
     }
 
+    /// Routes a command: the keys that work in every view here, the object keys (`i`, `u`,
+    /// `D`, `c`, `.`, presets, ignored retainers) to the object views' part, the rest to the
+    /// view shown.
     fn run(&mut self, command: Command) -> Flow {
-        if let Some(flow) = self.views_command(command) {
-            return flow;
-        }
-        if !self.shows_table() && !self.series_command(command) {
-            return Flow::Continue;
-        }
         match command {
             Command::Quit => return Flow::Quit,
-            Command::Summary => self.show(View::Summary),
-            Command::Comparison => match &self.comparison {
-                Some(c) => {
-                    if matches!(c.table, ComparisonTable::ByClass(_)) {
-                        self.message = Some(c.note.clone());
-                    }
-                    self.show(View::Comparison);
-                }
-                None => {
-                    self.message =
-                        Some("Comparison needs two snapshots: heaptui BASE AFTER".to_string())
-                }
-            },
-            Command::Trend | Command::Suspects
-                if self.pending == Pending::Numbers && self.snapshots.len() >= 3 =>
-            {
-                self.message = Some(
-                    "Trend and Suspects appear when every snapshot's numbers are in".to_string(),
-                )
-            }
-            Command::Trend | Command::Suspects => {
-                if self.has_series() {
-                    self.show(if command == Command::Trend {
-                        View::Trend
-                    } else {
-                        View::Suspects
-                    });
-                } else {
-                    self.message = Some(
-                        "Trend and Suspects need three or more snapshots: heaptui S1 S2 S3 …"
-                            .to_string(),
-                    );
-                }
-            }
-            Command::SwitchSnapshot => {
-                if self.snapshots.len() > 1 {
-                    self.switch_snapshot();
-                    let label = labels::file_label(self.snapshots[self.summary_snapshot].path());
-                    self.message = Some(format!("Summary of {label}"));
-                } else {
-                    self.message = Some("only one snapshot is loaded".to_string());
-                }
-            }
-            Command::ToggleFocus => match self.focus {
-                Focus::Retainers => self.focus = Focus::Table,
-                Focus::Table if self.retainers.is_some() => self.focus = Focus::Retainers,
-                Focus::Table => self.message = Some(self.no_tree_message()),
-            },
-            Command::Up => self.move_by(-1),
-            Command::Down => self.move_by(1),
-            Command::PageUp => self.move_by(-(self.page() as isize)),
-            Command::PageDown => self.move_by(self.page() as isize),
-            Command::Top => self.on_focused(|t| t.to_top(), RetainerTree::to_top),
-            Command::Bottom => self.on_focused(|t| t.to_bottom(), RetainerTree::to_bottom),
-            Command::Expand => self.expand(),
-            Command::Collapse => match (self.focus, &mut self.retainers) {
-                (Focus::Retainers, Some(tree)) => {
-                    if !tree.collapse() {
-                        self.focus = Focus::Table;
-                    }
-                }
-                _ => {
-                    self.table().table.collapse();
-                }
-            },
-            Command::Filter => {
-                self.mode = Mode::Filter;
-                self.focus = Focus::Table;
-            }
-            Command::Back => self.back(),
-            Command::NextSort => self.sort(false),
-            Command::ReverseSort => self.sort(true),
-            Command::SortByDelta => self.sort_by_key(SortKey::Delta),
-            Command::SortByRetained => self.sort_by_key(SortKey::Retained),
-            Command::PathToRoots => self.path_to_roots(),
             Command::Help => self.mode = Mode::Help,
-            // The object views' keys (see `views`).
+            Command::Summary => self.show(View::Summary),
+            Command::Comparison => self.show_comparison(),
+            Command::Trend | Command::Suspects => self.show_series(command),
             Command::Containment
             | Command::Dominators
             | Command::Statistics
@@ -633,86 +558,48 @@ impl App {
             | Command::NextPreset
             | Command::PreviousPreset
             | Command::IgnoreRetainer
-            | Command::RestoreRetainers => {}
+            | Command::RestoreRetainers => self.object_command(command),
+            _ => match self.view {
+                View::Summary | View::Comparison => self.table_command(command),
+                View::Trend | View::Suspects => self.series_command(command),
+                View::Containment | View::Dominators | View::Statistics => {
+                    self.object_view_command(command)
+                }
+            },
         }
         Flow::Continue
     }
 
-    /// The Trend and Suspects views take the keys that move, switch views, quit and show the
-    /// help; the rest (filter, expand, sort, retainers) belong to the class tables. Returns
-    /// true when `command` is for the view shown.
-    fn series_command(&mut self, command: Command) -> bool {
-        let page = self.pages.table.max(1) as isize;
-        let list: &mut dyn ListMove = match (self.view, &mut self.series) {
-            (View::Trend, Some(s)) => &mut s.trend,
-            (View::Suspects, Some(s)) => &mut s.suspects,
-            _ => return true,
-        };
-        match command {
-            Command::Up => list.move_by(-1),
-            Command::Down => list.move_by(1),
-            Command::PageUp => list.move_by(-page),
-            Command::PageDown => list.move_by(page),
-            Command::Top => list.to_top(),
-            Command::Bottom => list.to_bottom(),
-            Command::Expand if self.view == View::Suspects => self.open_holder(),
-            Command::Quit
-            | Command::Summary
-            | Command::Comparison
-            | Command::Trend
-            | Command::Suspects
-            | Command::Help => return true,
-            _ => {
+    fn show_comparison(&mut self) {
+        match &self.comparison {
+            Some(c) => {
+                if matches!(c.table, ComparisonTable::ByClass(_)) {
+                    self.message = Some(c.note.clone());
+                }
+                self.show(View::Comparison);
+            }
+            None => {
                 self.message =
-                    Some("that key works in the Summary (1) and Comparison (2) views".to_string())
+                    Some("Comparison needs two snapshots: heaptui BASE AFTER".to_string())
             }
         }
-        false
     }
 
-    /// Opens the selected suspect's holder: the Summary of the last snapshot with the holder's
-    /// class expanded, the holder selected and its retainers in the focused pane.
-    fn open_holder(&mut self) {
-        let Some(s) = self
-            .series
-            .as_ref()
-            .and_then(|series| series.suspects.rows.get(series.suspects.cursor()))
-        else {
-            return;
-        };
-        let (class, node) = (s.holder_class.clone(), s.holder.node);
-        let title = heaptui_present::suspects::holder(s);
-        let last = self.snapshots.len() - 1;
-        self.summary_snapshot = last;
-        self.show(View::Summary);
-        let loaded = Loaded {
-            snapshots: &self.snapshots,
-            complete: self.complete.as_deref(),
-        };
-        let table = &mut self.summaries[last];
-        let scope = table.scope(loaded);
-        if table.reveal(&class, node, scope, &self.filter) {
-            self.sync_retainers();
-            if self.retainers.is_some() {
-                self.focus = Focus::Retainers;
-            }
-            self.message = Some(format!("the holder {title}: its retainers below"));
+    fn show_series(&mut self, command: Command) {
+        if self.pending == Pending::Numbers && self.heap.snapshots.len() >= 3 {
+            self.message =
+                Some("Trend and Suspects appear when every snapshot's numbers are in".to_string());
+        } else if self.has_series() {
+            self.show(if command == Command::Trend {
+                View::Trend
+            } else {
+                View::Suspects
+            });
         } else {
-            self.message = Some(format!("the holder {title} is not listed in the Summary"));
+            self.message = Some(
+                "Trend and Suspects need three or more snapshots: heaptui S1 S2 S3 …".to_string(),
+            );
         }
-    }
-
-    /// Shows the Summary of the next snapshot (cycling) with the same filter and sort, so the
-    /// same classes can be compared across snapshots.
-    fn switch_snapshot(&mut self) {
-        let from = &self.summaries[self.summary_snapshot];
-        let (sort, reverse) = from.sort();
-        let pattern = from.pattern().to_string();
-        self.summary_snapshot = (self.summary_snapshot + 1) % self.snapshots.len();
-        self.show(View::Summary);
-        let to = &mut self.summaries[self.summary_snapshot];
-        to.resort(sort, reverse, &self.filter);
-        TableControl::set_filter(to, &pattern, &self.filter);
     }
 
     fn show(&mut self, view: View) {
@@ -720,105 +607,16 @@ impl App {
         self.focus = Focus::Table;
     }
 
-    fn page(&self) -> usize {
-        match self.focus {
-            Focus::Table => self.pages.table,
-            Focus::Retainers => self.pages.tree,
-        }
-        .max(1)
-    }
-
-    fn on_focused(
-        &mut self,
-        on_table: impl FnOnce(&mut dyn TableControl),
-        on_tree: impl FnOnce(&mut RetainerTree),
-    ) {
-        match (self.focus, &mut self.retainers) {
-            (Focus::Retainers, Some(tree)) => on_tree(tree),
-            _ => on_table(self.table().table),
-        }
-    }
-
-    fn move_by(&mut self, delta: isize) {
-        self.on_focused(|t| t.move_by(delta), |tree| tree.move_by(delta));
-    }
-
-    fn expand(&mut self) {
-        match (self.focus, &mut self.retainers, &self.complete) {
-            (Focus::Retainers, Some(tree), Some(complete)) => {
-                if !tree.expand(&complete[tree.snapshot]) {
-                    self.message = Some("no further retainers to open here".to_string());
-                }
-            }
-            _ => {
-                let current = self.table();
-                current.table.expand(current.scope);
-            }
-        }
-    }
-
-    /// Esc: leave the retainer pane, else collapse, else clear the filter.
-    fn back(&mut self) {
-        if self.focus == Focus::Retainers {
-            self.focus = Focus::Table;
-        } else if !self.table().table.collapse() {
-            self.set_pattern("");
-        }
-    }
-
-    fn sort(&mut self, reverse: bool) {
-        let current = self.table();
-        if reverse {
-            current.table.reverse_sort(current.filter);
-        } else {
-            current.table.next_sort(current.filter);
-        }
-    }
-
-    fn sort_by_key(&mut self, key: SortKey) {
-        let current = self.table();
-        if !current.table.sort_by_key(key, current.filter) {
-            self.message = Some(
-                match key {
-                    SortKey::Delta => "d sorts the Comparison (2) by # Delta",
-                    SortKey::Retained => "r sorts the Summary (1) by Retained Size",
-                }
-                .to_string(),
-            );
-        }
-    }
-
-    fn path_to_roots(&mut self) {
-        let from_selection = self.focus == Focus::Retainers;
-        match (&mut self.retainers, &self.complete) {
-            (Some(tree), Some(complete)) if !tree.top().is_empty() => {
-                tree.path_to_roots(&complete[tree.snapshot], from_selection);
-                self.focus = Focus::Retainers;
-            }
-            (Some(_), _) => self.message = Some("this object has no retainers".to_string()),
-            (None, _) => self.message = Some(self.no_tree_message()),
-        }
-    }
-
-    /// Why the retainer pane has no tree.
-    fn no_tree_message(&self) -> String {
-        if self.complete.is_none() && self.selected_instance().is_some() {
-            "the retainers appear when the dominators are computed".to_string()
-        } else {
-            no_object_message()
-        }
-    }
-
     /// Keeps the retainer tree on the selected object (rebuilt only when it changes), once the
     /// retainers are known.
     fn sync_retainers(&mut self) {
         let wanted = self
             .selected_instance()
-            .filter(|_| self.complete.is_some())
-            .map(|i| (i.snapshot as usize, i.node));
+            .filter(|_| self.heap.complete.is_some())
+            .map(|i| (i.snapshot, i.node));
         let current = self.retainers.as_ref().map(|t| (t.snapshot, t.object));
         if wanted != current {
-            self.retainers = match (wanted, &self.complete) {
+            self.retainers = match (wanted, &self.heap.complete) {
                 (Some((s, node)), Some(complete)) => Some(RetainerTree::ignoring(
                     s,
                     &complete[s],
@@ -841,34 +639,9 @@ impl App {
     }
 }
 
-/// The cursor moves of the Trend and Suspects lists, whatever their rows.
-trait ListMove {
-    fn move_by(&mut self, delta: isize);
-    fn to_top(&mut self);
-    fn to_bottom(&mut self);
-}
-
-impl<T> ListMove for SeriesList<T> {
-    fn move_by(&mut self, delta: isize) {
-        SeriesList::move_by(self, delta);
-    }
-
-    fn to_top(&mut self) {
-        SeriesList::to_top(self);
-    }
-
-    fn to_bottom(&mut self) {
-        SeriesList::to_bottom(self);
-    }
-}
-
 /// The table shown and what its operations need, borrowed together from the app.
 struct Current<'a> {
     table: &'a mut dyn TableControl,
     scope: Scope<'a>,
     filter: &'a Filter,
-}
-
-fn no_object_message() -> String {
-    "select an object first: expand a class (Enter) and move onto an object".to_string()
 }

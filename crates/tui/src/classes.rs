@@ -39,6 +39,24 @@ impl<'a> Loaded<'a> {
     }
 }
 
+/// The snapshots the app holds, as far as they have loaded ([`Loaded`] borrows them).
+pub struct Heap {
+    /// The snapshots, oldest first.
+    pub snapshots: Vec<Partial>,
+    /// The same snapshots, complete, once they all are.
+    pub complete: Option<Vec<Snapshot>>,
+}
+
+impl Heap {
+    /// The snapshots, borrowed for the rows to format themselves.
+    pub fn loaded(&self) -> Loaded<'_> {
+        Loaded {
+            snapshots: &self.snapshots,
+            complete: self.complete.as_deref(),
+        }
+    }
+}
+
 /// What a row needs to know to format itself: the snapshots and, for Summary, which one.
 #[derive(Clone, Copy)]
 pub struct Scope<'a> {
@@ -180,7 +198,7 @@ impl ClassRow for Aggregate {
     }
 
     fn instance_cells(instance: &Instance, scope: Scope) -> Vec<String> {
-        let i = instance.snapshot as usize;
+        let i = instance.snapshot;
         let snapshot = &scope.loaded.snapshots[i];
         cells::object(snapshot, scope.loaded.complete(i), instance.node).to_vec()
     }
@@ -292,7 +310,7 @@ impl ClassRow for ClassDiff {
 
     /// An object's own size is what it allocated (new) or freed (deleted).
     fn instance_cells(instance: &Instance, scope: Scope) -> Vec<String> {
-        let s = &scope.loaded.snapshots[instance.snapshot as usize];
+        let s = &scope.loaded.snapshots[instance.snapshot];
         cells::comparison_object(
             s.self_size(instance.node),
             instance.change == Change::Deleted,

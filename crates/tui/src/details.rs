@@ -3,7 +3,8 @@
 //! and a string's whole value, scrollable. Everything from the snapshot is sanitised when the
 //! popup is built; the layout step wraps the lines to the popup's width.
 
-use crate::text;
+use crate::keys::Command;
+use crate::{locations, text};
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::{DomState, Snapshot};
 use heaptui_present::{format, labels, objects};
@@ -23,6 +24,21 @@ pub enum Kind {
     Value,
 }
 
+/// What a key did to the details popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It scrolled (or stayed).
+    Stay,
+    /// It closes.
+    Close,
+    /// The program quits.
+    Quit,
+    /// It closes for the Dominators view below the object's dominator (`u`).
+    ToDominator,
+    /// It closes for the Dominators view below the object (`D`).
+    KeptAlive,
+}
+
 /// The details of one object.
 pub struct Details {
     /// Index of the object's snapshot.
@@ -37,6 +53,8 @@ pub struct Details {
     /// First wrapped line shown.
     pub scroll: usize,
     page: usize,
+    /// Built while the script names were still being found: the location shows `…`.
+    names_pending: bool,
 }
 
 impl Details {
@@ -62,18 +80,8 @@ impl Details {
         if dom != DomState::Unknown || snapshot.type_name(node) == "native" {
             fact(format!("DOM state: {}", objects::dom_state(dom)));
         }
-        if let Some(location) = snapshot.source_location(node) {
-            let l = location.location;
-            let script = location
-                .script_name
-                .clone()
-                .unwrap_or_else(|| format!("script {}", l.script_id));
-            fact(format!(
-                "defined at {}:{}:{}",
-                sanitize(&script),
-                l.line + 1,
-                l.column + 1
-            ));
+        if let Some(location) = locations::full(snapshot, node) {
+            fact(format!("defined at {}", sanitize(&location)));
         }
         if let Some(value) = snapshot.number_value(node) {
             fact(format!("value {}", sanitize(&value)));
@@ -104,7 +112,20 @@ impl Details {
             wrapped_for: 0,
             scroll: 0,
             page: 1,
+            names_pending: locations::pending(snapshot),
         }
+    }
+
+    /// Builds the popup again once the script names it showed as pending have landed,
+    /// keeping its scroll position; returns whether it did.
+    pub fn fill_in(&mut self, snapshot: &Snapshot) -> bool {
+        if !self.names_pending || locations::pending(snapshot) {
+            return false;
+        }
+        let scroll = self.scroll;
+        *self = Details::new(self.snapshot, snapshot, self.node);
+        self.scroll = scroll;
+        true
     }
 
     /// Wraps the lines to `width` columns (once per width) and keeps the scroll position
@@ -127,6 +148,24 @@ impl Details {
     /// The wrapped lines (after [`Details::fit`]).
     pub fn wrapped(&self) -> &[(Kind, String)] {
         &self.wrapped
+    }
+
+    /// Applies a key's `command`: scrolling, `u` and `D` to the Dominators view, `q` quits;
+    /// any other key closes the popup.
+    pub fn update(&mut self, command: Option<Command>) -> Outcome {
+        match command {
+            Some(Command::Quit) => return Outcome::Quit,
+            Some(Command::Up) => self.scroll_by(-1),
+            Some(Command::Down) => self.scroll_by(1),
+            Some(Command::PageUp) => self.page_by(-1),
+            Some(Command::PageDown) => self.page_by(1),
+            Some(Command::Top) => self.scroll = 0,
+            Some(Command::Bottom) => self.scroll_by(isize::MAX),
+            Some(Command::ToDominator) => return Outcome::ToDominator,
+            Some(Command::KeptAlive) => return Outcome::KeptAlive,
+            _ => return Outcome::Close,
+        }
+        Outcome::Stay
     }
 
     /// Scrolls by `delta` lines.

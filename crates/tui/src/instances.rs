@@ -22,7 +22,7 @@ pub struct Instance {
     /// The node ordinal in its snapshot.
     pub node: u32,
     /// Index of its snapshot in the app's snapshot list.
-    pub snapshot: u8,
+    pub snapshot: usize,
     /// Comparison marker.
     pub change: Change,
 }
@@ -34,8 +34,23 @@ pub fn listed(snapshot: usize, nodes: &[u32], change: Change) -> Vec<Instance> {
         .par_iter()
         .map(|&node| Instance {
             node,
-            snapshot: snapshot as u8,
+            snapshot,
             change,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_instance_keeps_a_snapshot_index_past_255() {
+        // The index was a `u8` once: snapshot 300 came back as 44 and its rows named objects
+        // of another snapshot.
+        for snapshot in [255, 256, 300, 1_000] {
+            let rows = listed(snapshot, &[7, 9], Change::New);
+            assert!(rows.iter().all(|r| r.snapshot == snapshot), "{rows:?}");
+        }
+    }
 }

@@ -8,6 +8,7 @@
 //! is open (its length is what the user opened, never the heap's size), so moving, paging and
 //! drawing are plain index arithmetic.
 
+use super::cursor::{Cursor, Move};
 use heaptui_engine::Snapshot;
 use std::cell::Cell;
 
@@ -85,9 +86,7 @@ pub struct ObjectTree {
     top: Vec<usize>,
     top_shown: usize,
     rows: Vec<TreeRow>,
-    cursor: usize,
-    /// First row drawn; the layout step keeps the cursor in view.
-    pub offset: usize,
+    cursor: Cursor,
 }
 
 impl ObjectTree {
@@ -101,8 +100,7 @@ impl ObjectTree {
             top: Vec::new(),
             top_shown: PAGE,
             rows: Vec::new(),
-            cursor: 0,
-            offset: 0,
+            cursor: Cursor::default(),
         };
         tree.top = tree.add_children(snapshot, None);
         tree.rebuild();
@@ -131,12 +129,17 @@ impl ObjectTree {
 
     /// The selected row's position.
     pub fn cursor(&self) -> usize {
-        self.cursor
+        self.cursor.at()
+    }
+
+    /// The first row drawn.
+    pub fn offset(&self) -> usize {
+        self.cursor.offset()
     }
 
     /// The selected row.
     pub fn selected(&self) -> Option<TreeRow> {
-        self.row(self.cursor)
+        self.row(self.cursor.at())
     }
 
     /// The selected object, unless a "more" row is selected.
@@ -176,26 +179,20 @@ impl ObjectTree {
         }
     }
 
-    /// Moves the cursor by `delta` rows, clamped.
-    pub fn move_by(&mut self, delta: isize) {
-        let last = self.rows.len().saturating_sub(1);
-        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+    /// Moves the cursor (pages of `page` rows), clamped.
+    pub fn apply(&mut self, step: Move, page: usize) {
+        self.cursor.apply(step, self.rows.len(), page);
     }
 
-    /// Selects the first row.
-    pub fn to_top(&mut self) {
-        self.cursor = 0;
+    /// Selects row `at`, clamped.
+    pub fn select_row(&mut self, at: usize) {
+        self.cursor.select(at);
+        self.cursor.clamp(self.rows.len());
     }
 
-    /// Selects the last row.
-    pub fn to_bottom(&mut self) {
-        self.cursor = self.rows.len().saturating_sub(1);
-    }
-
-    /// Moves the first row drawn so the cursor is within `height` rows from it.
-    pub fn scroll_into_view(&mut self, height: usize) {
-        self.offset =
-            super::scroll::offset_showing(self.cursor, self.offset, height, self.rows.len());
+    /// Keeps the cursor within a window of `height` rows from the first row drawn.
+    pub fn fit(&mut self, height: usize) {
+        self.cursor.fit(height, self.rows.len());
     }
 
     /// Opens the selected row (loading its children), shows the next page of a "more" row,
@@ -213,7 +210,7 @@ impl ObjectTree {
             }
             Some(TreeRow::Entry(id)) => {
                 if self.entries[id].open {
-                    self.move_by(1);
+                    self.cursor.move_by(1, self.rows.len());
                     return Opened::Stepped;
                 }
                 if !self.expandable(snapshot, id) {
@@ -278,7 +275,7 @@ impl ObjectTree {
     /// Selects `row` if it is on screen.
     fn select(&mut self, row: TreeRow) {
         if let Some(at) = self.rows.iter().position(|&r| r == row) {
-            self.cursor = at;
+            self.cursor.select(at);
         }
     }
 
@@ -359,7 +356,7 @@ impl ObjectTree {
         if let Some(row) = row {
             self.select(row);
         }
-        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        self.cursor.clamp(self.rows.len());
     }
 
     fn rebuild(&mut self) {

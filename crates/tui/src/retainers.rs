@@ -3,23 +3,22 @@
 //! DevTools does), loaded only when a row is expanded. A retainer already on the path from the
 //! selected object is a cycle: marked, never expandable.
 //!
-//! Rows live in an arena; the tree widget's state holds paths of arena ids (opened rows and
-//! the selection), and navigation walks the same visible list the widget draws, so keys work
-//! the same whether or not a frame was drawn in between. The widget also keeps its scroll
-//! offset in that state and updates it as it draws, so the state sits in a `RefCell`: drawing
-//! takes the app by shared reference, and the scroll offset is the one thing it moves. Like
+//! Rows live in an arena; a row on screen is a path of arena ids (the opened rows and the
+//! selection are paths), and navigation walks the same visible list the pane draws, so keys
+//! work the same whether or not a frame was drawn in between. The selection's place in that
+//! list and the first row drawn are a [`Cursor`], fitted to the pane before each frame. Like
 //! DevTools, a level lists its first 100 retainers and a "more" row ([`MORE`]) shows the next
 //! 100; rows are made only for the retainers listed, so an object retained from a million
 //! places costs no more to draw than one retained from ten. Ordering that many retainers takes
 //! longer than a keystroke may, so a top level of more than [`BACKGROUND`] retainers is
 //! listed by a background job while the pane says so ([`RetainerTree::poll`] takes it in).
 
+use super::cursor::{Cursor, Move};
 use super::jobs::Job;
+use super::keys::Command;
 use heaptui_engine::{IgnoredRetainers, Retainer, Snapshot};
-use std::cell::{Ref, RefCell, RefMut};
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
-use tui_tree_widget::TreeState;
 
 /// The path element of a level's "… N more" row.
 pub const MORE: usize = usize::MAX;
@@ -31,6 +30,19 @@ pub const PAGE: usize = 100;
 /// ordering them (by distance, then name) takes about 25 ms per 100 000 on the 1.5 GB bench
 /// snapshot, over the keystroke budget for a few hundred thousand.
 pub const BACKGROUND: usize = 100_000;
+
+/// What a key did to the retainer pane while it has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The selection moved, or a row opened or closed.
+    Done,
+    /// The focus goes back to the table (`Esc`, `Tab`, `←` at a closed top-level row).
+    Leave,
+    /// `Enter` on a row with nothing to open.
+    NothingToOpen,
+    /// The key is not the pane's.
+    NotHere,
+}
 
 /// One row of the tree.
 #[derive(Debug, Clone)]
@@ -59,7 +71,12 @@ pub struct RetainerTree {
     top: Vec<usize>,
     top_shown: usize,
     top_rest: VecDeque<Retainer>,
-    state: RefCell<TreeState<usize>>,
+    /// The open rows' paths.
+    opened: HashSet<Vec<usize>>,
+    /// The selected row's path.
+    selected: Vec<usize>,
+    /// The selected row's place among the visible rows, and the first row drawn.
+    cursor: Cursor,
     /// The retainers ignored in this snapshot ("Ignore this retainer"), if any.
     ignored: Option<Arc<IgnoredRetainers>>,
     /// The top level being listed in the background.
@@ -86,7 +103,9 @@ impl RetainerTree {
             top: Vec::new(),
             top_shown: PAGE,
             top_rest: VecDeque::new(),
-            state: RefCell::default(),
+            opened: HashSet::new(),
+            selected: Vec::new(),
+            cursor: Cursor::default(),
             ignored,
             pending: None,
         };
@@ -112,7 +131,7 @@ impl RetainerTree {
         self.top = self.rows(&mut all, PAGE, None);
         self.top_rest = all;
         if let Some(&first) = self.top.first() {
-            self.state.get_mut().select(vec![first]);
+            self.selected = vec![first];
         }
     }
 
@@ -148,21 +167,26 @@ impl RetainerTree {
 
     /// The selected row's path of arena ids ([`MORE`] last on a "more" row).
     pub fn selected_path(&self) -> Vec<usize> {
-        self.state.borrow().selected().to_vec()
+        self.selected.clone()
     }
 
     /// True when the row at `path` is open.
     pub fn is_open(&self, path: &[usize]) -> bool {
-        self.state.borrow().opened().contains(path)
+        self.opened.contains(path)
     }
 
-    /// The widget's state, for drawing (which moves its scroll offset).
-    pub fn widget_state(&self) -> RefMut<'_, TreeState<usize>> {
-        self.state.borrow_mut()
+    /// The first visible row drawn.
+    pub fn offset(&self) -> usize {
+        self.cursor.offset()
     }
 
-    fn state(&self) -> Ref<'_, TreeState<usize>> {
-        self.state.borrow()
+    /// Keeps the selection within a window of `height` rows from the first row drawn.
+    pub fn fit(&mut self, height: usize) {
+        let visible = self.visible();
+        if let Some(at) = visible.iter().position(|p| *p == self.selected) {
+            self.cursor.select(at);
+        }
+        self.cursor.fit(height, visible.len());
     }
 
     /// The top-level rows (arena ids).
@@ -209,11 +233,7 @@ impl RetainerTree {
 
     /// The selected row's arena id (`None` on a "more" row).
     pub fn selected(&self) -> Option<usize> {
-        self.state()
-            .selected()
-            .last()
-            .copied()
-            .filter(|&id| id != MORE)
+        self.selected.last().copied().filter(|&id| id != MORE)
     }
 
     /// The rows on screen in order (paths of arena ids, [`MORE`] for a "more" row), given
@@ -246,31 +266,38 @@ impl RetainerTree {
         }
     }
 
-    /// Moves the selection by `delta` visible rows, clamped.
-    pub fn move_by(&mut self, delta: isize) {
+    /// Applies a key's `command` while the pane has the focus (pages of `page` rows); opening
+    /// rows needs the tree's `snapshot`, complete.
+    pub fn update(
+        &mut self,
+        command: Command,
+        snapshot: Option<&Snapshot>,
+        page: usize,
+    ) -> Outcome {
+        if let Some(step) = Move::of(command) {
+            self.apply(step, page);
+            return Outcome::Done;
+        }
+        match command {
+            Command::Expand => match snapshot {
+                Some(snapshot) if self.expand(snapshot) => Outcome::Done,
+                Some(_) => Outcome::NothingToOpen,
+                None => Outcome::NotHere,
+            },
+            Command::Collapse if self.collapse() => Outcome::Done,
+            Command::Collapse | Command::Back | Command::ToggleFocus => Outcome::Leave,
+            _ => Outcome::NotHere,
+        }
+    }
+
+    /// Moves the selection through the visible rows (pages of `page` rows), clamped.
+    pub fn apply(&mut self, step: Move, page: usize) {
         let visible = self.visible();
-        if visible.is_empty() {
-            return;
-        }
-        let at = visible
-            .iter()
-            .position(|p| p == self.state().selected())
-            .unwrap_or(0);
-        let to = at.saturating_add_signed(delta).min(visible.len() - 1);
-        self.state.get_mut().select(visible[to].clone());
-    }
-
-    /// Selects the first row.
-    pub fn to_top(&mut self) {
-        if let Some(&first) = self.top.first() {
-            self.state.get_mut().select(vec![first]);
-        }
-    }
-
-    /// Selects the last visible row.
-    pub fn to_bottom(&mut self) {
-        if let Some(last) = self.visible().pop() {
-            self.state.get_mut().select(last);
+        let at = visible.iter().position(|p| *p == self.selected);
+        self.cursor.select(at.unwrap_or(0));
+        self.cursor.apply(step, visible.len(), page);
+        if let Some(path) = visible.get(self.cursor.at()) {
+            self.selected = path.clone();
         }
     }
 
@@ -289,11 +316,10 @@ impl RetainerTree {
         if children.is_empty() {
             return false;
         }
-        let state = self.state.get_mut();
-        if !state.open(path.clone()) {
+        if !self.opened.insert(path.clone()) {
             let mut first = path;
             first.push(children[0]);
-            state.select(first);
+            self.selected = first;
         }
         true
     }
@@ -327,7 +353,7 @@ impl RetainerTree {
             return false;
         };
         path.push(first_new);
-        self.state.get_mut().select(path);
+        self.selected = path;
         true
     }
 
@@ -335,12 +361,11 @@ impl RetainerTree {
     /// closed top-level row.
     pub fn collapse(&mut self) -> bool {
         let path = self.selected_path();
-        let state = self.state.get_mut();
-        if state.close(&path) {
+        if self.opened.remove(&path) {
             return true;
         }
         if path.len() > 1 {
-            state.select(path[..path.len() - 1].to_vec());
+            self.selected = path[..path.len() - 1].to_vec();
             return true;
         }
         false
@@ -373,10 +398,10 @@ impl RetainerTree {
             let Some(&first) = children.first() else {
                 break;
             };
-            self.state.get_mut().open(path.clone());
+            self.opened.insert(path.clone());
             path.push(first);
         }
-        self.state.get_mut().select(path);
+        self.selected = path;
     }
 
     /// Loads the retainers of row `id` once; returns their arena ids.

@@ -5,10 +5,10 @@
 //! scrolling ten; the few opened objects are found from their class's [`OpenedObjects`].
 
 use super::classes::{ClassRow, Loaded, Scope, SortKey};
+use super::cursor::{Cursor, Move};
 use super::filter::Filter;
 use super::instances::{Change, Instance};
 use super::object_tree::{Children, ObjectTree, Opened};
-use super::scroll::offset_showing;
 use super::table_contents::{Located, OpenedObjects};
 use super::text;
 use heaptui_common::util::sanitize::sanitize;
@@ -67,9 +67,7 @@ pub struct ClassTable<R: ClassRow> {
     starts: Vec<usize>,
     widths: Widths,
     totals: String,
-    cursor: usize,
-    /// First row drawn; the layout step keeps the cursor in view.
-    pub offset: usize,
+    cursor: Cursor,
 }
 
 impl<R: ClassRow> ClassTable<R> {
@@ -94,8 +92,7 @@ impl<R: ClassRow> ClassTable<R> {
             starts: Vec::new(),
             widths,
             totals: String::new(),
-            cursor: 0,
-            offset: 0,
+            cursor: Cursor::default(),
         };
         table.refilter(&Filter::default());
         table
@@ -107,10 +104,13 @@ impl<R: ClassRow> ClassTable<R> {
     /// first row stays on the first row, whichever class that now is.
     pub fn refresh(&mut self, mut rows: Vec<R>, scope: Scope, filter: &Filter) {
         let identity = |r: &R| -> Identity { (r.name().to_string(), r.location()) };
-        let anchor = self.anchor().filter(|_| self.cursor > 0).map(|(row, k)| {
-            let object = k.map(|k| self.instance(row, k));
-            (identity(&self.rows[row]), object)
-        });
+        let anchor = self
+            .anchor()
+            .filter(|_| self.cursor.at() > 0)
+            .map(|(row, k)| {
+                let object = k.map(|k| self.instance(row, k));
+                (identity(&self.rows[row]), object)
+            });
         let expanded: std::collections::HashSet<Identity> = (0..self.rows.len())
             .filter(|&i| self.expanded[i])
             .map(|i| identity(&self.rows[i]))
@@ -159,7 +159,7 @@ impl<R: ClassRow> ClassTable<R> {
         self.refilter(filter);
         match anchor_at {
             Some(at) => self.restore(at),
-            None => self.cursor = 0,
+            None => self.cursor.select(0),
         }
     }
 
@@ -200,7 +200,12 @@ impl<R: ClassRow> ClassTable<R> {
 
     /// The selected row's position.
     pub fn cursor(&self) -> usize {
-        self.cursor
+        self.cursor.at()
+    }
+
+    /// The first row drawn.
+    pub fn offset(&self) -> usize {
+        self.cursor.offset()
     }
 
     /// What is on row `at`.
@@ -221,7 +226,7 @@ impl<R: ClassRow> ClassTable<R> {
 
     /// The selected row.
     pub fn selected(&self) -> Option<Row> {
-        self.row_at(self.cursor)
+        self.row_at(self.cursor.at())
     }
 
     /// The `index`-th object of the expanded class `row`.
@@ -278,7 +283,7 @@ impl<R: ClassRow> ClassTable<R> {
         self.refilter(filter);
         match (anchor_row, anchor) {
             (Some(row), Some((_, k))) => self.restore((row, k)),
-            _ => self.cursor = 0,
+            _ => self.cursor.select(0),
         }
     }
 
@@ -334,7 +339,7 @@ impl<R: ClassRow> ClassTable<R> {
             }
         }
         self.starts.push(at);
-        self.cursor = self.cursor.min(at.saturating_sub(1));
+        self.cursor.clamp(at);
     }
 
     fn anchor(&self) -> Option<Anchor> {
@@ -348,7 +353,7 @@ impl<R: ClassRow> ClassTable<R> {
 
     /// Puts the cursor on `anchor` if its class is listed, else on the first row.
     fn restore(&mut self, (row, index): Anchor) {
-        self.cursor = match self.listed.binary_search(&row) {
+        let at = match self.listed.binary_search(&row) {
             Ok(listed) => {
                 let start = self.starts[listed];
                 match index {
@@ -358,6 +363,7 @@ impl<R: ClassRow> ClassTable<R> {
             }
             Err(_) => 0,
         };
+        self.cursor.select(at);
     }
 }
 
@@ -366,13 +372,13 @@ impl<R: ClassRow> ClassTable<R> {
     /// retained sizes); returns false when it has none or they are not known yet.
     fn open_contents(&mut self, row: usize, index: usize, scope: Scope) -> bool {
         let object = self.instance(row, index);
-        let Some(snapshot) = scope.loaded.complete(object.snapshot as usize) else {
+        let Some(snapshot) = scope.loaded.complete(object.snapshot) else {
             return false;
         };
         let kind = Children::Contents {
             all: self.all_edges,
         };
-        let tree = ObjectTree::new(object.snapshot as usize, snapshot, object.node, kind);
+        let tree = ObjectTree::new(object.snapshot, snapshot, object.node, kind);
         if tree.is_empty() {
             return false;
         }
@@ -398,7 +404,7 @@ impl<R: ClassRow> ClassTable<R> {
         self.rebuild_starts();
         self.restore((row, Some(index)));
         if stays {
-            self.cursor += 1 + tree_cursor;
+            self.cursor.select(self.cursor.at() + 1 + tree_cursor);
         }
         true
     }
@@ -453,12 +459,8 @@ pub trait TableControl {
     fn selected_instance(&self) -> Option<Instance>;
     /// The class name of the selected row (unsanitised), when a class row is selected.
     fn selected_class_name(&self) -> Option<&str>;
-    /// Moves the cursor by `delta` rows, clamped to the table.
-    fn move_by(&mut self, delta: isize);
-    /// Moves the cursor to the first row.
-    fn to_top(&mut self);
-    /// Moves the cursor to the last row.
-    fn to_bottom(&mut self);
+    /// Moves the cursor (pages of `page` rows), clamped to the table.
+    fn apply(&mut self, step: Move, page: usize);
     /// Expands the selected class (building its sorted object list once), or steps into it
     /// when already expanded. Returns false when there is nothing to expand.
     fn expand(&mut self, scope: Scope) -> bool;
@@ -477,8 +479,8 @@ pub trait TableControl {
     fn sort_by_key(&mut self, key: SortKey, filter: &Filter) -> bool;
     /// The filter pattern.
     fn pattern(&self) -> &str;
-    /// Moves the first row drawn so the cursor is within `height` rows from it.
-    fn scroll_into_view(&mut self, height: usize);
+    /// Keeps the cursor within a window of `height` rows from the first row drawn.
+    fn fit(&mut self, height: usize);
 }
 
 impl<R: ClassRow> TableControl for ClassTable<R> {
@@ -500,7 +502,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
                 };
                 Some(Instance {
                     node,
-                    snapshot: tree.snapshot as u8,
+                    snapshot: tree.snapshot,
                     change: Change::None,
                 })
             }
@@ -515,17 +517,8 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
         }
     }
 
-    fn move_by(&mut self, delta: isize) {
-        let last = self.len().saturating_sub(1);
-        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-    }
-
-    fn to_top(&mut self) {
-        self.cursor = 0;
-    }
-
-    fn to_bottom(&mut self) {
-        self.cursor = self.len().saturating_sub(1);
+    fn apply(&mut self, step: Move, page: usize) {
+        self.cursor.apply(step, self.len(), page);
     }
 
     fn expand(&mut self, scope: Scope) -> bool {
@@ -533,21 +526,19 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
             Some(Row::Class { row, .. }) => row,
             Some(Row::Instance { row, index }) => {
                 if self.opened[row].get(index).is_some() {
-                    self.move_by(1);
+                    self.cursor.move_by(1, self.len());
                     return true;
                 }
                 return self.open_contents(row, index, scope);
             }
             Some(Row::Content { row, index, at }) => {
-                let Some(snapshot) = scope
-                    .loaded
-                    .complete(self.instance(row, index).snapshot as usize)
+                let Some(snapshot) = scope.loaded.complete(self.instance(row, index).snapshot)
                 else {
                     return false;
                 };
                 let mut opened = Opened::Nothing;
                 self.on_contents(row, index, |tree| {
-                    tree.move_by(at as isize - tree.cursor() as isize);
+                    tree.select_row(at);
                     opened = tree.expand(snapshot);
                     true
                 });
@@ -556,7 +547,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
             None => return false,
         };
         if self.expanded[row] {
-            self.move_by(1);
+            self.cursor.move_by(1, self.len());
             return true;
         }
         if self.rows[row].instance_count() == 0 {
@@ -579,7 +570,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
             }
             Some(Row::Content { row, index, at }) => {
                 return self.on_contents(row, index, |tree| {
-                    tree.move_by(at as isize - tree.cursor() as isize);
+                    tree.select_row(at);
                     tree.collapse()
                 });
             }
@@ -604,7 +595,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
         self.refilter(filter);
         match anchor {
             Some(anchor) => self.restore(anchor),
-            None => self.cursor = 0,
+            None => self.cursor.select(0),
         }
     }
 
@@ -631,7 +622,8 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
         &self.pattern
     }
 
-    fn scroll_into_view(&mut self, height: usize) {
-        self.offset = offset_showing(self.cursor, self.offset, height, self.len());
+    fn fit(&mut self, height: usize) {
+        let len = self.len();
+        self.cursor.fit(height, len);
     }
 }

@@ -2,7 +2,7 @@
 //! what its values are (numbers, whole strings, a closure's variables), its DOM state, the
 //! dominator tree top down (Dominators) and script names for locations.
 
-use super::{ContentEdge, ContextVariable, DomState, Location, Partial, Snapshot};
+use super::{ContentEdge, ContextVariable, DomState, Location, Partial, Snapshot, SourceLocation};
 use crate::analysis::{contents, dominator_tree, scripts::ScriptNames, values};
 
 impl Partial {
@@ -66,6 +66,21 @@ impl Partial {
     /// can do it on a thread of its own).
     pub fn find_script_names(&self) {
         let _ = self.script_names();
+    }
+
+    /// True once the script names are found ([`Partial::find_script_names`]).
+    pub fn script_names_found(&self) -> bool {
+        self.inner.scripts.get().is_some()
+    }
+
+    /// Where a function (or an object's constructor) was defined, without waiting for the
+    /// script names: `Err(location)` (no script name yet) while they are still being found on
+    /// another thread, so a front end can show the name as pending and draw it when it lands.
+    pub fn source_location_if_found(&self, node: u32) -> Option<Result<SourceLocation, Location>> {
+        match self.inner.scripts.get() {
+            Some(names) => names.source_location(self.graph(), node).map(Ok),
+            None => self.graph().location(node).map(Err),
+        }
     }
 
     /// The name (URL or file) of the script a location is in, if the snapshot gives one.

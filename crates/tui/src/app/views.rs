@@ -1,38 +1,23 @@
 //! The object-level views' part of the app: the Containment, Dominators and Statistics views,
 //! the details popup, the hidden-edges toggle, the Summary's presets and ignored retainers.
-//! Their state is one field of [`App`] ([`Views`]); each view's own state and drawing are in
-//! its component ([`Containment`], [`Dominators`], [`Details`], [`Presets`], [`Ignores`]).
-//! Keys reach these handlers before the class tables' and series' ones: a new key is handled
-//! here wherever it is pressed, and while an object view is shown its tree takes the moving
-//! keys (the retainer pane below it works as under the class tables).
+//! Their state is one field of the app; each view's own state is its component
+//! (`Containment`, `Dominators`, [`Details`], `Presets`, `Ignores`). [`App::run`] routes the
+//! object keys here wherever they are pressed, and the other keys here while an object view is
+//! shown: its tree takes the moving keys, the retainer pane below it works as under the class
+//! tables.
 
 use super::{App, Flow, Focus, Mode, Pages, View};
-use crate::classes::{Loaded, Scope};
-use crate::containment::Containment;
-use crate::details::Details;
-use crate::dominators::Dominators;
-use crate::ignores::Ignores;
+use crate::classes::Scope;
+use crate::cursor::Move;
+use crate::details::{self, Details};
 use crate::instances::{Change, Instance};
 use crate::keys::{self, Command};
+use crate::layout::{self, Screen};
 use crate::object_tree::{ObjectTree, Opened};
-use crate::presets::{Presets, Step};
+use crate::presets::Step;
 use crate::table::{ClassTable, TableControl};
-use crate::ui;
 use crossterm::event::KeyEvent;
 use heaptui_engine::{Aggregate, Snapshot};
-use ratatui::layout::Rect;
-
-/// The object views' state.
-#[derive(Default)]
-pub struct Views {
-    containment: Containment,
-    dominators: Dominators,
-    details: Option<Details>,
-    all_edges: bool,
-    presets: Presets,
-    ignores: Ignores,
-    help_page: usize,
-}
 
 impl App {
     /// The Containment view's tree of the snapshot it shows.
@@ -56,7 +41,7 @@ impl App {
 
     fn object_tree_mut(&mut self) -> Option<&mut ObjectTree> {
         match self.view {
-            View::Containment => self.views.containment_mut(self.summary_snapshot),
+            View::Containment => self.views.containment.shown_mut(self.summary_snapshot),
             View::Dominators => self.views.dominators.tree_mut(),
             _ => None,
         }
@@ -69,7 +54,7 @@ impl App {
 
     /// Which page of the help is shown (0: the tables' keys, 1: the object views').
     pub fn help_page(&self) -> usize {
-        self.views.help_page
+        self.help.page()
     }
 
     /// True when objects' contents list the edges DevTools hides too.
@@ -96,6 +81,16 @@ impl App {
         self.views.presets.is_running()
             || self.views.ignores.is_running()
             || self.retainers.as_ref().is_some_and(|t| t.is_pending())
+            || self.finding_script_names()
+    }
+
+    /// True while the script names of a complete snapshot are being found (locations show
+    /// them as pending until the next frame after they land).
+    fn finding_script_names(&self) -> bool {
+        self.heap
+            .complete
+            .as_ref()
+            .is_some_and(|c| c.iter().any(crate::locations::pending))
     }
 
     /// What the background jobs are doing, with their progress.
@@ -110,6 +105,9 @@ impl App {
     /// Takes in what the background jobs finished; returns whether anything did.
     pub fn collect_jobs(&mut self) -> bool {
         let mut changed = self.retainers.as_mut().is_some_and(|t| t.poll());
+        if let (Some(details), Some(complete)) = (&mut self.views.details, &self.heap.complete) {
+            changed |= details.fill_in(&complete[details.snapshot]);
+        }
         if let Some((at, choice, rows)) = self.views.presets.finished() {
             changed = true;
             match rows {
@@ -123,7 +121,7 @@ impl App {
                 }
                 None => self.message = Some("the preset could not be computed".to_string()),
             }
-            if let Some(complete) = self.complete.clone() {
+            if let Some(complete) = self.heap.complete.clone() {
                 if let Step::Ready(next) = self.views.presets.resume(&complete, at) {
                     self.apply_preset(at, next, None);
                 }
@@ -144,9 +142,9 @@ impl App {
     }
 
     /// Once every snapshot is complete: finds their script names on a thread of its own, so
-    /// the first location shown costs no keystroke time.
+    /// no key or frame waits for them (locations show `…` until they land).
     pub(super) fn views_completed(&self) {
-        if let Some(complete) = self.complete.clone() {
+        if let Some(complete) = self.heap.complete.clone() {
             std::thread::spawn(move || complete.iter().for_each(|s| s.find_script_names()));
         }
     }
@@ -161,37 +159,40 @@ impl App {
         Some(tree.and_then(|t| {
             t.selected_node().map(|node| Instance {
                 node,
-                snapshot: t.snapshot as u8,
+                snapshot: t.snapshot,
                 change: Change::None,
             })
         }))
     }
 
     /// Lays out the object views and the details popup; `None` for the other views.
-    pub(super) fn views_layout(&mut self, area: Rect) -> Option<Pages> {
+    pub(super) fn views_layout(&mut self, screen: &Screen) -> Option<Pages> {
         if let Some(details) = &mut self.views.details {
-            ui::details::fit(details, area);
+            let (width, height) = layout::details_text(screen.area);
+            details.fit(width, height);
         }
-        let body = ui::body(area);
-        let (table_area, pane_area) = ui::split(body, self.focus);
         let has_tree = self.retainers.is_some();
         let rows = match self.view {
             View::Statistics => 0,
             View::Containment | View::Dominators => match self.object_tree_mut() {
-                Some(tree) => ui::tree_view::fit(tree, table_area),
+                Some(tree) => {
+                    let rows = layout::rows_under_header(screen.upper);
+                    tree.fit(rows);
+                    rows
+                }
                 None => 0,
             },
             _ => return None,
         };
         Some(Pages {
             table: rows,
-            tree: ui::retainers::fit(pane_area, has_tree),
+            tree: layout::pane_rows(screen.pane, has_tree),
         })
     }
 
-    /// Handles `command` when it belongs to the object views, or while one is shown; `None`
-    /// leaves it to the class tables and series.
-    pub(super) fn views_command(&mut self, command: Command) -> Option<Flow> {
+    /// The object keys, wherever they are pressed: the object views, details, `u` `D` `c`,
+    /// hidden edges, presets and ignored retainers.
+    pub(super) fn object_command(&mut self, command: Command) {
         match command {
             Command::Containment => self.open_view(View::Containment),
             Command::Dominators => self.open_view(View::Dominators),
@@ -208,32 +209,20 @@ impl App {
             Command::PreviousPreset => self.step_preset(-1),
             Command::IgnoreRetainer => self.ignore_selected(),
             Command::RestoreRetainers => self.restore_ignored(),
-            _ if !matches!(
-                self.view,
-                View::Containment | View::Dominators | View::Statistics
-            ) =>
-            {
-                return None
-            }
+            _ => {}
+        }
+    }
+
+    /// The keys of the view shown when it is an object view: its tree takes the moving,
+    /// opening and closing keys; the retainer pane below it works as under the class tables.
+    pub(super) fn object_view_command(&mut self, command: Command) {
+        match command {
             Command::SwitchSnapshot => self.switch_view_snapshot(),
             Command::Filter | Command::NextSort | Command::ReverseSort => {
                 self.message =
                     Some("that key works in the Summary (1) and Comparison (2) views".to_string())
             }
-            // The retainer pane below the tree works as under the class tables.
-            _ if self.focus == Focus::Retainers => return None,
-            Command::Up => self.on_tree(|t, _| t.move_by(-1)),
-            Command::Down => self.on_tree(|t, _| t.move_by(1)),
-            Command::PageUp => {
-                let page = self.pages.table.max(1) as isize;
-                self.on_tree(|t, _| t.move_by(-page))
-            }
-            Command::PageDown => {
-                let page = self.pages.table.max(1) as isize;
-                self.on_tree(|t, _| t.move_by(page))
-            }
-            Command::Top => self.on_tree(|t, _| t.to_top()),
-            Command::Bottom => self.on_tree(|t, _| t.to_bottom()),
+            _ if self.focus == Focus::Retainers => self.table_command(command),
             Command::Expand => {
                 let mut opened = Opened::Opened;
                 self.on_tree(|t, s| opened = t.expand(s));
@@ -247,14 +236,19 @@ impl App {
             Command::Collapse | Command::Back => self.on_tree(|t, _| {
                 t.collapse();
             }),
-            _ => return None,
+            _ => match Move::of(command) {
+                Some(step) => {
+                    let page = self.pages.table;
+                    self.on_tree(|t, _| t.apply(step, page));
+                }
+                None => self.table_command(command),
+            },
         }
-        Some(Flow::Continue)
     }
 
     /// Applies `change` to the tree shown, with its snapshot.
     fn on_tree(&mut self, change: impl FnOnce(&mut ObjectTree, &Snapshot)) {
-        let Some(complete) = self.complete.clone() else {
+        let Some(complete) = self.heap.complete.clone() else {
             return;
         };
         if let Some(tree) = self.object_tree_mut() {
@@ -265,12 +259,12 @@ impl App {
 
     /// The complete snapshots, or a message saying the view waits for them.
     fn complete_or_say(&mut self, what: &str) -> Option<Vec<Snapshot>> {
-        if self.complete.is_none() {
+        if self.heap.complete.is_none() {
             self.message = Some(format!(
                 "{what} appear(s) when every snapshot's numbers are in"
             ));
         }
-        self.complete.clone()
+        self.heap.complete.clone()
     }
 
     fn open_view(&mut self, view: View) {
@@ -294,15 +288,15 @@ impl App {
 
     /// `b` in the object views: the next snapshot, in the same view.
     fn switch_view_snapshot(&mut self) {
-        if self.snapshots.len() < 2 {
+        if self.heap.snapshots.len() < 2 {
             self.message = Some("only one snapshot is loaded".to_string());
             return;
         }
-        self.summary_snapshot = (self.summary_snapshot + 1) % self.snapshots.len();
+        self.summary_snapshot = (self.summary_snapshot + 1) % self.heap.snapshots.len();
         let view = self.view;
         if view == View::Dominators {
             // The tree follows the snapshot, from its root.
-            if let Some(complete) = self.complete.clone() {
+            if let Some(complete) = self.heap.complete.clone() {
                 let at = self.summary_snapshot;
                 self.views
                     .dominators
@@ -311,7 +305,7 @@ impl App {
         }
         self.open_view(view);
         let label =
-            heaptui_present::labels::file_label(self.snapshots[self.summary_snapshot].path());
+            heaptui_present::labels::file_label(self.heap.snapshots[self.summary_snapshot].path());
         self.message = Some(format!("{label} (b: next snapshot)"));
     }
 
@@ -323,8 +317,7 @@ impl App {
             let id = tree.selected()?;
             return Some((tree.snapshot, tree.entry(id).retainer.node));
         }
-        self.selected_instance()
-            .map(|i| (i.snapshot as usize, i.node))
+        self.selected_instance().map(|i| (i.snapshot, i.node))
     }
 
     fn no_target(&mut self) {
@@ -345,32 +338,26 @@ impl App {
         }
     }
 
-    /// Keys of the details popup: scrolling, `u` and `D` to the Dominators view, `q` quits;
-    /// the others close it.
+    /// Keys of the details popup: it scrolls itself; `u` and `D` close it for the Dominators
+    /// view, `q` quits, the others close it.
     pub(super) fn details_key(&mut self, key: KeyEvent) -> Flow {
-        let command = keys::command(&key);
         let Some(details) = &mut self.views.details else {
             self.mode = Mode::Browse;
             return Flow::Continue;
         };
-        match command {
-            Some(Command::Quit) => return Flow::Quit,
-            Some(Command::Up) => details.scroll_by(-1),
-            Some(Command::Down) => details.scroll_by(1),
-            Some(Command::PageUp) => details.page_by(-1),
-            Some(Command::PageDown) => details.page_by(1),
-            Some(Command::Top) => details.scroll = 0,
-            Some(Command::Bottom) => details.scroll_by(isize::MAX),
-            Some(Command::ToDominator) | Some(Command::KeptAlive) => {
-                let target = (details.snapshot, details.node);
+        let target = (details.snapshot, details.node);
+        match details.update(keys::command(&key)) {
+            details::Outcome::Stay => {}
+            details::Outcome::Quit => return Flow::Quit,
+            details::Outcome::Close => self.close_details(),
+            details::Outcome::ToDominator => {
                 self.close_details();
-                if command == Some(Command::ToDominator) {
-                    self.go_to_dominator(Some(target));
-                } else {
-                    self.kept_alive(Some(target));
-                }
+                self.go_to_dominator(Some(target));
             }
-            _ => self.close_details(),
+            details::Outcome::KeptAlive => {
+                self.close_details();
+                self.kept_alive(Some(target));
+            }
         }
         Flow::Continue
     }
@@ -454,10 +441,7 @@ impl App {
         let all = !self.views.all_edges;
         self.views.all_edges = all;
         self.views.containment.reload(&complete, all);
-        let loaded = Loaded {
-            snapshots: &self.snapshots,
-            complete: self.complete.as_deref(),
-        };
+        let loaded = self.heap.loaded();
         for table in &mut self.summaries {
             let scope = TableControl::scope(table, loaded);
             table.set_all_edges(all, scope);
@@ -581,28 +565,12 @@ impl App {
         if self.retainers.as_ref().is_some_and(|t| t.snapshot == at) {
             self.retainers = None;
             self.sync_retainers();
-            if let (Some(tree), Some(complete)) = (&mut self.retainers, &self.complete) {
+            if let (Some(tree), Some(complete)) = (&mut self.retainers, &self.heap.complete) {
                 if !tree.top().is_empty() {
                     tree.path_to_roots(&complete[at], false);
                     self.focus = Focus::Retainers;
                 }
             }
         }
-    }
-
-    /// Help keys: `?` on the first page shows the second; any other key closes.
-    pub(super) fn help_key(&mut self, key: &KeyEvent) -> bool {
-        if self.views.help_page == 0 && keys::command(key) == Some(Command::Help) {
-            self.views.help_page = 1;
-            return true;
-        }
-        self.views.help_page = 0;
-        false
-    }
-}
-
-impl Views {
-    fn containment_mut(&mut self, at: usize) -> Option<&mut ObjectTree> {
-        self.containment.shown_mut(at)
     }
 }

@@ -2,6 +2,7 @@
 //! wrapped to the popup and scrolled (↑ ↓ PgUp PgDn), over the views.
 
 use crate::details::{Details, Kind};
+use crate::layout;
 use crate::text;
 use crate::theme::Theme;
 use ratatui::layout::Rect;
@@ -9,31 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-/// The popup's widest text, so lines stay readable on wide terminals.
-const MAX_WIDTH: u16 = 100;
-
-/// The popup's place in `area`: most of it, centred.
-fn popup(area: Rect) -> Rect {
-    let width = area
-        .width
-        .saturating_sub(4)
-        .clamp(area.width.min(20), MAX_WIDTH);
-    let height = area.height.saturating_sub(2).max(area.height.min(3));
-    super::centered(area, width, height)
-}
-
-/// Wraps and scrolls `details` for a frame of `area`.
-pub fn fit(details: &mut Details, area: Rect) {
-    let inner = Block::bordered().inner(popup(area));
-    details.fit(
-        inner.width as usize,
-        (inner.height as usize).saturating_sub(1),
-    );
-}
-
 /// Draws `details` over `area`.
 pub fn render(frame: &mut Frame, area: Rect, details: &Details, theme: &Theme) {
-    let popup = popup(area);
+    let popup = layout::details_popup(area);
     let block = Block::bordered()
         .title(Span::styled(
             format!(

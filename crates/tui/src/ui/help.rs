@@ -36,7 +36,7 @@ pub fn render_page(
         .unwrap_or(0);
     let width = (text_width as u16 + 4).min(area.width);
     let height = (keys.len() as u16 + 3).min(area.height);
-    let popup = super::centered(area, width, height);
+    let popup = crate::layout::centered(area, width, height);
     let mut lines: Vec<Line> = keys
         .iter()
         .map(|(key, what)| {

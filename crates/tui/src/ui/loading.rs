@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, progress: &LoadProgress, theme: &Theme) {
     lines.push(Line::raw(""));
     lines.push(Line::styled("q or Ctrl-C to cancel", theme.dim()));
     let height = (lines.len() as u16 + 2).min(area.height);
-    let popup = super::centered(area, width, height);
+    let popup = crate::layout::centered(area, width, height);
     let block = Block::bordered()
         .title(Span::styled(" heaptui ", theme.header()))
         .border_style(theme.border(true));

@@ -3,8 +3,8 @@
 
 use crate::app::{App, Focus, View};
 use crate::retainers::{RetainerTree, MORE};
-use crate::text;
 use crate::theme::Theme;
+use crate::{locations, text};
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::{shown_distance, Snapshot};
 use heaptui_present::{format, labels};
@@ -12,21 +12,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
-use tui_tree_widget::{Tree, TreeItem};
 
 /// Distance, Shallow Size and Retained Size: widths of the right-hand columns.
 const COLUMNS: [(&str, usize); 3] = [("Distance", 8), ("Shallow", 8), ("Retained", 8)];
 /// The tree's open/closed symbol width.
 const SYMBOL: usize = 2;
-
-/// The tree rows the pane shows in `area` (its page height) when an object is selected
-/// (`has_tree`): all but the border and the details line.
-pub fn fit(area: Rect, has_tree: bool) -> usize {
-    if area.height == 0 || area.width == 0 || !has_tree {
-        return 0;
-    }
-    (area.height as usize).saturating_sub(2)
-}
 
 /// Draws the pane into `area`.
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -92,22 +82,34 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), body);
         return;
     }
-    let items = items(
-        tree,
-        snapshot,
-        None,
-        &mut Vec::new(),
-        body.width as usize,
-        &theme,
-    );
-    let widget = Tree::new(&items)
-        .expect("arena ids are unique")
-        .highlight_style(if focused {
-            theme.selected()
-        } else {
-            theme.selected_unfocused()
-        });
-    frame.render_stateful_widget(widget, body, &mut tree.widget_state());
+    let highlight = if focused {
+        theme.selected()
+    } else {
+        theme.selected_unfocused()
+    };
+    let visible = tree.visible();
+    let (offset, height) = (tree.offset(), body.height as usize);
+    let lines: Vec<Line> = visible
+        .iter()
+        .skip(offset)
+        .take(height)
+        .map(|path| tree_line(tree, snapshot, path, body.width as usize, &theme))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
+    let selected = tree.selected_path();
+    if let Some(at) = visible
+        .iter()
+        .skip(offset)
+        .take(height)
+        .position(|p| *p == selected)
+    {
+        let row = Rect {
+            y: body.y + at as u16,
+            height: 1,
+            ..body
+        };
+        frame.buffer_mut().set_style(row, highlight);
+    }
 }
 
 fn columns_width() -> usize {
@@ -139,8 +141,8 @@ fn details_line(
         format::bytes(snapshot.retained_size(node)),
         format::distance(snapshot.shown_distance(node)),
     );
-    if let Some(location) = snapshot.source_location(node) {
-        let location = sanitize(&labels::source_location(&location)).into_owned();
+    if let Some(location) = locations::short(snapshot, node) {
+        let location = sanitize(&location).into_owned();
         facts.push_str(&format!(" · at {location}"));
     }
     if let Some(file) = file {
@@ -163,44 +165,42 @@ fn details_line(
     ])
 }
 
-/// Tree items for the rows listed under `parent`, each line exactly as wide as the pane so the
-/// numbers align. Closed rows that can open get one hidden placeholder child (the widget shows
-/// `▶` only for rows with children); their retainers are loaded when opened.
-fn items(
+/// The line of the visible row at `path`: indented by its depth, `▶` for a row that can open,
+/// `▼` for an open one, then the retainer with its numbers aligned on the right (a pane-wide
+/// line), or a level's "… N more" row.
+fn tree_line(
     tree: &RetainerTree,
     snapshot: &Snapshot,
-    parent: Option<usize>,
-    path: &mut Vec<usize>,
+    path: &[usize],
     width: usize,
     theme: &Theme,
-) -> Vec<TreeItem<'static, usize>> {
-    let depth = path.len();
-    let (ids, shown) = tree.listed(parent);
-    let left = width.saturating_sub(depth * 2 + SYMBOL + columns_width());
-    let mut out = Vec::new();
-    for &id in ids.iter().take(shown) {
-        path.push(id);
-        let line = row_line(tree, snapshot, id, left, theme);
-        let children = if tree.is_open(path) {
-            items(tree, snapshot, Some(id), path, width, theme)
-        } else if tree.expandable(snapshot, id) {
-            vec![TreeItem::new_leaf(MORE, "")]
-        } else {
-            Vec::new()
-        };
-        path.pop();
-        out.push(TreeItem::new(id, line, children).expect("arena ids are unique"));
-    }
-    let hidden = tree.hidden(parent);
-    if hidden > 0 {
+) -> Line<'static> {
+    let depth = path.len() - 1;
+    let id = path[depth];
+    let indent = " ".repeat(depth * 2);
+    if id == MORE {
+        let parent = depth.checked_sub(1).map(|d| path[d]);
         let more = format!(
             "… {} more retainers (Enter shows the next {})",
-            format::count(hidden as u64),
+            format::count(tree.hidden(parent) as u64),
             crate::retainers::PAGE
         );
-        out.push(TreeItem::new_leaf(MORE, Span::styled(more, theme.dim())));
+        return Line::from(vec![
+            Span::raw(format!("{indent}  ")),
+            Span::styled(more, theme.dim()),
+        ]);
     }
-    out
+    let symbol = if tree.is_open(path) {
+        "▼ "
+    } else if tree.expandable(snapshot, id) {
+        "▶ "
+    } else {
+        "  "
+    };
+    let left = width.saturating_sub(depth * 2 + SYMBOL + columns_width());
+    let mut line = row_line(tree, snapshot, id, left, theme);
+    line.spans.insert(0, Span::raw(format!("{indent}{symbol}")));
+    line
 }
 
 fn row_line(

@@ -4,6 +4,7 @@
 //! GC roots step by step with functions' definition sites, the code to look at and the leak
 //! pattern it looks like. `Enter` opens the holder in the Summary with its retainers.
 
+use crate::layout;
 use crate::series::SeriesList;
 use crate::text;
 use crate::theme::Theme;
@@ -15,25 +16,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-/// The list's share of the view: a third, so the selected suspect's path has the rest.
-const LIST_SHARE: usize = 3;
-/// Lines the list keeps however short the view (when it has them).
-const MIN_LIST: usize = 3;
 /// Functions shown in the detail at most (the path gets the lines left).
 const CODE_LINES: usize = 4;
-
-/// How many suspects the list shows in a body of `height` lines (after its heading).
-fn list_height(height: usize, suspects: usize) -> usize {
-    let room = height.saturating_sub(1);
-    suspects.min((room / LIST_SHARE).max(MIN_LIST)).min(room)
-}
-
-/// Scrolls `list` so its cursor is in view in `area`; returns the page height.
-pub fn fit(list: &mut SeriesList<Suspect>, area: Rect) -> usize {
-    let page = list_height(area.height as usize, list.rows.len());
-    list.scroll_into_view(page);
-    page.max(1)
-}
 
 /// Draws `list` into `area`.
 pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<Suspect>, theme: &Theme) {
@@ -57,9 +41,9 @@ pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<Suspect>, theme: 
             theme.dim(),
         ));
     }
-    let page = list_height(height, list.rows.len());
-    let end = (list.offset + page).min(list.rows.len());
-    for at in list.offset..end {
+    let page = layout::suspects_rows(height, list.rows.len());
+    let end = (list.offset() + page).min(list.rows.len());
+    for at in list.offset()..end {
         let line = list_line(at, &list.rows[at], width, theme);
         lines.push(if at == list.cursor() {
             line.patch_style(theme.selected())
@@ -67,7 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<Suspect>, theme: 
             line
         });
     }
-    if let Some(s) = list.rows.get(list.cursor()) {
+    if let Some(s) = list.selected() {
         let room = height.saturating_sub(lines.len());
         lines.extend(detail(s, width, room, theme));
     }

@@ -54,18 +54,7 @@ impl Shown {
     }
 }
 
-/// Scrolls `table` so its cursor is in view in `area`; returns the rows it shows (the page
-/// height).
-pub fn fit(table: &mut dyn TableControl, area: Rect) -> usize {
-    if area.height == 0 || area.width == 0 {
-        return 0;
-    }
-    let height = area.height as usize - 1;
-    table.scroll_into_view(height);
-    height
-}
-
-/// Draws `table` into `area`, from its first row drawn ([`fit`] put it there).
+/// Draws `table` into `area`, from its first row drawn (the layout step put it there).
 pub fn render<R: ClassRow>(
     frame: &mut Frame,
     area: Rect,
@@ -86,7 +75,7 @@ pub fn render<R: ClassRow>(
         lines.push(Line::styled(text::pad(&hint, width), theme.dim()));
     }
     let scope = table.scope(loaded);
-    for at in table.offset..(table.offset + height).min(table.len()) {
+    for at in table.offset()..(table.offset() + height).min(table.len()) {
         let row = table.row_at(at).expect("row in range");
         let mut line = match row {
             Row::Class { row, listed } => {
@@ -112,7 +101,7 @@ pub fn render<R: ClassRow>(
             Row::Content { row, index, at } => {
                 let object = table.instance(row, index);
                 let tree = table.contents(row, index);
-                match (tree, loaded.complete(object.snapshot as usize)) {
+                match (tree, loaded.complete(object.snapshot)) {
                     (Some(tree), Some(snapshot)) => {
                         content_line::<R>(snapshot, tree, at, &columns, name_width, theme)
                     }
@@ -313,7 +302,7 @@ fn instance_line(
     name_width: usize,
     theme: &Theme,
 ) -> Line<'static> {
-    let snapshot = &snapshots[instance.snapshot as usize];
+    let snapshot = &snapshots[instance.snapshot];
     let (mark, mark_style) = match instance.change {
         Change::None => ("", Style::new()),
         Change::New => ("+ ", theme.added()),

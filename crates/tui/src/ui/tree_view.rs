@@ -5,11 +5,10 @@
 
 use super::objects;
 use crate::app::{App, Focus, View};
-use crate::object_tree::ObjectTree;
-use crate::text;
+use crate::layout::Screen;
+use crate::{locations, text};
 use heaptui_common::util::sanitize::sanitize;
-use heaptui_present::{format, labels, objects as present_objects};
-use ratatui::layout::Rect;
+use heaptui_present::{format, objects as present_objects};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -19,19 +18,9 @@ const COLUMNS: [(&str, usize); 3] = [("Distance", 8), ("Shallow Size", 12), ("Re
 /// Room for the tree's first marker.
 const MARKER: usize = 0;
 
-/// Scrolls `tree` so its cursor is in view in `area`; returns the rows it shows.
-pub fn fit(tree: &mut ObjectTree, area: Rect) -> usize {
-    if area.height == 0 || area.width == 0 {
-        return 0;
-    }
-    let height = area.height as usize - 1;
-    tree.scroll_into_view(height);
-    height
-}
-
-/// Draws the view shown (Containment or Dominators) into `body`.
-pub fn render(frame: &mut Frame, body: Rect, app: &App) {
-    let (tree_area, pane_area) = super::split(body, app.focus());
+/// Draws the view shown (Containment or Dominators) and the retainer pane below it.
+pub fn render(frame: &mut Frame, screen: &Screen, app: &App) {
+    let (tree_area, pane_area) = (screen.upper, screen.pane);
     let theme = app.theme();
     let focused = app.focus() == Focus::Table;
     if tree_area.height > 0 && tree_area.width > 0 {
@@ -62,7 +51,7 @@ pub fn render(frame: &mut Frame, body: Rect, app: &App) {
                         theme.dim(),
                     ));
                 }
-                for at in tree.offset..(tree.offset + height).min(tree.len()) {
+                for at in tree.offset()..(tree.offset() + height).min(tree.len()) {
                     let row = tree.row(at).expect("row in range");
                     let mut spans = objects::label(snapshot, tree, row, MARKER, name_width, theme);
                     if show_numbers {
@@ -147,12 +136,9 @@ pub fn status(app: &App) -> String {
             }
             if let Some(location) = tree
                 .selected_node()
-                .and_then(|n| snapshot.source_location(n))
+                .and_then(|n| locations::short(snapshot, n))
             {
-                out.push_str(&format!(
-                    " · at {}",
-                    sanitize(&labels::source_location(&location))
-                ));
+                out.push_str(&format!(" · at {}", sanitize(&location)));
             }
             out
         }

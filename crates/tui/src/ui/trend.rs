@@ -17,17 +17,6 @@ use ratatui::Frame;
 /// The Constructor column keeps at least this many columns.
 const MIN_NAME: usize = 16;
 
-/// Scrolls `list` so its cursor is in view in `area`; returns the rows it shows (the page
-/// height).
-pub fn fit(list: &mut SeriesList<TrendRow>, area: Rect) -> usize {
-    if area.height == 0 || area.width == 0 {
-        return 0;
-    }
-    let height = area.height as usize - 1;
-    list.scroll_into_view(height);
-    height
-}
-
 /// Draws `list` into `area`.
 pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<TrendRow>, theme: &Theme) {
     if area.height == 0 || area.width == 0 {
@@ -68,8 +57,8 @@ pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<TrendRow>, theme:
     header.push(' ');
     header.push_str(&text::pad_left("# Delta", delta_width));
     let mut lines = vec![Line::styled(text::pad(&header, width), theme.header())];
-    let end = (list.offset + height).min(list.rows.len());
-    for at in list.offset..end {
+    let end = (list.offset() + height).min(list.rows.len());
+    for at in list.offset()..end {
         let r = &list.rows[at];
         let mark = if r.grew_every_interval() {
             "↑ "
