@@ -221,6 +221,10 @@ fn every_tool_answers_what_the_cli_answers() {
             "dominators",
             json!({ "handle": "s5", "id": holder, "depth": 2, "limit": 3 }),
         ),
+        call(
+            "paths",
+            json!({ "handle": "s5", "class": "IncomingMessage", "new_since": "s3" }),
+        ),
         call("list", json!({})),
         call("close", json!({ "handle": "s1" })),
         call("list", json!({})),
@@ -258,6 +262,7 @@ fn every_tool_answers_what_the_cli_answers() {
         "retainers",
         "show",
         "dominators",
+        "paths",
     ] {
         assert!(tools.contains(&tool), "{tool} missing from {tools:?}");
     }
@@ -439,10 +444,26 @@ fn every_tool_answers_what_the_cli_answers() {
         "dominators of the holder",
     );
 
+    // paths: the population's shapes, as the CLI groups them.
+    let paths = answer(&r[22]);
+    let paths_cli = cli(&[
+        "paths",
+        final_snap,
+        "IncomingMessage",
+        "--new-since",
+        series[0],
+        "--top",
+        "5",
+    ]);
+    for key in ["objects", "shapes", "groups"] {
+        same(&paths[key], &paths_cli[key], "paths");
+    }
+    assert_eq!(paths["objects"], 400);
+
     // list and close.
-    assert_eq!(answer(&r[22])["snapshots"].as_array().unwrap().len(), 5);
-    assert_eq!(answer(&r[23])["closed"], "s1");
-    let left: Vec<&str> = answer(&r[24])["snapshots"]
+    assert_eq!(answer(&r[23])["snapshots"].as_array().unwrap().len(), 5);
+    assert_eq!(answer(&r[24])["closed"], "s1");
+    let left: Vec<&str> = answer(&r[25])["snapshots"]
         .as_array()
         .unwrap()
         .iter()

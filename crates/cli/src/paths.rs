@@ -5,11 +5,8 @@
 use super::{json_line, load, load_all, print, Loading};
 use heaptui_common::error::{Error, Result};
 use heaptui_common::util::sanitize::sanitize;
-use heaptui_engine::{ComparisonRows, Snapshot};
-use heaptui_leaks::explain::Paths;
-use heaptui_leaks::population;
 use heaptui_present::format;
-use heaptui_present::population::{shape_line, Paths as Document};
+use heaptui_present::population::{build, instances, new_instances, shape_line, Paths as Document};
 use std::path::PathBuf;
 
 /// Arguments of `heaptui paths`.
@@ -53,13 +50,8 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
         )));
     }
     let start = std::time::Instant::now();
-    let doc = build(
-        &snapshot,
-        &args.class,
-        args.new_since.as_ref(),
-        &objects,
-        args.top,
-    );
+    let new_since = args.new_since.as_ref().map(|p| p.display().to_string());
+    let doc = build(&snapshot, &args.class, new_since, &objects, args.top);
     if loading.timings {
         eprintln!(
             "timings of the paths: {} objects in {:.3} s",
@@ -71,51 +63,6 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
         return print(&json_line(&doc));
     }
     print(&text(&doc))
-}
-
-/// The document for `objects` of `class` in `snapshot`.
-pub fn build(
-    snapshot: &Snapshot,
-    class: &str,
-    new_since: Option<&PathBuf>,
-    objects: &[u32],
-    top: usize,
-) -> Document {
-    let groups = population::group(&Paths::new(snapshot), objects);
-    Document::new(
-        snapshot,
-        class,
-        new_since.map(|p| p.display().to_string()),
-        objects.len(),
-        &groups,
-        top,
-    )
-}
-
-/// Every object of the Summary class `class` (every row of that name: DevTools splits a class
-/// by where it is defined).
-pub fn instances(snapshot: &Snapshot, class: &str) -> Vec<u32> {
-    snapshot
-        .summary()
-        .iter()
-        .filter(|row| row.name == class)
-        .flat_map(|row| row.nodes.iter().copied())
-        .collect()
-}
-
-/// The objects of `class` in `after` that `base` does not have, by object id; an error when
-/// the two are not snapshots of one process (their ids say nothing then).
-pub fn new_instances(base: &Snapshot, after: &Snapshot, class: &str) -> Result<Vec<u32>> {
-    match heaptui_engine::compare(base, after, None).rows {
-        ComparisonRows::ById(rows) => Ok(rows
-            .iter()
-            .filter(|row| row.name == class)
-            .flat_map(|row| row.added.iter().copied())
-            .collect()),
-        ComparisonRows::ByClass(_) => Err(Error::usage(
-            "--new-since needs two snapshots of one process: these have unrelated object ids",
-        )),
-    }
 }
 
 fn text(doc: &Document) -> String {

@@ -5,7 +5,7 @@
 
 use crate::answer::ToolResult;
 use crate::session::Session;
-use crate::tools::{capture, files, objects, series, views, Call};
+use crate::tools::{capture, files, objects, paths, series, views, Call};
 use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -209,6 +209,18 @@ impl HeapServer {
         args: Parameters<objects::RetainersArgs>,
     ) -> CallToolResult {
         result(objects::retainers(&self.call(&context), args.0).await)
+    }
+
+    /// Where a whole population is held: the retaining paths of a class's objects (or of its
+    /// new ones since an earlier snapshot's handle) grouped by shape, most common first, with
+    /// example ids.
+    #[tool(annotations(read_only_hint = true))]
+    async fn paths(
+        &self,
+        context: RequestContext<RoleServer>,
+        args: Parameters<paths::PathsArgs>,
+    ) -> CallToolResult {
+        result(paths::paths(&self.call(&context), args.0).await)
     }
 
     /// What one object (by id) holds: its edges in DevTools' order with values, sizes and

@@ -1,10 +1,52 @@
-//! The paths of a population as the front ends show them: the JSON document of `heaptui
-//! paths` (field names are an interface) and one line per path shape.
+//! The paths of a population as the front ends show them: which objects (a class's, or its new
+//! ones since an earlier snapshot), the JSON document of `heaptui paths` (field names are an
+//! interface) and one line per path shape.
 
 use crate::{format, labels};
-use heaptui_engine::Snapshot;
-use heaptui_leaks::population::{Group, ShapeStep};
+use heaptui_common::error::{Error, Result};
+use heaptui_engine::{ComparisonRows, Snapshot};
+use heaptui_leaks::explain::Paths as ExplanatoryPaths;
+use heaptui_leaks::population::{self, Group, ShapeStep};
 use serde::Serialize;
+
+/// Every object of the Summary class `class` (every row of that name: DevTools splits a class
+/// by where it is defined).
+pub fn instances(snapshot: &Snapshot, class: &str) -> Vec<u32> {
+    snapshot
+        .summary()
+        .iter()
+        .filter(|row| row.name == class)
+        .flat_map(|row| row.nodes.iter().copied())
+        .collect()
+}
+
+/// The objects of `class` in `after` that `base` does not have, by object id; an error when
+/// the two are not snapshots of one process (their ids say nothing then).
+pub fn new_instances(base: &Snapshot, after: &Snapshot, class: &str) -> Result<Vec<u32>> {
+    match heaptui_engine::compare(base, after, None).rows {
+        ComparisonRows::ById(rows) => Ok(rows
+            .iter()
+            .filter(|row| row.name == class)
+            .flat_map(|row| row.added.iter().copied())
+            .collect()),
+        ComparisonRows::ByClass(_) => Err(Error::usage(
+            "new objects need two snapshots of one process: these have unrelated object ids",
+        )),
+    }
+}
+
+/// The document for `objects` of `class` in `snapshot` (new since `new_since`, when named),
+/// its first `top` shapes.
+pub fn build(
+    snapshot: &Snapshot,
+    class: &str,
+    new_since: Option<String>,
+    objects: &[u32],
+    top: usize,
+) -> Paths {
+    let groups = population::group(&ExplanatoryPaths::new(snapshot), objects);
+    Paths::new(snapshot, class, new_since, objects.len(), &groups, top)
+}
 
 /// `heaptui paths --json`.
 #[derive(Serialize, Debug)]
@@ -44,7 +86,7 @@ pub struct PathGroup {
 }
 
 /// One step of a path shape.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, serde::Deserialize, Debug)]
 #[serde(rename_all = "camelCase")]
 pub struct PathShapeStep {
     /// The edge's type.
