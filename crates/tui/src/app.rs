@@ -613,7 +613,7 @@ impl App {
         let wanted = self
             .selected_instance()
             .filter(|_| self.heap.complete.is_some())
-            .map(|i| (i.snapshot, i.node));
+            .map(|i| (i.snapshot(), i.node));
         let current = self.retainers.as_ref().map(|t| (t.snapshot, t.object));
         if wanted != current {
             self.retainers = match (wanted, &self.heap.complete) {

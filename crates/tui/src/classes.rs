@@ -198,7 +198,7 @@ impl ClassRow for Aggregate {
     }
 
     fn instance_cells(instance: &Instance, scope: Scope) -> Vec<String> {
-        let i = instance.snapshot;
+        let i = instance.snapshot();
         let snapshot = &scope.loaded.snapshots[i];
         cells::object(snapshot, scope.loaded.complete(i), instance.node).to_vec()
     }
@@ -310,7 +310,7 @@ impl ClassRow for ClassDiff {
 
     /// An object's own size is what it allocated (new) or freed (deleted).
     fn instance_cells(instance: &Instance, scope: Scope) -> Vec<String> {
-        let s = &scope.loaded.snapshots[instance.snapshot];
+        let s = &scope.loaded.snapshots[instance.snapshot()];
         cells::comparison_object(
             s.self_size(instance.node),
             instance.change == Change::Deleted,

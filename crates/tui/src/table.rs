@@ -500,11 +500,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
                     super::object_tree::TreeRow::Entry(id) => tree.entry(id).node,
                     super::object_tree::TreeRow::More { .. } => return None,
                 };
-                Some(Instance {
-                    node,
-                    snapshot: tree.snapshot,
-                    change: Change::None,
-                })
+                Some(Instance::new(node, tree.snapshot, Change::None))
             }
             Row::Class { .. } => None,
         }

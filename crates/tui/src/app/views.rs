@@ -157,11 +157,8 @@ impl App {
             _ => return None,
         };
         Some(tree.and_then(|t| {
-            t.selected_node().map(|node| Instance {
-                node,
-                snapshot: t.snapshot,
-                change: Change::None,
-            })
+            t.selected_node()
+                .map(|node| Instance::new(node, t.snapshot, Change::None))
         }))
     }
 
@@ -317,7 +314,7 @@ impl App {
             let id = tree.selected()?;
             return Some((tree.snapshot, tree.entry(id).retainer.node));
         }
-        self.selected_instance().map(|i| (i.snapshot, i.node))
+        self.selected_instance().map(|i| (i.snapshot(), i.node))
     }
 
     fn no_target(&mut self) {

@@ -101,7 +101,7 @@ pub fn render<R: ClassRow>(
             Row::Content { row, index, at } => {
                 let object = table.instance(row, index);
                 let tree = table.contents(row, index);
-                match (tree, loaded.complete(object.snapshot)) {
+                match (tree, loaded.complete(object.snapshot())) {
                     (Some(tree), Some(snapshot)) => {
                         content_line::<R>(snapshot, tree, at, &columns, name_width, theme)
                     }
@@ -302,7 +302,7 @@ fn instance_line(
     name_width: usize,
     theme: &Theme,
 ) -> Line<'static> {
-    let snapshot = &snapshots[instance.snapshot];
+    let snapshot = &snapshots[instance.snapshot()];
     let (mark, mark_style) = match instance.change {
         Change::None => ("", Style::new()),
         Change::New => ("+ ", theme.added()),
