@@ -17,6 +17,7 @@ mod leak_patterns;
 mod malformed;
 mod readme;
 mod reports;
+mod runtimes;
 mod safety;
 mod staged;
 mod streams;
