@@ -107,6 +107,10 @@ struct SuspectsJson {
     snapshots: Vec<String>,
     matched_by: &'static str,
     holders_matched_by: &'static str,
+    /// Why ids could not match objects, for a series matched by class: the first pair not
+    /// comparable by id, as [`labels::matching_note`] words it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    match_note: Option<String>,
     suspects: Vec<SuspectJson>,
 }
 
@@ -303,23 +307,44 @@ pub fn run_suspects(args: &Args, loading: &Loading) -> Result<i32> {
         );
     }
     let by_shape = match_by == MatchBy::Class;
+    // The pair that made the series one of class matching says why (another process, or a
+    // producer that renumbers ids, as Bun does within one process).
+    let verdict = snapshots
+        .windows(2)
+        .map(|w| w[0].judge_pair(&w[1]))
+        .find(|v| v.match_by == MatchBy::Class);
+    let note = verdict.as_ref().map(labels::matching_note);
+    // Only renumbered ids need the extra line in the reports: "different processes" in the
+    // heading says the rest.
+    let renumbered = verdict
+        .as_ref()
+        .filter(|v| v.renumbered)
+        .and(note.as_deref());
     match Format::pick(args.format, args.json) {
         Format::Json => print(&json_line(&SuspectsJson {
             snapshots: file_names(args),
             matched_by: labels::match_name(match_by),
             holders_matched_by: if by_shape { "pathShape" } else { "id" },
+            match_note: note.clone(),
             suspects: list.iter().map(Into::into).collect(),
         })),
-        Format::Markdown => print(&markdown::suspects(&list, by_shape)),
-        Format::Text => print(&text(&list, by_shape)),
+        Format::Markdown => print(&markdown::suspects(&list, by_shape, renumbered)),
+        Format::Text => print(&text(&list, by_shape, renumbered)),
     }
 }
 
 /// Classes listed per suspect in the text report.
 const CLASSES_SHOWN: usize = 4;
 
-fn text(list: &[suspects::Suspect], by_shape: bool) -> String {
-    let mut out = format!("Leak suspects ({})\n", wording::matching(by_shape));
+fn text(list: &[suspects::Suspect], by_shape: bool, note: Option<&str>) -> String {
+    let heading = match note {
+        Some(_) => wording::MATCHING_RENUMBERED,
+        None => wording::matching(by_shape),
+    };
+    let mut out = format!("Leak suspects ({heading})\n");
+    if let Some(note) = note {
+        out.push_str(&format!("{note}\n"));
+    }
     if list.is_empty() {
         out.push_str("no object accumulated new objects across the series\n");
     }

@@ -86,6 +86,12 @@ pub fn matching_note(verdict: &Verdict) -> String {
             verdict.shared_ids
         ),
     };
+    if verdict.renumbered {
+        return format!(
+            "matched by class only: object ids are not stable between these snapshots (only {} of {} sampled ids are in both: the producer numbers objects anew in each snapshot, as Bun does even within one process)",
+            verdict.shared_ids, verdict.sampled
+        );
+    }
     match verdict.match_by {
         MatchBy::Id => format!("matched by object id ({evidence})"),
         MatchBy::Class => format!(
