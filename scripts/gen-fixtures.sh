@@ -10,6 +10,7 @@
 #   tests/golden/*.json[.gz] + index.json   oracle output on the decompressed fixtures
 #   tests/golden/views/                     the object-level views' goldens, made from the
 #                                           new fixtures by scripts/gen-view-goldens.sh
+# The runtime fixtures (scripts/gen-runtime-fixtures.sh) and their goldens are kept.
 #
 # usage: scripts/gen-fixtures.sh           (from anywhere; works on the repo it lives in)
 # env:
@@ -186,10 +187,19 @@ cp "$OUT/fixtures/leak-base.heapsnapshot.gz" "$OUT/demo/base.heapsnapshot.gz"
 cp "$OUT/fixtures/leak-after.heapsnapshot.gz" "$OUT/demo/after.heapsnapshot.gz"
 
 mkdir -p tests/fixtures tests/golden assets/demo
-rm -f tests/fixtures/*.heapsnapshot.gz tests/golden/*.json tests/golden/*.json.gz
+# The runtime fixtures (scripts/gen-runtime-fixtures.sh: tests/fixtures/<runtime>-N) and their
+# goldens stay; their rows are carried over into the rebuilt index.
+RUNTIME_FILES='^(node[0-9]+|deno|bun)-[0-9]'
+for f in tests/fixtures/*.heapsnapshot.gz tests/golden/*.json tests/golden/*.json.gz; do
+  [[ -e "$f" ]] || continue
+  if [[ ! "$(basename "$f")" =~ $RUNTIME_FILES ]] && [[ "$f" != tests/golden/index.json ]]; then
+    rm -f "$f"
+  fi
+done
 cp "$OUT/fixtures/"* tests/fixtures/
 cp "$OUT/golden/"* tests/golden/
 cp "$OUT/demo/"* assets/demo/
+node "$TOOLS" carry tests/golden/index.json "$WORK/fixtures.tsv" "$WORK/picks.tsv"
 node "$TOOLS" index "$WORK/picks.tsv" "$WORK/fixtures.tsv" tests/golden tests/golden/index.json
 ORACLE_DIR="$ORACLE" "$ROOT/scripts/gen-view-goldens.sh"
 

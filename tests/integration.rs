@@ -18,6 +18,7 @@ mod malformed;
 mod mcp;
 mod readme;
 mod reports;
+mod runtimes;
 mod safety;
 mod staged;
 mod streams;

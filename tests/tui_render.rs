@@ -186,7 +186,7 @@ fn class_expanded_with_instances() {
     let mut app = pair();
     press(&mut app, "1/Incoming<Enter><Enter><Down>");
     let selected = app.selected_instance().expect("an object is selected");
-    let s = &app.snapshots()[selected.snapshot];
+    let s = &app.snapshots()[selected.snapshot()];
     assert_eq!(s.class_name(selected.node), "IncomingMessage");
     insta::assert_snapshot!("summary_class_expanded_80x24", screen(&mut app, 80, 24));
 }
@@ -237,7 +237,7 @@ fn comparison_instances_are_marked_new_and_deleted() {
     press(&mut app, "G");
     let last = app.selected_instance().unwrap();
     assert_eq!(
-        last.snapshot, 0,
+        last.snapshot(), 0,
         "the last object is a deleted one, from the base"
     );
     let shown = screen(&mut app, 100, 30);

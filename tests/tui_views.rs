@@ -153,7 +153,7 @@ fn an_object_opens_into_its_contents_in_devtools_order() {
         "{shown}"
     );
     // The rows are the library's contents, in its (DevTools') order.
-    let snapshot = app.complete_snapshots().unwrap()[object.snapshot].clone();
+    let snapshot = app.complete_snapshots().unwrap()[object.snapshot()].clone();
     let contents = snapshot.contents(object.node, false);
     let table = &app.summaries()[app.summary_snapshot()];
     let Some(heaptui_tui::table::Row::Instance { row, index }) = table.selected() else {

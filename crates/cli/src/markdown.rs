@@ -113,11 +113,14 @@ pub fn changes(verdict: &Verdict, rows: &[ClassChange]) -> String {
 }
 
 /// The leak suspects as a table, then for the top suspect its path to the roots and the code
-/// to look at.
-pub fn suspects(list: &[Suspect], by_shape: bool) -> String {
+/// to look at; `note` says why ids could not match objects, when the reader must be told.
+pub fn suspects(list: &[Suspect], by_shape: bool, note: Option<&str>) -> String {
+    let matching = match note {
+        Some(note) => format!("{} ({})", wording::MATCHING_RENUMBERED, cell(note)),
+        None => wording::matching(by_shape).to_string(),
+    };
     let mut out = format!(
-        "### Leak suspects\n\n{}\n\n| # | Holder | Accumulates | Growth | Retained | Pattern |\n|--:|---|---|---|---|---|\n",
-        wording::matching(by_shape)
+        "### Leak suspects\n\n{matching}\n\n| # | Holder | Accumulates | Growth | Retained | Pattern |\n|--:|---|---|---|---|---|\n"
     );
     for (i, s) in list.iter().enumerate() {
         out.push_str(&format!(

@@ -84,22 +84,34 @@ pub fn run_suspects(args: &Args, loading: &Loading) -> Result<i32> {
         );
     }
     let by_shape = match_by == MatchBy::Class;
+    let (note, renumbered) = match labels::series_matching(&snapshots) {
+        Some((note, renumbered)) => (Some(note), renumbered),
+        None => (None, false),
+    };
+    // Only renumbered ids need the extra line in the reports: "different processes" in the
+    // heading says the rest.
+    let renumbered = note.as_deref().filter(|_| renumbered);
     match Format::pick(args.format, args.json) {
-        Format::Json => print(&json_line(&json_series::Suspects::of(
-            file_names(args),
-            match_by,
-            &list,
-        ))),
-        Format::Markdown => print(&markdown::suspects(&list, by_shape)),
-        Format::Text => print(&text(&list, by_shape)),
+        Format::Json => print(&json_line(
+            &json_series::Suspects::of(file_names(args), match_by, &list).with_note(note),
+        )),
+        Format::Markdown => print(&markdown::suspects(&list, by_shape, renumbered)),
+        Format::Text => print(&text(&list, by_shape, renumbered)),
     }
 }
 
 /// Classes listed per suspect in the text report.
 const CLASSES_SHOWN: usize = 4;
 
-fn text(list: &[suspects::Suspect], by_shape: bool) -> String {
-    let mut out = format!("Leak suspects ({})\n", wording::matching(by_shape));
+fn text(list: &[suspects::Suspect], by_shape: bool, note: Option<&str>) -> String {
+    let heading = match note {
+        Some(_) => wording::MATCHING_RENUMBERED,
+        None => wording::matching(by_shape),
+    };
+    let mut out = format!("Leak suspects ({heading})\n");
+    if let Some(note) = note {
+        out.push_str(&format!("{note}\n"));
+    }
     if list.is_empty() {
         out.push_str("no object accumulated new objects across the series\n");
     }

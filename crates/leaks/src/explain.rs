@@ -9,7 +9,8 @@
 //! walking retaining edges. A hop's cost is that of its edge: a named edge (property, context
 //! variable, shortcut) costs [`NAMED`], an array index [`ELEMENT`], an internal or hidden one
 //! [`INTERNAL`], and a weak edge, or a hop into the stack roots, [`AVOIDED`] — so these are
-//! taken only when no other path exists. Ties go to the lower node ordinal, so the answer does
+//! taken only when no other path exists. So is an unnamed hop into Bun's `(GC roots)`, which
+//! lists JavaScriptCore's root set (conservative stack scan included) without categories. Ties go to the lower node ordinal, so the answer does
 //! not depend on hashing. Eclipse MAT makes the same choice when it excludes weak references
 //! from its leak suspects' paths.
 //!
@@ -36,6 +37,11 @@ pub const INTERNAL: u64 = 10;
 pub const AVOIDED: u64 = 1_000_000;
 /// The synthetic roots of running code: what is on the stack is not what keeps a leak.
 const STACK_ROOTS: &[&str] = &["(Stack roots)", "(Handle scope)"];
+/// The root category that Bun's V8-format snapshots (JavaScriptCore's heap) hold objects in
+/// directly, over unnamed internal edges: JSC's whole root set (its conservative stack scan,
+/// handles), uncategorised. V8 reaches objects from it only through named categories
+/// (`(Global handles)`, …), over numbered edges.
+const UNCATEGORISED_ROOTS: &str = "(GC roots)";
 /// Nodes settled before the search gives up (a few tens of milliseconds).
 const MAX_SETTLED: usize = 200_000;
 
@@ -68,10 +74,15 @@ pub struct RetainingPath {
 
 /// The cost of reaching `node` over `edge` (walking from the retained object to `node`).
 fn hop_cost(snapshot: &Snapshot, edge: usize, node: u32) -> u64 {
-    if snapshot.type_name(node) == "synthetic"
-        && STACK_ROOTS.contains(&snapshot.object_cell(node).as_str())
-    {
-        return AVOIDED;
+    if snapshot.type_name(node) == "synthetic" {
+        let name = snapshot.object_cell(node);
+        // An unnamed hop from Bun's uncategorised roots is, like the stack, running code's
+        // hold, not the program's: the named path through the module's variable explains.
+        if STACK_ROOTS.contains(&name.as_str())
+            || (name == UNCATEGORISED_ROOTS && snapshot.edge_name(edge).is_empty())
+        {
+            return AVOIDED;
+        }
     }
     match snapshot.edge_kind(edge) {
         EdgeKind::Property | EdgeKind::Context | EdgeKind::Shortcut => NAMED,

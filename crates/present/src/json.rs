@@ -135,6 +135,9 @@ pub struct ProcessCheck {
     pub same_fraction: f64,
     /// Process ids from the file names, when both have one.
     pub pids: Option<(u32, u32)>,
+    /// True when the snapshots share (almost) no object id: the producer renumbered them
+    /// (Bun, even within one process).
+    pub ids_renumbered: bool,
 }
 
 impl From<&Verdict> for ProcessCheck {
@@ -143,6 +146,7 @@ impl From<&Verdict> for ProcessCheck {
             shared_ids: v.shared_ids,
             same_fraction: (v.same_fraction * 1e4).round() / 1e4,
             pids: v.pids,
+            ids_renumbered: v.renumbered,
         }
     }
 }

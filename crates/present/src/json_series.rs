@@ -45,6 +45,10 @@ pub struct Suspects {
     pub matched_by: &'static str,
     /// How holders were found again across snapshots: `"id"` or `"pathShape"`.
     pub holders_matched_by: &'static str,
+    /// Why ids could not match objects, for a series matched by class (the first pair not
+    /// comparable by id, as [`crate::labels::matching_note`] words it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub match_note: Option<String>,
     /// The suspects, most likely first.
     pub suspects: Vec<SuspectJson>,
 }
@@ -311,7 +315,16 @@ impl Suspects {
             } else {
                 "id"
             },
+            match_note: None,
             suspects: list.iter().map(Into::into).collect(),
+        }
+    }
+
+    /// The document saying why the series was matched by class (`note`, when it was).
+    pub fn with_note(self, note: Option<String>) -> Suspects {
+        Suspects {
+            match_note: note,
+            ..self
         }
     }
 }

@@ -76,6 +76,16 @@ pub fn file_label(path: &Path) -> String {
     }
 }
 
+/// For a series matched by class, why: the first pair not comparable by id, as
+/// [`matching_note`] words it, and whether its ids were renumbered within one process (Bun).
+pub fn series_matching(snapshots: &[heaptui_engine::Snapshot]) -> Option<(String, bool)> {
+    snapshots
+        .windows(2)
+        .map(|w| w[0].judge_pair(&w[1]))
+        .find(|v| v.match_by == MatchBy::Class)
+        .map(|v| (matching_note(&v), v.renumbered))
+}
+
 /// One line saying how a Comparison matched objects and why.
 pub fn matching_note(verdict: &Verdict) -> String {
     let evidence = match verdict.pids {
@@ -86,6 +96,12 @@ pub fn matching_note(verdict: &Verdict) -> String {
             verdict.shared_ids
         ),
     };
+    if verdict.renumbered {
+        return format!(
+            "matched by class only: object ids are not stable between these snapshots (only {} of {} sampled ids are in both: the producer numbers objects anew in each snapshot, as Bun does even within one process)",
+            verdict.shared_ids, verdict.sampled
+        );
+    }
     match verdict.match_by {
         MatchBy::Id => format!("matched by object id ({evidence})"),
         MatchBy::Class => format!(

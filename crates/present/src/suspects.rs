@@ -205,6 +205,11 @@ pub fn matching_short(by_shape: bool) -> &'static str {
     }
 }
 
+/// How a series whose producer renumbers object ids (Bun, within one process too) was
+/// matched, for the suspects' heading: like a series across processes.
+pub const MATCHING_RENUMBERED: &str =
+    "object ids not stable: holders matched by the shape of their path, growth by class";
+
 /// How a series was matched, for the suspects' heading.
 pub fn matching(by_shape: bool) -> &'static str {
     if by_shape {

@@ -372,13 +372,13 @@ impl<R: ClassRow> ClassTable<R> {
     /// retained sizes); returns false when it has none or they are not known yet.
     fn open_contents(&mut self, row: usize, index: usize, scope: Scope) -> bool {
         let object = self.instance(row, index);
-        let Some(snapshot) = scope.loaded.complete(object.snapshot) else {
+        let Some(snapshot) = scope.loaded.complete(object.snapshot()) else {
             return false;
         };
         let kind = Children::Contents {
             all: self.all_edges,
         };
-        let tree = ObjectTree::new(object.snapshot, snapshot, object.node, kind);
+        let tree = ObjectTree::new(object.snapshot(), snapshot, object.node, kind);
         if tree.is_empty() {
             return false;
         }
@@ -528,7 +528,7 @@ impl<R: ClassRow> TableControl for ClassTable<R> {
                 return self.open_contents(row, index, scope);
             }
             Some(Row::Content { row, index, at }) => {
-                let Some(snapshot) = scope.loaded.complete(self.instance(row, index).snapshot)
+                let Some(snapshot) = scope.loaded.complete(self.instance(row, index).snapshot())
                 else {
                     return false;
                 };

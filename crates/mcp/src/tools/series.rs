@@ -99,12 +99,15 @@ pub async fn trend(call: &Call, args: SeriesArgs) -> ToolResult {
 pub async fn suspects(call: &Call, args: SeriesArgs) -> ToolResult {
     check(&args)?;
     let snapshots = call.snapshots(&args.handles).await?;
-    let doc = blocking(move || {
-        let trend = leak_trend::of_series(&snapshots);
-        let (match_by, list) = leak_suspects::of_series(&snapshots, &trend, SUSPECTS_RANKED);
-        to_value(&Suspects::of(files(&snapshots), match_by, &list))
-    })
-    .await?;
+    let doc =
+        blocking(move || {
+            let trend = leak_trend::of_series(&snapshots);
+            let (match_by, list) = leak_suspects::of_series(&snapshots, &trend, SUSPECTS_RANKED);
+            to_value(&Suspects::of(files(&snapshots), match_by, &list).with_note(
+                heaptui_present::labels::series_matching(&snapshots).map(|(note, _)| note),
+            ))
+        })
+        .await?;
     let total = doc["suspects"].as_array().map_or(0, Vec::len);
     let page = Page::new(
         args.offset,
