@@ -237,7 +237,8 @@ fn comparison_instances_are_marked_new_and_deleted() {
     press(&mut app, "G");
     let last = app.selected_instance().unwrap();
     assert_eq!(
-        last.snapshot(), 0,
+        last.snapshot(),
+        0,
         "the last object is a deleted one, from the base"
     );
     let shown = screen(&mut app, 100, 30);
