@@ -870,3 +870,118 @@ fn capture_takes_a_snapshot_only_when_allowed_and_only_over_loopback() {
         "captured summary",
     );
 }
+
+/// A line that is not JSON, and JSON that is no JSON-RPC message, written straight to the
+/// server's stdin (no SDK, which cannot show answers without an id): each gets a JSON-RPC
+/// error with a null id and a one-line reason, and the next call still answers with the
+/// snapshot still loaded.
+#[test]
+fn malformed_json_rpc_lines_get_an_error_answer_and_the_server_carries_on() {
+    use std::io::{BufRead, BufReader};
+    let mut server = Command::new(env!("CARGO_BIN_EXE_heaptui"))
+        .args(["mcp", "--root", root().to_str().unwrap()])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("heaptui mcp runs");
+    let mut input = server.stdin.take().unwrap();
+    let mut output = BufReader::new(server.stdout.take().unwrap());
+    let mut send = |line: &str| {
+        writeln!(input, "{line}")
+            .and_then(|()| input.flush())
+            .unwrap()
+    };
+    let mut answers = Vec::new();
+    let mut answer_to = |id: u64, answers: &mut Vec<Value>| loop {
+        let mut line = String::new();
+        assert!(
+            output.read_line(&mut line).unwrap() > 0,
+            "the server hung up"
+        );
+        let answer: Value = serde_json::from_str(&line).expect("every line is JSON");
+        if answer["id"] == id {
+            return answer;
+        }
+        answers.push(answer);
+    };
+    let request = |id: u64, method: &str, params: Value| {
+        json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string()
+    };
+    send(&request(
+        1,
+        "initialize",
+        json!({ "protocolVersion": "2025-06-18", "capabilities": {},
+                "clientInfo": { "name": "raw", "version": "1" } }),
+    ));
+    answer_to(1, &mut answers);
+    send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#);
+    let tool = |id: u64, name: &str, arguments: Value| {
+        request(
+            id,
+            "tools/call",
+            json!({ "name": name, "arguments": arguments }),
+        )
+    };
+    let leak = fixture("leak-after");
+    send(&tool(2, "open", json!({ "paths": [leak] })));
+    let opened = answer_to(2, &mut answers);
+    assert_eq!(opened["result"]["isError"], false, "{opened}");
+    send(r#"{"jsonrpc": "2.0", "id": 99, "method": "#);
+    send("this is not JSON-RPC");
+    send(r#"{"jsonrpc":"2.0"}"#);
+    send(r#"{"jsonrpc":"1.0","id":7,"method":"tools/list"}"#);
+    send(&tool(3, "list", json!({})));
+    let list = answer_to(3, &mut answers);
+    send(&tool(4, "summary", json!({ "handle": "s1", "limit": 3 })));
+    let summary = answer_to(4, &mut answers);
+    drop(input);
+    for line in output.lines() {
+        answers.push(serde_json::from_str(&line.unwrap()).expect("every line is JSON"));
+    }
+    assert!(server.wait().unwrap().success());
+
+    let mut errors: Vec<(i64, Value, String)> = answers
+        .iter()
+        .filter(|a| a.get("error").is_some())
+        .map(|a| {
+            (
+                a["error"]["code"].as_i64().expect("a code"),
+                a["id"].clone(),
+                a["error"]["message"]
+                    .as_str()
+                    .expect("a message")
+                    .to_string(),
+            )
+        })
+        .collect();
+    errors.sort_by_key(|e| (e.0, e.1.to_string()));
+    let codes: Vec<(i64, Value)> = errors.iter().map(|e| (e.0, e.1.clone())).collect();
+    assert_eq!(
+        codes,
+        [
+            (-32700, Value::Null),
+            (-32700, Value::Null),
+            (-32600, json!(7)),
+            (-32600, Value::Null),
+        ]
+    );
+    for (code, _, message) in &errors {
+        let title = if *code == -32700 {
+            "Parse error: "
+        } else {
+            "Invalid Request: "
+        };
+        assert!(message.starts_with(title), "{message:?}");
+        assert!(
+            !message.contains('\n') && message.len() < 300,
+            "{message:?}"
+        );
+    }
+    assert_eq!(list["result"]["isError"], false, "{list}");
+    let open = &list["result"]["structuredContent"]["snapshots"];
+    assert_eq!(open.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(open[0]["handle"], "s1");
+    assert_eq!(summary["result"]["isError"], false, "{summary}");
+}

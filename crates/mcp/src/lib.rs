@@ -10,6 +10,7 @@ pub mod handles;
 pub mod safety;
 pub mod server;
 pub mod session;
+pub mod stdio;
 pub mod tools;
 
 pub use session::Config;
@@ -93,14 +94,17 @@ pub fn serve_stdio(config: Config) -> Result<(), ServeError> {
         .build()
         .map_err(ServeError::Runtime)?;
     runtime.block_on(async move {
+        let (transport, writer) = stdio::transport();
         let server = server::HeapServer::new(session)
-            .serve(rmcp::transport::stdio())
+            .serve(transport)
             .await
             .map_err(|e| ServeError::Protocol(e.to_string()))?;
         server
             .waiting()
             .await
             .map_err(|e| ServeError::Protocol(e.to_string()))?;
+        // Every answer out before the process ends.
+        let _ = writer.await;
         Ok(())
     })
 }

@@ -189,22 +189,14 @@ pub async fn summary(call: &Call, args: SummaryArgs) -> ToolResult {
 
 /// `duplicated_strings`: the values held by several strings, most wasted first.
 pub async fn duplicated_strings(call: &Call, args: DuplicatesArgs) -> ToolResult {
-    let snapshot = call.snapshot(&args.handle).await?;
-    let doc = blocking(move || {
-        let preset = Some(Preset::DuplicatedStrings);
-        let (all, duplicates) = summary_doc::rows(&snapshot, None, preset);
-        let doc = summary_doc::document(
-            &snapshot,
-            snapshot.path().display().to_string(),
-            &all,
-            &[],
-            None,
-            preset,
-            duplicates.as_ref(),
-        );
-        to_value(&doc.duplicated_strings)
-    })
-    .await?;
+    let entry = call.session.handles.get(&args.handle)?;
+    let doc = match entry.duplicated_strings.get() {
+        Some(doc) => doc.clone(),
+        None => {
+            let doc = duplicates_doc(call.snapshot(&args.handle).await?).await?;
+            entry.duplicated_strings.get_or_init(|| doc).clone()
+        }
+    };
     let listed = doc["top"].as_array().map_or(0, Vec::len);
     let page = Page::new(
         args.offset,
@@ -340,4 +332,23 @@ pub async fn statistics(call: &Call, args: StatisticsArgs) -> ToolResult {
         structured: to_value(&doc),
         text,
     })
+}
+
+/// The `duplicated_strings` document of `snapshot` (every group's total, the top listed).
+async fn duplicates_doc(snapshot: Snapshot) -> Result<Value, ToolError> {
+    blocking(move || {
+        let preset = Some(Preset::DuplicatedStrings);
+        let (all, duplicates) = summary_doc::rows(&snapshot, None, preset);
+        let doc = summary_doc::document(
+            &snapshot,
+            snapshot.path().display().to_string(),
+            &all,
+            &[],
+            None,
+            preset,
+            duplicates.as_ref(),
+        );
+        to_value(&doc.duplicated_strings)
+    })
+    .await
 }
