@@ -168,10 +168,14 @@ pub fn list(call: &Call) -> ToolResult {
 
 /// `close`: forgets a handle.
 pub fn close(call: &Call, args: CloseArgs) -> ToolResult {
-    let entry = call.session.handles.close(&args.handle)?;
+    let handle = call.session.handles.close(&args.handle)?.handle.clone();
+    // The snapshot is freed with its entry (unless a call in flight still reads it); glibc
+    // keeps freed blocks below its mmap threshold in its heaps, so give them back, as the TUI
+    // does after its loads: a long session's RSS then returns to where it was.
+    heaptui_common::util::system::release_freed_memory();
     Ok(Answer {
-        structured: json!({ "closed": entry.handle }),
-        text: format!("closed {}\n", entry.handle),
+        structured: json!({ "closed": handle }),
+        text: format!("closed {handle}\n"),
     })
 }
 
