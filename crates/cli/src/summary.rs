@@ -7,7 +7,7 @@ use heaptui_common::util::input_name;
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::{shown_distance, Aggregate, DuplicateStrings, ObjectFilter, Snapshot};
 use heaptui_present::documents::summary as document;
-use heaptui_present::presets::{self, Preset};
+use heaptui_present::presets::{self, Preset, PresetMisuse};
 use heaptui_present::sort::SummarySort;
 use heaptui_present::totals::SummaryTotals;
 use heaptui_present::{format, objects};
@@ -59,23 +59,13 @@ fn object_filter(args: &Args, loaded: &[Snapshot]) -> Result<Option<ObjectFilter
     if args.allocated_between.is_some() {
         return Ok(Some(presets::allocated(Some(&earlier[0]), &earlier[1])));
     }
-    let need = |what: &str| Err(Error::usage(format!("--preset {what}")));
-    Ok(match (args.preset, earlier) {
-        (None | Some(Preset::All), []) => None,
-        (Some(Preset::AllocatedBefore), []) => Some(presets::allocated(None, this)),
-        (Some(Preset::AllocatedBefore), [s1]) => Some(presets::allocated(None, s1)),
-        (Some(Preset::AllocatedBetween), [s1]) => Some(presets::allocated(Some(s1), this)),
-        (Some(Preset::AllocatedBetween), [s1, s2]) => Some(presets::allocated(Some(s1), s2)),
-        (Some(Preset::AllocatedBetween), []) => {
-            return need("allocated-between needs --earlier S1 [S2]")
-        }
-        (Some(p), []) => p.named_filter().map(ObjectFilter::Named),
-        (Some(_), _) => {
-            return need(
-                "takes --earlier only with allocated-before (S1) or allocated-between (S1 [S2])",
-            )
-        }
-        (None, _) => unreachable!("clap requires --preset with --earlier"),
+    presets::object_filter(args.preset, earlier, this).map_err(|misuse| {
+        Error::usage(match misuse {
+            PresetMisuse::NeedsEarlier => "--preset allocated-between needs --earlier S1 [S2]",
+            PresetMisuse::EarlierNotTaken => {
+                "--preset takes --earlier only with allocated-before (S1) or allocated-between (S1 [S2])"
+            }
+        })
     })
 }
 

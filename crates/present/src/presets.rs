@@ -64,6 +64,35 @@ impl Preset {
     }
 }
 
+/// Why a preset cannot be applied with the earlier snapshots given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresetMisuse {
+    /// `allocated-between` without an earlier snapshot.
+    NeedsEarlier,
+    /// Earlier snapshots given to a preset that takes none (or too many of them).
+    EarlierNotTaken,
+}
+
+/// The object filter of `preset` on `this`, with `earlier` snapshots (oldest first) for the
+/// allocated-before/between presets: DevTools' Summary filter drop-down, for every front end.
+/// `None` is "all objects".
+pub fn object_filter(
+    preset: Option<Preset>,
+    earlier: &[Snapshot],
+    this: &Snapshot,
+) -> Result<Option<ObjectFilter>, PresetMisuse> {
+    Ok(match (preset, earlier) {
+        (None | Some(Preset::All), []) => None,
+        (Some(Preset::AllocatedBefore), []) => Some(allocated(None, this)),
+        (Some(Preset::AllocatedBefore), [s1]) => Some(allocated(None, s1)),
+        (Some(Preset::AllocatedBetween), [s1]) => Some(allocated(Some(s1), this)),
+        (Some(Preset::AllocatedBetween), [s1, s2]) => Some(allocated(Some(s1), s2)),
+        (Some(Preset::AllocatedBetween), []) => return Err(PresetMisuse::NeedsEarlier),
+        (Some(p), []) => p.named_filter().map(ObjectFilter::Named),
+        _ => return Err(PresetMisuse::EarlierNotTaken),
+    })
+}
+
 /// DevTools' "Objects allocated before S1" (`since` none) and "between S1 and S2" filters:
 /// the ids after `since`'s largest JS object id, up to `until`'s.
 pub fn allocated(since: Option<&Snapshot>, until: &Snapshot) -> ObjectFilter {

@@ -8,7 +8,7 @@ use crate::safety::quoted;
 use heaptui_engine::{MatchBy, ObjectFilter, Snapshot};
 use heaptui_present::documents::{diff as diff_doc, summary as summary_doc};
 use heaptui_present::json_views::StatisticsDoc;
-use heaptui_present::presets::{self, Preset};
+use heaptui_present::presets::{self, Preset, PresetMisuse};
 use heaptui_present::sort::{ComparisonSort, SummarySort};
 use heaptui_present::{format, statistics as stats_rows};
 use rmcp::schemars::{self, JsonSchema};
@@ -95,22 +95,18 @@ fn object_filter(
     earlier: &[Snapshot],
     this: &Snapshot,
 ) -> Result<Option<ObjectFilter>, ToolError> {
-    let refuse = |m: &str| Err(ToolError::Argument(m.to_string()));
-    Ok(match (preset, earlier) {
-        (None | Some(Preset::All), []) => None,
-        (Some(Preset::AllocatedBefore), []) => Some(presets::allocated(None, this)),
-        (Some(Preset::AllocatedBefore), [s1]) => Some(presets::allocated(None, s1)),
-        (Some(Preset::AllocatedBetween), [s1]) => Some(presets::allocated(Some(s1), this)),
-        (Some(Preset::AllocatedBetween), [s1, s2]) => Some(presets::allocated(Some(s1), s2)),
-        (Some(Preset::AllocatedBetween), []) => {
-            return refuse("preset allocated-between needs earlier: [S1] or [S1, S2]")
-        }
-        (Some(p), []) => p.named_filter().map(ObjectFilter::Named),
-        _ => {
-            return refuse(
-                "earlier is taken only with allocated-before ([S1]) or allocated-between ([S1] or [S1, S2])",
-            )
-        }
+    presets::object_filter(preset, earlier, this).map_err(|misuse| {
+        ToolError::Argument(
+            match misuse {
+                PresetMisuse::NeedsEarlier => {
+                    "preset allocated-between needs earlier: [S1] or [S1, S2]"
+                }
+                PresetMisuse::EarlierNotTaken => {
+                    "earlier is taken only with allocated-before ([S1]) or allocated-between ([S1] or [S1, S2])"
+                }
+            }
+            .to_string(),
+        )
     })
 }
 
