@@ -95,17 +95,7 @@ impl Roots {
     /// a regular file under a root. Canonicalizing first means `..` and symlinks are followed
     /// before the check, so neither can lead out.
     pub fn resolve(&self, asked: &str) -> Result<PathBuf, PathError> {
-        let path = Path::new(asked);
-        let joined = match self.dirs.first() {
-            Some(first) if path.is_relative() => first.join(path),
-            _ => path.to_path_buf(),
-        };
-        let real = joined
-            .canonicalize()
-            .map_err(|source| PathError::Unresolvable {
-                path: asked.to_string(),
-                source,
-            })?;
+        let real = self.canonical(asked)?;
         if FORBIDDEN_TREES.iter().any(|t| real.starts_with(t)) {
             return Err(PathError::NotAFile {
                 path: asked.to_string(),
@@ -130,20 +120,25 @@ impl Roots {
 }
 
 impl Roots {
-    /// The canonical folder `asked` names when it lies under a root (where `capture` may
-    /// write).
-    pub fn resolve_dir(&self, asked: &str) -> Result<PathBuf, PathError> {
+    /// `asked` with `..` and symlinks followed (relative paths taken from the first root).
+    fn canonical(&self, asked: &str) -> Result<PathBuf, PathError> {
         let path = Path::new(asked);
         let joined = match self.dirs.first() {
             Some(first) if path.is_relative() => first.join(path),
             _ => path.to_path_buf(),
         };
-        let real = joined
+        joined
             .canonicalize()
             .map_err(|source| PathError::Unresolvable {
                 path: asked.to_string(),
                 source,
-            })?;
+            })
+    }
+
+    /// The canonical folder `asked` names when it lies under a root (where `capture` may
+    /// write).
+    pub fn resolve_dir(&self, asked: &str) -> Result<PathBuf, PathError> {
+        let real = self.canonical(asked)?;
         if FORBIDDEN_TREES.iter().any(|t| real.starts_with(t)) || !real.is_dir() {
             return Err(PathError::NotAFile {
                 path: asked.to_string(),

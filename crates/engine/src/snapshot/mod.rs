@@ -377,20 +377,9 @@ impl Snapshot {
     /// in `after_id < id <= up_to_id` (two earlier snapshots' [`Partial::max_js_object_id`]).
     pub fn summary_allocated_between(&self, after_id: u32, up_to_id: u32) -> Vec<Aggregate> {
         let ids = &self.graph().node_id;
-        let in_range = |node: u32| after_id < ids[node as usize] && ids[node as usize] <= up_to_id;
-        let classes = self.classes();
-        let inputs = aggregates::Inputs {
-            graph: self.graph(),
-            self_size: &classes.self_size,
-            new_strings: Some(&classes.names),
-            classes: &classes.classes,
-        };
-        aggregates::aggregate(
-            &inputs,
-            Some(&in_range),
-            &self.distances().distances,
-            Some(&self.dominance().dominators),
-        )
+        self.summary_where(&|node: u32| {
+            after_id < ids[node as usize] && ids[node as usize] <= up_to_id
+        })
     }
 
     /// Summary rows with this snapshot classified by another snapshot's interface definitions,

@@ -53,6 +53,12 @@ impl Snapshot {
 
     /// The Summary of the nodes `passing` marks.
     fn summary_of(&self, passing: &BitVec) -> Vec<Aggregate> {
+        self.summary_where(&|n: u32| passing.get(n as usize))
+    }
+
+    /// The Summary of the nodes `keep` accepts, with this snapshot's classes, distances and
+    /// dominators (a filter or an id range).
+    pub(super) fn summary_where(&self, keep: &dyn Fn(u32) -> bool) -> Vec<Aggregate> {
         let classes = self.classes();
         let inputs = aggregates::Inputs {
             graph: self.graph(),
@@ -62,7 +68,7 @@ impl Snapshot {
         };
         aggregates::aggregate(
             &inputs,
-            Some(&|n: u32| passing.get(n as usize)),
+            Some(keep),
             &self.distances().distances,
             Some(&self.dominance().dominators),
         )
