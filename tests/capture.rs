@@ -405,7 +405,8 @@ fn signal_mode_with_an_app_handler() {
     let elsewhere = TempDir::new("capture-elsewhere");
     let result = capture(&[
         &app.pid_arg(),
-        "--signal=SIGUSR2",
+        "--signal",
+        "SIGUSR2",
         "--dir",
         elsewhere.0.to_str().unwrap(),
         "--timeout",
@@ -447,6 +448,16 @@ fn a_signal_the_process_does_not_handle_is_not_sent() {
     let mut app = App::start(&[], "leaky.cjs", &[]);
     let result = capture(&[&app.pid_arg(), "--signal"]);
     assert_fails(&result, "does not handle SIGUSR2, which would kill it");
+    let result = capture(&[&app.pid_arg(), "--signal=USR2"]);
+    assert_fails(&result, "does not handle SIGUSR2, which would kill it");
+    // The process id after the option is taken for the signal's name: the error says so.
+    let result = capture(&["--signal", &app.pid_arg()]);
+    assert_eq!(result.status.code(), Some(2), "a usage error");
+    assert!(
+        stderr(&result).contains("is not a signal; the process id goes first"),
+        "{}",
+        stderr(&result)
+    );
     std::thread::sleep(Duration::from_millis(300));
     assert!(app.alive());
 }
@@ -722,9 +733,11 @@ fn the_picker_shows_snapshots_as_they_arrive() -> Result<(), String> {
     let endpoint = format!("127.0.0.1:{}", app.inspector_port());
     let out = TempDir::new("capture-picker");
     let dir = out.0.to_str().unwrap().to_string();
-    // One snapshot to start with (an empty folder is an error).
-    let first = files(&capture(&[&endpoint, "--yes", "--out", &dir]));
+    // The folder is empty at first: the picker opens and waits.
     let mut pty = tui_harness::Pty::heaptui(&[&dir], (120, 24), &[]);
+    pty.wait_for("No .heapsnapshot or .heapsnapshot.gz file here yet")?;
+    pty.wait_for("Watching the folder")?;
+    let first = files(&capture(&[&endpoint, "--yes", "--out", &dir]));
     pty.wait_for("process ")?;
     pty.wait_for("1 snapshot")?;
     let second = files(&capture(&[&endpoint, "--yes", "--out", &dir]));

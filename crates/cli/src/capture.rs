@@ -29,8 +29,9 @@ pub struct Args {
     /// `--remote-debugging-port`), or a ws:// debugger URL.
     pub target: String,
     /// Signal mode: send this signal (default SIGUSR2) and wait for the snapshot the process
-    /// writes (`--heapsnapshot-signal` or a handler calling v8.writeHeapSnapshot).
-    #[arg(long, value_name = "NAME", num_args = 0..=1, require_equals = true,
+    /// writes (`--heapsnapshot-signal` or a handler calling v8.writeHeapSnapshot). Both
+    /// `--signal SIGUSR2` and `--signal=SIGUSR2` name it.
+    #[arg(long, value_name = "NAME", num_args = 0..=1,
           default_missing_value = "SIGUSR2", conflicts_with_all = ["gzip", "kind", "page"],
           value_parser = parse_signal)]
     pub signal: Option<i32>,
@@ -82,9 +83,16 @@ pub struct Args {
     pub page: Option<String>,
 }
 
-/// Parses `SIGUSR2`, `USR2` or a number.
+/// Parses `SIGUSR2`, `USR2` or a number. A process id given after `--signal` lands here
+/// (the option takes an optional value), so that mistake is named.
 fn parse_signal(text: &str) -> std::result::Result<i32, String> {
-    process::signal_number(text).ok_or_else(|| format!("{text:?} is not a signal name"))
+    process::signal_number(text).ok_or_else(|| {
+        if text.bytes().all(|b| b.is_ascii_digit()) {
+            format!("{text} is not a signal; the process id goes first: heaptui capture {text} --signal")
+        } else {
+            format!("{text:?} is not a signal name")
+        }
+    })
 }
 
 /// Parses `500ms`, `90s`, `5m`, `1h`, `1m30s` or plain seconds.

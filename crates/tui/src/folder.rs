@@ -138,15 +138,13 @@ pub fn parse_name(name: &str) -> Option<NameInfo> {
     })
 }
 
-/// Lists the snapshot files of `dir` (unsorted). Looks at each file twice, `SETTLE` apart,
-/// to catch files still being written; never opens anything but regular files.
+/// Lists the snapshot files of `dir` (unsorted), none in a folder that has none yet (the
+/// picker watches it). Looks at each file twice, `SETTLE` apart, to catch files still being
+/// written; never opens anything but regular files.
 pub fn scan(dir: &Path) -> Result<Vec<Entry>> {
     let first = look_all(dir)?;
     if first.is_empty() {
-        return Err(Error::usage(format!(
-            "{}: no .heapsnapshot or .heapsnapshot.gz files in this folder",
-            heaptui_common::util::sanitize::sanitize(&dir.display().to_string())
-        )));
+        return Ok(Vec::new());
     }
     std::thread::sleep(SETTLE);
     Ok(first

@@ -65,6 +65,8 @@ fn hint(picker: &Picker) -> String {
         " ★ suggested pair: Enter opens it · Space marks other files".to_string()
     } else if n > 0 {
         format!(" Enter opens the selected {files} · Space marks files")
+    } else if picker.entries.is_empty() {
+        " Watching the folder: snapshots show here as they are written · q quits".to_string()
     } else {
         " Space marks files · r reads the folder again".to_string()
     }
@@ -76,6 +78,11 @@ fn rows<'a>(picker: &'a Picker, body: Rect) -> Vec<Line<'a>> {
     let chosen = picker.chosen();
     let width = body.width as usize;
     let mut lines = Vec::new();
+    if picker.entries.is_empty() {
+        lines.push(Line::raw(
+            " No .heapsnapshot or .heapsnapshot.gz file here yet.",
+        ));
+    }
     let mut cursor_line = 0;
     for (i, entry) in picker.entries.iter().enumerate() {
         if i == 0 || picker.entries[i - 1].pid != entry.pid {
