@@ -5,16 +5,15 @@
 //! on a test backend.
 
 use super::classes::{Heap, Loaded, Scope};
-use super::containment::Containment;
 use super::data::{Data, Early, Numbers, Orders};
 use super::details::Details;
-use super::dominators::Dominators;
 use super::filter::Filter;
 use super::help::{self, Help};
 use super::ignores::Ignores;
 use super::instances::Instance;
 use super::keys::{self, Command};
 use super::layout::{self, Screen};
+use super::object_views::ObjectViews;
 use super::presets::Presets;
 use super::prompt;
 use super::retainers::RetainerTree;
@@ -123,10 +122,8 @@ pub enum Pending {
 /// The object views' state (their keys are handled in `views`).
 #[derive(Default)]
 struct Views {
-    containment: Containment,
-    dominators: Dominators,
+    objects: ObjectViews,
     details: Option<Details>,
-    all_edges: bool,
     presets: Presets,
     ignores: Ignores,
 }

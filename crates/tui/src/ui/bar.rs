@@ -69,8 +69,9 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The filter prompt while it is open, else the message if any, else the totals of the listed
-/// rows, the sort order and the filter on the left and the file name(s) on the right.
-pub fn status(frame: &mut Frame, area: Rect, app: &App) {
+/// rows, the sort order and the filter on the left (in an object view, its `object_status`)
+/// and the file name(s) on the right.
+pub fn status(frame: &mut Frame, area: Rect, app: &App, object_status: String) {
     let theme = app.theme();
     let width = area.width as usize;
     let pattern = sanitize(app.pattern()).into_owned();
@@ -103,9 +104,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
             (View::Suspects, _) => {
                 format!(" {} suspects", series.map_or(0, |s| s.suspects.rows.len()))
             }
-            (View::Containment | View::Dominators | View::Statistics, _) => {
-                super::tree_view::status(app)
-            }
+            (View::Containment | View::Dominators | View::Statistics, _) => object_status,
             (_, Shown::Summary(t)) => match app.preset_label() {
                 Some(preset) => format!("{} · {}", listing(t), sanitize(&preset)),
                 None => listing(t),
