@@ -14,6 +14,7 @@ use super::instances::Instance;
 use super::keys::{self, Command};
 use super::layout::{self, Screen};
 use super::object_views::ObjectViews;
+use super::pair::PairSuspects;
 use super::presets::Presets;
 use super::prompt;
 use super::retainers::RetainerTree;
@@ -36,7 +37,7 @@ pub enum View {
     Comparison,
     /// Per-class counts across three or more snapshots, sustained growth first.
     Trend,
-    /// Ranked leak suspects across three or more snapshots.
+    /// Ranked leak suspects across three or more snapshots, or of one interval (a pair).
     Suspects,
     /// The heap from the root, each object opening into its contents.
     Containment,
@@ -138,6 +139,8 @@ pub struct App {
     summaries: Vec<ClassTable<Aggregate>>,
     comparison: Option<ComparisonView>,
     series: Option<SeriesViews>,
+    /// The suspects of a pair, computed in the background.
+    pair: PairSuspects,
     view: View,
     summary_snapshot: usize,
     focus: Focus,
@@ -156,7 +159,8 @@ pub struct App {
 impl App {
     /// The explorer on complete `data`: Suspects with three or more snapshots, Comparison with
     /// two, else Summary. Everything is computed before it returns, the script names too, so
-    /// what it draws does not depend on timing (tests, benches).
+    /// what it draws does not depend on timing (tests, benches); only a pair's suspects
+    /// compute in the background, taken in by [`App::collect_jobs`].
     pub fn new(data: Data, theme: Theme) -> App {
         let mut app = App::start(data.early, theme);
         app.complete(data.numbers);
@@ -221,6 +225,7 @@ impl App {
             summaries,
             comparison,
             series: None,
+            pair: PairSuspects::default(),
             focus: Focus::Table,
             mode: Mode::Browse,
             retainers: None,
@@ -236,7 +241,7 @@ impl App {
 
     /// Fills in the numbers of the complete snapshots: the Summaries' distances and retained
     /// sizes, the retainer pane and, with a series, the Trend and Suspects views (shown, when
-    /// no key was pressed yet).
+    /// no key was pressed yet); with a pair, its suspects start computing in the background.
     pub fn complete(&mut self, numbers: Numbers) {
         let Numbers {
             snapshots,
@@ -244,6 +249,9 @@ impl App {
             trend,
             suspects,
         } = numbers;
+        if snapshots.len() == 2 {
+            self.pair.start(snapshots.clone());
+        }
         self.heap.complete = Some(snapshots);
         self.views_completed();
         self.refresh_summaries(summaries);
@@ -328,9 +336,15 @@ impl App {
         self.comparison.as_ref()
     }
 
-    /// The Trend and Suspects views, with three or more snapshots.
+    /// The Trend and Suspects views: of the series (three or more snapshots), or of the pair
+    /// once its suspects are computed.
     pub fn series(&self) -> Option<&SeriesViews> {
-        self.series.as_ref()
+        self.series.as_ref().or(self.pair.views())
+    }
+
+    /// True when the Suspects are a pair's: one interval.
+    pub fn one_interval(&self) -> bool {
+        self.series.is_none() && self.heap.snapshots.len() == 2
     }
 
     /// The view shown.
@@ -458,7 +472,7 @@ impl App {
             self.fit_retainers();
             return;
         }
-        match (self.view, &mut self.series) {
+        match (self.view, self.series.as_mut().or(self.pair.views_mut())) {
             (View::Trend, Some(s)) => {
                 let rows = layout::rows_under_header(screen.body);
                 s.trend.fit(rows);
@@ -583,7 +597,8 @@ impl App {
     }
 
     fn show_series(&mut self, command: Command) {
-        if self.pending == Pending::Numbers && self.heap.snapshots.len() >= 3 {
+        let snapshots = self.heap.snapshots.len();
+        if self.pending == Pending::Numbers && snapshots >= 3 {
             self.message =
                 Some("Trend and Suspects appear when every snapshot's numbers are in".to_string());
         } else if self.has_series() {
@@ -592,9 +607,17 @@ impl App {
             } else {
                 View::Suspects
             });
+        } else if snapshots == 2 && command == Command::Suspects {
+            // Pending (`…`) until the pair's numbers and then its suspects are in.
+            self.show(View::Suspects);
+        } else if snapshots == 2 {
+            self.message = Some(
+                "Trend needs three or more snapshots: heaptui S1 S2 S3 … (4: this pair's suspects)"
+                    .to_string(),
+            );
         } else {
             self.message = Some(
-                "Trend and Suspects need three or more snapshots: heaptui S1 S2 S3 …".to_string(),
+                "Suspects need two or more snapshots, Trend three: heaptui S1 S2 S3 …".to_string(),
             );
         }
     }

@@ -29,6 +29,7 @@ pub mod loader;
 pub mod locations;
 pub mod object_tree;
 pub mod object_views;
+pub mod pair;
 pub mod picker;
 pub mod presets;
 pub mod prompt;

@@ -3,6 +3,7 @@
 //! lists' keys with `Enter` on a suspect opening its holder in the Summary.
 
 use super::{App, Focus, Mode, View};
+use crate::cursor::Move;
 use crate::keys::Command;
 use crate::retainers;
 use crate::series;
@@ -71,8 +72,10 @@ impl App {
     /// (filter, expand, sort, retainers) belong to the class tables.
     pub(super) fn series_command(&mut self, command: Command) {
         let suspects = self.view == View::Suspects;
-        let outcome = match &mut self.series {
+        let outcome = match self.series.as_mut().or(self.pair.views_mut()) {
             Some(series) => series.update(suspects, command, self.pages.table),
+            // A pair's suspects still computing: nothing to move yet.
+            None if Move::of(command).is_some() => series::Outcome::Moved,
             None => series::Outcome::NotHere,
         };
         match outcome {
@@ -88,11 +91,7 @@ impl App {
     /// Opens the selected suspect's holder: the Summary of the last snapshot with the holder's
     /// class expanded, the holder selected and its retainers in the focused pane.
     fn open_holder(&mut self) {
-        let Some(s) = self
-            .series
-            .as_ref()
-            .and_then(|series| series.suspects.selected())
-        else {
+        let Some(s) = self.series().and_then(|series| series.suspects.selected()) else {
             return;
         };
         let (class, node) = (s.holder_class.clone(), s.holder.node);

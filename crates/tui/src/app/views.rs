@@ -67,6 +67,7 @@ impl App {
     pub fn has_jobs(&self) -> bool {
         self.views.presets.is_running()
             || self.views.ignores.is_running()
+            || self.pair.is_running()
             || self.retainers.as_ref().is_some_and(|t| t.is_pending())
             || self.finding_script_names()
     }
@@ -82,7 +83,11 @@ impl App {
 
     /// What the background jobs are doing, with their progress.
     pub fn job_progress(&self) -> Option<String> {
-        let all: Vec<String> = [self.views.presets.progress(), self.views.ignores.progress()]
+        let all: Vec<String> = [
+            self.views.presets.progress(),
+            self.views.ignores.progress(),
+            self.pair.progress(),
+        ]
             .into_iter()
             .flatten()
             .collect();
@@ -92,6 +97,7 @@ impl App {
     /// Takes in what the background jobs finished; returns whether anything did.
     pub fn collect_jobs(&mut self) -> bool {
         let mut changed = self.retainers.as_mut().is_some_and(|t| t.poll());
+        changed |= self.pair.poll();
         if let (Some(details), Some(complete)) = (&mut self.views.details, &self.heap.complete) {
             changed |= details.fill_in(&complete[details.snapshot]);
         }

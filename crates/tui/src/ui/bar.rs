@@ -6,7 +6,9 @@ use crate::classes::ClassRow;
 use crate::table::{ClassTable, TableControl};
 use crate::text;
 use heaptui_common::util::sanitize::sanitize;
+use crate::pair::ONE_INTERVAL;
 use heaptui_present::labels::file_label;
+use heaptui_present::suspects as wording;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -40,6 +42,9 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
     if app.has_series() {
         spans.push(tab(" 3 Trend ", app.view() == View::Trend, true));
         spans.push(tab(" 4 Suspects ", app.view() == View::Suspects, true));
+    } else if app.view() == View::Suspects {
+        // A pair's Suspects get a tab while they are shown, as the object views do.
+        spans.push(tab(" 4 Suspects ", true, true));
     }
     // The object views get a tab while they are shown (the keys are in the help).
     match app.view() {
@@ -101,16 +106,20 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, object_status: String) {
                 " {} classes · ↑ grew in every interval",
                 series.map_or(0, |s| s.trend.rows.len())
             ),
-            (View::Suspects, _) => {
-                format!(" {} suspects", series.map_or(0, |s| s.suspects.rows.len()))
-            }
+            (View::Suspects, _) => match series {
+                Some(s) if app.one_interval() => {
+                    format!(" {} suspects · {ONE_INTERVAL}", s.suspects.rows.len())
+                }
+                Some(s) => format!(" {} suspects", s.suspects.rows.len()),
+                None => format!(" … {ONE_INTERVAL}"),
+            },
             (View::Containment | View::Dominators | View::Statistics, _) => object_status,
             (_, Shown::Summary(t)) => match app.preset_label() {
                 Some(preset) => format!("{} · {}", listing(t), sanitize(&preset)),
                 None => listing(t),
             },
-            (_, Shown::ById(t)) => listing(t),
-            (_, Shown::ByClass(t)) => listing(t),
+            (_, Shown::ById(t)) => listing(t) + &first_suspect(app),
+            (_, Shown::ByClass(t)) => listing(t) + &first_suspect(app),
         };
         // The totals come first; the file names get what is left (at least a short stub).
         let files = files(app);
@@ -134,6 +143,24 @@ fn listing<R: ClassRow>(table: &ClassTable<R>) -> String {
         out.push_str(&format!(" · filter “{}”", sanitize(table.pattern())));
     }
     out
+}
+
+/// ` · 4 suspects (4): cache @12 holds 600 IncomingMessage (+600)`: a pair's first
+/// suspect once computed, in the present crate's words; empty until then, and for a series
+/// (its Suspects view opens first).
+fn first_suspect(app: &App) -> String {
+    let Some(list) = app.series().filter(|_| app.one_interval()) else {
+        return String::new();
+    };
+    match list.suspects.rows.first() {
+        Some(first) => format!(
+            " · {} suspect{} (4): {}",
+            list.suspects.rows.len(),
+            if list.suspects.rows.len() == 1 { "" } else { "s" },
+            sanitize(&wording::headline(first)),
+        ),
+        None => String::new(),
+    }
 }
 
 /// The file the Summary shows, `first → last` for the Comparison, or the series.

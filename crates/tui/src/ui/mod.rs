@@ -39,7 +39,10 @@ fn render(app: &App, screen: &Screen, frame: &mut Frame) {
     bar::title(frame, screen.title, app);
     match (app.view(), app.series()) {
         (View::Trend, Some(s)) => trend::render(frame, body, &s.trend, app.theme()),
-        (View::Suspects, Some(s)) => suspects::render(frame, body, &s.suspects, app.theme()),
+        (View::Suspects, Some(s)) => {
+            suspects::render(frame, body, &s.suspects, app.theme(), app.one_interval())
+        }
+        (View::Suspects, None) => suspects::pending(frame, body, app.theme()),
         (View::Containment | View::Dominators, _) => {
             if let Some(shown) = object_view(app) {
                 tree_view::render(frame, screen.upper, &shown);
