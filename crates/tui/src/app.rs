@@ -13,6 +13,7 @@ use super::ignores::Ignores;
 use super::instances::Instance;
 use super::keys::{self, Command};
 use super::layout::{self, Screen};
+use super::new_paths::NewPaths;
 use super::object_views::ObjectViews;
 use super::pair::PairSuspects;
 use super::presets::Presets;
@@ -24,6 +25,7 @@ use crossterm::event::KeyEvent;
 use heaptui_engine::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial, Snapshot};
 use heaptui_present::labels;
 
+mod paths;
 mod tables;
 mod views;
 
@@ -45,6 +47,8 @@ pub enum View {
     Dominators,
     /// The heap by category.
     Statistics,
+    /// Where a Comparison class's new objects are held: their paths by shape.
+    Paths,
 }
 
 pub use super::layout::Focus;
@@ -141,6 +145,8 @@ pub struct App {
     series: Option<SeriesViews>,
     /// The suspects of a pair, computed in the background.
     pair: PairSuspects,
+    /// Where a Comparison class's new objects are held, once asked (`w`).
+    paths: Option<NewPaths>,
     view: View,
     summary_snapshot: usize,
     focus: Focus,
@@ -226,6 +232,7 @@ impl App {
             comparison,
             series: None,
             pair: PairSuspects::default(),
+            paths: None,
             focus: Focus::Table,
             mode: Mode::Browse,
             retainers: None,
@@ -340,6 +347,11 @@ impl App {
     /// once its suspects are computed.
     pub fn series(&self) -> Option<&SeriesViews> {
         self.series.as_ref().or(self.pair.views())
+    }
+
+    /// Where a Comparison class's new objects are held, once asked (`w`).
+    pub fn new_paths(&self) -> Option<&NewPaths> {
+        self.paths.as_ref()
     }
 
     /// True when the Suspects are a pair's: one interval.
@@ -478,6 +490,13 @@ impl App {
                 s.trend.fit(rows);
                 self.pages.table = rows;
             }
+            (View::Paths, _) => {
+                let rows = layout::rows_under_header(screen.body);
+                if let Some(paths) = &mut self.paths {
+                    paths.fit(rows);
+                }
+                self.pages.table = rows;
+            }
             (View::Suspects, Some(s)) => {
                 let rows =
                     layout::suspects_rows(screen.body.height as usize, s.suspects.rows.len());
@@ -570,9 +589,11 @@ impl App {
             | Command::PreviousPreset
             | Command::IgnoreRetainer
             | Command::RestoreRetainers => self.object_command(command),
+            Command::NewObjectPaths => self.open_new_paths(),
             _ => match self.view {
                 View::Summary | View::Comparison => self.table_command(command),
                 View::Trend | View::Suspects => self.series_command(command),
+                View::Paths => self.paths_command(command),
                 View::Containment | View::Dominators | View::Statistics => {
                     self.object_view_command(command)
                 }

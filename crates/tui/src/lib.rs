@@ -27,6 +27,7 @@ pub mod keys;
 pub mod layout;
 pub mod loader;
 pub mod locations;
+pub mod new_paths;
 pub mod object_tree;
 pub mod object_views;
 pub mod pair;

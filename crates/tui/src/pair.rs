@@ -59,9 +59,4 @@ impl PairSuspects {
     pub fn views_mut(&mut self) -> Option<&mut SeriesViews> {
         self.views.as_mut()
     }
-
-    /// What the job is doing, with its time, while it runs.
-    pub fn progress(&self) -> Option<String> {
-        self.job.as_ref().map(Job::progress)
-    }
 }

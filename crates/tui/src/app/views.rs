@@ -10,6 +10,7 @@ use crate::details::{self, Details};
 use crate::instances::{Change, Instance};
 use crate::keys::{self, Command};
 use crate::layout::{self, Screen};
+use crate::new_paths::NewPaths;
 use crate::object_tree::ObjectTree;
 use crate::object_views::{self, Kind};
 use crate::presets::Step;
@@ -20,12 +21,16 @@ use heaptui_engine::{Aggregate, Snapshot};
 impl App {
     /// The Containment view's tree of the snapshot it shows.
     pub fn containment_tree(&self) -> Option<&ObjectTree> {
-        self.views.objects.tree(Kind::Containment, self.summary_snapshot)
+        self.views
+            .objects
+            .tree(Kind::Containment, self.summary_snapshot)
     }
 
     /// The Dominators view's tree.
     pub fn dominators_tree(&self) -> Option<&ObjectTree> {
-        self.views.objects.tree(Kind::Dominators, self.summary_snapshot)
+        self.views
+            .objects
+            .tree(Kind::Dominators, self.summary_snapshot)
     }
 
     /// The tree the view shown draws (Containment or Dominators).
@@ -68,6 +73,7 @@ impl App {
         self.views.presets.is_running()
             || self.views.ignores.is_running()
             || self.pair.is_running()
+            || self.paths.as_ref().is_some_and(NewPaths::is_running)
             || self.retainers.as_ref().is_some_and(|t| t.is_pending())
             || self.finding_script_names()
     }
@@ -81,16 +87,17 @@ impl App {
             .is_some_and(|c| c.iter().any(crate::locations::pending))
     }
 
-    /// What the background jobs are doing, with their progress.
+    /// What the background jobs the user asked for are doing, with their progress (a pair's
+    /// suspects, started by the app itself, say so in their own view).
     pub fn job_progress(&self) -> Option<String> {
         let all: Vec<String> = [
             self.views.presets.progress(),
             self.views.ignores.progress(),
-            self.pair.progress(),
+            self.paths.as_ref().and_then(NewPaths::progress),
         ]
-            .into_iter()
-            .flatten()
-            .collect();
+        .into_iter()
+        .flatten()
+        .collect();
         (!all.is_empty()).then(|| all.join(" · "))
     }
 
@@ -98,6 +105,7 @@ impl App {
     pub fn collect_jobs(&mut self) -> bool {
         let mut changed = self.retainers.as_mut().is_some_and(|t| t.poll());
         changed |= self.pair.poll();
+        changed |= self.paths.as_mut().is_some_and(NewPaths::poll);
         if let (Some(details), Some(complete)) = (&mut self.views.details, &self.heap.complete) {
             changed |= details.fill_in(&complete[details.snapshot]);
         }

@@ -3,10 +3,10 @@
 
 use crate::app::{App, Mode, Pending, Shown, View};
 use crate::classes::ClassRow;
+use crate::pair::ONE_INTERVAL;
 use crate::table::{ClassTable, TableControl};
 use crate::text;
 use heaptui_common::util::sanitize::sanitize;
-use crate::pair::ONE_INTERVAL;
 use heaptui_present::labels::file_label;
 use heaptui_present::suspects as wording;
 use ratatui::layout::Rect;
@@ -51,6 +51,7 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
         View::Containment => spans.push(tab(" 5 Containment ", true, true)),
         View::Dominators => spans.push(tab(" 6 Dominators ", true, true)),
         View::Statistics => spans.push(tab(" 7 Statistics ", true, true)),
+        View::Paths => spans.push(tab(" w Paths ", true, true)),
         _ => {}
     }
     let keys = " ? help  q quit ";
@@ -114,6 +115,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, object_status: String) {
                 None => format!(" … {ONE_INTERVAL}"),
             },
             (View::Containment | View::Dominators | View::Statistics, _) => object_status,
+            (View::Paths, _) => paths_status(app),
             (_, Shown::Summary(t)) => match app.preset_label() {
                 Some(preset) => format!("{} · {}", listing(t), sanitize(&preset)),
                 None => listing(t),
@@ -156,11 +158,31 @@ fn first_suspect(app: &App) -> String {
         Some(first) => format!(
             " · {} suspect{} (4): {}",
             list.suspects.rows.len(),
-            if list.suspects.rows.len() == 1 { "" } else { "s" },
+            if list.suspects.rows.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
             sanitize(&wording::headline(first)),
         ),
         None => String::new(),
     }
+}
+
+/// ` 200 new objects · 3 shapes · Enter: an example's retainers · Esc: back`.
+fn paths_status(app: &App) -> String {
+    let Some(paths) = app.new_paths() else {
+        return String::new();
+    };
+    let shapes = match paths.shapes().map(|s| s.document.shapes) {
+        Some(1) => "1 shape".to_string(),
+        Some(n) => format!("{n} shapes"),
+        None => "… shapes".to_string(),
+    };
+    format!(
+        " {} new objects · {shapes} · Enter: an example's retainers · Esc: back",
+        heaptui_present::format::count(paths.objects() as u64)
+    )
 }
 
 /// The file the Summary shows, `first → last` for the Comparison, or the series.
@@ -168,7 +190,7 @@ fn files(app: &App) -> String {
     let label = |i: usize| sanitize(&file_label(app.snapshots()[i].path())).into_owned();
     let last = app.snapshots().len() - 1;
     match app.view() {
-        View::Comparison => format!("{} → {} ", label(0), label(last)),
+        View::Comparison | View::Paths => format!("{} → {} ", label(0), label(last)),
         View::Trend | View::Suspects => {
             format!("{} snapshots: {} … {} ", last + 1, label(0), label(last))
         }

@@ -6,6 +6,7 @@ mod bar;
 pub mod details;
 mod help;
 pub mod loading;
+pub mod new_paths;
 pub mod objects;
 pub mod picker;
 pub mod retainers;
@@ -43,6 +44,11 @@ fn render(app: &App, screen: &Screen, frame: &mut Frame) {
             suspects::render(frame, body, &s.suspects, app.theme(), app.one_interval())
         }
         (View::Suspects, None) => suspects::pending(frame, body, app.theme()),
+        (View::Paths, _) => {
+            if let Some(paths) = app.new_paths() {
+                new_paths::render(frame, body, paths, app.theme());
+            }
+        }
         (View::Containment | View::Dominators, _) => {
             if let Some(shown) = object_view(app) {
                 tree_view::render(frame, screen.upper, &shown);
@@ -68,7 +74,10 @@ fn render(app: &App, screen: &Screen, frame: &mut Frame) {
             keys::HELP,
             "any key closes this help · ? more keys (object views)",
         ),
-        Mode::Help => help::render(frame, area, app.theme(), keys::VIEWS_HELP),
+        Mode::Help if app.help_page() == 1 => {
+            help::render(frame, area, app.theme(), keys::VIEWS_HELP)
+        }
+        Mode::Help => help::render(frame, area, app.theme(), keys::PAIR_HELP),
         Mode::Details => {
             if let Some(details) = app.details() {
                 details::render(frame, area, details, app.theme());
@@ -110,8 +119,7 @@ fn object_view(app: &App) -> Option<tree_view::Shown<'_>> {
 
 /// The snapshot the Statistics view shows, once complete.
 fn statistics_snapshot(app: &App) -> Option<&Snapshot> {
-    app.complete_snapshots()
-        .map(|c| &c[app.summary_snapshot()])
+    app.complete_snapshots().map(|c| &c[app.summary_snapshot()])
 }
 
 /// The retainer pane as its drawing takes it, with what it says while it has no tree.
