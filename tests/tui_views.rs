@@ -644,7 +644,7 @@ fn tiny_terminals_never_panic_in_the_object_views() {
 /// The leak fixture pair of one process (`tests/fixtures/leak-base`, `leak-after`): a server
 /// caching every `IncomingMessage` in an array.
 fn leak_pair() -> (App, [String; 2]) {
-    let paths = ["leak-base", "leak-after"].map(|n| crate::common::fixture(n));
+    let paths = ["leak-base", "leak-after"].map(crate::common::fixture);
     let load = |p: &PathBuf| Snapshot::load(p, Default::default(), &Progress::NONE).unwrap();
     let data = Data::new(paths.iter().map(load).collect()).unwrap();
     let names = paths.map(|p| p.display().to_string());
