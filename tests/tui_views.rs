@@ -640,3 +640,111 @@ fn tiny_terminals_never_panic_in_the_object_views() {
         }
     }
 }
+
+/// The leak fixture pair of one process (`tests/fixtures/leak-base`, `leak-after`): a server
+/// caching every `IncomingMessage` in an array.
+fn leak_pair() -> (App, [String; 2]) {
+    let paths = ["leak-base", "leak-after"].map(crate::common::fixture);
+    let load = |p: &PathBuf| Snapshot::load(p, Default::default(), &Progress::NONE).unwrap();
+    let data = Data::new(paths.iter().map(load).collect()).unwrap();
+    let names = paths.map(|p| p.display().to_string());
+    (App::new(data, Theme { color: true }), names)
+}
+
+#[test]
+fn key_4_on_a_pair_shows_its_suspects_and_the_comparison_names_the_first() {
+    let (mut app, [base, after]) = leak_pair();
+    press(&mut app, "4");
+    assert_eq!(app.view(), heaptui_tui::app::View::Suspects);
+    let shown = screen(&mut app, 120, 30);
+    assert!(
+        shown.contains("one interval: suspects from 2 snapshots"),
+        "{shown}"
+    );
+    settle(&mut app);
+    let cli = crate::common::json_of(&crate::common::heaptui(&[
+        "suspects", &base, &after, "--json",
+    ]));
+    let first = &cli["suspects"][0]["holder"];
+    let holder = format!("{} @{}", first["name"].as_str().unwrap(), first["id"]);
+    let rows = &app.series().expect("the pair's suspects").suspects.rows;
+    let suspects = rows.len();
+    assert_eq!(suspects.min(10), cli["suspects"].as_array().unwrap().len());
+    assert_eq!(u64::from(rows[0].holder.id), first["id"].as_u64().unwrap());
+    let shown = screen(&mut app, 120, 30);
+    assert!(line_with(&shown, " 1. ").contains(&holder), "{shown}");
+    assert!(
+        shown.contains("one interval: suspects from 2 snapshots"),
+        "{shown}"
+    );
+    // The Comparison's status line names it, with what accumulates under it.
+    press(&mut app, "2");
+    let shown = screen(&mut app, 200, 30);
+    let status = shown.lines().last().unwrap();
+    let leading = &cli["suspects"][0]["accumulates"][0];
+    let class = leading["className"].as_str().unwrap();
+    assert!(
+        status.contains(&format!("(4): {holder} holds ")),
+        "{status}"
+    );
+    assert!(status.contains(class), "{status}");
+    assert!(status.contains(&format!("{suspects} suspects")), "{status}");
+}
+
+#[test]
+fn w_on_a_comparison_class_lists_where_its_new_objects_are_held_as_heaptui_paths_does() {
+    let (mut app, [base, after]) = leak_pair();
+    let class = "(concatenated string)";
+    press(&mut app, "2/concatenated<Enter>");
+    assert_eq!(app.selected_class_name(), Some(class));
+    press(&mut app, "w");
+    assert_eq!(app.view(), heaptui_tui::app::View::Paths);
+    settle(&mut app);
+    let cli = crate::common::json_of(&crate::common::heaptui(&[
+        "paths",
+        &after,
+        class,
+        "--new-since",
+        &base,
+        "--json",
+    ]));
+    let paths = app.new_paths().unwrap();
+    let ours = serde_json::to_value(&paths.shapes().unwrap().document).unwrap();
+    assert!(
+        cli["shapes"].as_u64().unwrap() > 1,
+        "a class of several shapes"
+    );
+    for field in ["objects", "shapes", "more"] {
+        assert_eq!(ours[field], cli[field], "{field}");
+    }
+    let counts = |doc: &serde_json::Value| -> Vec<(u64, serde_json::Value)> {
+        doc["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["count"].as_u64().unwrap(), g["path"].clone()))
+            .collect()
+    };
+    assert_eq!(counts(&ours), counts(&cli));
+    // Drawn most common first, each with its count.
+    let shown = screen(&mut app, 120, 30);
+    let first = cli["groups"][0]["count"].as_u64().unwrap().to_string();
+    assert!(
+        shown
+            .lines()
+            .nth(2)
+            .unwrap()
+            .trim_start()
+            .starts_with(&first),
+        "{shown}"
+    );
+    // Enter opens an example of the first shape in the Comparison, its retainers below.
+    press(&mut app, "<Enter>");
+    assert_eq!(app.view(), heaptui_tui::app::View::Comparison);
+    let selected = app.selected_instance().expect("the example selected");
+    let snapshot = &app.complete_snapshots().unwrap()[1];
+    let example = cli["groups"][0]["examples"][0].as_u64().unwrap();
+    assert_eq!(u64::from(snapshot.node_id(selected.node)), example);
+    assert_eq!(app.retainers().unwrap().object, selected.node);
+    assert_eq!(app.focus(), heaptui_tui::app::Focus::Retainers);
+}

@@ -95,10 +95,7 @@ pub fn accumulates(s: &Suspect, max: usize) -> String {
 /// growing classes.
 pub fn summary(s: &Suspect) -> String {
     let members = *s.holder.members.last().unwrap_or(&0);
-    let verb = match s.holder.holds {
-        Holds::Dominates => "holds",
-        Holds::Retains => "shares",
-    };
+    let verb = verb(s);
     let what = if s.by_shape {
         "objects of growing classes"
     } else {
@@ -110,6 +107,20 @@ pub fn summary(s: &Suspect) -> String {
         growth(s),
         format::bytes(s.holder.accumulated())
     )
+}
+
+/// The suspect in one line, where a person looks first (the TUI's Comparison status line):
+/// `cache @12 holds 600 IncomingMessage (+300 +300)`.
+pub fn headline(s: &Suspect) -> String {
+    format!("{} {} {}", holder(s), verb(s), leading(s))
+}
+
+/// `holds` when the holder dominates what accumulates, `shares` when it only retains it.
+fn verb(s: &Suspect) -> &'static str {
+    match s.holder.holds {
+        Holds::Dominates => "holds",
+        Holds::Retains => "shares",
+    }
 }
 
 /// A definition site as DevTools links it: `file.js:12:5` (the script's last path component,

@@ -5,16 +5,17 @@
 //! on a test backend.
 
 use super::classes::{Heap, Loaded, Scope};
-use super::containment::Containment;
 use super::data::{Data, Early, Numbers, Orders};
 use super::details::Details;
-use super::dominators::Dominators;
 use super::filter::Filter;
 use super::help::{self, Help};
 use super::ignores::Ignores;
 use super::instances::Instance;
 use super::keys::{self, Command};
 use super::layout::{self, Screen};
+use super::new_paths::NewPaths;
+use super::object_views::ObjectViews;
+use super::pair::PairSuspects;
 use super::presets::Presets;
 use super::prompt;
 use super::retainers::RetainerTree;
@@ -24,6 +25,7 @@ use crossterm::event::KeyEvent;
 use heaptui_engine::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial, Snapshot};
 use heaptui_present::labels;
 
+mod paths;
 mod tables;
 mod views;
 
@@ -37,7 +39,7 @@ pub enum View {
     Comparison,
     /// Per-class counts across three or more snapshots, sustained growth first.
     Trend,
-    /// Ranked leak suspects across three or more snapshots.
+    /// Ranked leak suspects across three or more snapshots, or of one interval (a pair).
     Suspects,
     /// The heap from the root, each object opening into its contents.
     Containment,
@@ -45,6 +47,8 @@ pub enum View {
     Dominators,
     /// The heap by category.
     Statistics,
+    /// Where a Comparison class's new objects are held: their paths by shape.
+    Paths,
 }
 
 pub use super::layout::Focus;
@@ -123,10 +127,8 @@ pub enum Pending {
 /// The object views' state (their keys are handled in `views`).
 #[derive(Default)]
 struct Views {
-    containment: Containment,
-    dominators: Dominators,
+    objects: ObjectViews,
     details: Option<Details>,
-    all_edges: bool,
     presets: Presets,
     ignores: Ignores,
 }
@@ -141,6 +143,10 @@ pub struct App {
     summaries: Vec<ClassTable<Aggregate>>,
     comparison: Option<ComparisonView>,
     series: Option<SeriesViews>,
+    /// The suspects of a pair, computed in the background.
+    pair: PairSuspects,
+    /// Where a Comparison class's new objects are held, once asked (`w`).
+    paths: Option<NewPaths>,
     view: View,
     summary_snapshot: usize,
     focus: Focus,
@@ -159,7 +165,8 @@ pub struct App {
 impl App {
     /// The explorer on complete `data`: Suspects with three or more snapshots, Comparison with
     /// two, else Summary. Everything is computed before it returns, the script names too, so
-    /// what it draws does not depend on timing (tests, benches).
+    /// what it draws does not depend on timing (tests, benches); only a pair's suspects
+    /// compute in the background, taken in by [`App::collect_jobs`].
     pub fn new(data: Data, theme: Theme) -> App {
         let mut app = App::start(data.early, theme);
         app.complete(data.numbers);
@@ -224,6 +231,8 @@ impl App {
             summaries,
             comparison,
             series: None,
+            pair: PairSuspects::default(),
+            paths: None,
             focus: Focus::Table,
             mode: Mode::Browse,
             retainers: None,
@@ -239,7 +248,7 @@ impl App {
 
     /// Fills in the numbers of the complete snapshots: the Summaries' distances and retained
     /// sizes, the retainer pane and, with a series, the Trend and Suspects views (shown, when
-    /// no key was pressed yet).
+    /// no key was pressed yet); with a pair, its suspects start computing in the background.
     pub fn complete(&mut self, numbers: Numbers) {
         let Numbers {
             snapshots,
@@ -247,6 +256,9 @@ impl App {
             trend,
             suspects,
         } = numbers;
+        if snapshots.len() == 2 {
+            self.pair.start(snapshots.clone());
+        }
         self.heap.complete = Some(snapshots);
         self.views_completed();
         self.refresh_summaries(summaries);
@@ -331,9 +343,20 @@ impl App {
         self.comparison.as_ref()
     }
 
-    /// The Trend and Suspects views, with three or more snapshots.
+    /// The Trend and Suspects views: of the series (three or more snapshots), or of the pair
+    /// once its suspects are computed.
     pub fn series(&self) -> Option<&SeriesViews> {
-        self.series.as_ref()
+        self.series.as_ref().or(self.pair.views())
+    }
+
+    /// Where a Comparison class's new objects are held, once asked (`w`).
+    pub fn new_paths(&self) -> Option<&NewPaths> {
+        self.paths.as_ref()
+    }
+
+    /// True when the Suspects are a pair's: one interval.
+    pub fn one_interval(&self) -> bool {
+        self.series.is_none() && self.heap.snapshots.len() == 2
     }
 
     /// The view shown.
@@ -461,10 +484,17 @@ impl App {
             self.fit_retainers();
             return;
         }
-        match (self.view, &mut self.series) {
+        match (self.view, self.series.as_mut().or(self.pair.views_mut())) {
             (View::Trend, Some(s)) => {
                 let rows = layout::rows_under_header(screen.body);
                 s.trend.fit(rows);
+                self.pages.table = rows;
+            }
+            (View::Paths, _) => {
+                let rows = layout::rows_under_header(screen.body);
+                if let Some(paths) = &mut self.paths {
+                    paths.fit(rows);
+                }
                 self.pages.table = rows;
             }
             (View::Suspects, Some(s)) => {
@@ -559,9 +589,11 @@ impl App {
             | Command::PreviousPreset
             | Command::IgnoreRetainer
             | Command::RestoreRetainers => self.object_command(command),
+            Command::NewObjectPaths => self.open_new_paths(),
             _ => match self.view {
                 View::Summary | View::Comparison => self.table_command(command),
                 View::Trend | View::Suspects => self.series_command(command),
+                View::Paths => self.paths_command(command),
                 View::Containment | View::Dominators | View::Statistics => {
                     self.object_view_command(command)
                 }
@@ -586,7 +618,8 @@ impl App {
     }
 
     fn show_series(&mut self, command: Command) {
-        if self.pending == Pending::Numbers && self.heap.snapshots.len() >= 3 {
+        let snapshots = self.heap.snapshots.len();
+        if self.pending == Pending::Numbers && snapshots >= 3 {
             self.message =
                 Some("Trend and Suspects appear when every snapshot's numbers are in".to_string());
         } else if self.has_series() {
@@ -595,9 +628,17 @@ impl App {
             } else {
                 View::Suspects
             });
+        } else if snapshots == 2 && command == Command::Suspects {
+            // Pending (`…`) until the pair's numbers and then its suspects are in.
+            self.show(View::Suspects);
+        } else if snapshots == 2 {
+            self.message = Some(
+                "Trend needs three or more snapshots: heaptui S1 S2 S3 … (4: this pair's suspects)"
+                    .to_string(),
+            );
         } else {
             self.message = Some(
-                "Trend and Suspects need three or more snapshots: heaptui S1 S2 S3 …".to_string(),
+                "Suspects need two or more snapshots, Trend three: heaptui S1 S2 S3 …".to_string(),
             );
         }
     }

@@ -115,11 +115,8 @@ impl Numbers {
     pub fn new(snapshots: Vec<Snapshot>) -> Numbers {
         let summaries = snapshots.iter().map(|s| s.summary().to_vec()).collect();
         let (trend, suspects) = if snapshots.len() >= 3 {
-            let rows = trend::of_series(&snapshots);
-            let (_, suspects) = suspects::of_series(&snapshots, &rows, SUSPECTS);
-            let mut sorted = rows;
-            trend::sort_by_growth(&mut sorted);
-            (Some(sorted), Some(suspects))
+            let (trend, suspects) = series(&snapshots);
+            (Some(trend), Some(suspects))
         } else {
             (None, None)
         };
@@ -130,6 +127,17 @@ impl Numbers {
             suspects,
         }
     }
+}
+
+/// The per-class trend (sustained growth first) and the ranked leak suspects of `snapshots`
+/// (two or more, oldest first): for a series when its numbers land, for a pair in a
+/// background job.
+pub fn series(snapshots: &[Snapshot]) -> (Vec<TrendRow>, Vec<Suspect>) {
+    let rows = trend::of_series(snapshots);
+    let (_, suspects) = suspects::of_series(snapshots, &rows, SUSPECTS);
+    let mut sorted = rows;
+    trend::sort_by_growth(&mut sorted);
+    (sorted, suspects)
 }
 
 impl Orders {

@@ -1,13 +1,17 @@
-//! The help popup (`?`): two pages, the tables' keys then the object views' keys. Like the
-//! picker, it takes its keys and says what they did ([`Outcome`]); the app only routes them.
+//! The help popup (`?`): three pages, the tables' keys, the object views' keys, then a pair's
+//! questions (its suspects, where new objects are held). Like the picker, it takes its keys
+//! and says what they did ([`Outcome`]); the app only routes them.
 
 use super::keys::{self, Command};
 use crossterm::event::KeyEvent;
 
+/// How many pages the help has.
+const PAGES: usize = 3;
+
 /// What a key did to the help popup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// It stays open (on its second page).
+    /// It stays open (on its next page).
     Stay,
     /// It closed.
     Close,
@@ -22,17 +26,17 @@ pub struct Help {
 }
 
 impl Help {
-    /// Which page is shown (0: the tables' keys, 1: the object views').
+    /// Which page is shown (0: the tables' keys, 1: the object views', 2: a pair's).
     pub fn page(&self) -> usize {
         self.page
     }
 
-    /// `?` on the first page shows the second; any other key closes (`q` quits too), and the
+    /// `?` shows the next page until the last; any other key closes (`q` quits too), and the
     /// next help opens on the first page again.
     pub fn update(&mut self, key: &KeyEvent) -> Outcome {
         let command = keys::command(key);
-        if self.page == 0 && command == Some(Command::Help) {
-            self.page = 1;
+        if self.page < PAGES - 1 && command == Some(Command::Help) {
+            self.page += 1;
             return Outcome::Stay;
         }
         self.page = 0;
@@ -54,6 +58,8 @@ mod tests {
         let mut help = Help::default();
         assert_eq!(help.update(&key('?')), Outcome::Stay);
         assert_eq!(help.page(), 1);
+        assert_eq!(help.update(&key('?')), Outcome::Stay);
+        assert_eq!(help.page(), 2);
         assert_eq!(help.update(&key('?')), Outcome::Close);
         assert_eq!(help.page(), 0, "the next help opens on its first page");
         assert_eq!(help.update(&key('q')), Outcome::Quit);

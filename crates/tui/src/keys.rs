@@ -76,6 +76,8 @@ pub enum Command {
     IgnoreRetainer,
     /// Restore every ignored retainer.
     RestoreRetainers,
+    /// Where the selected Comparison class's new objects are held (their paths by shape).
+    NewObjectPaths,
 }
 
 /// The keys and what they do, in the order the help popup lists them.
@@ -117,6 +119,13 @@ pub const VIEWS_HELP: &[(&str, &str)] = &[
     ("x", "retainers: ignore this retainer"),
     ("X", "retainers: restore all ignored"),
     ("b", "next snapshot (these views too)"),
+];
+
+/// The keys of a pair's questions, the help's third page (`?` on the second).
+pub const PAIR_HELP: &[(&str, &str)] = &[
+    ("4", "with two snapshots: this interval's suspects"),
+    ("w", "Comparison: where a class's new objects are held"),
+    ("Enter", "on a shape: an example object's retainers"),
 ];
 
 /// True for Ctrl-C, which quits from every screen (raw mode turns it into a key).
@@ -171,6 +180,7 @@ pub fn command(key: &KeyEvent) -> Option<Command> {
         KeyCode::Char('F') => Command::PreviousPreset,
         KeyCode::Char('x') => Command::IgnoreRetainer,
         KeyCode::Char('X') => Command::RestoreRetainers,
+        KeyCode::Char('w') => Command::NewObjectPaths,
         _ => return None,
     })
 }

@@ -3,12 +3,12 @@
 //! lists' keys with `Enter` on a suspect opening its holder in the Summary.
 
 use super::{App, Focus, Mode, View};
-use crate::classes::SortKey;
 use crate::cursor::Move;
 use crate::keys::Command;
 use crate::retainers;
 use crate::series;
 use crate::table::TableControl;
+use crate::table_keys::{self, Keys};
 use heaptui_present::labels;
 
 impl App {
@@ -29,10 +29,27 @@ impl App {
                 }
             }
         }
-        if let Some(step) = Move::of(command) {
-            let page = self.pages.table.max(1);
-            return self.table().table.apply(step, page);
+        let page = self.pages.table;
+        let current = self.table();
+        let keys = Keys {
+            loaded: current.scope.loaded,
+            filter: current.filter,
+            page,
+        };
+        match current.table.update(command, keys) {
+            table_keys::Outcome::Done => {}
+            table_keys::Outcome::Prompt => {
+                self.mode = Mode::Filter;
+                self.focus = Focus::Table;
+            }
+            table_keys::Outcome::Message(m) => self.message = Some(m.to_string()),
+            table_keys::Outcome::NotMine => self.shared_command(command),
         }
+    }
+
+    /// The keys under the class tables that reach past the table shown: `b` (the next
+    /// snapshot's Summary), `Tab` (to the retainer pane) and `p` (its path to the roots).
+    fn shared_command(&mut self, command: Command) {
         match command {
             Command::SwitchSnapshot => {
                 if self.heap.snapshots.len() > 1 {
@@ -46,22 +63,6 @@ impl App {
             }
             Command::ToggleFocus if self.retainers.is_some() => self.focus = Focus::Retainers,
             Command::ToggleFocus => self.message = Some(self.no_tree_message()),
-            Command::Expand => {
-                let current = self.table();
-                current.table.expand(current.scope);
-            }
-            Command::Collapse => {
-                self.table().table.collapse();
-            }
-            Command::Filter => {
-                self.mode = Mode::Filter;
-                self.focus = Focus::Table;
-            }
-            Command::Back => self.back(),
-            Command::NextSort => self.sort(false),
-            Command::ReverseSort => self.sort(true),
-            Command::SortByDelta => self.sort_by_key(SortKey::Delta),
-            Command::SortByRetained => self.sort_by_key(SortKey::Retained),
             Command::PathToRoots => self.path_to_roots(),
             _ => {}
         }
@@ -71,8 +72,10 @@ impl App {
     /// (filter, expand, sort, retainers) belong to the class tables.
     pub(super) fn series_command(&mut self, command: Command) {
         let suspects = self.view == View::Suspects;
-        let outcome = match &mut self.series {
+        let outcome = match self.series.as_mut().or(self.pair.views_mut()) {
             Some(series) => series.update(suspects, command, self.pages.table),
+            // A pair's suspects still computing: nothing to move yet.
+            None if Move::of(command).is_some() => series::Outcome::Moved,
             None => series::Outcome::NotHere,
         };
         match outcome {
@@ -88,11 +91,7 @@ impl App {
     /// Opens the selected suspect's holder: the Summary of the last snapshot with the holder's
     /// class expanded, the holder selected and its retainers in the focused pane.
     fn open_holder(&mut self) {
-        let Some(s) = self
-            .series
-            .as_ref()
-            .and_then(|series| series.suspects.selected())
-        else {
+        let Some(s) = self.series().and_then(|series| series.suspects.selected()) else {
             return;
         };
         let (class, node) = (s.holder_class.clone(), s.holder.node);
@@ -125,35 +124,6 @@ impl App {
         let to = &mut self.summaries[self.summary_snapshot];
         to.resort(sort, reverse, &self.filter);
         TableControl::set_filter(to, &pattern, &self.filter);
-    }
-
-    /// Esc in a table: collapse, else clear the filter.
-    fn back(&mut self) {
-        if !self.table().table.collapse() {
-            self.set_pattern("");
-        }
-    }
-
-    fn sort(&mut self, reverse: bool) {
-        let current = self.table();
-        if reverse {
-            current.table.reverse_sort(current.filter);
-        } else {
-            current.table.next_sort(current.filter);
-        }
-    }
-
-    fn sort_by_key(&mut self, key: SortKey) {
-        let current = self.table();
-        if !current.table.sort_by_key(key, current.filter) {
-            self.message = Some(
-                match key {
-                    SortKey::Delta => "d sorts the Comparison (2) by # Delta",
-                    SortKey::Retained => "r sorts the Summary (1) by Retained Size",
-                }
-                .to_string(),
-            );
-        }
     }
 
     fn path_to_roots(&mut self) {

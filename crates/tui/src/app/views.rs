@@ -1,19 +1,18 @@
-//! The object-level views' part of the app: the Containment, Dominators and Statistics views,
-//! the details popup, the hidden-edges toggle, the Summary's presets and ignored retainers.
-//! Their state is one field of the app; each view's own state is its component
-//! (`Containment`, `Dominators`, [`Details`], `Presets`, `Ignores`). [`App::run`] routes the
-//! object keys here wherever they are pressed, and the other keys here while an object view is
-//! shown: its tree takes the moving keys, the retainer pane below it works as under the class
-//! tables.
+//! The object-level views' part of the app: what it does on the object keys (`5` `6` `7`,
+//! `i`, `u`, `D`, `c`, `.`, presets, ignored retainers), which open a view on an object or
+//! change what several views show. The views' state and own keys are their components
+//! ([`ObjectViews`](crate::object_views::ObjectViews), [`Details`], `Presets`, `Ignores`): [`App::run`] routes the keys of the
+//! view shown to its component and acts here on what it says it did.
 
 use super::{App, Flow, Focus, Mode, Pages, View};
 use crate::classes::Scope;
-use crate::cursor::Move;
 use crate::details::{self, Details};
 use crate::instances::{Change, Instance};
 use crate::keys::{self, Command};
 use crate::layout::{self, Screen};
-use crate::object_tree::{ObjectTree, Opened};
+use crate::new_paths::NewPaths;
+use crate::object_tree::ObjectTree;
+use crate::object_views::{self, Kind};
 use crate::presets::Step;
 use crate::table::{ClassTable, TableControl};
 use crossterm::event::KeyEvent;
@@ -22,29 +21,22 @@ use heaptui_engine::{Aggregate, Snapshot};
 impl App {
     /// The Containment view's tree of the snapshot it shows.
     pub fn containment_tree(&self) -> Option<&ObjectTree> {
-        self.views.containment.shown(self.summary_snapshot)
+        self.views
+            .objects
+            .tree(Kind::Containment, self.summary_snapshot)
     }
 
     /// The Dominators view's tree.
     pub fn dominators_tree(&self) -> Option<&ObjectTree> {
-        self.views.dominators.tree()
+        self.views
+            .objects
+            .tree(Kind::Dominators, self.summary_snapshot)
     }
 
     /// The tree the view shown draws (Containment or Dominators).
     pub fn object_tree(&self) -> Option<&ObjectTree> {
-        match self.view {
-            View::Containment => self.containment_tree(),
-            View::Dominators => self.dominators_tree(),
-            _ => None,
-        }
-    }
-
-    fn object_tree_mut(&mut self) -> Option<&mut ObjectTree> {
-        match self.view {
-            View::Containment => self.views.containment.shown_mut(self.summary_snapshot),
-            View::Dominators => self.views.dominators.tree_mut(),
-            _ => None,
-        }
+        let kind = object_kind(self.view)?;
+        self.views.objects.tree(kind, self.summary_snapshot)
     }
 
     /// The details popup, while it is open.
@@ -59,7 +51,7 @@ impl App {
 
     /// True when objects' contents list the edges DevTools hides too.
     pub fn shows_hidden_edges(&self) -> bool {
-        self.views.all_edges
+        self.views.objects.all_edges()
     }
 
     /// The preset the Summary shows, with its note, unless it shows all objects.
@@ -80,6 +72,8 @@ impl App {
     pub fn has_jobs(&self) -> bool {
         self.views.presets.is_running()
             || self.views.ignores.is_running()
+            || self.pair.is_running()
+            || self.paths.as_ref().is_some_and(NewPaths::is_running)
             || self.retainers.as_ref().is_some_and(|t| t.is_pending())
             || self.finding_script_names()
     }
@@ -93,18 +87,25 @@ impl App {
             .is_some_and(|c| c.iter().any(crate::locations::pending))
     }
 
-    /// What the background jobs are doing, with their progress.
+    /// What the background jobs the user asked for are doing, with their progress (a pair's
+    /// suspects, started by the app itself, say so in their own view).
     pub fn job_progress(&self) -> Option<String> {
-        let all: Vec<String> = [self.views.presets.progress(), self.views.ignores.progress()]
-            .into_iter()
-            .flatten()
-            .collect();
+        let all: Vec<String> = [
+            self.views.presets.progress(),
+            self.views.ignores.progress(),
+            self.paths.as_ref().and_then(NewPaths::progress),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         (!all.is_empty()).then(|| all.join(" · "))
     }
 
     /// Takes in what the background jobs finished; returns whether anything did.
     pub fn collect_jobs(&mut self) -> bool {
         let mut changed = self.retainers.as_mut().is_some_and(|t| t.poll());
+        changed |= self.pair.poll();
+        changed |= self.paths.as_mut().is_some_and(NewPaths::poll);
         if let (Some(details), Some(complete)) = (&mut self.views.details, &self.heap.complete) {
             changed |= details.fill_in(&complete[details.snapshot]);
         }
@@ -171,14 +172,11 @@ impl App {
         let has_tree = self.retainers.is_some();
         let rows = match self.view {
             View::Statistics => 0,
-            View::Containment | View::Dominators => match self.object_tree_mut() {
-                Some(tree) => {
-                    let rows = layout::rows_under_header(screen.upper);
-                    tree.fit(rows);
-                    rows
-                }
-                None => 0,
-            },
+            View::Containment | View::Dominators => {
+                let kind = object_kind(self.view)?;
+                let rows = layout::rows_under_header(screen.upper);
+                self.views.objects.fit(kind, self.summary_snapshot, rows)
+            }
             _ => return None,
         };
         Some(Pages {
@@ -196,7 +194,7 @@ impl App {
             Command::Statistics => self.open_view(View::Statistics),
             Command::Details => self.open_details(),
             Command::ToDominator if self.view == View::Dominators && self.focus == Focus::Table => {
-                self.up_the_dominator_tree()
+                self.object_view_command(command)
             }
             Command::ToDominator => self.go_to_dominator(None),
             Command::KeptAlive => self.kept_alive(None),
@@ -210,47 +208,39 @@ impl App {
         }
     }
 
-    /// The keys of the view shown when it is an object view: its tree takes the moving,
-    /// opening and closing keys; the retainer pane below it works as under the class tables.
+    /// The keys of the view shown when it is an object view: its tree takes its own keys
+    /// (the component says what it did); the retainer pane below it works as under the class
+    /// tables, and so do the keys the tree leaves.
     pub(super) fn object_view_command(&mut self, command: Command) {
-        match command {
-            Command::SwitchSnapshot => self.switch_view_snapshot(),
-            Command::Filter | Command::NextSort | Command::ReverseSort => {
-                self.message =
-                    Some("that key works in the Summary (1) and Comparison (2) views".to_string())
-            }
-            _ if self.focus == Focus::Retainers => self.table_command(command),
-            Command::Expand => {
-                let mut opened = Opened::Opened;
-                self.on_tree(|t, s| opened = t.expand(s));
-                if opened == Opened::Nothing {
-                    self.message = Some(match self.view {
-                        View::Dominators => "it keeps nothing else alive".to_string(),
-                        _ => "nothing to open here (no contents, or a cycle ↻)".to_string(),
-                    });
-                }
-            }
-            Command::Collapse | Command::Back => self.on_tree(|t, _| {
-                t.collapse();
-            }),
-            _ => match Move::of(command) {
-                Some(step) => {
-                    let page = self.pages.table;
-                    self.on_tree(|t, _| t.apply(step, page));
-                }
-                None => self.table_command(command),
-            },
+        let table_key = matches!(
+            command,
+            Command::Filter | Command::NextSort | Command::ReverseSort
+        );
+        if command == Command::SwitchSnapshot {
+            return self.switch_view_snapshot();
         }
+        if self.focus == Focus::Retainers && !table_key {
+            return self.table_command(command);
+        }
+        let outcome = self.views.objects.update(
+            object_kind(self.view),
+            self.summary_snapshot,
+            command,
+            self.heap.complete.as_deref(),
+            self.pages.table,
+        );
+        self.object_outcome(outcome, command);
     }
 
-    /// Applies `change` to the tree shown, with its snapshot.
-    fn on_tree(&mut self, change: impl FnOnce(&mut ObjectTree, &Snapshot)) {
-        let Some(complete) = self.heap.complete.clone() else {
-            return;
-        };
-        if let Some(tree) = self.object_tree_mut() {
-            let snapshot = &complete[tree.snapshot];
-            change(tree, snapshot);
+    /// Acts on what an object view said a key did.
+    fn object_outcome(&mut self, outcome: object_views::Outcome, command: Command) {
+        match outcome {
+            object_views::Outcome::Done => {}
+            object_views::Outcome::Message(m) => self.message = Some(m.to_string()),
+            object_views::Outcome::ToDominator { at, node } => {
+                self.go_to_dominator(Some((at, node)))
+            }
+            object_views::Outcome::NotMine => self.table_command(command),
         }
     }
 
@@ -274,11 +264,8 @@ impl App {
             return;
         };
         let at = self.summary_snapshot;
-        let all = self.views.all_edges;
-        match view {
-            View::Containment => self.views.containment.from_root(at, &complete[at], all),
-            View::Dominators => self.views.dominators.from_root(at, &complete[at]),
-            _ => {}
+        if let Some(kind) = object_kind(view) {
+            self.views.objects.from_root(kind, at, &complete[at]);
         }
         self.show(view);
     }
@@ -295,9 +282,7 @@ impl App {
             // The tree follows the snapshot, from its root.
             if let Some(complete) = self.heap.complete.clone() {
                 let at = self.summary_snapshot;
-                self.views
-                    .dominators
-                    .below(at, &complete[at], complete[at].root());
+                self.views.objects.dominators_from_root(at, &complete[at]);
             }
         }
         self.open_view(view);
@@ -372,25 +357,12 @@ impl App {
         let Some((at, node)) = target.or_else(|| self.target()) else {
             return self.no_target();
         };
-        if !self.views.dominators.to_dominator(at, &complete[at], node) {
+        if !self.views.objects.to_dominator(at, &complete[at], node) {
             self.message = Some("the root has no dominator: it dominates everything".to_string());
             return;
         }
         self.summary_snapshot = at;
         self.show(View::Dominators);
-    }
-
-    /// `u` in the Dominators view: the selected row's dominator is its parent row, or for a
-    /// top-level row the tree's top, shown below its own dominator.
-    fn up_the_dominator_tree(&mut self) {
-        let Some(tree) = self.views.dominators.tree_mut() else {
-            return;
-        };
-        if tree.select_parent() {
-            return;
-        }
-        let target = (tree.snapshot, tree.root);
-        self.go_to_dominator(Some(target));
     }
 
     /// `D`: the Dominators view below the object: what it keeps alive.
@@ -401,13 +373,7 @@ impl App {
         let Some((at, node)) = target.or_else(|| self.target()) else {
             return self.no_target();
         };
-        self.views.dominators.below(at, &complete[at], node);
-        if self
-            .views
-            .dominators
-            .tree()
-            .is_some_and(ObjectTree::is_empty)
-        {
+        if !self.views.objects.kept_alive(at, &complete[at], node) {
             self.message = Some("it keeps nothing else alive".to_string());
         }
         self.summary_snapshot = at;
@@ -422,9 +388,7 @@ impl App {
         let Some((at, node)) = self.target() else {
             return self.no_target();
         };
-        let all = self.views.all_edges;
-        self.views.containment.below(at, &complete[at], node, all);
-        if self.containment_tree().is_none_or(ObjectTree::is_empty) {
+        if !self.views.objects.contents_of(at, &complete[at], node) {
             self.message = Some("this object holds nothing".to_string());
         }
         self.summary_snapshot = at;
@@ -435,9 +399,7 @@ impl App {
         let Some(complete) = self.complete_or_say("Contents") else {
             return;
         };
-        let all = !self.views.all_edges;
-        self.views.all_edges = all;
-        self.views.containment.reload(&complete, all);
+        let all = self.views.objects.toggle_all_edges(&complete);
         let loaded = self.heap.loaded();
         for table in &mut self.summaries {
             let scope = TableControl::scope(table, loaded);
@@ -569,5 +531,14 @@ impl App {
                 }
             }
         }
+    }
+}
+
+/// The object tree a view shows, if it is an object view with a tree.
+fn object_kind(view: View) -> Option<Kind> {
+    match view {
+        View::Containment => Some(Kind::Containment),
+        View::Dominators => Some(Kind::Dominators),
+        _ => None,
     }
 }

@@ -3,10 +3,12 @@
 
 use crate::app::{App, Mode, Pending, Shown, View};
 use crate::classes::ClassRow;
+use crate::pair::ONE_INTERVAL;
 use crate::table::{ClassTable, TableControl};
 use crate::text;
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_present::labels::file_label;
+use heaptui_present::suspects as wording;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -40,12 +42,16 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
     if app.has_series() {
         spans.push(tab(" 3 Trend ", app.view() == View::Trend, true));
         spans.push(tab(" 4 Suspects ", app.view() == View::Suspects, true));
+    } else if app.view() == View::Suspects {
+        // A pair's Suspects get a tab while they are shown, as the object views do.
+        spans.push(tab(" 4 Suspects ", true, true));
     }
     // The object views get a tab while they are shown (the keys are in the help).
     match app.view() {
         View::Containment => spans.push(tab(" 5 Containment ", true, true)),
         View::Dominators => spans.push(tab(" 6 Dominators ", true, true)),
         View::Statistics => spans.push(tab(" 7 Statistics ", true, true)),
+        View::Paths => spans.push(tab(" w Paths ", true, true)),
         _ => {}
     }
     let keys = " ? help  q quit ";
@@ -69,8 +75,9 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The filter prompt while it is open, else the message if any, else the totals of the listed
-/// rows, the sort order and the filter on the left and the file name(s) on the right.
-pub fn status(frame: &mut Frame, area: Rect, app: &App) {
+/// rows, the sort order and the filter on the left (in an object view, its `object_status`)
+/// and the file name(s) on the right.
+pub fn status(frame: &mut Frame, area: Rect, app: &App, object_status: String) {
     let theme = app.theme();
     let width = area.width as usize;
     let pattern = sanitize(app.pattern()).into_owned();
@@ -100,18 +107,21 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App) {
                 " {} classes · ↑ grew in every interval",
                 series.map_or(0, |s| s.trend.rows.len())
             ),
-            (View::Suspects, _) => {
-                format!(" {} suspects", series.map_or(0, |s| s.suspects.rows.len()))
-            }
-            (View::Containment | View::Dominators | View::Statistics, _) => {
-                super::tree_view::status(app)
-            }
+            (View::Suspects, _) => match series {
+                Some(s) if app.one_interval() => {
+                    format!(" {} suspects · {ONE_INTERVAL}", s.suspects.rows.len())
+                }
+                Some(s) => format!(" {} suspects", s.suspects.rows.len()),
+                None => format!(" … {ONE_INTERVAL}"),
+            },
+            (View::Containment | View::Dominators | View::Statistics, _) => object_status,
+            (View::Paths, _) => paths_status(app),
             (_, Shown::Summary(t)) => match app.preset_label() {
                 Some(preset) => format!("{} · {}", listing(t), sanitize(&preset)),
                 None => listing(t),
             },
-            (_, Shown::ById(t)) => listing(t),
-            (_, Shown::ByClass(t)) => listing(t),
+            (_, Shown::ById(t)) => listing(t) + &first_suspect(app),
+            (_, Shown::ByClass(t)) => listing(t) + &first_suspect(app),
         };
         // The totals come first; the file names get what is left (at least a short stub).
         let files = files(app);
@@ -137,12 +147,50 @@ fn listing<R: ClassRow>(table: &ClassTable<R>) -> String {
     out
 }
 
+/// ` · 4 suspects (4): cache @12 holds 600 IncomingMessage (+600)`: a pair's first
+/// suspect once computed, in the present crate's words; empty until then, and for a series
+/// (its Suspects view opens first).
+fn first_suspect(app: &App) -> String {
+    let Some(list) = app.series().filter(|_| app.one_interval()) else {
+        return String::new();
+    };
+    match list.suspects.rows.first() {
+        Some(first) => format!(
+            " · {} suspect{} (4): {}",
+            list.suspects.rows.len(),
+            if list.suspects.rows.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            sanitize(&wording::headline(first)),
+        ),
+        None => String::new(),
+    }
+}
+
+/// ` 200 new objects · 3 shapes · Enter: an example's retainers · Esc: back`.
+fn paths_status(app: &App) -> String {
+    let Some(paths) = app.new_paths() else {
+        return String::new();
+    };
+    let shapes = match paths.shapes().map(|s| s.document.shapes) {
+        Some(1) => "1 shape".to_string(),
+        Some(n) => format!("{n} shapes"),
+        None => "… shapes".to_string(),
+    };
+    format!(
+        " {} new objects · {shapes} · Enter: an example's retainers · Esc: back",
+        heaptui_present::format::count(paths.objects() as u64)
+    )
+}
+
 /// The file the Summary shows, `first → last` for the Comparison, or the series.
 fn files(app: &App) -> String {
     let label = |i: usize| sanitize(&file_label(app.snapshots()[i].path())).into_owned();
     let last = app.snapshots().len() - 1;
     match app.view() {
-        View::Comparison => format!("{} → {} ", label(0), label(last)),
+        View::Comparison | View::Paths => format!("{} → {} ", label(0), label(last)),
         View::Trend | View::Suspects => {
             format!("{} snapshots: {} … {} ", last + 1, label(0), label(last))
         }

@@ -1,7 +1,6 @@
 //! The retainer pane under the table: the selected object's facts on the first line, then the
 //! retainer tree, each row `edge in Name @id` with distance and sizes aligned on the right.
 
-use crate::app::{App, Focus, View};
 use crate::retainers::{RetainerTree, MORE};
 use crate::theme::Theme;
 use crate::{locations, text};
@@ -13,19 +12,47 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
+/// What the pane says without a tree: objects matched by class are not listed.
+pub const BY_CLASS: &str =
+    "Matched by class: objects of different processes cannot be paired, so none are listed.";
+/// What the pane says without a tree: an object is selected, its retainers are computing.
+pub const COMPUTING: &str =
+    "Computing the retainers and dominators: this pane fills in when they are done.";
+/// What the pane says without a tree: no object is selected.
+pub const SELECT: &str = "Expand a class (Enter) and select an object to see what retains it.";
+
 /// Distance, Shallow Size and Retained Size: widths of the right-hand columns.
 const COLUMNS: [(&str, usize); 3] = [("Distance", 8), ("Shallow", 8), ("Retained", 8)];
 /// The tree's open/closed symbol width.
 const SYMBOL: usize = 2;
 
-/// Draws the pane into `area`.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+/// The retainer pane as drawn: its tree (once an object is selected and the retainers are
+/// known) and what the drawing shares.
+pub struct Pane<'a> {
+    /// The selected object's retainer tree.
+    pub tree: Option<&'a RetainerTree>,
+    /// The snapshots, once complete.
+    pub complete: Option<&'a [Snapshot]>,
+    /// Colours or not.
+    pub theme: &'a Theme,
+    /// True when the pane has the focus.
+    pub focused: bool,
+    /// True with two snapshots: the object's line names its file.
+    pub names_file: bool,
+    /// What the pane says while it has no tree.
+    pub hint: &'static str,
+    /// The selected class row's full name, when a class is selected.
+    pub class: Option<&'a str>,
+}
+
+/// Draws `pane` into `area`.
+pub fn render(frame: &mut Frame, area: Rect, pane: &Pane) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let focused = app.focus() == Focus::Retainers;
-    let theme = *app.theme();
-    let two = app.snapshots().len() == 2;
+    let focused = pane.focused;
+    let theme = *pane.theme;
+    let two = pane.names_file;
     let mut block = Block::new()
         .borders(Borders::TOP)
         .border_style(theme.border(focused))
@@ -37,16 +64,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(block, area);
     let [details, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    let (Some(tree), Some(complete)) = (app.retainers(), app.complete_snapshots()) else {
-        let hint = if app.view() == View::Comparison && app.compares_by_class() {
-            "Matched by class: objects of different processes cannot be paired, so none are listed."
-        } else if app.selected_instance().is_some() {
-            "Computing the retainers and dominators: this pane fills in when they are done."
-        } else {
-            "Expand a class (Enter) and select an object to see what retains it."
-        };
+    let (Some(tree), Some(complete)) = (pane.tree, pane.complete) else {
+        let hint = pane.hint;
         // A selected class is named in full here, however narrow the table cut it.
-        let line = match app.selected_class_name() {
+        let line = match pane.class {
             Some(class) => {
                 let name = sanitize(class).into_owned();
                 let (name, _) = text::fit(&name, details.width as usize);

@@ -64,3 +64,13 @@ pub fn render(frame: &mut Frame, area: Rect, snapshot: Option<&Snapshot>, theme:
     lines.push(row("Total", s.total, false).style(theme.header()));
     frame.render_widget(Paragraph::new(lines), area);
 }
+
+/// The status bar's left part in the Statistics view of `snapshot` (once complete).
+pub fn status(snapshot: Option<&Snapshot>) -> String {
+    snapshot.map_or_else(String::new, |s| {
+        format!(
+            " total {} · b next snapshot",
+            format::bytes(s.statistics().total)
+        )
+    })
+}

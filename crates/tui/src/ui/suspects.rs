@@ -5,6 +5,7 @@
 //! pattern it looks like. `Enter` opens the holder in the Summary with its retainers.
 
 use crate::layout;
+use crate::pair::ONE_INTERVAL;
 use crate::series::SeriesList;
 use crate::text;
 use crate::theme::Theme;
@@ -19,8 +20,14 @@ use ratatui::Frame;
 /// Functions shown in the detail at most (the path gets the lines left).
 const CODE_LINES: usize = 4;
 
-/// Draws `list` into `area`.
-pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<Suspect>, theme: &Theme) {
+/// Draws `list` into `area`; `one_interval` when it is a pair's (the heading says so).
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    list: &SeriesList<Suspect>,
+    theme: &Theme,
+    one_interval: bool,
+) {
     if area.height == 0 || area.width == 0 {
         return;
     }
@@ -28,7 +35,12 @@ pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<Suspect>, theme: 
     let height = area.height as usize;
     let by_shape = list.rows.first().is_some_and(|s| s.by_shape);
     let heading = format!(
-        "  Leak suspects · growing holders, most growth first · {}",
+        "  Leak suspects · {} · {}",
+        if one_interval {
+            ONE_INTERVAL
+        } else {
+            "growing holders, most growth first"
+        },
         wording::matching_short(by_shape)
     );
     let mut lines = vec![Line::styled(text::pad(&heading, width), theme.header())];
@@ -55,6 +67,25 @@ pub fn render(frame: &mut Frame, area: Rect, list: &SeriesList<Suspect>, theme: 
         let room = height.saturating_sub(lines.len());
         lines.extend(detail(s, width, room, theme));
     }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Draws the pair's Suspects while they compute: the heading and `…`.
+pub fn pending(frame: &mut Frame, area: Rect, theme: &Theme) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let width = area.width as usize;
+    let lines = vec![
+        Line::styled(
+            text::pad(&format!("  Leak suspects · {ONE_INTERVAL}"), width),
+            theme.header(),
+        ),
+        Line::styled(
+            text::pad("  … computing the suspects (keys keep working)", width),
+            theme.dim(),
+        ),
+    ];
     frame.render_widget(Paragraph::new(lines), area);
 }
 

@@ -4,11 +4,14 @@
 //! object below, as under the class tables.
 
 use super::objects;
-use crate::app::{App, Focus, View};
-use crate::layout::Screen;
+use crate::object_tree::ObjectTree;
+use crate::object_views::Kind;
+use crate::theme::Theme;
 use crate::{locations, text};
 use heaptui_common::util::sanitize::sanitize;
+use heaptui_engine::Snapshot;
 use heaptui_present::{format, objects as present_objects};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -18,11 +21,25 @@ const COLUMNS: [(&str, usize); 3] = [("Distance", 8), ("Shallow Size", 12), ("Re
 /// Room for the tree's first marker.
 const MARKER: usize = 0;
 
-/// Draws the view shown (Containment or Dominators) and the retainer pane below it.
-pub fn render(frame: &mut Frame, screen: &Screen, app: &App) {
-    let (tree_area, pane_area) = (screen.upper, screen.pane);
-    let theme = app.theme();
-    let focused = app.focus() == Focus::Table;
+/// An object view as drawn: its tree (once one is shown) and what the drawing shares.
+pub struct Shown<'a> {
+    /// Containment or Dominators.
+    pub kind: Kind,
+    /// The tree shown.
+    pub tree: Option<&'a ObjectTree>,
+    /// The snapshots, once complete.
+    pub complete: Option<&'a [Snapshot]>,
+    /// Colours or not.
+    pub theme: &'a Theme,
+    /// True when the tree has the focus (not the retainer pane).
+    pub focused: bool,
+    /// True when contents list the edges DevTools hides too.
+    pub all_edges: bool,
+}
+
+/// Draws the object view `shown` (Containment or Dominators) into `tree_area`.
+pub fn render(frame: &mut Frame, tree_area: Rect, shown: &Shown) {
+    let (theme, focused) = (shown.theme, shown.focused);
     if tree_area.height > 0 && tree_area.width > 0 {
         let width = tree_area.width as usize;
         let numbers: usize = COLUMNS.iter().map(|&(_, w)| w + 1).sum();
@@ -37,11 +54,11 @@ pub fn render(frame: &mut Frame, screen: &Screen, app: &App) {
             }
         }
         let mut lines = vec![Line::from(vec![
-            Span::raw(text::pad(&title(app), name_width)),
+            Span::raw(text::pad(&title(shown), name_width)),
             Span::raw(titles),
         ])
         .style(theme.header())];
-        match (app.object_tree(), app.complete_snapshots()) {
+        match (shown.tree, shown.complete) {
             (Some(tree), Some(complete)) => {
                 let snapshot = &complete[tree.snapshot];
                 let height = tree_area.height as usize - 1;
@@ -82,20 +99,19 @@ pub fn render(frame: &mut Frame, screen: &Screen, app: &App) {
         }
         frame.render_widget(Paragraph::new(lines), tree_area);
     }
-    super::retainers::render(frame, pane_area, app);
 }
 
 /// The header's left part: what the tree shows.
-fn title(app: &App) -> String {
-    let (Some(tree), Some(complete)) = (app.object_tree(), app.complete_snapshots()) else {
+fn title(shown: &Shown) -> String {
+    let (Some(tree), Some(complete)) = (shown.tree, shown.complete) else {
         return String::new();
     };
     let snapshot = &complete[tree.snapshot];
-    match app.view() {
-        View::Dominators if tree.root == snapshot.root() => {
+    match shown.kind {
+        Kind::Dominators if tree.root == snapshot.root() => {
             "Dominators · what the root keeps alive".to_string()
         }
-        View::Dominators => {
+        Kind::Dominators => {
             let retained = snapshot.retained_size(tree.root);
             format!(
                 "Kept alive by {} @{} · {} ({:.1}%)",
@@ -114,34 +130,25 @@ fn title(app: &App) -> String {
     }
 }
 
-/// The status bar's left part in the object views.
-pub fn status(app: &App) -> String {
-    let Some(complete) = app.complete_snapshots() else {
+/// The status bar's left part in the object view `shown`.
+pub fn status(shown: &Shown) -> String {
+    let (Some(tree), Some(complete)) = (shown.tree, shown.complete) else {
         return String::new();
     };
-    match (app.view(), app.object_tree()) {
-        (View::Statistics, _) => {
-            let s = complete[app.summary_snapshot()].statistics();
-            format!(" total {} · b next snapshot", format::bytes(s.total))
-        }
-        (_, Some(tree)) => {
-            let snapshot = &complete[tree.snapshot];
-            let mut out = format!(
-                " {} rows · {} total",
-                format::count(tree.len() as u64),
-                format::bytes(snapshot.total_size())
-            );
-            if app.shows_hidden_edges() && app.view() == View::Containment {
-                out.push_str(" · hidden edges shown");
-            }
-            if let Some(location) = tree
-                .selected_node()
-                .and_then(|n| locations::short(snapshot, n))
-            {
-                out.push_str(&format!(" · at {}", sanitize(&location)));
-            }
-            out
-        }
-        _ => String::new(),
+    let snapshot = &complete[tree.snapshot];
+    let mut out = format!(
+        " {} rows · {} total",
+        format::count(tree.len() as u64),
+        format::bytes(snapshot.total_size())
+    );
+    if shown.all_edges && shown.kind == Kind::Containment {
+        out.push_str(" · hidden edges shown");
     }
+    if let Some(location) = tree
+        .selected_node()
+        .and_then(|n| locations::short(snapshot, n))
+    {
+        out.push_str(&format!(" · at {}", sanitize(&location)));
+    }
+    out
 }
