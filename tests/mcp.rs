@@ -493,17 +493,29 @@ fn the_question_tools_answer_what_the_cli_answers() {
     let requests = json!({ "class": "^IncomingMessage$", "new_since": "s1" });
     let steps = vec![
         call("open", json!({ "paths": [base, last] })),
-        call("query", json!({ "handle": "s2", "filters": requests, "limit": 5 })),
+        call(
+            "query",
+            json!({ "handle": "s2", "filters": requests, "limit": 5 }),
+        ),
         call(
             "query",
             json!({ "handle": "s2", "filters": { "min_retained": "1kB", "type": "object" }, "sort": "self", "limit": 4, "offset": 4 }),
         ),
         call("what_if", json!({ "handle": "s2", "ids": [94943, 95035] })),
-        call("what_if", json!({ "handle": "s2", "query": requests, "limit": 3 })),
+        call(
+            "what_if",
+            json!({ "handle": "s2", "query": requests, "limit": 3 }),
+        ),
         call("modules", json!({ "handle": "s2", "limit": 3 })),
-        call("query", json!({ "handle": "s2", "filters": { "class": "(" } })),
+        call(
+            "query",
+            json!({ "handle": "s2", "filters": { "class": "(" } }),
+        ),
         call("what_if", json!({ "handle": "s2" })),
-        call("query", json!({ "handle": "s2", "filters": { "min_self": "lots" } })),
+        call(
+            "query",
+            json!({ "handle": "s2", "filters": { "min_self": "lots" } }),
+        ),
         call("modules", json!({ "handle": "s2" })),
     ];
     let r = session(
@@ -542,7 +554,11 @@ fn the_question_tools_answer_what_the_cli_answers() {
         "--top",
         "8",
     ]);
-    same(&sized["objects"], &first(&sized_cli, "objects", 4..8), "query page");
+    same(
+        &sized["objects"],
+        &first(&sized_cli, "objects", 4..8),
+        "query page",
+    );
     same(&sized["count"], &sized_cli["count"], "query count");
     let what_if = answer(&r[3]);
     let what_if_cli = cli(&["what-if", last, "@94943", "@95035"]);
@@ -564,8 +580,8 @@ fn the_question_tools_answer_what_the_cli_answers() {
     let modules = answer(&r[5]);
     let modules_cli = cli(&["modules", last, "--top", "3"]);
     same(modules, &modules_cli, "modules");
-    for i in 6..9 {
-        refusal(&r[i]);
+    for refused in &r[6..9] {
+        refusal(refused);
     }
     // The server still answers after the refusals.
     assert!(answer(&r[9])["modules"].as_array().unwrap().len() > 1);

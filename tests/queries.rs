@@ -76,13 +76,19 @@ fn a_class_query_counts_what_the_summary_counts() {
         for class in picked {
             let rows: Vec<&Value> = classes.iter().filter(|c| c["name"] == class).collect();
             let count: u64 = rows.iter().map(|r| r["count"].as_u64().unwrap()).sum();
-            let shallow: u64 = rows.iter().map(|r| r["shallowSize"].as_u64().unwrap()).sum();
+            let shallow: u64 = rows
+                .iter()
+                .map(|r| r["shallowSize"].as_u64().unwrap())
+                .sum();
             let q = json(&["query", &file, "--class", &exactly(class), "--top", "3"]);
             assert_eq!(q["count"], count, "{name}: {class}");
             assert_eq!(q["selfSize"], shallow, "{name}: {class}");
             if rows.len() == 1 {
                 // DevTools' class retained size counts each object once, as the query does.
-                assert_eq!(q["retainedSize"], rows[0]["retainedSize"], "{name}: {class}");
+                assert_eq!(
+                    q["retainedSize"], rows[0]["retainedSize"],
+                    "{name}: {class}"
+                );
             }
             let listed = q["objects"].as_array().unwrap();
             assert_eq!(listed.len() as u64, count.min(3), "{name}: {class}");
@@ -124,7 +130,13 @@ fn filters_choose_what_an_independent_scan_chooses() {
         .iter()
         .filter(|&&n| url_of(n).flatten().as_deref() == Some(url.as_str()))
         .count();
-    let by_value = ["--class", "^IncomingMessage$", "--property", "url", "--value"];
+    let by_value = [
+        "--class",
+        "^IncomingMessage$",
+        "--property",
+        "url",
+        "--value",
+    ];
     assert_eq!(count(&[&by_value[..], &[url.as_str()]].concat()), same_url);
     assert!(same_url < with_url.len(), "the value must narrow: {url}");
     // Redacted: the same objects, the value not printed.
@@ -133,7 +145,10 @@ fn filters_choose_what_an_independent_scan_chooses() {
     redacted.push(&url);
     let out = heaptui(&redacted);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && !text.contains(url.as_str()), "{text}");
+    assert!(
+        out.status.success() && !text.contains(url.as_str()),
+        "{text}"
+    );
     assert!(text.contains(&format!(" {} objects", same_url)), "{text}");
 
     // Sizes (human units), distances, types, each against a scan of the Summary's objects.
@@ -260,9 +275,7 @@ impl<'a> BruteForce<'a> {
             .collect();
         let from_orphans = walk(s, &orphans, &HashSet::new());
         roots.extend(&orphans);
-        roots.extend(
-            (0..n).filter(|v| !from_root.contains(v) && !from_orphans.contains(v)),
-        );
+        roots.extend((0..n).filter(|v| !from_root.contains(v) && !from_orphans.contains(v)));
         BruteForce { s, roots }
     }
 
@@ -328,9 +341,15 @@ fn what_if_frees_what_a_brute_force_reachability_count_frees() {
     let doc = json(&["what-if", &file, "--query", "--class", "^IncomingMessage$"]);
     let (count, bytes) = BruteForce::new(&s).freed(&messages);
     assert_eq!(doc["released"], messages.len());
-    assert_eq!((doc["freedCount"].as_u64(), doc["freedSize"].as_u64()), (Some(count as u64), Some(bytes)));
+    assert_eq!(
+        (doc["freedCount"].as_u64(), doc["freedSize"].as_u64()),
+        (Some(count as u64), Some(bytes))
+    );
     let kept = &doc["stillHeld"];
-    assert!(kept["count"].as_u64().unwrap() > 0, "the requests share their sockets' server");
+    assert!(
+        kept["count"].as_u64().unwrap() > 0,
+        "the requests share their sockets' server"
+    );
 }
 
 #[test]
@@ -384,7 +403,12 @@ fn express_snapshot() -> &'static str {
         let out = leak_patterns::run_app(&app, Some(&deps.0));
         (deps, out)
     });
-    out.0.join("3.heapsnapshot").to_str().unwrap().to_string().leak()
+    out.0
+        .join("3.heapsnapshot")
+        .to_str()
+        .unwrap()
+        .to_string()
+        .leak()
 }
 
 #[test]
@@ -436,7 +460,10 @@ fn modules_attribute_an_express_apps_memory_to_its_packages() {
     assert_eq!(module("ms").unwrap()["duplicated"], true);
     // Text and Markdown say the same.
     let text = String::from_utf8_lossy(&heaptui(&["modules", file]).stdout).into_owned();
-    assert!(text.contains("express (package)") && text.contains("duplicated: ms"), "{text}");
+    assert!(
+        text.contains("express (package)") && text.contains("duplicated: ms"),
+        "{text}"
+    );
     let md = heaptui(&["modules", file, "--format", "markdown"]).stdout;
     assert!(String::from_utf8_lossy(&md).contains("| express (package) |"));
 }
@@ -455,6 +482,8 @@ fn modules_of_a_committed_fixture_name_its_scripts() {
         .iter()
         .map(|m| m["retainedSize"].as_u64().unwrap())
         .sum();
-    assert!(sizes + doc["unattributedSize"].as_u64().unwrap() <= doc["totalSize"].as_u64().unwrap());
+    assert!(
+        sizes + doc["unattributedSize"].as_u64().unwrap() <= doc["totalSize"].as_u64().unwrap()
+    );
     assert!(doc["duplicates"].as_array().unwrap().is_empty(), "{doc}");
 }

@@ -11,7 +11,7 @@ use heaptui_engine::Snapshot;
 use heaptui_present::format;
 use heaptui_present::query::{self, Filters, Query, QueryObject, QuerySort, Range, Scope};
 use heaptui_present::release::{ClassShare, WhatIf};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The filters `query` and `what-if --query` share.
 #[derive(clap::Args, Debug, Default)]
@@ -87,12 +87,12 @@ impl FilterArgs {
     }
 
     /// Loads `snapshot` (and the earlier one of `--new-since`) and selects the objects.
-    fn select(&self, snapshot: &PathBuf, loading: &Loading) -> Result<Selected> {
+    fn select(&self, snapshot: &Path, loading: &Loading) -> Result<Selected> {
         let filters = self.filters()?;
         let (snapshot, base) = match &self.new_since {
             None => (load(snapshot, loading)?, None),
             Some(base) => {
-                let mut both = load_all(&[base.as_path(), snapshot.as_path()], loading)?;
+                let mut both = load_all(&[base.as_path(), snapshot], loading)?;
                 let after = both.pop().expect("two loaded");
                 (after, both.pop())
             }
@@ -101,25 +101,19 @@ impl FilterArgs {
             Some(text) => Some(node_of(&snapshot, parse_id(text)?)?),
             None => None,
         };
-        let start = std::time::Instant::now();
+        let started = std::time::Instant::now();
         let scope = Scope {
             new_since: base.as_ref(),
             from,
         };
         let nodes = query::select(&snapshot, &filters, scope)?;
-        if loading.timings {
-            eprintln!(
-                "timings of the query: {} objects in {:.3} s",
-                nodes.len(),
-                start.elapsed().as_secs_f64()
-            );
-        }
         Ok(Selected {
             snapshot,
             base,
             filters,
             from,
             nodes,
+            started,
         })
     }
 }
@@ -131,6 +125,8 @@ struct Selected {
     filters: Filters,
     from: Option<u32>,
     nodes: Vec<u32>,
+    /// When the question started, after the loads.
+    started: std::time::Instant,
 }
 
 impl Selected {
@@ -183,6 +179,13 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
         &nodes,
         args.top,
     );
+    if loading.timings {
+        eprintln!(
+            "timings of the query (after the load): {} objects in {:.3} s",
+            nodes.len(),
+            selected.started.elapsed().as_secs_f64()
+        );
+    }
     match Format::pick(args.format, args.json) {
         Format::Json => print(&json_line(&doc)),
         Format::Text => print(&query_text(&doc)),
@@ -245,8 +248,9 @@ fn objects_text(objects: &[QueryObject], more: usize) -> String {
 }
 
 fn objects_markdown(objects: &[QueryObject]) -> String {
-    let mut out = "| Id | Class | Name | Distance | Self | Retained |\n|---|---|---|---:|---:|---:|\n"
-        .to_string();
+    let mut out =
+        "| Id | Class | Name | Distance | Self | Retained |\n|---|---|---|---:|---:|---:|\n"
+            .to_string();
     for o in objects {
         out += &format!(
             "| @{} | {} | {} | {} | {} | {} |\n",
@@ -304,7 +308,7 @@ pub struct WhatIfArgs {
 
 /// Runs `heaptui what-if`.
 pub fn run_what_if(args: &WhatIfArgs, loading: &Loading) -> Result<i32> {
-    let (snapshot, members) = match (args.ids.is_empty(), args.query) {
+    let (snapshot, members, started) = match (args.ids.is_empty(), args.query) {
         (false, false) => {
             let ids = args
                 .ids
@@ -312,15 +316,18 @@ pub fn run_what_if(args: &WhatIfArgs, loading: &Loading) -> Result<i32> {
                 .map(|t| parse_id(t))
                 .collect::<Result<Vec<_>>>()?;
             let snapshot = load(&args.snapshot, loading)?;
-            let members = ids
-                .iter()
-                .map(|&id| node_of(&snapshot, id))
+            let started = std::time::Instant::now();
+            let members = snapshot
+                .nodes_for_ids(&ids)
+                .into_iter()
+                .zip(&ids)
+                .map(|(node, &id)| node.map_or_else(|| node_of(&snapshot, id), Ok))
                 .collect::<Result<Vec<_>>>()?;
-            (snapshot, members)
+            (snapshot, members, started)
         }
         (true, true) => {
             let selected = args.filters.select(&args.snapshot, loading)?;
-            (selected.snapshot, selected.nodes)
+            (selected.snapshot, selected.nodes, selected.started)
         }
         _ => {
             return Err(Error::usage(
@@ -339,13 +346,12 @@ pub fn run_what_if(args: &WhatIfArgs, loading: &Loading) -> Result<i32> {
     if members.is_empty() {
         return Err(Error::usage("no objects to release: the query chose none"));
     }
-    let start = std::time::Instant::now();
     let doc = WhatIf::new(&snapshot, &members, args.top);
     if loading.timings {
         eprintln!(
-            "timings of the what-if: {} objects in {:.3} s",
+            "timings of the what-if (after the load): {} objects in {:.3} s",
             members.len(),
-            start.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64()
         );
     }
     match Format::pick(args.format, args.json) {
@@ -405,7 +411,10 @@ fn what_if_markdown(doc: &WhatIf) -> String {
         markdown::cell(&doc.file),
         format::bytes(doc.members_retained_size)
     );
-    out += &format!("- freed: {}\n", markdown::cell(&classes_line(&doc.freed_classes)));
+    out += &format!(
+        "- freed: {}\n",
+        markdown::cell(&classes_line(&doc.freed_classes))
+    );
     out += &format!(
         "- still alive though held by them: {} objects ({}) {}\n\n",
         format::count(doc.still_held.count as u64),

@@ -66,29 +66,6 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_like_devtools() {
-        assert_eq!(bytes(999), "999 B");
-        assert_eq!(bytes(1000), "1.0 kB");
-        assert_eq!(bytes(12_345), "12.3 kB");
-        assert_eq!(bytes(123_456), "123 kB");
-        assert_eq!(bytes(4_500_000), "4.5 MB");
-        assert_eq!(bytes(1_234_567_890), "1235 MB");
-        assert_eq!(signed_bytes(-300), "−300 B");
-    }
-
-    #[test]
-    fn counts_group_thousands() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(1234567), "1,234,567");
-        assert_eq!(signed_count(-1000), "−1,000");
-    }
-}
-
 /// Parses a human size: plain bytes or a number with a unit, `500kB`, `2MB`, `1.5GB` (powers
 /// of 1000, as [`bytes`] prints them) or `64KiB`, `2MiB`, `1GiB`; a leading `+` is allowed.
 /// `None` for anything else.
@@ -110,4 +87,27 @@ pub fn parse_bytes(text: &str) -> Option<u64> {
     };
     let value: f64 = number.parse().ok()?;
     Some((value * scale).round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_like_devtools() {
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(1000), "1.0 kB");
+        assert_eq!(bytes(12_345), "12.3 kB");
+        assert_eq!(bytes(123_456), "123 kB");
+        assert_eq!(bytes(4_500_000), "4.5 MB");
+        assert_eq!(bytes(1_234_567_890), "1235 MB");
+        assert_eq!(signed_bytes(-300), "−300 B");
+    }
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(signed_count(-1000), "−1,000");
+    }
 }

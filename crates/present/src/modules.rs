@@ -20,7 +20,6 @@
 //! script's name. Duplicated bundles: one package name at two install paths, or one source
 //! text under two script names (Node's internals left out: they share placeholder sources).
 
-use crate::format;
 use heaptui_engine::{Script, Snapshot, NO_OWNER};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -289,7 +288,11 @@ fn duplicates(
     out
 }
 
-/// A module's one-line label for text reports: `express (package)`.
+/// Characters of a module's name a text report keeps (its end: a file's name is its last
+/// part).
+const LABEL_NAME_CHARS: usize = 36;
+
+/// A module's one-line label for text reports: `express (package)`, `…/src/cache.js (app)`.
 pub fn label(module: &Module) -> String {
     let kind = match module.kind {
         ModuleKind::App => "app",
@@ -297,7 +300,18 @@ pub fn label(module: &Module) -> String {
         ModuleKind::Node => "node",
         ModuleKind::Unnamed => "unnamed",
     };
-    format!("{} ({kind})", format::truncate(&module.name, 60))
+    let chars = module.name.chars().count();
+    let name = if chars > LABEL_NAME_CHARS {
+        let tail: String = module
+            .name
+            .chars()
+            .skip(chars - (LABEL_NAME_CHARS - 1))
+            .collect();
+        format!("…{tail}")
+    } else {
+        module.name.clone()
+    };
+    format!("{name} ({kind})")
 }
 
 #[cfg(test)]

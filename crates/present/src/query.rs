@@ -108,7 +108,12 @@ pub fn select(snapshot: &Snapshot, filters: &Filters, scope: Scope) -> Result<Ve
     let candidates: Vec<u32> = snapshot
         .summary()
         .iter()
-        .filter(|row| filters.class.as_ref().is_none_or(|re| re.is_match(&row.name)))
+        .filter(|row| {
+            filters
+                .class
+                .as_ref()
+                .is_none_or(|re| re.is_match(&row.name))
+        })
         .flat_map(|row| row.nodes.iter().copied())
         .collect();
     let mut chosen: Vec<u32> = candidates
@@ -154,7 +159,9 @@ fn passes(snapshot: &Snapshot, filters: &Filters, node: u32) -> bool {
     {
         return false;
     }
-    if filters.dom.is_some_and(|state| snapshot.dom_state(node) != state)
+    if filters
+        .dom
+        .is_some_and(|state| snapshot.dom_state(node) != state)
         || filters
             .node_type
             .as_ref()
@@ -198,9 +205,8 @@ pub fn sort(snapshot: &Snapshot, nodes: &mut [u32], sort: QuerySort) {
         QuerySort::SelfSize => {
             nodes.par_sort_unstable_by_key(|&n| (std::cmp::Reverse(snapshot.self_size(n)), id(n)))
         }
-        QuerySort::Distance => nodes.par_sort_unstable_by_key(|&n| {
-            (snapshot.shown_distance(n).unwrap_or(i32::MAX), id(n))
-        }),
+        QuerySort::Distance => nodes
+            .par_sort_unstable_by_key(|&n| (snapshot.shown_distance(n).unwrap_or(i32::MAX), id(n))),
         QuerySort::Id => nodes.par_sort_unstable_by_key(|&n| id(n)),
     }
 }

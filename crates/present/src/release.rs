@@ -70,8 +70,7 @@ impl WhatIf {
         freed_classes.sort_by(|a, b| b.size.cmp(&a.size).then(a.class_name.cmp(&b.class_name)));
         freed_classes.truncate(TOP_CLASSES);
         let mut held_classes = by_class(snapshot, &release.still_held);
-        held_classes
-            .sort_by(|a, b| b.count.cmp(&a.count).then(a.class_name.cmp(&b.class_name)));
+        held_classes.sort_by(|a, b| b.count.cmp(&a.count).then(a.class_name.cmp(&b.class_name)));
         held_classes.truncate(TOP_CLASSES);
         WhatIf {
             file: snapshot.path().display().to_string(),
@@ -82,7 +81,11 @@ impl WhatIf {
             freed_classes,
             still_held: StillHeld {
                 count: release.still_held.len(),
-                self_size: release.still_held.iter().map(|&n| snapshot.self_size(n)).sum(),
+                self_size: release
+                    .still_held
+                    .iter()
+                    .map(|&n| snapshot.self_size(n))
+                    .sum(),
                 classes: held_classes,
             },
             members: ordered

@@ -67,16 +67,17 @@ pub fn reach(
 
 /// What releasing the nodes `released` marks frees, in the holding graph of `holding` (one bit
 /// per edge) and `extra_roots`. The root must not be released.
-pub fn freed(
-    graph: &HeapGraph,
-    holding: &BitVec,
-    extra_roots: &[u32],
-    released: &BitVec,
-) -> Freed {
-    debug_assert!(!released.get(graph.root as usize), "the root cannot be released");
+pub fn freed(graph: &HeapGraph, holding: &BitVec, extra_roots: &[u32], released: &BitVec) -> Freed {
+    debug_assert!(
+        !released.get(graph.root as usize),
+        "the root cannot be released"
+    );
     let starts = std::iter::once(graph.root).chain(extra_roots.iter().copied());
     let alive = reach(graph, holding, starts, &|n| released.get(n as usize));
-    let nodes: Vec<u32> = alive.clear_bits(graph.node_count()).map(|n| n as u32).collect();
+    let nodes: Vec<u32> = alive
+        .clear_bits(graph.node_count())
+        .map(|n| n as u32)
+        .collect();
     debug_assert!((0..graph.node_count()).all(|n| !released.get(n) || !alive.get(n)));
     let mut held = BitVec::new(graph.node_count());
     let mut still_held = Vec::new();

@@ -110,7 +110,8 @@ impl ScriptNames {
             .map(|(&id, name)| {
                 let node = self.nodes[&id];
                 let source = internal_edge_target(graph, node, "source");
-                let flat = source.filter(|&s| Some(graph.node_type[s as usize]) == graph.node_kinds.string);
+                let flat = source
+                    .filter(|&s| Some(graph.node_type[s as usize]) == graph.node_kinds.string);
                 Script {
                     id,
                     name: name.clone(),

@@ -7,10 +7,10 @@ use super::{blocking, node, Call};
 use crate::answer::{paged, to_value, Answer, Page, ToolError, ToolResult};
 use crate::safety::quoted;
 use heaptui_engine::Snapshot;
+use heaptui_present::format;
 use heaptui_present::modules::Modules;
 use heaptui_present::query::{self, Filters, Query, QuerySort, Range, Scope};
 use heaptui_present::release::WhatIf;
-use heaptui_present::format;
 use rmcp::schemars::{self, JsonSchema};
 use serde::Deserialize;
 use serde_json::Value;
@@ -133,8 +133,8 @@ fn select(
         new_since: base,
         from,
     };
-    let nodes = query::select(snapshot, &filters, scope)
-        .map_err(|e| ToolError::Argument(e.to_string()))?;
+    let nodes =
+        query::select(snapshot, &filters, scope).map_err(|e| ToolError::Argument(e.to_string()))?;
     Ok((nodes, filters, from))
 }
 
@@ -351,7 +351,11 @@ pub async fn modules(call: &Call, args: ModulesArgs) -> ToolResult {
             m["percent"].as_f64().unwrap_or(0.0),
             m["objects"],
             format::bytes(m["sourceSize"].as_u64().unwrap_or(0)),
-            if m["duplicated"] == true { ", duplicated" } else { "" }
+            if m["duplicated"] == true {
+                ", duplicated"
+            } else {
+                ""
+            }
         );
     }
     for d in doc["duplicates"].as_array().into_iter().flatten() {
