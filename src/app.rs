@@ -4,7 +4,8 @@
 //! knows all the front ends.
 
 use clap::{CommandFactory, Parser, Subcommand};
-use heaptui_cli::{capture, diff, dominators, paths, retainers, series, show, statistics, summary};
+use heaptui_cli::{capture, diff, dominators, modules, paths, query, retainers, series, show};
+use heaptui_cli::{statistics, summary};
 use heaptui_cli::{Loading, EXIT_ERROR, EXIT_USAGE};
 use heaptui_common::error::{Error, ErrorKind};
 use heaptui_engine::LoadOptions;
@@ -33,6 +34,12 @@ Examples:
       a DevTools Summary filter; also detached-dom, event-handlers, allocated-before, …
   heaptui summary snap.heapsnapshot.gz --redact --format markdown
       a shareable report, string values masked
+  heaptui query snap.heapsnapshot --class '^IncomingMessage$' --min-retained 1kB
+      the objects that pass filters, with their count, sizes and ids to open
+  heaptui what-if snap.heapsnapshot @12345 @12347
+      what releasing objects would free, and what would stay alive
+  heaptui modules snap.heapsnapshot
+      memory by npm package, app file and Node internals
   heaptui mcp --root /var/diag
       an MCP server on stdio for coding agents (claude mcp add heaptui -- heaptui mcp --root DIR)";
 
@@ -78,6 +85,14 @@ pub enum Command {
     /// Print where a class's objects (or its new ones) are held: their paths to the GC roots
     /// grouped by shape, most common first.
     Paths(paths::Args),
+    /// Print the objects that pass filters (class regex, type, property and value, sizes,
+    /// distance, DOM state, new since an earlier snapshot, reachable from an object).
+    Query(query::Args),
+    /// Print what releasing objects (ids, or --query with filters) would free, and what would
+    /// stay alive.
+    WhatIf(query::WhatIfArgs),
+    /// Print memory by module: the app's files, each npm package, Node's internals.
+    Modules(modules::Args),
     /// Print the Statistics view: the heap by category (code, strings, arrays, …).
     Statistics(statistics::Args),
     /// Print per-class counts and sizes across two or more snapshots, sustained growth first.
@@ -135,6 +150,9 @@ pub fn run() -> color_eyre::Result<i32> {
         Some(Command::Show(args)) => show::run(args, &loading),
         Some(Command::Dominators(args)) => dominators::run(args, &loading),
         Some(Command::Paths(args)) => paths::run(args, &loading),
+        Some(Command::Query(args)) => query::run(args, &loading),
+        Some(Command::WhatIf(args)) => query::run_what_if(args, &loading),
+        Some(Command::Modules(args)) => modules::run(args, &loading),
         Some(Command::Statistics(args)) => statistics::run(args, &loading),
         Some(Command::Trend(args)) => series::run_trend(args, &loading),
         Some(Command::Suspects(args)) => series::run_suspects(args, &loading),

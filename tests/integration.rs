@@ -16,6 +16,7 @@ mod leak_paths;
 mod leak_patterns;
 mod malformed;
 mod mcp;
+mod queries;
 mod readme;
 mod reports;
 mod runtimes;

@@ -30,17 +30,17 @@ const SLACK: i64 = 2;
 /// Apps run twice for series across processes.
 const TWICE: &[&str] = &["listeners.cjs", "closures.cjs", "process-listeners.cjs"];
 
-fn patterns_dir() -> PathBuf {
+pub(crate) fn patterns_dir() -> PathBuf {
     common::root().join("scripts/fixtures/patterns")
 }
 
-fn expected() -> Vec<Value> {
+pub(crate) fn expected() -> Vec<Value> {
     serde_json::from_str(&std::fs::read_to_string(patterns_dir().join("expected.json")).unwrap())
         .unwrap()
 }
 
 /// Installs a package.json + lockfile's dependencies into a temp dir; None when npm fails.
-fn npm_deps(from: &Path, into: &TempDir) -> Option<()> {
+pub(crate) fn npm_deps(from: &Path, into: &TempDir) -> Option<()> {
     for f in ["package.json", "package-lock.json"] {
         std::fs::copy(from.join(f), into.path(f)).ok()?;
     }
@@ -123,7 +123,7 @@ fn runs() -> &'static Runs {
 }
 
 /// Runs one app into a fresh folder (three tries: a loaded machine can time a browser out).
-fn run_app(app: &Value, deps: Option<&Path>) -> TempDir {
+pub(crate) fn run_app(app: &Value, deps: Option<&Path>) -> TempDir {
     let name = app["app"].as_str().unwrap();
     let out = TempDir::new("pattern");
     let mut errors = String::new();

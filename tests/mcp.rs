@@ -263,6 +263,9 @@ fn every_tool_answers_what_the_cli_answers() {
         "show",
         "dominators",
         "paths",
+        "query",
+        "what_if",
+        "modules",
     ] {
         assert!(tools.contains(&tool), "{tool} missing from {tools:?}");
     }
@@ -480,6 +483,108 @@ fn every_tool_answers_what_the_cli_answers() {
             );
         }
     }
+}
+
+#[test]
+fn the_question_tools_answer_what_the_cli_answers() {
+    let repo = root();
+    let (base, last) = (fixture("leak-base"), fixture("leak-final"));
+    let (base, last) = (base.to_str().unwrap(), last.to_str().unwrap());
+    let requests = json!({ "class": "^IncomingMessage$", "new_since": "s1" });
+    let steps = vec![
+        call("open", json!({ "paths": [base, last] })),
+        call(
+            "query",
+            json!({ "handle": "s2", "filters": requests, "limit": 5 }),
+        ),
+        call(
+            "query",
+            json!({ "handle": "s2", "filters": { "min_retained": "1kB", "type": "object" }, "sort": "self", "limit": 4, "offset": 4 }),
+        ),
+        call("what_if", json!({ "handle": "s2", "ids": [94943, 95035] })),
+        call(
+            "what_if",
+            json!({ "handle": "s2", "query": requests, "limit": 3 }),
+        ),
+        call("modules", json!({ "handle": "s2", "limit": 3 })),
+        call(
+            "query",
+            json!({ "handle": "s2", "filters": { "class": "(" } }),
+        ),
+        call("what_if", json!({ "handle": "s2" })),
+        call(
+            "query",
+            json!({ "handle": "s2", "filters": { "min_self": "lots" } }),
+        ),
+        call("modules", json!({ "handle": "s2" })),
+    ];
+    let r = session(
+        &["mcp", "--root", repo.to_str().unwrap()],
+        &repo,
+        None,
+        steps,
+    );
+    let query = answer(&r[1]);
+    let query_cli = cli(&[
+        "query",
+        last,
+        "--class",
+        "^IncomingMessage$",
+        "--new-since",
+        base,
+        "--top",
+        "5",
+    ]);
+    for key in ["count", "selfSize", "retainedSize", "objects", "filters"] {
+        same(&query[key], &query_cli[key], "query");
+    }
+    assert_eq!(query["count"], 400);
+    assert_eq!(query["page"]["nextOffset"], 5);
+    // The second page of a query: the CLI's rows 4 to 8.
+    let sized = answer(&r[2]);
+    let sized_cli = cli(&[
+        "query",
+        last,
+        "--min-retained",
+        "1kB",
+        "--type",
+        "object",
+        "--sort",
+        "self",
+        "--top",
+        "8",
+    ]);
+    same(
+        &sized["objects"],
+        &first(&sized_cli, "objects", 4..8),
+        "query page",
+    );
+    same(&sized["count"], &sized_cli["count"], "query count");
+    let what_if = answer(&r[3]);
+    let what_if_cli = cli(&["what-if", last, "@94943", "@95035"]);
+    same(what_if, &what_if_cli, "what_if");
+    let by_query = answer(&r[4]);
+    let by_query_cli = cli(&[
+        "what-if",
+        last,
+        "--query",
+        "--class",
+        "^IncomingMessage$",
+        "--new-since",
+        base,
+        "--top",
+        "3",
+    ]);
+    same(by_query, &by_query_cli, "what_if by query");
+    assert_eq!(by_query["released"], 400);
+    let modules = answer(&r[5]);
+    let modules_cli = cli(&["modules", last, "--top", "3"]);
+    same(modules, &modules_cli, "modules");
+    for refused in &r[6..9] {
+        refusal(refused);
+    }
+    // The server still answers after the refusals.
+    assert!(answer(&r[9])["modules"].as_array().unwrap().len() > 1);
 }
 
 #[test]

@@ -57,32 +57,14 @@ pub fn parse_size(text: &str) -> Result<Budget> {
 }
 
 fn parse_bytes(text: &str) -> Result<i64> {
-    let t = text.trim().trim_start_matches('+');
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "kb" | "k" => 1e3,
-        "mb" | "m" => 1e6,
-        "gb" | "g" => 1e9,
-        "kib" => 1024.0,
-        "mib" => 1024.0 * 1024.0,
-        "gib" => 1024.0 * 1024.0 * 1024.0,
-        _ => {
-            return Err(Error::usage(format!(
-                "--fail-on-size: unknown unit in \"{}\"",
+    heaptui_present::format::parse_bytes(text)
+        .map(|bytes| bytes as i64)
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "--fail-on-size: \"{}\" is not a size like +2MB",
                 heaptui_common::util::sanitize::sanitize(text)
-            )))
-        }
-    };
-    let value: f64 = number.parse().map_err(|_| {
-        Error::usage(format!(
-            "--fail-on-size: \"{text}\" is not a size like +2MB"
-        ))
-    })?;
-    Ok((value * scale).round() as i64)
+            ))
+        })
 }
 
 /// One class's growth: (name, count delta, size delta).

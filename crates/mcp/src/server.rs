@@ -5,7 +5,7 @@
 
 use crate::answer::ToolResult;
 use crate::session::Session;
-use crate::tools::{capture, files, objects, paths, series, views, Call};
+use crate::tools::{capture, files, objects, paths, query, series, views, Call};
 use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -221,6 +221,43 @@ impl HeapServer {
         args: Parameters<paths::PathsArgs>,
     ) -> CallToolResult {
         result(paths::paths(&self.call(&context), args.0).await)
+    }
+
+    /// The objects that pass filters (class regex, node type, a property and its value, self
+    /// and retained size ranges like `1MB`, distance range, DOM state, new since an earlier
+    /// snapshot's handle, reachable from an object id): count, sizes (retained counted once)
+    /// and the objects' ids, a page at a time.
+    #[tool(annotations(read_only_hint = true))]
+    async fn query(
+        &self,
+        context: RequestContext<RoleServer>,
+        args: Parameters<query::QueryArgs>,
+    ) -> CallToolResult {
+        result(query::query(&self.call(&context), args.0).await)
+    }
+
+    /// What releasing objects (by ids, or chosen by `query`'s filters) would free if nothing
+    /// else pointed at them, each object counted once, by class; and what would stay alive
+    /// though they hold it.
+    #[tool(annotations(read_only_hint = true))]
+    async fn what_if(
+        &self,
+        context: RequestContext<RoleServer>,
+        args: Parameters<query::WhatIfArgs>,
+    ) -> CallToolResult {
+        result(query::what_if(&self.call(&context), args.0).await)
+    }
+
+    /// Memory by module: the retained size of the app's own files, each npm package and
+    /// Node's internals (each object once, with the nearest module whose code dominates it),
+    /// the script source each keeps, and bundles loaded twice.
+    #[tool(annotations(read_only_hint = true))]
+    async fn modules(
+        &self,
+        context: RequestContext<RoleServer>,
+        args: Parameters<query::ModulesArgs>,
+    ) -> CallToolResult {
+        result(query::modules(&self.call(&context), args.0).await)
     }
 
     /// What one object (by id) holds: its edges in DevTools' order with values, sizes and

@@ -66,6 +66,29 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// Parses a human size: plain bytes or a number with a unit, `500kB`, `2MB`, `1.5GB` (powers
+/// of 1000, as [`bytes`] prints them) or `64KiB`, `2MiB`, `1GiB`; a leading `+` is allowed.
+/// `None` for anything else.
+pub fn parse_bytes(text: &str) -> Option<u64> {
+    let t = text.trim().trim_start_matches('+');
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" | "k" => 1e3,
+        "mb" | "m" => 1e6,
+        "gb" | "g" => 1e9,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    let value: f64 = number.parse().ok()?;
+    Some((value * scale).round() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

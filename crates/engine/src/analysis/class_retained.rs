@@ -251,6 +251,7 @@ mod tests {
                     &Dominators {
                         dominator: dominator.clone(),
                         dfs_order: node_at.clone(),
+                        extra_roots: Vec::new(),
                     },
                     row_of.clone(),
                     &size,

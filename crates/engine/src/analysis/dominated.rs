@@ -119,6 +119,7 @@ mod tests {
         Dominators {
             dominator: vec![0, 0, 1, 1, 3],
             dfs_order: vec![0, 1, 3, 4, 2],
+            extra_roots: Vec::new(),
         }
     }
 
@@ -147,6 +148,7 @@ mod tests {
         let tree = Dominators {
             dominator: vec![0, 0, 1, 1, 3, 4],
             dfs_order: vec![0, 1, 3, 4, 5, 2],
+            extra_roots: Vec::new(),
         };
         let marked = [false, false, false, true, true, true];
         let o = ownership(

@@ -56,6 +56,12 @@ pub struct Dominators {
     pub dominator: Vec<u32>,
     /// Node ordinals in DFS preorder (root first).
     pub dfs_order: Vec<u32>,
+    /// The nodes the root does not reach that the numbering made children of the root: the
+    /// orphans (no essential retainer) the walks started from, in ordinal order, then every
+    /// node still unreached. With an edge from the root to each, every node is reachable and
+    /// `dominator` is that graph's dominator tree (what releasing objects frees is measured
+    /// in it).
+    pub extra_roots: Vec<u32>,
 }
 
 /// The DFS numbering: `vertex[d]` is the node with number `d` and `parent[d]` the number of
@@ -69,6 +75,7 @@ pub struct Numbering {
     count: u32,
     reached: u32,
     visited: BitVec,
+    extra_roots: Vec<u32>,
 }
 
 /// Per-vertex state of the semidominator pass, one 8-byte record so `eval` touches one cache
@@ -101,6 +108,7 @@ pub fn compute(
         parent,
         count,
         reached,
+        extra_roots,
         ..
     } = number_the_rest(graph, retainers, from_root, edge_essential, &slot_essential);
     debug_assert_eq!(count as usize, graph.node_count());
@@ -129,6 +137,7 @@ pub fn compute(
     let tree = Dominators {
         dominator,
         dfs_order,
+        extra_roots,
     };
     (tree, into_words(passes.records))
 }
@@ -360,6 +369,7 @@ pub fn number_from_root(graph: &HeapGraph, edge_essential: &BitVec) -> Numbering
         parent: vec![0; n + 1],
         count: 0,
         reached: 0,
+        extra_roots: Vec::new(),
         // A bit per node (L3-sized even for 20 M nodes) answers "visited?".
         visited: BitVec::new(n),
     };
@@ -391,6 +401,7 @@ fn number_the_rest(
     if (numbering.count as usize) < n {
         for v in 0..n as u32 {
             if !visited.get(v as usize) && !retainers.slots(v).any(|s| slot_essential.get(s)) {
+                numbering.extra_roots.push(v);
                 numbering.dfs(graph, v, 1, edge_essential, &mut visited, &mut stack);
             }
         }
@@ -400,6 +411,7 @@ fn number_the_rest(
         for v in 0..n as u32 {
             if !visited.get(v as usize) {
                 visited.set(v as usize);
+                numbering.extra_roots.push(v);
                 numbering.visit(v, 1);
             }
         }

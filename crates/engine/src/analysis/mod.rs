@@ -30,6 +30,7 @@ pub mod named_filters;
 pub mod names;
 pub mod object_cell;
 pub mod page_owned;
+pub mod release;
 pub mod retained_size;
 pub mod retainers_view;
 pub mod scripts;
@@ -98,6 +99,9 @@ pub struct DominatorsStage {
     /// The dominator tree: the immediate dominator per node, and the DFS preorder (every node
     /// after its dominator) that passes down the tree follow.
     pub dominators: Dominators,
+    /// One bit per edge, set when the edge is essential (it keeps its target alive for the
+    /// dominators and retained sizes: not weak, not ignored; see [`essential`]).
+    pub holding: BitVec,
     /// Retained size per node.
     pub retained: Vec<u64>,
     /// Root retained size + `extra_native_bytes`.
@@ -298,7 +302,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
     // side lane may use the rayon pool before the handover: the main lane waits for the
     // retainers on a pool thread.
     let (handover, retainers_built) = std::sync::mpsc::channel();
-    let (dominators, spare, side) = std::thread::scope(|scope| {
+    let (dominators, spare, side, holding) = std::thread::scope(|scope| {
         // Page ownership goes to the side lane to finish the retainer bits. If the main lane
         // panics first, the sender is dropped unsent and the side lane stops waiting.
         let (ownership, ownership_known) = std::sync::mpsc::channel::<BitVec>();
@@ -384,7 +388,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             Err(panic) => std::panic::resume_unwind(panic),
         };
         side.retainers = retainers;
-        (dominators, spare, side)
+        (dominators, spare, side, essential)
     });
     let SideLane {
         grouping,
@@ -425,6 +429,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
     let _ = results.dominators.set(DominatorsStage {
         retainers,
         dominators,
+        holding,
         retained,
         total_size,
         statistics,

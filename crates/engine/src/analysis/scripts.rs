@@ -15,7 +15,8 @@
 //! Invariants: a script's name is its `name` edge's string, else what its node name says
 //! (after `system / Script / `, or the whole name for an older V8's script node); ids with no
 //! non-empty name are left out, and the front ends fall back to the id. The first name found
-//! for an id wins (the direct `id` edges first).
+//! for an id wins (the direct `id` edges first). A script's node is the one its name came
+//! from; its `source` internal edge holds the script's source text.
 
 use super::values::internal_edge_target;
 use crate::graph::{HeapGraph, Location};
@@ -34,6 +35,24 @@ pub struct SourceLocation {
 #[derive(Debug, Default, Clone)]
 pub struct ScriptNames {
     names: HashMap<u32, String>,
+    /// The script node each name came from.
+    nodes: HashMap<u32, u32>,
+}
+
+/// One script of the heap: its id, name, node and source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    /// V8's script id (what locations name).
+    pub id: u32,
+    /// Its name (URL or file).
+    pub name: String,
+    /// The script node.
+    pub node: u32,
+    /// The string node holding its source text, where the heap keeps it.
+    pub source: Option<u32>,
+    /// A hash of the source text (flat strings only: equal texts, equal hashes), to tell
+    /// the same bundle loaded twice.
+    pub source_hash: Option<u64>,
 }
 
 const SCRIPT_NODE: &str = "system / Script";
@@ -44,6 +63,7 @@ impl ScriptNames {
     /// script nodes, one over the locations for closures.
     pub fn find(graph: &HeapGraph) -> ScriptNames {
         let mut names = HashMap::new();
+        let mut nodes = HashMap::new();
         // Script nodes are `code` nodes: only their names are read.
         let code = graph.node_kinds.code;
         for node in 0..graph.node_count() as u32 {
@@ -58,7 +78,10 @@ impl ScriptNames {
                 continue;
             };
             if let Some(name) = script_name(graph, node) {
-                names.entry(id).or_insert(name);
+                names.entry(id).or_insert_with(|| {
+                    nodes.insert(id, node);
+                    name
+                });
             }
         }
         for &(node, location) in &graph.locations {
@@ -71,11 +94,40 @@ impl ScriptNames {
                 internal_edge_target(graph, shared, "script_or_debug_info")
                     .or_else(|| internal_edge_target(graph, shared, "script"))
             });
-            if let Some(name) = script.and_then(|s| script_name(graph, s)) {
+            if let Some((script, name)) = script.and_then(|s| Some((s, script_name(graph, s)?))) {
                 names.insert(location.script_id, name);
+                nodes.insert(location.script_id, script);
             }
         }
-        ScriptNames { names }
+        ScriptNames { names, nodes }
+    }
+
+    /// Every named script, by id.
+    pub fn scripts(&self, graph: &HeapGraph) -> Vec<Script> {
+        let mut all: Vec<Script> = self
+            .names
+            .iter()
+            .map(|(&id, name)| {
+                let node = self.nodes[&id];
+                let source = internal_edge_target(graph, node, "source");
+                let flat = source
+                    .filter(|&s| Some(graph.node_type[s as usize]) == graph.node_kinds.string);
+                Script {
+                    id,
+                    name: name.clone(),
+                    node,
+                    source,
+                    source_hash: flat.map(|s| {
+                        use std::hash::{Hash, Hasher};
+                        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                        graph.raw_name(s).hash(&mut hasher);
+                        hasher.finish()
+                    }),
+                }
+            })
+            .collect();
+        all.sort_unstable_by_key(|s| s.id);
+        all
     }
 
     /// The name of script `id`, if the snapshot gives one.

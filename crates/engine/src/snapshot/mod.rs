@@ -18,6 +18,7 @@ mod ignore;
 mod load;
 mod peek;
 mod presets;
+mod release;
 mod views;
 mod walk;
 
@@ -30,7 +31,7 @@ pub use crate::analysis::ignored_retainers::IgnoredRetainers;
 pub use crate::analysis::interfaces::InterfaceDefinition;
 pub use crate::analysis::named_filters::{DuplicateGroup, NamedFilter};
 pub use crate::analysis::retainers_view::{ChainStep, Retainer};
-pub use crate::analysis::scripts::SourceLocation;
+pub use crate::analysis::scripts::{Script, SourceLocation};
 pub use crate::analysis::statistics::Statistics;
 pub use crate::analysis::values::ContextVariable;
 pub use crate::analysis::Stage;
@@ -40,6 +41,7 @@ pub use compare::{compare, Comparison, ComparisonRows};
 pub use load::{load_together, LoadEvent};
 pub use peek::{peek, Peek, PEEK_LIMIT};
 pub use presets::{DuplicateStrings, ObjectFilter};
+pub use release::Release;
 pub use walk::{AllocationFrame, EdgeKind, EdgesTo, Ownership, NO_OWNER};
 
 use crate::analysis::{

@@ -3,7 +3,8 @@
 //! dominator tree top down (Dominators) and script names for locations.
 
 use super::{ContentEdge, ContextVariable, DomState, Location, Partial, Snapshot, SourceLocation};
-use crate::analysis::{contents, dominator_tree, scripts::ScriptNames, values};
+use crate::analysis::scripts::{Script, ScriptNames};
+use crate::analysis::{contents, dominator_tree, values};
 
 impl Partial {
     /// The synthetic root node (the Containment view's top, the dominator tree's root).
@@ -19,6 +20,25 @@ impl Partial {
     /// A number's value, where the snapshot wrote it (masked with `redact`).
     pub fn number_value(&self, node: u32) -> Option<String> {
         values::number_value(self.graph(), node).map(|value| self.display_name(value))
+    }
+
+    /// True when the node's value is `value`: a string's whole text, or a number's value where
+    /// the snapshot wrote one. Compared unmasked: redaction hides values in what a snapshot
+    /// shows, not in what it matches.
+    pub fn value_is(&self, node: u32, value: &str) -> bool {
+        let graph = self.graph();
+        if Some(graph.node_type[node as usize]) == graph.node_kinds.string {
+            return graph.raw_name(node) == value;
+        }
+        if self.is_string(node) {
+            return values::string_text(graph, node).as_deref() == Some(value);
+        }
+        values::number_value(graph, node).is_some_and(|v| graph.raw_name(v) == value)
+    }
+
+    /// True when the snapshot masks string values in what it hands out (`redact`).
+    pub fn redacts(&self) -> bool {
+        self.inner.redact
     }
 
     /// What an oddball is (`undefined`, `null`, `true`, `false`), where the snapshot says.
@@ -81,6 +101,17 @@ impl Partial {
             Some(names) => names.source_location(self.graph(), node).map(Ok),
             None => self.graph().location(node).map(Err),
         }
+    }
+
+    /// The snapshot's named scripts (their nodes and source texts), by script id.
+    pub fn scripts(&self) -> Vec<Script> {
+        self.script_names().scripts(self.graph())
+    }
+
+    /// Every node with a recorded location (closures, objects with a constructor's), in
+    /// ordinal order.
+    pub fn located_nodes(&self) -> impl Iterator<Item = (u32, Location)> + '_ {
+        self.graph().locations.iter().copied()
     }
 
     /// The name (URL or file) of the script a location is in, if the snapshot gives one.
