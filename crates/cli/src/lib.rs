@@ -9,6 +9,7 @@ pub mod diff;
 pub mod dominators;
 pub mod markdown;
 pub mod paths;
+pub mod realms;
 pub mod retainers;
 pub mod series;
 pub mod show;

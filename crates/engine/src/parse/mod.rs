@@ -10,6 +10,7 @@ pub mod meta;
 pub mod numbers;
 pub mod read;
 pub mod remote;
+pub mod scopes;
 pub mod source;
 pub mod strings;
 pub mod traces;
@@ -217,6 +218,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         }
         _ => AllocationTraces::default(),
     };
+    let scopes = scopes::parse(bytes, &header, &layout, strings.len())?;
     source.release(0, bytes.len());
 
     progress.report(Phase::CheckingReferences, 0.0);
@@ -324,6 +326,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         root,
         locations,
         traces,
+        scopes,
     };
     Ok(Parsed {
         graph,
