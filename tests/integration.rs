@@ -17,6 +17,7 @@ mod leak_patterns;
 mod malformed;
 mod mcp;
 mod readme;
+mod realms;
 mod reports;
 mod runtimes;
 mod safety;

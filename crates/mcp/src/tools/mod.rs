@@ -7,6 +7,7 @@ pub mod capture;
 pub mod files;
 pub mod objects;
 pub mod paths;
+pub mod realms;
 pub mod series;
 pub mod views;
 
