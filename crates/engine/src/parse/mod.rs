@@ -218,7 +218,15 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         }
         _ => AllocationTraces::default(),
     };
-    let scopes = scopes::parse(bytes, &header, &layout, strings.len())?;
+    // A file cut in its strings leaves the scope tables naming lost strings: like the
+    // allocation stacks, they are left out then, and the graph kept.
+    let scopes = match scopes::parse(bytes, &header, &layout, strings.len()) {
+        Err(e) if parsed_strings.truncated_at.is_some() => {
+            warnings.push(format!("scope tables left out: {e}"));
+            Default::default()
+        }
+        parsed => parsed?,
+    };
     source.release(0, bytes.len());
 
     progress.report(Phase::CheckingReferences, 0.0);
