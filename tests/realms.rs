@@ -270,7 +270,18 @@ fn snapshots_without_scope_tables_say_so_in_one_line() {
 
 /// The iframe fixture's text with `from` replaced by `to` (once).
 fn edited(dir: &TempDir, name: &str, from: &str, to: &str) -> std::path::PathBuf {
-    let text = String::from_utf8(gunzip(&common::fixture("chromium-iframe"))).unwrap();
+    edited_fixture("chromium-iframe", dir, name, from, to)
+}
+
+/// A fixture's text with `from` replaced by `to` (once), written to `dir/name`.
+fn edited_fixture(
+    fixture: &str,
+    dir: &TempDir,
+    name: &str,
+    from: &str,
+    to: &str,
+) -> std::path::PathBuf {
+    let text = String::from_utf8(gunzip(&common::fixture(fixture))).unwrap();
     assert!(text.contains(from), "the fixture has {from}");
     let path = dir.path(name);
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
@@ -322,6 +333,37 @@ fn broken_scope_tables_are_refused_in_one_line_and_unknown_sections_tolerated() 
     let ours = run_json(&["realms", path.to_str().unwrap(), "--json"]);
     let golden = read_json("tests/golden/realms/chromium-iframe.native-contexts.json");
     assert_eq!(ours["sharedSize"], golden["sharedSize"]);
+}
+
+#[test]
+fn variable_names_from_the_heap_reach_the_terminal_escaped() {
+    let dir = TempDir::new("realms-hostile");
+    // The variable's name in the string table, shared by the context edge and the scope table.
+    let path = edited_fixture(
+        "chromium-closures",
+        &dir,
+        "hostile.heapsnapshot",
+        "\"lookupTable\"",
+        "\"lookup\\u001b[2J\\u202eTable\"",
+    );
+    for format in ["text", "markdown"] {
+        let out = heaptui(&["contexts", path.to_str().unwrap(), "--format", format]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{format}: {text:?}"
+        );
+        // Shown visibly (Markdown escapes the backslash once more).
+        assert!(
+            text.contains("x1b") && text.contains("u{202e}Table"),
+            "{format}: {text}"
+        );
+    }
+    let json = run_json(&["contexts", path.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        json["scopes"][1]["contexts"][0]["deadFields"][0]["name"],
+        "lookup\u{1b}[2J\u{202e}Table"
+    );
 }
 
 #[test]
