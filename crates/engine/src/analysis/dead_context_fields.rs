@@ -135,6 +135,11 @@ fn embedded_scopes(tables: &ScopeTables) -> (Vec<EmbeddedScope>, HashMap<ScopeKe
         // The parser checked that a depth is at most one past the stack.
         let parent = depth.checked_sub(1).and_then(|d| stack.get(d).copied());
         let index = scopes.len();
+        debug_assert!(
+            parent.is_none_or(|p| p < index),
+            "a scope's parent comes first"
+        );
+        debug_assert_eq!(parent.is_some(), depth > 0, "the parser checked the depths");
         stack.truncate(depth);
         stack.push(index);
         let variables = tables.var_names[row.vars.clone()]
@@ -483,4 +488,68 @@ fn sort(scopes: &mut [DeadScope], retained: &[u64]) {
         scope.contexts.sort_by_key(order);
     }
     scopes.sort_by_key(|s| order(&s.contexts[0]));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::scopes::{ScopeRow, ScopeUse};
+
+    fn row(
+        script: u32,
+        id: u32,
+        depth: u32,
+        vars: std::ops::Range<usize>,
+        uses: std::ops::Range<usize>,
+    ) -> ScopeRow {
+        ScopeRow {
+            script_node_index: script,
+            scope_id: id,
+            depth,
+            vars,
+            uses,
+        }
+    }
+
+    #[test]
+    fn scopes_nest_by_depth_per_script_and_uses_name_their_variables() {
+        // Script 6: outer (id 10, vars a b) > inner (id 20, reads b twice) ; script 12: one scope.
+        let tables = ScopeTables {
+            present: true,
+            rows: vec![
+                row(6, 10, 0, 0..2, 0..0),
+                row(6, 20, 1, 2..2, 0..2),
+                row(12, 10, 0, 2..3, 2..3),
+            ],
+            var_names: vec![1, 2, 3],
+            uses: vec![
+                ScopeUse {
+                    declaring_scope_id: 10,
+                    slot_index: 1,
+                },
+                ScopeUse {
+                    declaring_scope_id: 10,
+                    slot_index: 1,
+                },
+                ScopeUse {
+                    declaring_scope_id: 10,
+                    slot_index: 5,
+                },
+            ],
+        };
+        let (scopes, by_key) = embedded_scopes(&tables);
+        assert_eq!(scopes[1].parent, Some(0));
+        assert_eq!(scopes[2].parent, None, "a new script starts a new stack");
+        assert_eq!(
+            scopes[0].variables[1],
+            (2, vec![1]),
+            "b is read by inner, once"
+        );
+        assert!(scopes[0].variables[0].1.is_empty());
+        assert!(
+            scopes[2].variables[0].1.is_empty(),
+            "a slot past the variables names none"
+        );
+        assert_eq!(by_key[&(12, 10)], 2, "scope ids are keyed per script");
+    }
 }
