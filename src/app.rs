@@ -99,6 +99,9 @@ pub enum Command {
     Trend(series::Args),
     /// Rank leak suspects across two or more snapshots, with their dominant retaining path.
     Suspects(series::Args),
+    /// Realms and closure contexts (`realms`, `contexts`).
+    #[command(flatten)]
+    Realms(heaptui_cli::realms::Commands),
     /// Take heap snapshots of a running process (inspector or signal), one or a series.
     Capture(capture::Args),
     /// Serve the analysis to coding agents: an MCP server on stdio (files only under --root,
@@ -156,6 +159,7 @@ pub fn run() -> color_eyre::Result<i32> {
         Some(Command::Statistics(args)) => statistics::run(args, &loading),
         Some(Command::Trend(args)) => series::run_trend(args, &loading),
         Some(Command::Suspects(args)) => series::run_suspects(args, &loading),
+        Some(Command::Realms(command)) => heaptui_cli::realms::run(command, &loading),
         Some(Command::Capture(args)) => match capture::run(args) {
             Ok(capture::Outcome::Open(files)) => tui::run(&files, loading.options),
             Ok(capture::Outcome::Exit(code)) => Ok(code),

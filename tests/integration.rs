@@ -18,6 +18,7 @@ mod malformed;
 mod mcp;
 mod queries;
 mod readme;
+mod realms;
 mod reports;
 mod runtimes;
 mod safety;

@@ -43,7 +43,7 @@ fn client_dir() -> &'static Path {
 
 /// Runs one client session against `heaptui ARGS…` (started in `cwd`), with the client's MCP
 /// `roots` if any; gives each step's result.
-fn session(
+pub(crate) fn session(
     args: &[&str],
     cwd: &Path,
     roots: Option<Vec<PathBuf>>,
@@ -81,26 +81,26 @@ fn session(
     results
 }
 
-fn call(name: &str, arguments: Value) -> Value {
+pub(crate) fn call(name: &str, arguments: Value) -> Value {
     json!({ "op": "call", "name": name, "arguments": arguments })
 }
 
 /// The structured content of a successful tool call.
-fn answer(r: &Value) -> &Value {
+pub(crate) fn answer(r: &Value) -> &Value {
     assert!(r.get("error").is_none(), "failed: {r}");
     assert_eq!(r["ok"]["isError"], false, "refused: {r}");
     &r["ok"]["structuredContent"]
 }
 
 /// The text rendering of a successful tool call.
-fn text(r: &Value) -> &str {
+pub(crate) fn text(r: &Value) -> &str {
     r["ok"]["content"][0]["text"]
         .as_str()
         .expect("a text rendering")
 }
 
 /// The one-line reason of a refused request (a tool error or a protocol error).
-fn refusal(r: &Value) -> String {
+pub(crate) fn refusal(r: &Value) -> String {
     let reason = match r.get("error") {
         Some(e) => e.as_str().unwrap().to_string(),
         None => {
@@ -116,7 +116,7 @@ fn refusal(r: &Value) -> String {
 }
 
 /// The CLI's `--json` answer (string values redacted, as the server's default).
-fn cli(args: &[&str]) -> Value {
+pub(crate) fn cli(args: &[&str]) -> Value {
     let mut all = args.to_vec();
     all.extend(["--json", "--redact"]);
     json_of(&heaptui(&all))
@@ -124,7 +124,7 @@ fn cli(args: &[&str]) -> Value {
 
 /// Checks that the server's `mcp` equals the CLI's `cli`, field by field (fields the server
 /// adds are not compared; a string the server capped must start with the CLI's).
-fn same(mcp: &Value, cli: &Value, at: &str) {
+pub(crate) fn same(mcp: &Value, cli: &Value, at: &str) {
     match (mcp, cli) {
         (Value::Object(m), Value::Object(c)) => {
             for (k, v) in c {

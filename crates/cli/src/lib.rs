@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod modules;
 pub mod paths;
 pub mod query;
+pub mod realms;
 pub mod retainers;
 pub mod series;
 pub mod show;

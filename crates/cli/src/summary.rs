@@ -5,7 +5,9 @@ use heaptui_common::error::Error;
 use heaptui_common::error::Result;
 use heaptui_common::util::input_name;
 use heaptui_common::util::sanitize::sanitize;
-use heaptui_engine::{shown_distance, Aggregate, DuplicateStrings, ObjectFilter, Snapshot};
+use heaptui_engine::{
+    shown_distance, Aggregate, DuplicateStrings, NamedFilter, ObjectFilter, Snapshot,
+};
 use heaptui_present::documents::summary as document;
 use heaptui_present::presets::{self, Preset, PresetMisuse};
 use heaptui_present::sort::SummarySort;
@@ -49,6 +51,25 @@ pub struct Args {
     /// are relative to.
     #[arg(long, num_args = 1..=2, value_names = ["S1", "S2"], requires = "preset")]
     pub earlier: Option<Vec<PathBuf>>,
+    /// A DevTools named filter by its own name: the presets' (`duplicatedStrings`,
+    /// `objectsRetainedByContexts`, …), `sharedNativeContext`, `noNativeContext` or
+    /// `nativeContext_<nodeIndex>` (one realm's objects; `heaptui realms` lists them).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["preset", "allocated_between"])]
+    pub named_filter: Option<String>,
+}
+
+/// The filter `--named-filter` names, or a usage error listing the names.
+fn named_filter(name: &str) -> Result<ObjectFilter> {
+    NamedFilter::from_devtools_name(name)
+        .map(ObjectFilter::Named)
+        .ok_or_else(|| {
+            let names: Vec<String> = NamedFilter::FIXED.iter().map(|f| f.devtools_name()).collect();
+            Error::usage(format!(
+                "--named-filter {}: not a DevTools filter (one of {}, or nativeContext_<nodeIndex>)",
+                sanitize(name),
+                names.join(", ")
+            ))
+        })
 }
 
 /// The rows' filter: `--allocated-between`, or the preset with its earlier snapshots
@@ -58,6 +79,9 @@ fn object_filter(args: &Args, loaded: &[Snapshot]) -> Result<Option<ObjectFilter
     let this = &this[0];
     if args.allocated_between.is_some() {
         return Ok(Some(presets::allocated(Some(&earlier[0]), &earlier[1])));
+    }
+    if let Some(name) = &args.named_filter {
+        return named_filter(name).map(Some);
     }
     presets::object_filter(args.preset, earlier, this).map_err(|misuse| {
         Error::usage(match misuse {
@@ -109,6 +133,9 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
             let mut out = String::new();
             if let Some(preset) = args.preset {
                 out.push_str(&format!("preset: {}\n", preset.title()));
+            }
+            if let Some(name) = &args.named_filter {
+                out.push_str(&format!("filter: {}\n", sanitize(name)));
             }
             if let Some(d) = &duplicates {
                 out.push_str(&duplicates_text(&snapshot, d));

@@ -5,7 +5,7 @@
 
 use crate::answer::ToolResult;
 use crate::session::Session;
-use crate::tools::{capture, files, objects, paths, query, series, views, Call};
+use crate::tools::{capture, files, objects, paths, query, realms, series, views, Call};
 use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -282,6 +282,30 @@ impl HeapServer {
     ) -> CallToolResult {
         let call = self.call(&context);
         result(capture::capture(&call, &context.peer, args.0).await)
+    }
+
+    /// The heap by realm (native context: main world, vm context, iframe, extension): what
+    /// each alone reaches, what several share, what none reaches, as DevTools attributes it;
+    /// each realm's `filter` is a `summary` named filter.
+    #[tool(annotations(read_only_hint = true))]
+    async fn realms(
+        &self,
+        context: RequestContext<RoleServer>,
+        args: Parameters<realms::RealmsArgs>,
+    ) -> CallToolResult {
+        result(realms::realms(&self.call(&context), args.0).await)
+    }
+
+    /// Closure variables no live closure can read (DevTools' ContextAnalyzer): per function
+    /// scope, the context fields that keep values alive for nothing, largest first. Needs the
+    /// scope tables of Chromium 156+ snapshots; says so in one line otherwise.
+    #[tool(annotations(read_only_hint = true))]
+    async fn dead_closure_vars(
+        &self,
+        context: RequestContext<RoleServer>,
+        args: Parameters<realms::DeadClosureVarsArgs>,
+    ) -> CallToolResult {
+        result(realms::dead_closure_vars(&self.call(&context), args.0).await)
     }
 
     /// The dominator tree from the root or one object: what it keeps alive, largest

@@ -19,10 +19,15 @@
 //!   `length` and `hash` it recorded. An object passes when its group has two or more.
 //! - The memory duplicates waste is, per group, its total self size less its largest member
 //!   (one copy would do).
+//! - Native contexts (`HeapSnapshot.createNamedFilter`'s `sharedNativeContext`,
+//!   `noNativeContext`, `nativeContext_<nodeIndex>`): the objects whose native-context owner
+//!   ([`super::native_contexts`]) is shared, none, or the native context at that node index
+//!   (a node index that is no node's selects nothing, as in DevTools).
 
 use super::detachedness::DomStates;
 use super::distances::NO_DISTANCE;
 use super::names::{display_name, is_empty_text};
+use super::native_contexts;
 use super::values::{internal_edge_target, number_value};
 use crate::graph::HeapGraph;
 use heaptui_common::util::bits::BitVec;
@@ -42,18 +47,63 @@ pub enum NamedFilter {
     RetainedByConsole,
     /// `objectsRetainedByEventHandlers`.
     RetainedByEventHandlers,
+    /// `sharedNativeContext`: objects several native contexts reach.
+    SharedNativeContext,
+    /// `noNativeContext`: objects no native context reaches.
+    NoNativeContext,
+    /// `nativeContext_<nodeIndex>`: objects only the native context at this node index
+    /// (ordinal × node field count, as DevTools addresses nodes) reaches.
+    NativeContext(u64),
 }
 
 impl NamedFilter {
+    /// The filters that take no argument, in DevTools' order.
+    pub const FIXED: [NamedFilter; 7] = [
+        NamedFilter::DuplicatedStrings,
+        NamedFilter::RetainedByDetachedDomNodes,
+        NamedFilter::RetainedByContexts,
+        NamedFilter::RetainedByConsole,
+        NamedFilter::RetainedByEventHandlers,
+        NamedFilter::SharedNativeContext,
+        NamedFilter::NoNativeContext,
+    ];
+
+    /// The prefix of the per-native-context filters' names.
+    pub const NATIVE_CONTEXT_PREFIX: &'static str = "nativeContext_";
+
     /// DevTools' name of the filter (`NodeFilter.filterName`).
-    pub fn devtools_name(self) -> &'static str {
+    pub fn devtools_name(self) -> String {
         match self {
-            NamedFilter::DuplicatedStrings => "duplicatedStrings",
-            NamedFilter::RetainedByDetachedDomNodes => "objectsRetainedByDetachedDomNodes",
-            NamedFilter::RetainedByContexts => "objectsRetainedByContexts",
-            NamedFilter::RetainedByConsole => "objectsRetainedByConsole",
-            NamedFilter::RetainedByEventHandlers => "objectsRetainedByEventHandlers",
+            NamedFilter::DuplicatedStrings => "duplicatedStrings".into(),
+            NamedFilter::RetainedByDetachedDomNodes => "objectsRetainedByDetachedDomNodes".into(),
+            NamedFilter::RetainedByContexts => "objectsRetainedByContexts".into(),
+            NamedFilter::RetainedByConsole => "objectsRetainedByConsole".into(),
+            NamedFilter::RetainedByEventHandlers => "objectsRetainedByEventHandlers".into(),
+            NamedFilter::SharedNativeContext => "sharedNativeContext".into(),
+            NamedFilter::NoNativeContext => "noNativeContext".into(),
+            NamedFilter::NativeContext(index) => format!("{}{index}", Self::NATIVE_CONTEXT_PREFIX),
         }
+    }
+
+    /// The filter DevTools names `name` (`nativeContext_` takes a decimal node index).
+    pub fn from_devtools_name(name: &str) -> Option<NamedFilter> {
+        if let Some(index) = name.strip_prefix(Self::NATIVE_CONTEXT_PREFIX) {
+            let decimal = !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit());
+            return decimal
+                .then(|| index.parse().ok().map(NamedFilter::NativeContext))
+                .flatten();
+        }
+        Self::FIXED.into_iter().find(|f| f.devtools_name() == name)
+    }
+
+    /// True for the filters that read the native-context attribution.
+    pub fn needs_native_contexts(self) -> bool {
+        matches!(
+            self,
+            NamedFilter::SharedNativeContext
+                | NamedFilter::NoNativeContext
+                | NamedFilter::NativeContext(_)
+        )
     }
 }
 
@@ -69,6 +119,9 @@ pub struct Inputs<'a> {
     pub dom: &'a DomStates,
     /// Retained size per node (the duplicate groups' order).
     pub retained: &'a [u64],
+    /// The native-context owner per node, for the filters that need it (see
+    /// [`NamedFilter::needs_native_contexts`]; empty otherwise).
+    pub native_context_owner: &'a [i32],
 }
 
 /// One bit per node: set when the node passes `filter`.
@@ -100,7 +153,35 @@ pub fn passing(inputs: &Inputs, filter: NamedFilter) -> BitVec {
             let handlers = event_handlers(graph);
             retained_by(inputs, &|_, _, to| !handlers.get(to as usize))
         }
+        NamedFilter::SharedNativeContext => {
+            owned_by(inputs, native_contexts::SHARED_NATIVE_CONTEXT)
+        }
+        NamedFilter::NoNativeContext => owned_by(inputs, native_contexts::NO_NATIVE_CONTEXT),
+        NamedFilter::NativeContext(index) => {
+            let stride = graph.header.node_fields.len() as u64;
+            let ordinal = (index % stride == 0)
+                .then(|| i32::try_from(index / stride).ok())
+                .flatten();
+            match ordinal {
+                Some(ordinal) => owned_by(inputs, ordinal),
+                None => BitVec::new(graph.node_count()),
+            }
+        }
     }
+}
+
+/// The nodes whose native-context owner is `owner`.
+fn owned_by(inputs: &Inputs, owner: i32) -> BitVec {
+    let mut passing = BitVec::new(inputs.graph.node_count());
+    for (node, _) in inputs
+        .native_context_owner
+        .iter()
+        .enumerate()
+        .filter(|&(_, &o)| o == owner)
+    {
+        passing.set(node);
+    }
+    passing
 }
 
 /// DevTools' `hasStringName`: a shortcut edge whose name reads as a number has none.

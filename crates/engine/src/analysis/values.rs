@@ -45,6 +45,18 @@ pub fn number_value(graph: &HeapGraph, node: u32) -> Option<u32> {
     internal_edge_target(graph, node, "value")
 }
 
+/// DevTools' `nodeValueAsInt`: the value of a `number` node named `int` whose value was
+/// written, read with `parseInt` (`None` for NaN or a value past 64 bits).
+pub fn int_value(graph: &HeapGraph, node: u32) -> Option<i64> {
+    if graph.raw_name(node) != "int" {
+        return None;
+    }
+    let text = graph.raw_name(number_value(graph, node)?);
+    heaptui_common::util::js::parse_int_prefix(text)?
+        .parse()
+        .ok()
+}
+
 /// The string node naming an oddball (`undefined`, `null`, `true`, …), for
 /// `system / Oddball` nodes whose snapshot has it.
 pub fn oddball_value(graph: &HeapGraph, node: u32) -> Option<u32> {

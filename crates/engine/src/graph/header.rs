@@ -22,6 +22,12 @@ pub struct Header {
     pub trace_function_info_fields: Vec<String>,
     /// Names of the fields of a `trace_tree` node (may be empty).
     pub trace_node_fields: Vec<String>,
+    /// Names of the per-scope fields of the `scopes` table (empty without scope tables).
+    pub scope_fields: Vec<String>,
+    /// Names of the per-variable fields of the `scope_context_vars` table.
+    pub scope_context_var_fields: Vec<String>,
+    /// Names of the per-use fields of the `scope_uses` table.
+    pub scope_use_fields: Vec<String>,
     /// `snapshot.trace_function_count`: non-zero when allocations were tracked.
     pub trace_function_count: u64,
     /// `snapshot.node_count`.

@@ -6,6 +6,7 @@
 pub mod header;
 pub mod kinds;
 pub mod retainers;
+pub mod scopes;
 pub mod strings;
 pub mod traces;
 
@@ -64,6 +65,8 @@ pub struct HeapGraph {
     pub locations: Vec<(u32, Location)>,
     /// Allocation stacks, when the snapshot was taken with allocation tracking.
     pub traces: traces::AllocationTraces,
+    /// The scope tables (empty for snapshots without them).
+    pub scopes: scopes::ScopeTables,
 }
 
 impl HeapGraph {

@@ -24,7 +24,13 @@ pub struct Layout {
     pub trace_tree: Option<Range<usize>>,
     /// The `strings` array, from its `[` to the end of the input (parsed by the strings module).
     pub strings: Option<usize>,
+    /// The scope tables newer V8 writes (`scopes`, `scope_context_vars`, `scope_uses`), each
+    /// value as written (brackets included): small, so left to their own parser.
+    pub scope_tables: [Option<Range<usize>>; 3],
 }
+
+/// The top-level keys of the scope tables, in [`Layout::scope_tables`]' order.
+pub const SCOPE_TABLE_KEYS: [&str; 3] = ["scopes", "scope_context_vars", "scope_uses"];
 
 /// Keys whose values are flat arrays of integers (so the first `]` closes them).
 const NUMBER_ARRAYS: &[&str] = &[
@@ -106,7 +112,11 @@ pub fn scan(bytes: &[u8], release: &(dyn Fn(usize, usize) + Sync)) -> Result<Lay
             match key {
                 "snapshot" => layout.header = Some(value_start..pos),
                 "trace_tree" => layout.trace_tree = Some(value_start..pos),
-                _ => {}
+                _ => {
+                    if let Some(i) = SCOPE_TABLE_KEYS.iter().position(|k| *k == key) {
+                        layout.scope_tables[i] = Some(value_start..pos);
+                    }
+                }
             }
         }
         pos = skip_ws(bytes, pos);

@@ -39,6 +39,9 @@ pub fn parse_header(bytes: &[u8], offset: usize) -> Result<Header> {
     let location_fields = optional("location_fields")?;
     let trace_function_info_fields = optional("trace_function_info_fields")?;
     let trace_node_fields = optional("trace_node_fields")?;
+    let scope_fields = optional("scope_fields")?;
+    let scope_context_var_fields = optional("scope_context_var_fields")?;
+    let scope_use_fields = optional("scope_use_fields")?;
     // node_types / edge_types: one entry per field; the `type` field's entry is the enum.
     let type_enum = |key: &str, fields: &[String]| -> Result<Vec<String>> {
         let types = meta
@@ -84,6 +87,9 @@ pub fn parse_header(bytes: &[u8], offset: usize) -> Result<Header> {
         location_fields,
         trace_function_info_fields,
         trace_node_fields,
+        scope_fields,
+        scope_context_var_fields,
+        scope_use_fields,
         trace_function_count: count("trace_function_count", false)?,
         node_count: count("node_count", true)?,
         edge_count: count("edge_count", true)?,

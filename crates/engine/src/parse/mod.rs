@@ -10,6 +10,7 @@ pub mod meta;
 pub mod numbers;
 pub mod read;
 pub mod remote;
+pub mod scopes;
 pub mod source;
 pub mod strings;
 pub mod traces;
@@ -217,6 +218,15 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         }
         _ => AllocationTraces::default(),
     };
+    // A file cut in its strings leaves the scope tables naming lost strings: like the
+    // allocation stacks, they are left out then, and the graph kept.
+    let scopes = match scopes::parse(bytes, &header, &layout, strings.len()) {
+        Err(e) if parsed_strings.truncated_at.is_some() => {
+            warnings.push(format!("scope tables left out: {e}"));
+            Default::default()
+        }
+        parsed => parsed?,
+    };
     source.release(0, bytes.len());
 
     progress.report(Phase::CheckingReferences, 0.0);
@@ -324,6 +334,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         root,
         locations,
         traces,
+        scopes,
     };
     Ok(Parsed {
         graph,

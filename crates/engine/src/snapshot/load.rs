@@ -95,6 +95,7 @@ fn shared(
         load_timings,
         dom_states,
         scripts: Default::default(),
+        native_contexts: Default::default(),
     });
     (inner, self_size)
 }

@@ -19,6 +19,7 @@ mod load;
 mod peek;
 mod presets;
 mod release;
+mod realms;
 mod views;
 mod walk;
 
@@ -42,6 +43,10 @@ pub use load::{load_together, LoadEvent};
 pub use peek::{peek, Peek, PEEK_LIMIT};
 pub use presets::{DuplicateStrings, ObjectFilter};
 pub use release::Release;
+pub use realms::{
+    ContextFieldAnalysis, DeadContext, DeadField, DeadScope, NativeContextSize, Realms,
+    RetainedByContexts, ScriptWithoutScopes,
+};
 pub use walk::{AllocationFrame, EdgeKind, EdgesTo, Ownership, NO_OWNER};
 
 use crate::analysis::{
@@ -89,6 +94,8 @@ struct Inner {
     dom_states: analysis::detachedness::DomStates,
     /// Script names, found the first time a location is shown.
     scripts: OnceLock<scripts::ScriptNames>,
+    /// Native-context attribution, computed the first time a realm or its filter is asked for.
+    native_contexts: OnceLock<analysis::native_contexts::Attribution>,
 }
 
 /// A snapshot whose classes stage has landed: object ids, names, classes, shallow sizes, the

@@ -99,7 +99,12 @@ impl Snapshot {
         )
     }
 
-    fn passing(&self, filter: NamedFilter) -> BitVec {
+    pub(super) fn passing(&self, filter: NamedFilter) -> BitVec {
+        let owner: &[i32] = if filter.needs_native_contexts() {
+            &self.native_context_attribution().owner
+        } else {
+            &[]
+        };
         named_filters::passing(
             &named_filters::Inputs {
                 graph: self.graph(),
@@ -107,6 +112,7 @@ impl Snapshot {
                 distances: &self.distances().distances,
                 dom: &self.inner.dom_states,
                 retained: &self.dominance().retained,
+                native_context_owner: owner,
             },
             filter,
         )

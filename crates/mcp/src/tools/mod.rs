@@ -8,6 +8,7 @@ pub mod files;
 pub mod objects;
 pub mod paths;
 pub mod query;
+pub mod realms;
 pub mod series;
 pub mod views;
 

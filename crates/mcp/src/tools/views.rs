@@ -5,7 +5,7 @@
 use super::{blocking, choice, Call};
 use crate::answer::{paged, to_value, Answer, Page, ToolError, ToolResult};
 use crate::safety::quoted;
-use heaptui_engine::{MatchBy, ObjectFilter, Snapshot};
+use heaptui_engine::{MatchBy, NamedFilter, ObjectFilter, Snapshot};
 use heaptui_present::documents::{diff as diff_doc, summary as summary_doc};
 use heaptui_present::json_views::StatisticsDoc;
 use heaptui_present::presets::{self, Preset, PresetMisuse};
@@ -39,10 +39,31 @@ pub struct SummaryArgs {
     /// Handles of earlier snapshots of the same process for allocated-before (S1) and
     /// allocated-between (S1 [S2]).
     pub earlier: Option<Vec<String>>,
+    /// Instead of a preset, a DevTools named filter by its own name: sharedNativeContext,
+    /// noNativeContext, nativeContext_<nodeIndex> (a realm's `filter` from `realms`), or a
+    /// preset's (objectsRetainedByContexts, …).
+    pub named_filter: Option<String>,
     /// Rows per page (default 15, at most 200).
     pub limit: Option<usize>,
     /// The first row to show (from the previous page's `nextOffset`).
     pub offset: Option<usize>,
+}
+
+/// The filter `named_filter` names, refused when a preset is given too.
+fn named_filter(name: &str, preset: Option<Preset>) -> Result<ObjectFilter, ToolError> {
+    if preset.is_some() {
+        return Err(ToolError::Argument(
+            "give either preset or named_filter, not both".to_string(),
+        ));
+    }
+    NamedFilter::from_devtools_name(name)
+        .map(ObjectFilter::Named)
+        .ok_or_else(|| {
+            ToolError::Argument(format!(
+                "named_filter {} is not a DevTools filter (sharedNativeContext, noNativeContext, nativeContext_<nodeIndex>, objectsRetainedByContexts, …)",
+                quoted(name)
+            ))
+        })
 }
 
 /// Arguments of `duplicated_strings`.
@@ -122,7 +143,10 @@ pub async fn summary(call: &Call, args: SummaryArgs) -> ToolResult {
         .snapshots(&args.earlier.clone().unwrap_or_default())
         .await?;
     let snapshot = call.snapshot(&args.handle).await?;
-    let filter = object_filter(preset, &earlier, &snapshot)?;
+    let filter = match &args.named_filter {
+        Some(name) => Some(named_filter(name, preset)?),
+        None => object_filter(preset, &earlier, &snapshot)?,
+    };
     let (limit, offset) = (args.limit, args.offset);
     let (doc, total) = blocking(move || {
         let (all, duplicates) = summary_doc::rows(&snapshot, filter, preset);
@@ -156,7 +180,11 @@ pub async fn summary(call: &Call, args: SummaryArgs) -> ToolResult {
     let mut text = format!(
         "{} Summary{}: {} nodes, total {}; {} classes{}\n",
         args.handle,
-        preset.map_or_else(String::new, |p| format!(" ({})", p.title())),
+        match (&args.named_filter, preset) {
+            (Some(name), _) => format!(" ({})", quoted(name)),
+            (None, Some(p)) => format!(" ({})", p.title()),
+            (None, None) => String::new(),
+        },
         format::count(doc["nodeCount"].as_u64().unwrap_or(0)),
         format::bytes(doc["totalSize"].as_u64().unwrap_or(0)),
         format::count(total as u64),

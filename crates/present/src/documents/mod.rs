@@ -4,6 +4,7 @@
 
 pub mod diff;
 pub mod dominators;
+pub mod realms;
 pub mod retainers;
 pub mod show;
 pub mod summary;
