@@ -15,7 +15,7 @@
 //! reported as skipped; the node-only apps always run. Apps run a few at a time.
 
 use crate::common;
-use common::{heaptui, TempDir};
+use common::{heaptui, npm_deps, TempDir};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -37,19 +37,6 @@ fn patterns_dir() -> PathBuf {
 fn expected() -> Vec<Value> {
     serde_json::from_str(&std::fs::read_to_string(patterns_dir().join("expected.json")).unwrap())
         .unwrap()
-}
-
-/// Installs a package.json + lockfile's dependencies into a temp dir; None when npm fails.
-fn npm_deps(from: &Path, into: &TempDir) -> Option<()> {
-    for f in ["package.json", "package-lock.json"] {
-        std::fs::copy(from.join(f), into.path(f)).ok()?;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&into.0)
-        .status()
-        .ok()?;
-    status.success().then_some(())
 }
 
 /// The apps' snapshots: per app (and `name#2` for second runs), the folder holding

@@ -2,7 +2,7 @@
 //! snapshots ([`trend`]) and ranked leak suspects ([`suspects`]): the objects under which new
 //! objects accumulate ([`holders`]), the retaining path a person can act on ([`explain`]), the
 //! code involved ([`code`]), where it was allocated ([`allocations`]) and the leak pattern it
-//! looks like ([`patterns`]). Built on the
+//! looks like ([`patterns`]) and what the holder stores directly ([`stores`]). Built on the
 //! snapshot API; every number comes from DevTools' analysis of each snapshot.
 #![warn(missing_docs)]
 
@@ -18,6 +18,7 @@ pub mod population;
 pub mod shape;
 pub mod shards;
 pub mod shared;
+pub mod stores;
 pub mod suspects;
 pub mod trend;
 
@@ -45,7 +46,12 @@ impl NewObjects {
     /// True when `node` of `snapshot` is new.
     pub fn is_new(&self, snapshot: &Snapshot, node: u32) -> bool {
         let id = snapshot.node_id(node);
-        id % 2 == 1 && id > self.after_id
+        self.has_age(snapshot, node) && id > self.after_id
+    }
+
+    /// True when the id of `node` says when it was allocated (V8's odd ids).
+    pub fn has_age(&self, snapshot: &Snapshot, node: u32) -> bool {
+        snapshot.node_id(node) % 2 == 1
     }
 }
 
