@@ -217,7 +217,10 @@ fn what_each_holder_stores_is_what_the_app_counts() {
             "{name}: {stores:?}"
         );
         // What they keep alive is part of what the holder retains, and each keeps itself.
-        let kept: u64 = stores.iter().map(|s| s["retainedSize"].as_u64().unwrap()).sum();
+        let kept: u64 = stores
+            .iter()
+            .map(|s| s["retainedSize"].as_u64().unwrap())
+            .sum();
         let holder = top["holder"]["retainedSizes"][2].as_u64().unwrap();
         assert!(kept <= holder, "{name}: stores keep {kept} of {holder}");
         let count = row["count"].as_u64().unwrap();
@@ -229,7 +232,10 @@ fn what_each_holder_stores_is_what_the_app_counts() {
 
 #[test]
 fn the_reports_say_what_the_holder_stores() {
-    let Some((app, dir)) = ran().into_iter().find(|(a, _)| a["app"] == "koa-tracing.mjs") else {
+    let Some((app, dir)) = ran()
+        .into_iter()
+        .find(|(a, _)| a["app"] == "koa-tracing.mjs")
+    else {
         return;
     };
     let (_, stored) = leaked(dir);
@@ -247,6 +253,9 @@ fn the_reports_say_what_the_holder_stores() {
         let out = heaptui(&args);
         assert!(out.status.success(), "{format}");
         let report = String::from_utf8_lossy(&out.stdout);
-        assert!(report.contains(&line), "{format}: {line:?} missing in\n{report}");
+        assert!(
+            report.contains(&line),
+            "{format}: {line:?} missing in\n{report}"
+        );
     }
 }

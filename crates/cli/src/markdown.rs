@@ -147,7 +147,10 @@ pub fn suspects(list: &[Suspect], by_shape: bool, note: Option<&str>) -> String 
         if !s.stores.is_empty() {
             out.push_str("\nWhat the holder stores directly:\n\n");
             for stored in s.stores.iter().take(STORED_SHOWN) {
-                out.push_str(&format!("- {}\n", cell(&wording::stored(stored, s.by_shape))));
+                out.push_str(&format!(
+                    "- {}\n",
+                    cell(&wording::stored(stored, s.by_shape))
+                ));
             }
         }
         if !s.code.is_empty() {

@@ -95,7 +95,9 @@ pub fn stored(
         // A list node keeps what its subtree holds less the rest of the list.
         let (retained, keeps) = match next {
             Some(n) => (
-                snapshot.retained_size(node).saturating_sub(snapshot.retained_size(n)),
+                snapshot
+                    .retained_size(node)
+                    .saturating_sub(snapshot.retained_size(n)),
                 kept[node as usize].saturating_sub(kept[n as usize]),
             ),
             None => (snapshot.retained_size(node), kept[node as usize]),

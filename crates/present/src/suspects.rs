@@ -114,11 +114,7 @@ pub fn stored(s: &Stored, by_shape: bool) -> String {
             format::bytes(s.average_retained())
         )
     };
-    format!(
-        "{} {}{new}, {keeps}",
-        format::count(s.count),
-        s.class_name
-    )
+    format!("{} {}{new}, {keeps}", format::count(s.count), s.class_name)
 }
 
 /// `1 object`, `260 objects`.
