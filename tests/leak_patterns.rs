@@ -219,6 +219,20 @@ fn each_app_s_first_suspect_leads_to_its_fix() {
         // and its retained size grows with them.
         let holder = &top["holder"];
         assert_eq!(holder["newObjects"][0], 0, "{name}: {holder}");
+        // What the holder stores directly, where the app says how many it keeps.
+        if let Some(stored) = app.get("stores") {
+            let row = top["stores"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["className"] == stored["className"]);
+            assert_eq!(
+                row.map(|r| &r["count"]),
+                Some(&stored["count"]),
+                "{name}: {}",
+                top["stores"]
+            );
+        }
         // Run with allocation tracking, the app's own function that allocated what leaks
         // comes first (or its caller, where V8 inlined it); without it there are no stacks.
         let allocated = top["allocatedAt"].as_array().unwrap();

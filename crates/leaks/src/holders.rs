@@ -256,22 +256,10 @@ fn reallocated(
     new_memory: &[u64],
     threshold: u64,
 ) -> HashSet<u32> {
-    let Identity::SameProcess(new) = identity else {
-        return HashSet::new();
-    };
     let last = &snapshots[snapshots.len() - 1];
-    let ageless: Vec<u32> = (0..last.node_count() as u32)
-        .filter(|&n| new_memory[n as usize] >= threshold)
-        .filter(|&n| !new.has_age(last, n) && names_an_object(last, n))
-        .collect();
-    let ids: Vec<u32> = ageless.iter().map(|&n| last.node_id(n)).collect();
-    snapshots[0]
-        .nodes_for_ids(&ids)
-        .into_iter()
-        .zip(ageless)
-        .filter(|(found, _)| found.is_none())
-        .map(|(_, n)| n)
-        .collect()
+    let candidates = (0..last.node_count() as u32)
+        .filter(|&n| new_memory[n as usize] >= threshold && names_an_object(last, n));
+    identity.reallocated(snapshots, candidates)
 }
 
 /// True when a holder's members grow across the series: in one process, it has new members at

@@ -110,6 +110,34 @@ impl Identity {
         })
     }
 
+    /// Among `nodes` of the last of `snapshots`, in one process, those without age (the
+    /// embedder's even ids, [`NewObjects::has_age`]) that the first snapshot lacks: stores
+    /// reallocated as their collection grew (Blink's `HeapVectorBacking` of a node's
+    /// listeners), which no program names. Across processes, none. One scan of the first
+    /// snapshot's ids.
+    pub fn reallocated(
+        &self,
+        snapshots: &[Snapshot],
+        nodes: impl Iterator<Item = u32>,
+    ) -> HashSet<u32> {
+        let Identity::SameProcess(new) = self else {
+            return HashSet::new();
+        };
+        let last = &snapshots[snapshots.len() - 1];
+        let ageless: Vec<u32> = nodes.filter(|&n| !new.has_age(last, n)).collect();
+        if ageless.is_empty() {
+            return HashSet::new();
+        }
+        let ids: Vec<u32> = ageless.iter().map(|&n| last.node_id(n)).collect();
+        snapshots[0]
+            .nodes_for_ids(&ids)
+            .into_iter()
+            .zip(ageless)
+            .filter(|(found, _)| found.is_none())
+            .map(|(_, n)| n)
+            .collect()
+    }
+
     /// True when the series comes from one process.
     pub fn is_same_process(&self) -> bool {
         matches!(self, Identity::SameProcess(_))

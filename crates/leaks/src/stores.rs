@@ -7,7 +7,8 @@
 //! Definition: the objects *stored directly* by a holder are the program objects
 //! ([`super::members::is_program_object`]) reached from it by a non-weak edge, looking
 //! through V8's storage on the way (backing stores, a `Map`'s or `Set`'s hash table, a
-//! closure's context: what the holder keeps its entries in) for at most [`STORAGE_HOPS`]
+//! closure's context: what the holder keeps its entries in; an embedder's store the holder
+//! reallocated as it grew, [`super::Identity::reallocated`]) for at most [`STORAGE_HOPS`]
 //! hops; its prototype (`__proto__`) is not stored. A stored object that starts a linked list
 //! ([`super::lists::rest_of`]: EventTarget's listeners, a queue's jobs) stands for the list:
 //! every node of it is stored. Each object counts once. Per class: how
@@ -82,15 +83,17 @@ pub fn kept_objects(snapshot: &Snapshot) -> Vec<u64> {
 }
 
 /// What `holder` (a node of `snapshot`) stores directly, by class, in listing order; `is_new`
-/// says which objects count as accumulated, `kept` is [`kept_objects`] of the snapshot.
+/// says which objects count as accumulated, `reallocated` which of the holder's own
+/// children are stores it reallocated, `kept` is [`kept_objects`] of the snapshot.
 pub fn stored(
     snapshot: &Snapshot,
     holder: u32,
     is_new: &dyn Fn(u32) -> bool,
+    reallocated: &dyn Fn(u32) -> bool,
     kept: &[u64],
 ) -> Vec<Stored> {
     let mut by_class: HashMap<&str, Stored> = HashMap::new();
-    for (node, next) in directly_stored(snapshot, holder) {
+    for (node, next) in directly_stored(snapshot, holder, reallocated) {
         let class = snapshot.class_name(node);
         // A list node keeps what its subtree holds less the rest of the list.
         let (retained, keeps) = match next {
@@ -133,7 +136,11 @@ pub fn stored(
 
 /// The program objects `holder` points at through its storage, each once, in edge order,
 /// each with the node after it when it is in a linked list.
-fn directly_stored(snapshot: &Snapshot, holder: u32) -> Vec<(u32, Option<u32>)> {
+fn directly_stored(
+    snapshot: &Snapshot,
+    holder: u32,
+    reallocated: &dyn Fn(u32) -> bool,
+) -> Vec<(u32, Option<u32>)> {
     let mut seen: HashSet<u32> = HashSet::from([holder]);
     let mut found = Vec::new();
     let mut frontier = vec![holder];
@@ -147,7 +154,8 @@ fn directly_stored(snapshot: &Snapshot, holder: u32) -> Vec<(u32, Option<u32>)> 
                 {
                     continue;
                 }
-                if is_storage(snapshot, to, from == holder) {
+                let own_store = from == holder && reallocated(to);
+                if own_store || is_storage(snapshot, to, from == holder) {
                     storage.push(to);
                 } else if is_program_object(snapshot, to) {
                     let list: Vec<u32> = [to]

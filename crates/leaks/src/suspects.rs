@@ -134,7 +134,15 @@ pub fn of_series(
     let suspects = found
         .into_iter()
         .map(|h| {
-            let stores = stores::stored(last, h.node, &|n| identity.counts(last, n), &kept);
+            let children = last.edges_from(h.node).map(|(_, to)| to);
+            let reallocated = identity.reallocated(snapshots, children);
+            let stores = stores::stored(
+                last,
+                h.node,
+                &|n| identity.counts(last, n),
+                &|n| reallocated.contains(&n),
+                &kept,
+            );
             explain(
                 &paths[snapshots.len() - 1],
                 trend,
