@@ -15,7 +15,7 @@
 //! reported as skipped; the node-only apps always run. Apps run a few at a time.
 
 use crate::common;
-use common::{heaptui, TempDir};
+use common::{heaptui, npm_deps, TempDir};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -37,19 +37,6 @@ pub(crate) fn patterns_dir() -> PathBuf {
 pub(crate) fn expected() -> Vec<Value> {
     serde_json::from_str(&std::fs::read_to_string(patterns_dir().join("expected.json")).unwrap())
         .unwrap()
-}
-
-/// Installs a package.json + lockfile's dependencies into a temp dir; None when npm fails.
-pub(crate) fn npm_deps(from: &Path, into: &TempDir) -> Option<()> {
-    for f in ["package.json", "package-lock.json"] {
-        std::fs::copy(from.join(f), into.path(f)).ok()?;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&into.0)
-        .status()
-        .ok()?;
-    status.success().then_some(())
 }
 
 /// The apps' snapshots: per app (and `name#2` for second runs), the folder holding
@@ -232,6 +219,20 @@ fn each_app_s_first_suspect_leads_to_its_fix() {
         // and its retained size grows with them.
         let holder = &top["holder"];
         assert_eq!(holder["newObjects"][0], 0, "{name}: {holder}");
+        // What the holder stores directly, where the app says how many it keeps.
+        if let Some(stored) = app.get("stores") {
+            let row = top["stores"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["className"] == stored["className"]);
+            assert_eq!(
+                row.map(|r| &r["count"]),
+                Some(&stored["count"]),
+                "{name}: {}",
+                top["stores"]
+            );
+        }
         // Run with allocation tracking, the app's own function that allocated what leaks
         // comes first (or its caller, where V8 inlined it); without it there are no stacks.
         let allocated = top["allocatedAt"].as_array().unwrap();

@@ -375,7 +375,7 @@ fn every_tool_answers_what_the_cli_answers() {
     );
     for (i, s) in sus["suspects"].as_array().unwrap().iter().enumerate() {
         let mut want = suspects_cli["suspects"][i].clone();
-        for key in ["accumulates", "code", "allocatedAt"] {
+        for key in ["accumulates", "code", "allocatedAt", "stores"] {
             want[key] = first(&want, key, 0..5);
         }
         same(s, &want, &format!("suspect {i}"));

@@ -5,7 +5,7 @@
 //! reachability count, DevTools' retained sizes (the oracle's goldens), and a real express
 //! app's packages.
 
-use crate::common::{fixture, heaptui, json_of, TempDir};
+use crate::common::{self, fixture, heaptui, json_of, TempDir};
 use crate::leak_patterns;
 use crate::oracle;
 use heaptui_engine::{DomState, EdgeKind, Snapshot};
@@ -394,7 +394,7 @@ fn express_snapshot() -> &'static str {
     static RUN: OnceLock<(TempDir, TempDir)> = OnceLock::new();
     let (_, out) = RUN.get_or_init(|| {
         let deps = TempDir::new("modules-npm");
-        leak_patterns::npm_deps(&leak_patterns::patterns_dir(), &deps)
+        common::npm_deps(&leak_patterns::patterns_dir(), &deps)
             .expect("npm ci of scripts/fixtures/patterns");
         let app = leak_patterns::expected()
             .into_iter()

@@ -94,6 +94,20 @@ impl Drop for TempDir {
     }
 }
 
+/// Installs a package.json + lockfile's dependencies (from the folder `from`) into a temp dir
+/// with `npm ci` (npm's cache serves what it holds); None when npm fails.
+pub fn npm_deps(from: &Path, into: &TempDir) -> Option<()> {
+    for f in ["package.json", "package-lock.json"] {
+        std::fs::copy(from.join(f), into.path(f)).ok()?;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&into.0)
+        .status()
+        .ok()?;
+    status.success().then_some(())
+}
+
 /// Decompresses a fixture.
 pub fn gunzip(path: &Path) -> Vec<u8> {
     use std::io::Read;

@@ -112,6 +112,9 @@ pub fn changes(verdict: &Verdict, rows: &[ClassChange]) -> String {
     out
 }
 
+/// Classes of what the top suspect's holder stores listed (the program's first).
+const STORED_SHOWN: usize = 6;
+
 /// The leak suspects as a table, then for the top suspect its path to the roots and the code
 /// to look at; `note` says why ids could not match objects, when the reader must be told.
 pub fn suspects(list: &[Suspect], by_shape: bool, note: Option<&str>) -> String {
@@ -140,6 +143,15 @@ pub fn suspects(list: &[Suspect], by_shape: bool, note: Option<&str>) -> String 
         ));
         for (i, step) in s.holder_path.iter().enumerate() {
             out.push_str(&format!("{}. {}\n", i + 1, cell(&wording::step(step))));
+        }
+        if !s.stores.is_empty() {
+            out.push_str("\nWhat the holder stores directly:\n\n");
+            for stored in s.stores.iter().take(STORED_SHOWN) {
+                out.push_str(&format!(
+                    "- {}\n",
+                    cell(&wording::stored(stored, s.by_shape))
+                ));
+            }
         }
         if !s.code.is_empty() {
             out.push_str("\nCode to look at:\n\n");

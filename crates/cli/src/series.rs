@@ -100,7 +100,7 @@ pub fn run_suspects(args: &Args, loading: &Loading) -> Result<i32> {
     }
 }
 
-/// Classes listed per suspect in the text report.
+/// Classes listed per suspect in the text report (what accumulates, what the holder stores).
 const CLASSES_SHOWN: usize = 4;
 
 fn text(list: &[suspects::Suspect], by_shape: bool, note: Option<&str>) -> String {
@@ -125,6 +125,10 @@ fn text(list: &[suspects::Suspect], by_shape: bool, note: Option<&str>) -> Strin
             wording::retained(s),
             wording::summary(s),
             safe(wording::accumulates(s, CLASSES_SHOWN)),
+        ));
+        out.push_str(&format!(
+            "   stores: {}\n",
+            safe(wording::stores(s, CLASSES_SHOWN))
         ));
         if let Some(p) = s.pattern {
             out.push_str(&format!("   likely: {}\n", p.hint));

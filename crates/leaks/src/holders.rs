@@ -32,7 +32,7 @@ use super::explain::Paths;
 use super::members::{self, Tally};
 use super::{lists, shape, shards, shared, Identity};
 use heaptui_engine::{Location, Snapshot};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The share of all new memory a node must hold to be a holder: MAT's default threshold for a
 /// leak suspect (10 % of the heap), applied to what the series added.
@@ -142,12 +142,14 @@ pub fn find(snapshots: &[Snapshot], identity: &Identity, paths: &[Paths<'_>]) ->
         .iter()
         .map(|s| members::countable(s, &|n| identity.counts(s, n)))
         .collect();
+    let reallocated = reallocated(snapshots, identity, &new_memory, threshold);
     let (dominating, retaining) = points(
         in_last,
         identity,
         &new_memory,
         &countable[snapshots.len() - 1],
         threshold,
+        &reallocated,
     );
     let own_memory = own_memory(last, &new_memory, &dominating);
     let mut holders = locate(snapshots, identity, in_last, &dominating);
@@ -195,10 +197,15 @@ fn points(
     new_memory: &[u64],
     countable: &[bool],
     threshold: u64,
+    reallocated: &HashSet<u32>,
 ) -> (Vec<u32>, Vec<u32>) {
     let last = paths.snapshot();
-    let can_hold =
-        |n: u32| n != last.root() && names_an_object(last, n) && identity.may_hold(last, n);
+    let can_hold = |n: u32| {
+        n != last.root()
+            && names_an_object(last, n)
+            && identity.may_hold(last, n)
+            && !reallocated.contains(&n)
+    };
     let mut dominating = dominator_points(last, new_memory, threshold, &can_hold);
     // A point inside a linked list stands for the list: its owner holds it.
     for point in &mut dominating {
@@ -235,6 +242,24 @@ fn points(
     dominating.sort_unstable();
     retaining.sort_unstable();
     (dominating, retaining)
+}
+
+/// In one process, the nodes of the last snapshot that could be holders by their new memory
+/// (at least `threshold`) and have no age (the embedder's even ids, [`super::NewObjects`])
+/// but are missing from the first snapshot: stores reallocated as their collection grew
+/// (Blink's `HeapVectorBacking` of an element's listeners), which a person cannot name. The
+/// accumulation walk passes over them to the object that owns the store (V8's own backing
+/// stores are not objects a program names, so they are passed over anyway).
+fn reallocated(
+    snapshots: &[Snapshot],
+    identity: &Identity,
+    new_memory: &[u64],
+    threshold: u64,
+) -> HashSet<u32> {
+    let last = &snapshots[snapshots.len() - 1];
+    let candidates = (0..last.node_count() as u32)
+        .filter(|&n| new_memory[n as usize] >= threshold && names_an_object(last, n));
+    identity.reallocated(snapshots, candidates)
 }
 
 /// True when a holder's members grow across the series: in one process, it has new members at

@@ -2,7 +2,7 @@
 //! snapshots ([`trend`]) and ranked leak suspects ([`suspects`]): the objects under which new
 //! objects accumulate ([`holders`]), the retaining path a person can act on ([`explain`]), the
 //! code involved ([`code`]), where it was allocated ([`allocations`]) and the leak pattern it
-//! looks like ([`patterns`]). Built on the
+//! looks like ([`patterns`]) and what the holder stores directly ([`stores`]). Built on the
 //! snapshot API; every number comes from DevTools' analysis of each snapshot.
 #![warn(missing_docs)]
 
@@ -18,6 +18,7 @@ pub mod population;
 pub mod shape;
 pub mod shards;
 pub mod shared;
+pub mod stores;
 pub mod suspects;
 pub mod trend;
 
@@ -45,7 +46,12 @@ impl NewObjects {
     /// True when `node` of `snapshot` is new.
     pub fn is_new(&self, snapshot: &Snapshot, node: u32) -> bool {
         let id = snapshot.node_id(node);
-        id % 2 == 1 && id > self.after_id
+        self.has_age(snapshot, node) && id > self.after_id
+    }
+
+    /// True when the id of `node` says when it was allocated (V8's odd ids).
+    pub fn has_age(&self, snapshot: &Snapshot, node: u32) -> bool {
+        snapshot.node_id(node) % 2 == 1
     }
 }
 
@@ -102,6 +108,34 @@ impl Identity {
             growing,
             share: per_node,
         })
+    }
+
+    /// Among `nodes` of the last of `snapshots`, in one process, those without age (the
+    /// embedder's even ids, [`NewObjects::has_age`]) that the first snapshot lacks: stores
+    /// reallocated as their collection grew (Blink's `HeapVectorBacking` of a node's
+    /// listeners), which no program names. Across processes, none. One scan of the first
+    /// snapshot's ids.
+    pub fn reallocated(
+        &self,
+        snapshots: &[Snapshot],
+        nodes: impl Iterator<Item = u32>,
+    ) -> HashSet<u32> {
+        let Identity::SameProcess(new) = self else {
+            return HashSet::new();
+        };
+        let last = &snapshots[snapshots.len() - 1];
+        let ageless: Vec<u32> = nodes.filter(|&n| !new.has_age(last, n)).collect();
+        if ageless.is_empty() {
+            return HashSet::new();
+        }
+        let ids: Vec<u32> = ageless.iter().map(|&n| last.node_id(n)).collect();
+        snapshots[0]
+            .nodes_for_ids(&ids)
+            .into_iter()
+            .zip(ageless)
+            .filter(|(found, _)| found.is_none())
+            .map(|(_, n)| n)
+            .collect()
     }
 
     /// True when the series comes from one process.

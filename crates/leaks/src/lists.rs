@@ -92,3 +92,30 @@ pub fn owner_of(snapshot: &Snapshot, node: u32, can_hold: &dyn Fn(u32) -> bool) 
         .skip(1)
         .find(|&n| can_hold(n))
 }
+
+/// The nodes that follow `node` in the list it starts or continues (links of one name, each
+/// to the next), in order; empty when the run from `node` is shorter than [`MIN_RUN`].
+pub fn rest_of(snapshot: &Snapshot, node: u32) -> Vec<u32> {
+    let link_from = |at: u32, name: Option<&str>| {
+        snapshot.edges_from(at).find_map(|(edge, to)| {
+            let linked = to != at
+                && snapshot.edge_kind(edge) == EdgeKind::Property
+                && snapshot.dominator(to) == at
+                && snapshot.class_name(to) == snapshot.class_name(at);
+            let named = snapshot.edge_name(edge);
+            (linked && name.is_none_or(|n| n == named)).then_some((to, named))
+        })
+    };
+    let Some((mut at, name)) = link_from(node, None) else {
+        return Vec::new();
+    };
+    let mut rest = vec![at];
+    while let Some((next, _)) = link_from(at, Some(&name)) {
+        rest.push(next);
+        at = next;
+    }
+    if rest.len() + 1 < MIN_RUN {
+        rest.clear();
+    }
+    rest
+}

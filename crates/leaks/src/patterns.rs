@@ -166,7 +166,12 @@ pub fn recognise(e: &Evidence<'_>) -> Option<Pattern> {
     if listeners && e.path.iter().any(|s| s.class_name == "process") {
         return Some(PROCESS_LISTENERS);
     }
-    if listeners {
+    // A DOM node's listeners: the path runs through Blink's per-node listener data.
+    let on_dom_node = e
+        .path
+        .iter()
+        .any(|s| s.class_name.contains("EventTargetData"));
+    if listeners || (on_dom_node && matches!(leading, "Function" | "system / Context")) {
         return Some(LISTENERS);
     }
     if matches!(

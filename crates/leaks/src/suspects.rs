@@ -13,6 +13,7 @@ use super::code::{self, Function};
 use super::explain::{Choice, Hop, Paths};
 use super::holders::{self, Accumulated, Holder};
 use super::patterns::{self, Evidence, Pattern, Step};
+use super::stores::{self, Stored};
 use super::trend::TrendRow;
 use super::Identity;
 use heaptui_engine::{Location, MatchBy, Snapshot};
@@ -65,6 +66,8 @@ pub struct Suspect {
     pub allocated_at: Vec<allocations::Site>,
     /// A known leak pattern it matches.
     pub pattern: Option<Pattern>,
+    /// What the holder stores directly in the last snapshot, by class ([`super::stores`]).
+    pub stores: Vec<Stored>,
     /// True when the series spans processes: the holder was found in the other snapshots by
     /// the shape of its path, and its members are the objects of growing classes.
     pub by_shape: bool,
@@ -122,13 +125,29 @@ pub fn of_series(
             .then(a.node.cmp(&b.node))
     });
     found.truncate(top);
+    let last = &snapshots[snapshots.len() - 1];
+    let kept = if found.is_empty() {
+        Vec::new()
+    } else {
+        stores::kept_objects(last)
+    };
     let suspects = found
         .into_iter()
         .map(|h| {
+            let children = last.edges_from(h.node).map(|(_, to)| to);
+            let reallocated = identity.reallocated(snapshots, children);
+            let stores = stores::stored(
+                last,
+                h.node,
+                &|n| identity.counts(last, n),
+                &|n| reallocated.contains(&n),
+                &kept,
+            );
             explain(
                 &paths[snapshots.len() - 1],
                 trend,
                 h,
+                stores,
                 match_by == MatchBy::Class,
             )
         })
@@ -136,8 +155,14 @@ pub fn of_series(
     (match_by, suspects)
 }
 
-/// A suspect for `holder` of the last snapshot `last`.
-fn explain(paths: &Paths<'_>, trend: &[TrendRow], holder: Holder, by_shape: bool) -> Suspect {
+/// A suspect for `holder` of the last snapshot `last`, which stores `stores` directly.
+fn explain(
+    paths: &Paths<'_>,
+    trend: &[TrendRow],
+    holder: Holder,
+    stores: Vec<Stored>,
+    by_shape: bool,
+) -> Suspect {
     let last = paths.snapshot();
     let path = paths.of(holder.node);
     let holder_path: Vec<PathStep> = steps_of(last, &path.hops);
@@ -193,6 +218,7 @@ fn explain(paths: &Paths<'_>, trend: &[TrendRow], holder: Holder, by_shape: bool
         code,
         allocated_at,
         pattern,
+        stores,
         holder,
         by_shape,
     }

@@ -6,6 +6,7 @@ use heaptui_leaks::code::Role;
 use heaptui_leaks::explain::Choice;
 use heaptui_leaks::holders::Holds;
 use heaptui_leaks::patterns::Step;
+use heaptui_leaks::stores::{Origin, Stored};
 use heaptui_leaks::{suspects, trend};
 use serde::Serialize;
 
@@ -91,6 +92,53 @@ pub struct SuspectJson {
     pub code: Vec<FunctionJson>,
     /// Where the new objects were allocated (allocation tracking only).
     pub allocated_at: Vec<SiteOfJson>,
+    /// What the holder stores directly in the last snapshot, by class, the program's first.
+    pub stores: Vec<StoredJson>,
+}
+
+/// One class of what a holder stores directly.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredJson {
+    /// The class.
+    pub class_name: String,
+    /// Its constructor's definition site (as stored, 0-based).
+    pub location: Option<Location>,
+    /// `"program"` (a class of the program's own code), `"object"` (other objects) or
+    /// `"runtime"` (strings, numbers, V8's system objects).
+    pub origin: &'static str,
+    /// Objects of the class the holder stores.
+    pub count: u64,
+    /// How many of them are new (count as accumulated).
+    pub new_objects: u64,
+    /// Their retained size together.
+    pub retained_size: u64,
+    /// The objects they keep alive together (each itself included).
+    pub kept_objects: u64,
+    /// What one retains on average.
+    pub average_retained_size: u64,
+    /// The objects one keeps alive on average.
+    pub average_kept_objects: u64,
+}
+
+impl From<&Stored> for StoredJson {
+    fn from(s: &Stored) -> Self {
+        StoredJson {
+            class_name: s.class_name.clone(),
+            location: s.location,
+            origin: match s.origin {
+                Origin::Program => "program",
+                Origin::Object => "object",
+                Origin::Runtime => "runtime",
+            },
+            count: s.count,
+            new_objects: s.new_objects,
+            retained_size: s.retained,
+            kept_objects: s.kept_objects,
+            average_retained_size: s.average_retained(),
+            average_kept_objects: s.average_kept(),
+        }
+    }
 }
 
 /// An allocation site of new objects.
@@ -281,6 +329,7 @@ impl From<&suspects::Suspect> for SuspectJson {
                     new_objects: a.objects,
                 })
                 .collect(),
+            stores: s.stores.iter().map(Into::into).collect(),
         }
     }
 }

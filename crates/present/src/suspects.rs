@@ -9,6 +9,7 @@ use heaptui_leaks::allocations::Site;
 use heaptui_leaks::code::{Function, Role};
 use heaptui_leaks::explain::Choice;
 use heaptui_leaks::holders::Holds;
+use heaptui_leaks::stores::Stored;
 use heaptui_leaks::suspects::{PathStep, Suspect};
 
 /// The longest object name a report shows (plain objects are named by their properties, a
@@ -88,6 +89,54 @@ pub fn accumulates(s: &Suspect, max: usize) -> String {
         ""
     };
     listed.join(", ") + more
+}
+
+/// One class a holder stores directly: `400 RowView (all new), each keeping ~260 objects,
+/// ~52 kB` (on average); `1 Config, keeping 3 objects, 200 B` for a single one. Across
+/// processes (`by_shape`) no object is new: what counts is the class's growth.
+pub fn stored(s: &Stored, by_shape: bool) -> String {
+    let new = match s.new_objects {
+        _ if by_shape => String::new(),
+        0 => String::new(),
+        n if n == s.count => " (all new)".to_string(),
+        n => format!(" ({} new)", format::count(n)),
+    };
+    let keeps = if s.count == 1 {
+        format!(
+            "keeping {}, {}",
+            objects(s.kept_objects),
+            format::bytes(s.retained)
+        )
+    } else {
+        format!(
+            "each keeping ~{}, ~{}",
+            objects(s.average_kept()),
+            format::bytes(s.average_retained())
+        )
+    };
+    format!("{} {}{new}, {keeps}", format::count(s.count), s.class_name)
+}
+
+/// `1 object`, `260 objects`.
+fn objects(n: u64) -> String {
+    let noun = if n == 1 { "object" } else { "objects" };
+    format!("{} {noun}", format::count(n))
+}
+
+/// What a holder stores directly, the program's classes first: at most `max` classes joined
+/// by `; `, then `…`; `nothing` when it stores no program object.
+pub fn stores(s: &Suspect, max: usize) -> String {
+    if s.stores.is_empty() {
+        return "nothing".to_string();
+    }
+    let listed: Vec<String> = s
+        .stores
+        .iter()
+        .take(max)
+        .map(|st| stored(st, s.by_shape))
+        .collect();
+    let more = if s.stores.len() > max { "; …" } else { "" };
+    listed.join("; ") + more
 }
 
 /// The line summing up a suspect's growth: `holds 800 new objects (+400 +400 per interval),

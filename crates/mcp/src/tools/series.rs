@@ -118,7 +118,7 @@ pub async fn suspects(call: &Call, args: SeriesArgs) -> ToolResult {
     )?;
     let mut doc = paged(doc, "suspects", &page);
     for s in doc["suspects"].as_array_mut().into_iter().flatten() {
-        for key in ["accumulates", "code", "allocatedAt"] {
+        for key in ["accumulates", "code", "allocatedAt", "stores"] {
             if let Some(list) = s[key].as_array_mut() {
                 list.truncate(SUSPECT_LIST);
             }
