@@ -237,6 +237,16 @@ mod tests {
             recognise(&evidence(&["Function"], "Array", &bus)),
             Some(LISTENERS)
         );
+        // Listeners on a DOM node: the path runs through Blink's listener data.
+        let dom = [
+            step("8", "blink::HeapVectorBacking<…>"),
+            step("1", "blink::EventTargetData"),
+            step("54", "HTMLDocument"),
+        ];
+        assert_eq!(
+            recognise(&evidence(&["Function"], "blink::BasicHeapVector<…>", &dom)),
+            Some(LISTENERS)
+        );
         let process = [step("_events", "process")];
         assert_eq!(
             recognise(&evidence(&["Function"], "Array", &process)),

@@ -278,3 +278,43 @@ pub fn matching(by_shape: bool) -> &'static str {
         "one process: holders matched by object id, new objects by id"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use heaptui_leaks::stores::Origin;
+
+    fn rows(count: u64, new_objects: u64) -> Stored {
+        Stored {
+            class_name: "RowView".into(),
+            location: None,
+            origin: Origin::Program,
+            count,
+            new_objects,
+            retained: count * 52_000,
+            kept_objects: count * 260,
+        }
+    }
+
+    #[test]
+    fn a_stored_class_reads_with_what_each_keeps_alive() {
+        assert_eq!(
+            stored(&rows(400, 400), false),
+            "400 RowView (all new), each keeping ~260 objects, ~52.0 kB"
+        );
+        assert_eq!(
+            stored(&rows(400, 300), false),
+            "400 RowView (300 new), each keeping ~260 objects, ~52.0 kB"
+        );
+        // Across processes no object is new.
+        assert_eq!(
+            stored(&rows(400, 400), true),
+            "400 RowView, each keeping ~260 objects, ~52.0 kB"
+        );
+        let one = Stored {
+            kept_objects: 1,
+            ..rows(1, 0)
+        };
+        assert_eq!(stored(&one, false), "1 RowView, keeping 1 object, 52.0 kB");
+    }
+}
