@@ -184,6 +184,11 @@ impl Modules {
                 tally.objects += 1;
             }
         }
+        debug_assert_eq!(
+            tallies.iter().map(|t| t.retained).sum::<u64>() + unattributed,
+            snapshot.retained_size(snapshot.root()),
+            "every object is counted once"
+        );
         for (at, dir) in package_dirs {
             tallies[at].paths.insert(dir);
         }
