@@ -120,14 +120,20 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, object_status: String) {
                 Some(preset) => format!("{} · {}", listing(t), sanitize(&preset)),
                 None => listing(t),
             },
-            (_, Shown::ById(t)) => listing(t) + &first_suspect(app),
-            (_, Shown::ByClass(t)) => listing(t) + &first_suspect(app),
+            (_, Shown::ById(t)) => listing(t),
+            (_, Shown::ByClass(t)) => listing(t),
         };
         // The totals come first; the file names get what is left (at least a short stub).
         let files = files(app);
         let room = width.saturating_sub(2 + text::width(&files).min(16));
         let (left, _) = text::fit(&summary, room);
         let (files, _) = text::fit(&files, width.saturating_sub(text::width(&left) + 2));
+        // A pair's first suspect gets the room the totals and the file names leave.
+        let (suspect, _) = text::fit(
+            &first_suspect(app),
+            width.saturating_sub(text::width(&left) + text::width(&files) + 2),
+        );
+        let left = left + &suspect;
         let gap = width.saturating_sub(text::width(&left) + text::width(&files));
         Line::from(vec![
             Span::raw(left),
