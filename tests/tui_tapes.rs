@@ -12,8 +12,14 @@ use tui_harness::{key_bytes, Pty};
 
 /// Per-character delay when typing (keys arrive as separate events, as in a recording).
 const TYPING: Duration = Duration::from_millis(20);
-/// Sleeps are honoured up to this long; expectations wait on their own.
+/// Sleeps are honoured up to this long; expectations wait on their own. A recording honours
+/// them whole, for its pace.
 const MAX_SLEEP: Duration = Duration::from_secs(2);
+/// Set to a folder, the replays also write each tape's recording there as `NAME.cast`
+/// (scripts/record-demo.sh).
+const RECORD_ENV: &str = "HEAPTUI_RECORD";
+/// Where the recordings kept in the repository live.
+const RECORDINGS: &str = "assets/recordings";
 
 /// The terminal VHS would give this tape: font cells of about 0.6 × 1.2 font sizes.
 #[derive(Debug)]
@@ -134,6 +140,7 @@ fn replay(tape: &Path, timeout: Duration) -> Result<(), String> {
         .map(|(i, line)| parse(line, &mut geometry).map(|s| (i + 1, s)))
         .collect::<Result<_, _>>()
         .map_err(|e| format!("{name}: {e}"))?;
+    let recording = std::env::var_os(RECORD_ENV).map(std::path::PathBuf::from);
     let mut pty: Option<Pty> = None;
     let mut command_line = String::new();
     let mut expectations = 0;
@@ -169,6 +176,7 @@ fn replay(tape: &Path, timeout: Duration) -> Result<(), String> {
                     std::thread::sleep(TYPING * 3);
                 }
             }
+            (Step::Sleep(d), _) if recording.is_some() => std::thread::sleep(*d),
             (Step::Sleep(d), _) => std::thread::sleep((*d).min(MAX_SLEEP)),
             (Step::Expect(text), Some(p)) => {
                 p.wait_for(text).map_err(|e| format!("{at}: {e}"))?;
@@ -199,7 +207,79 @@ fn replay(tape: &Path, timeout: Duration) -> Result<(), String> {
     if expectations == 0 {
         return Err(format!("{name}: no # expect: lines, so nothing is checked"));
     }
+    if let Some(dir) = recording {
+        let cast = dir.join(name.replace(".tape", ".cast"));
+        std::fs::write(&cast, p.asciicast(&recording_title(&name, &text)))
+            .map_err(|e| format!("{}: {e}", cast.display()))?;
+    }
     Ok(())
+}
+
+/// A recording's title: its tape and a hash of the tape's text, so a stale recording shows.
+fn recording_title(name: &str, tape: &str) -> String {
+    // FNV-1a, 64 bits: stable across builds and platforms, which std's hasher is not.
+    let hash = tape.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("heaptui · {name} · {hash:016x}")
+}
+
+/// Every recording in assets/recordings was made from its tape as the tape is now: editing a
+/// tape means running scripts/record-demo.sh again. The recording must also show what the
+/// tape expects, played back through a terminal emulator.
+#[test]
+fn recordings_are_made_from_their_tapes_as_they_are() {
+    let dir = tui_harness::root().join(RECORDINGS);
+    let mut casts = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "cast") {
+            continue;
+        }
+        casts += 1;
+        let name = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace(".cast", ".tape");
+        let tape = std::fs::read_to_string(tui_harness::root().join("assets/tapes").join(&name))
+            .unwrap_or_else(|e| panic!("{}: no tape {name}: {e}", path.display()));
+        let cast = std::fs::read_to_string(&path).unwrap();
+        let mut lines = cast.lines();
+        let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+        assert_eq!(
+            header["title"].as_str(),
+            Some(recording_title(&name, &tape).as_str()),
+            "{} is stale: run scripts/record-demo.sh",
+            path.display()
+        );
+        let (cols, rows) = (
+            header["width"].as_u64().unwrap(),
+            header["height"].as_u64().unwrap(),
+        );
+        let mut screen = vt100::Parser::new(rows as u16, cols as u16, 0);
+        let mut seen = String::new();
+        let mut clock = 0.0;
+        for line in lines {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            let at = event[0].as_f64().unwrap();
+            assert!(at >= clock, "{}: time goes back at {at}", path.display());
+            clock = at;
+            screen.process(event[2].as_str().unwrap().as_bytes());
+            seen.push_str(&screen.screen().contents());
+        }
+        for expected in tape
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("# expect:"))
+        {
+            assert!(
+                seen.contains(expected.trim()),
+                "{}: never shows {expected:?}",
+                path.display()
+            );
+        }
+    }
+    assert!(casts > 0, "the demo recording is in {RECORDINGS}");
 }
 
 fn tapes() -> Vec<std::path::PathBuf> {
@@ -248,6 +328,7 @@ tape_tests! {
     comparison_tape_replays: "comparison.tape",
     containment_tape_replays: "containment.tape",
     contents_tape_replays: "contents.tape",
+    demo_tape_replays: "demo.tape",
     dominators_tape_replays: "dominators.tape",
     picker_tape_replays: "picker.tape",
     presets_tape_replays: "presets.tape",

@@ -683,12 +683,18 @@ fn key_4_on_a_pair_shows_its_suspects_and_the_comparison_names_the_first() {
     let status = shown.lines().last().unwrap();
     let leading = &cli["suspects"][0]["accumulates"][0];
     let class = leading["className"].as_str().unwrap();
+    // Named by the variable that keeps the holder (the first step of its path), first.
+    let step = &cli["suspects"][0]["holderPath"][0];
+    let kept_in = step["edgeName"].as_str().unwrap();
     assert!(
-        status.contains(&format!("(4): {holder} holds ")),
+        matches!(step["edgeType"].as_str(), Some("context" | "property")),
+        "{step}"
+    );
+    assert!(
+        status.contains(&format!(" · {suspects} suspects (4): {kept_in} holds ")),
         "{status}"
     );
     assert!(status.contains(class), "{status}");
-    assert!(status.contains(&format!("{suspects} suspects")), "{status}");
 }
 
 #[test]

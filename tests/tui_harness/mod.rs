@@ -22,6 +22,9 @@ pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_heaptui"))
 }
 
+/// The longest pause a recording keeps: a viewer should not watch a snapshot load.
+pub const RECORDING_IDLE_LIMIT: Duration = Duration::from_millis(1500);
+
 /// The leave-alternate-screen sequence a restored terminal must have received.
 pub const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
 
@@ -32,6 +35,9 @@ pub struct Pty {
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
     output: Arc<Mutex<Vec<u8>>>,
+    /// Each read of the program's output with the time since the start, for recordings.
+    chunks: Arc<Mutex<Vec<(Duration, Vec<u8>)>>>,
+    size: (u16, u16),
     status: Option<portable_pty::ExitStatus>,
     /// How long [`Pty::wait_for`] and [`Pty::wait_exit`] wait.
     pub timeout: Duration,
@@ -67,8 +73,14 @@ impl Pty {
         drop(pair.slave);
         let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let output = Arc::new(Mutex::new(Vec::new()));
+        let chunks = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let (s, o) = (Arc::clone(&screen), Arc::clone(&output));
+        let (s, o, c) = (
+            Arc::clone(&screen),
+            Arc::clone(&output),
+            Arc::clone(&chunks),
+        );
+        let started = Instant::now();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             // Ends with EOF or EIO once the child and its terminal are gone.
@@ -78,6 +90,9 @@ impl Pty {
                 }
                 s.lock().unwrap().process(&buf[..n]);
                 o.lock().unwrap().extend_from_slice(&buf[..n]);
+                c.lock()
+                    .unwrap()
+                    .push((started.elapsed(), buf[..n].to_vec()));
             }
         });
         let writer = pair.master.take_writer().expect("pty writer");
@@ -87,6 +102,8 @@ impl Pty {
             writer,
             screen,
             output,
+            chunks,
+            size: (cols, rows),
             status: None,
             timeout: TIMEOUT,
         }
@@ -120,6 +137,41 @@ impl Pty {
     /// Everything the program wrote so far.
     pub fn output(&self) -> Vec<u8> {
         self.output.lock().unwrap().clone()
+    }
+
+    /// The output so far as an asciicast v2 recording (asciinema's format: a header line, then
+    /// one `[seconds, "o", text]` line per read) titled `title`. Pauses longer than
+    /// [`RECORDING_IDLE_LIMIT`] (waiting for a load) are shortened to it.
+    pub fn asciicast(&self, title: &str) -> String {
+        let (cols, rows) = self.size;
+        let header = serde_json::json!({
+            "version": 2, "width": cols, "height": rows, "title": title,
+            "env": {"TERM": "xterm-256color"},
+        });
+        let mut cast = format!("{header}\n");
+        let (mut clock, mut last) = (0.0f64, 0.0f64);
+        // A read may end inside a UTF-8 sequence: its tail waits for the next read.
+        let mut pending: Vec<u8> = Vec::new();
+        for (at, bytes) in self.chunks.lock().unwrap().iter() {
+            let at = at.as_secs_f64();
+            clock += (at - last).min(RECORDING_IDLE_LIMIT.as_secs_f64());
+            last = at;
+            pending.extend_from_slice(bytes);
+            let valid = match std::str::from_utf8(&pending) {
+                Ok(_) => pending.len(),
+                Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                Err(_) => pending.len(),
+            };
+            let text = String::from_utf8_lossy(&pending[..valid]).into_owned();
+            pending.drain(..valid);
+            if !text.is_empty() {
+                cast.push_str(
+                    &serde_json::json!([(clock * 1e3).round() / 1e3, "o", text]).to_string(),
+                );
+                cast.push('\n');
+            }
+        }
+        cast
     }
 
     /// Runs `f` on the emulated screen.

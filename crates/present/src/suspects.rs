@@ -159,9 +159,18 @@ pub fn summary(s: &Suspect) -> String {
 }
 
 /// The suspect in one line, where a person looks first (the TUI's Comparison status line):
-/// `cache @12 holds 600 IncomingMessage (+300 +300)`.
+/// `cache holds 600 IncomingMessage (+300 +300)`, named by the variable or property that
+/// keeps the holder where its path starts with one, else `Array @12 holds …`.
 pub fn headline(s: &Suspect) -> String {
-    format!("{} {} {}", holder(s), verb(s), leading(s))
+    let name = kept_in(s).map_or_else(|| holder(s), |name| format::truncate(name, NAME_CHARS));
+    format!("{name} {} {}", verb(s), leading(s))
+}
+
+/// The variable or property the holder is kept in (`cache` for `->cache in system /
+/// Context`): the name the code to change uses.
+pub fn kept_in(s: &Suspect) -> Option<&str> {
+    let first = s.holder_path.first()?;
+    matches!(first.edge_type.as_str(), "context" | "property").then_some(first.edge_name.as_str())
 }
 
 /// `holds` when the holder dominates what accumulates, `shares` when it only retains it.

@@ -85,7 +85,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("1", "Summary view"),
     ("2", "Comparison view, first → last snapshot"),
     ("3", "Trend view (three or more snapshots)"),
-    ("4", "Suspects view (three or more snapshots)"),
+    ("4", "Suspects view (of a pair or a series)"),
     ("b", "Summary: next snapshot"),
     ("Tab", "focus table / retainers"),
     ("↑ ↓  j k", "move"),

@@ -18,8 +18,8 @@ mod ignore;
 mod load;
 mod peek;
 mod presets;
-mod release;
 mod realms;
+mod release;
 mod views;
 mod walk;
 
@@ -42,11 +42,11 @@ pub use compare::{compare, Comparison, ComparisonRows};
 pub use load::{load_together, LoadEvent};
 pub use peek::{peek, Peek, PEEK_LIMIT};
 pub use presets::{DuplicateStrings, ObjectFilter};
-pub use release::Release;
 pub use realms::{
     ContextFieldAnalysis, DeadContext, DeadField, DeadScope, NativeContextSize, Realms,
     RetainedByContexts, ScriptWithoutScopes,
 };
+pub use release::Release;
 pub use walk::{AllocationFrame, EdgeKind, EdgesTo, Ownership, NO_OWNER};
 
 use crate::analysis::{

@@ -153,7 +153,7 @@ fn listing<R: ClassRow>(table: &ClassTable<R>) -> String {
     out
 }
 
-/// ` · 4 suspects (4): cache @12 holds 600 IncomingMessage (+600)`: a pair's first
+/// ` · 4 suspects (4): cache holds 600 IncomingMessage (+600)`: a pair's first
 /// suspect once computed, in the present crate's words; empty until then, and for a series
 /// (its Suspects view opens first).
 fn first_suspect(app: &App) -> String {

@@ -74,9 +74,13 @@ fn render(app: &App, screen: &Screen, frame: &mut Frame) {
             keys::HELP,
             "any key closes this help · ? more keys (object views)",
         ),
-        Mode::Help if app.help_page() == 1 => {
-            help::render(frame, area, app.theme(), keys::VIEWS_HELP)
-        }
+        Mode::Help if app.help_page() == 1 => help::render_page(
+            frame,
+            area,
+            app.theme(),
+            keys::VIEWS_HELP,
+            "any key closes this help · ? more keys (a pair)",
+        ),
         Mode::Help => help::render(frame, area, app.theme(), keys::PAIR_HELP),
         Mode::Details => {
             if let Some(details) = app.details() {

@@ -19,6 +19,8 @@ use ratatui::Frame;
 
 /// Functions shown in the detail at most (the path gets the lines left).
 const CODE_LINES: usize = 4;
+/// Classes of what the holder stores named in its one line (the program's own come first).
+const STORED_CLASSES: usize = 2;
 
 /// Draws `list` into `area`; `one_interval` when it is a pair's (the heading says so).
 pub fn render(
@@ -134,6 +136,12 @@ fn detail(s: &Suspect, width: usize, room: usize, theme: &Theme) -> Vec<Line<'st
             theme.edge(),
         ),
     ];
+    if !s.stores.is_empty() {
+        head.push(line(
+            format!("  stores: {}", safe(wording::stores(s, STORED_CLASSES))),
+            theme.edge(),
+        ));
+    }
     if let Some(p) = s.pattern {
         head.push(line(format!("  likely: {}", p.hint), theme.dim()));
     }
