@@ -28,6 +28,9 @@ pub const RECORDING_IDLE_LIMIT: Duration = Duration::from_millis(1500);
 /// The leave-alternate-screen sequence a restored terminal must have received.
 pub const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
 
+/// One read of a program's output and when it came, since the start.
+type Chunk = (Duration, Vec<u8>);
+
 /// A program running in a pseudo-terminal.
 pub struct Pty {
     child: Box<dyn Child + Send + Sync>,
@@ -36,7 +39,7 @@ pub struct Pty {
     screen: Arc<Mutex<vt100::Parser>>,
     output: Arc<Mutex<Vec<u8>>>,
     /// Each read of the program's output with the time since the start, for recordings.
-    chunks: Arc<Mutex<Vec<(Duration, Vec<u8>)>>>,
+    chunks: Arc<Mutex<Vec<Chunk>>>,
     size: (u16, u16),
     status: Option<portable_pty::ExitStatus>,
     /// How long [`Pty::wait_for`] and [`Pty::wait_exit`] wait.
