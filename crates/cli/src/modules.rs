@@ -67,7 +67,8 @@ fn text(doc: &Modules) -> String {
         );
     }
     if doc.more > 0 {
-        out += &format!("… {} more modules (--top)\n", doc.more);
+        let noun = if doc.more == 1 { "module" } else { "modules" };
+        out += &format!("… {} more {noun} (--top)\n", doc.more);
     }
     for d in &doc.duplicates {
         out += &format!(
