@@ -1,6 +1,6 @@
 //! `heaptui diff`: DevTools' Comparison view (base → after).
 
-use super::{budget, json_line, load_all, markdown, print, Format, Loading};
+use super::{budget, json_line, load_all, markdown, print, Format, Loading, Output};
 use heaptui_common::error::Result;
 use heaptui_common::util::input_name;
 use heaptui_common::util::sanitize::sanitize;
@@ -17,12 +17,9 @@ pub struct Args {
     pub base: PathBuf,
     /// The later snapshot.
     pub after: PathBuf,
-    /// Print JSON (same as `--format json`).
-    #[arg(long)]
-    pub json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// `--json` or `--format`.
+    #[command(flatten)]
+    pub output: Output,
     /// Exit with status 3 when CLASS grew by more than N objects (repeatable), e.g.
     /// `IncomingMessage:+10`.
     #[arg(long, value_name = "CLASS:+N")]
@@ -98,7 +95,7 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
         reverse: args.reverse,
         top: args.top,
     };
-    let format = Format::pick(args.format, args.json);
+    let format = args.output.format();
     let printed = if format == Format::Json {
         print(&json_line(&document::document(
             (base, args.base.display().to_string()),

@@ -44,13 +44,24 @@ pub enum Format {
     Markdown,
 }
 
-impl Format {
+/// The output choice of every command that prints a report: `--json`, or `--format`.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct Output {
+    /// Print JSON (same as `--format json`).
+    #[arg(long)]
+    pub json: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+impl Output {
     /// The format chosen by `--format`, with `--json` as a shorthand.
-    pub fn pick(format: Format, json: bool) -> Format {
-        if json {
+    pub fn format(&self) -> Format {
+        if self.json {
             Format::Json
         } else {
-            format
+            self.format
         }
     }
 }

@@ -2,7 +2,7 @@
 //! package and Node's internals (each object counted once, with the nearest module whose code
 //! dominates it), the script source each keeps, and bundles loaded twice.
 
-use super::{json_line, load, markdown, print, Format, Loading};
+use super::{json_line, load, markdown, print, Format, Loading, Output};
 use heaptui_common::error::Result;
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_present::format;
@@ -17,12 +17,9 @@ pub struct Args {
     /// List at most N modules (largest first).
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub top: usize,
-    /// Print JSON (same as --format json).
-    #[arg(long)]
-    pub json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// `--json` or `--format`.
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Runs `heaptui modules`.
@@ -36,7 +33,7 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
             start.elapsed().as_secs_f64()
         );
     }
-    match Format::pick(args.format, args.json) {
+    match args.output.format() {
         Format::Json => print(&json_line(&doc)),
         Format::Text => print(&text(&doc)),
         Format::Markdown => print(&markdown_report(&doc)),

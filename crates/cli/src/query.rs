@@ -4,7 +4,7 @@
 //! by id, or the same filters) would free, and what would stay alive.
 
 use super::retainers::parse_id;
-use super::{json_line, load, load_all, markdown, print, Format, Loading};
+use super::{json_line, load, load_all, markdown, print, Format, Loading, Output};
 use heaptui_common::error::{Error, Result};
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::Snapshot;
@@ -159,12 +159,9 @@ pub struct Args {
     /// List at most N objects.
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub top: usize,
-    /// Print JSON (same as --format json).
-    #[arg(long)]
-    pub json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// `--json` or `--format`.
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Runs `heaptui query`.
@@ -186,7 +183,7 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
             selected.started.elapsed().as_secs_f64()
         );
     }
-    match Format::pick(args.format, args.json) {
+    match args.output.format() {
         Format::Json => print(&json_line(&doc)),
         Format::Text => print(&query_text(&doc)),
         Format::Markdown => print(&query_markdown(&doc)),
@@ -298,12 +295,9 @@ pub struct WhatIfArgs {
     /// List at most N of the released objects.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
-    /// Print JSON (same as --format json).
-    #[arg(long)]
-    pub json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// `--json` or `--format`.
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Runs `heaptui what-if`.
@@ -354,7 +348,7 @@ pub fn run_what_if(args: &WhatIfArgs, loading: &Loading) -> Result<i32> {
             started.elapsed().as_secs_f64()
         );
     }
-    match Format::pick(args.format, args.json) {
+    match args.output.format() {
         Format::Json => print(&json_line(&doc)),
         Format::Text => print(&what_if_text(&doc)),
         Format::Markdown => print(&what_if_markdown(&doc)),

@@ -4,7 +4,7 @@
 //! Both commands live in one subcommand group, flattened into the program's commands.
 
 use super::markdown::cell;
-use super::{json_line, load, print, Format, Loading};
+use super::{json_line, load, print, Format, Loading, Output};
 use heaptui_common::error::Result;
 use heaptui_common::util::input_name;
 use heaptui_common::util::sanitize::sanitize;
@@ -31,12 +31,9 @@ pub enum Commands {
 pub struct Args {
     /// The snapshot.
     pub snapshot: PathBuf,
-    /// Print JSON (same as `--format json`).
-    #[arg(long)]
-    pub json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// `--json` or `--format`.
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// Runs one of the commands.
@@ -67,7 +64,7 @@ fn run_realms(args: &Args, loading: &Loading) -> Result<i32> {
     });
     doc.file = args.snapshot.display().to_string();
     let name = input_name(&args.snapshot);
-    match Format::pick(args.format, args.json) {
+    match args.output.format() {
         Format::Json => print(&json_line(&doc)),
         Format::Text => print(&realms_text(&name, &doc)),
         Format::Markdown => print(&realms_markdown(&name, &doc)),
@@ -137,7 +134,7 @@ fn run_contexts(args: &Args, loading: &Loading) -> Result<i32> {
     });
     doc.file = args.snapshot.display().to_string();
     let name = input_name(&args.snapshot);
-    match Format::pick(args.format, args.json) {
+    match args.output.format() {
         Format::Json => print(&json_line(&doc)),
         Format::Text => print(&contexts_text(&name, &doc)),
         Format::Markdown => print(&contexts_markdown(&name, &doc)),

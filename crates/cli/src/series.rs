@@ -2,7 +2,7 @@
 //! snapshot, sustained growth first) and `heaptui suspects` (ranked leak suspects with their
 //! dominant retaining path and a hint when they match a known leak pattern).
 
-use super::{json_line, load_all, markdown, print, Format, Loading};
+use super::{json_line, load_all, markdown, print, Format, Loading, Output};
 use heaptui_common::error::{Error, Result};
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::MatchBy;
@@ -17,12 +17,9 @@ pub struct Args {
     /// Two or more snapshots, oldest first.
     #[arg(required = true, num_args = 2..)]
     pub snapshots: Vec<PathBuf>,
-    /// Print JSON (same as `--format json`).
-    #[arg(long)]
-    pub json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// `--json` or `--format`.
+    #[command(flatten)]
+    pub output: Output,
     /// Print only the first N rows.
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
@@ -48,7 +45,7 @@ pub fn run_trend(args: &Args, loading: &Loading) -> Result<i32> {
     let mut rows = trend::of_series(&load_series(args, loading)?);
     trend::sort_by_growth(&mut rows);
     rows.truncate(args.top.unwrap_or(usize::MAX));
-    if Format::pick(args.format, args.json) == Format::Json {
+    if args.output.format() == Format::Json {
         return print(&json_line(&json_series::Trend::of(file_names(args), &rows)));
     }
     let mut text = String::new();
@@ -91,7 +88,7 @@ pub fn run_suspects(args: &Args, loading: &Loading) -> Result<i32> {
     // Only renumbered ids need the extra line in the reports: "different processes" in the
     // heading says the rest.
     let renumbered = note.as_deref().filter(|_| renumbered);
-    match Format::pick(args.format, args.json) {
+    match args.output.format() {
         Format::Json => print(&json_line(
             &json_series::Suspects::of(file_names(args), match_by, &list).with_note(note),
         )),

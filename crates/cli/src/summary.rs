@@ -1,6 +1,6 @@
 //! `heaptui summary`: DevTools' Summary view.
 
-use super::{json_line, load, load_all, markdown, print, Format, Loading};
+use super::{json_line, load, load_all, markdown, print, Format, Loading, Output};
 use heaptui_common::error::Error;
 use heaptui_common::error::Result;
 use heaptui_common::util::input_name;
@@ -20,12 +20,9 @@ use std::path::PathBuf;
 pub struct Args {
     /// The snapshot.
     pub snapshot: PathBuf,
-    /// Print JSON (same as `--format json`).
-    #[arg(long)]
-    pub json: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// `--json` or `--format`.
+    #[command(flatten)]
+    pub output: Output,
     /// Keep classes whose name contains TEXT (case-insensitive, like DevTools' class filter).
     #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
@@ -127,7 +124,7 @@ pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
         top: args.top,
     };
     let rows = document::select(&all, &query);
-    match Format::pick(args.format, args.json) {
+    match args.output.format() {
         Format::Markdown => print(&markdown::summary(&snapshot, &rows)),
         Format::Text => {
             let mut out = String::new();
