@@ -7,7 +7,6 @@
 /// non-digit byte only disturbs the bytes after it, which are not used.
 #[inline]
 pub(super) fn eight_digits(word: u64) -> (u64, usize) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     let offsets = word.wrapping_sub(ONES * u64::from(b'0'));
     // Bytes at 10 or above (or wrapped below '0') get their top bit set.
     let non_digits = (offsets.wrapping_add(ONES * 0x76) | offsets) & (ONES * 0x80);
@@ -18,24 +17,84 @@ pub(super) fn eight_digits(word: u64) -> (u64, usize) {
     // Shift the digits to the top bytes, so the missing ones act as leading zeros, then
     // combine pairs, quads and octets.
     let digits = offsets << (8 * (8 - len));
-    let pairs = (digits & (ONES * 0x0f)).wrapping_mul(10 << 8 | 1) >> 8;
-    let quads = (pairs & 0x00ff_00ff_00ff_00ff).wrapping_mul(100 << 16 | 1) >> 16;
-    let octet = (quads & 0x0000_ffff_0000_ffff).wrapping_mul(10000 << 32 | 1) >> 32;
-    (octet, len)
+    (combine_digits(digits & (ONES * 0x0f)), len)
 }
 
-/// `10^i`, to join the digits after the first eight.
-pub(super) const POWERS_OF_TEN: [u64; 9] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-];
+/// The value of the `len` digits (`1..=8`) whose last one is the top byte of `word` (the
+/// eight bytes ending with the number's last digit, first byte lowest), the bytes before the
+/// number ignored. Every one of the `len` bytes must be an ASCII digit.
+#[inline(always)]
+pub(super) fn digits_ending(word: u64, len: usize) -> u64 {
+    debug_assert!((1..=8).contains(&len));
+    // An ASCII digit's low nibble is its value. (Subtracting '0' would borrow from the
+    // digits out of the bytes before them.)
+    let digits = word & (ONES * 0x0f) & (u64::MAX << (8 * (8 - len)));
+    combine_digits(digits)
+}
+
+/// The value of the `len` ASCII digits (`1..=10`) given as the 16 bytes ending with the last
+/// one (`low`, the last eight, and `high`, the eight before, each first byte lowest), or
+/// `None` when it does not fit in 32 bits. Every one of the `len` bytes must be a digit.
+#[inline(always)]
+pub(super) fn ten_digits_ending(high: u64, low: u64, len: usize) -> Option<u32> {
+    debug_assert!((1..=10).contains(&len));
+    if len <= 8 {
+        return Some(digits_ending(low, len) as u32);
+    }
+    let value = digits_ending(high, len - 8) * 100_000_000 + digits_ending(low, 8);
+    u32::try_from(value).ok()
+}
+
+/// Like [`ten_digits_ending`] for up to sixteen digits, with SSSE3 multiply-adds instead of a
+/// branch on the length: `sixteen` are the 16 bytes ending with the number's last digit.
+/// Returns the value, 64 bits wide (the caller checks that it fits in 32); meaningless for a
+/// `len` above 16.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+#[inline]
+pub(super) fn sixteen_digits_ending(sixteen: &[u8; 16], len: usize) -> u64 {
+    use std::arch::x86_64::*;
+    // Bytes 16 - len .. 16 of the table are the number's: their low nibbles are its digits.
+    static KEEP: [u8; 32] = {
+        let mut keep = [0u8; 32];
+        let mut i = 16;
+        while i < 32 {
+            keep[i] = 0x0f;
+            i += 1;
+        }
+        keep
+    };
+    // SAFETY: both loads are unaligned reads of 16 bytes inside a 16-byte array and inside the
+    // 32-byte table (`len <= 16`).
+    let (text, keep) = unsafe {
+        (
+            _mm_loadu_si128(sixteen.as_ptr().cast()),
+            _mm_loadu_si128(KEEP.as_ptr().add(len.min(16)).cast()),
+        )
+    };
+    let digits = _mm_and_si128(text, keep);
+    // Pairs of digits (×10 +), pairs of pairs (×100 +), then quads (×10⁴ +): two numbers of
+    // eight digits in the low 64 bits, the first eight digits lowest.
+    let pairs = _mm_maddubs_epi16(digits, _mm_set1_epi16(0x010a));
+    let quads = _mm_madd_epi16(pairs, _mm_set1_epi32(0x0001_0064));
+    let quads = _mm_packs_epi32(quads, quads);
+    let octets = _mm_madd_epi16(quads, _mm_set1_epi32(0x0001_2710));
+    let both = _mm_cvtsi128_si64(octets) as u64;
+    (both & 0xffff_ffff) * 100_000_000 + (both >> 32)
+}
+
+/// Eight decimal digits, one per byte (0..=9, the most significant lowest), as a number:
+/// pairs, then quads, then the octet, each a multiply that adds ten (100, 10⁴) times the
+/// higher half to the lower.
+#[inline(always)]
+fn combine_digits(digits: u64) -> u64 {
+    let pairs = digits.wrapping_mul(10 << 8 | 1) >> 8;
+    let quads = (pairs & 0x00ff_00ff_00ff_00ff).wrapping_mul(100 << 16 | 1) >> 16;
+    (quads & 0x0000_ffff_0000_ffff).wrapping_mul(10000 << 32 | 1) >> 32
+}
+
+/// A byte of ones in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// Bytes per window of [`ByteClasses`].
 pub(super) const WINDOW: usize = 64;
@@ -136,6 +195,18 @@ impl Divisor {
         Divisor { divisor, inverse }
     }
 
+    /// `value / divisor` and whether the division leaves no remainder (the quotient is
+    /// meaningless when it does), without a branch.
+    #[inline(always)]
+    pub(super) fn quotient_if_exact(self, value: u32) -> (u32, bool) {
+        if self.divisor == 1 {
+            return (value, true);
+        }
+        let exact = u64::from(value).wrapping_mul(self.inverse) <= self.inverse - 1;
+        let quotient = ((u128::from(self.inverse) * u128::from(value)) >> 64) as u32;
+        (quotient, exact)
+    }
+
     /// `value / divisor` when the division leaves no remainder.
     #[inline(always)]
     pub(super) fn exact_quotient(self, value: u32) -> Option<u32> {
@@ -184,6 +255,50 @@ mod tests {
         }
     }
 
+    /// The digits of numbers of every length up to ten, with the bytes before them (the
+    /// previous value, a comma, a newline) left in the words.
+    #[test]
+    fn ten_digits_ending_matches_a_plain_parse() {
+        let mut x = 0x853c_49e6_748f_ea9b_u64;
+        let mut random = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut numbers = vec![0u64, 1, 9, 10, 99_999_999, 100_000_000, 4_294_967_295];
+        numbers.extend([4_294_967_296, 9_999_999_999, 1_000_000_000]);
+        for digits in 1..=10 {
+            numbers.extend((0..2_000).map(|_| random() % 10u64.pow(digits)));
+        }
+        for number in numbers {
+            for before in ["", ",", "\n,", "123,", "98765,4321\n,"] {
+                let text = format!("{:>16}{before}{number}", "");
+                let bytes = text.as_bytes();
+                let end = bytes.len();
+                let word =
+                    |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
+                let len = number.to_string().len();
+                let expected = u32::try_from(number).ok();
+                assert_eq!(
+                    ten_digits_ending(word(end - 16), word(end - 8), len),
+                    expected,
+                    "{text:?}"
+                );
+                if len <= 8 {
+                    assert_eq!(digits_ending(word(end - 8), len), number, "{text:?}");
+                }
+                #[cfg(target_arch = "x86_64")]
+                if is_x86_feature_detected!("ssse3") {
+                    let sixteen = bytes[end - 16..].try_into().unwrap();
+                    // SAFETY: the CPU has SSSE3 (checked just above).
+                    let value = unsafe { sixteen_digits_ending(sixteen, len) };
+                    assert_eq!(value, number, "{text:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn divisor_matches_division() {
         for divisor in [1, 2, 3, 5, 6, 7, 8, 9, 12, 255, 65_537, u32::MAX] {
@@ -208,6 +323,8 @@ mod tests {
             for value in edge.into_iter().chain(spread).chain(multiples) {
                 let expected = value.is_multiple_of(divisor).then(|| value / divisor);
                 assert_eq!(d.exact_quotient(value), expected, "{value} / {divisor}");
+                let (quotient, exact) = d.quotient_if_exact(value);
+                assert_eq!(exact.then_some(quotient), expected, "{value} / {divisor}");
             }
         }
     }

@@ -7,10 +7,15 @@
 //! back to the kernel once parsed, keeping a mapped file out of the peak RSS.
 //!
 //! Within a chunk, 64-byte windows are parsed at once: byte-class masks give every value's
-//! position, so the values convert independently. Anything unusual in a window (other white
-//! space, long numbers, errors) goes the value-by-value way, which gives every error message.
+//! first and last digit, so the values convert independently (SSSE3 multiply-adds when the CPU
+//! has them, else SWAR) into a batch of a few thousand, which is then stored column by column.
+//! Anything unusual in a window (other white space, long numbers, syntax errors) goes the
+//! value-by-value way, which gives every error message; a value out of range for its column
+//! (found per batch) makes the chunk parse again value by value to say which one.
 
-use super::digits::{eight_digits, prefix_xor, ByteClasses, Divisor, POWERS_OF_TEN, WINDOW};
+use super::digits::{
+    digits_ending, eight_digits, prefix_xor, ten_digits_ending, ByteClasses, Divisor, WINDOW,
+};
 use super::source::Source;
 use heaptui_common::error::{Error, Result};
 use rayon::prelude::*;
@@ -214,74 +219,238 @@ fn parse_chunk(
     name: &str,
     windows: bool,
 ) -> Result<()> {
-    let mut cell = Cell {
+    let cell = Cell {
         row: first / sinks.len(),
         col: first % sinks.len(),
         parsed: 0,
     };
+    if windows {
+        match parse_batched_fastest(bytes, range.clone(), cell, expect, sinks, name) {
+            Ok(()) => return Ok(()),
+            Err(Stop::Failed(e)) => return Err(e),
+            // A value out of range somewhere: the value-by-value path finds the first one and
+            // says where it is.
+            Err(Stop::Redo) => {}
+        }
+    }
+    let mut cell = cell;
     let mut pos = range.start;
     let end = range.end;
     while cell.parsed < expect {
-        // Fastest path: a whole window of values at once.
-        if windows {
-            if let Some(next) = parse_window(bytes, pos, end, &mut cell, expect, sinks, name)? {
-                pos = next;
-                continue;
+        pos = parse_value(bytes, pos, end, &mut cell, sinks, name)?;
+    }
+    finish(bytes, pos, end, name)
+}
+
+/// Why the batched path stopped.
+enum Stop {
+    /// The chunk is malformed: this is the first problem in it.
+    Failed(Error),
+    /// A value is out of range for its column; the chunk must be parsed again value by value
+    /// to tell which.
+    Redo,
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Failed(e)
+    }
+}
+
+/// Values converted before they are stored in their columns: a few thousand, so the batch
+/// stays in the L1 cache between its conversion and its stores.
+const BATCH: usize = 2048;
+
+/// [`parse_batched`] with the fastest digit conversion the CPU has.
+fn parse_batched_fastest(
+    bytes: &[u8],
+    range: Range<usize>,
+    cell: Cell,
+    expect: usize,
+    sinks: &[Sink],
+    name: &str,
+) -> std::result::Result<(), Stop> {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("ssse3") {
+        // SAFETY: the CPU has SSSE3.
+        return unsafe { parse_batched_ssse3(bytes, range, cell, expect, sinks, name) };
+    }
+    parse_batched::<false>(bytes, range, cell, expect, sinks, name)
+}
+
+/// [`parse_batched`] compiled for SSSE3, so its digit conversion is inlined.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+fn parse_batched_ssse3(
+    bytes: &[u8],
+    range: Range<usize>,
+    cell: Cell,
+    expect: usize,
+    sinks: &[Sink],
+    name: &str,
+) -> std::result::Result<(), Stop> {
+    parse_batched::<true>(bytes, range, cell, expect, sinks, name)
+}
+
+/// The fast path of [`parse_chunk`]: whole windows of values are converted into a batch
+/// ([`parse_window`]), and a full batch is stored column by column ([`store_batch`]), with no
+/// per-value dispatch on the column. What a window cannot take goes value by value
+/// ([`parse_value`]), after the batch before it is stored. `SSSE3`: convert digits with SSSE3
+/// (only from [`parse_batched_ssse3`]).
+#[inline(always)]
+fn parse_batched<const SSSE3: bool>(
+    bytes: &[u8],
+    range: Range<usize>,
+    mut cell: Cell,
+    expect: usize,
+    sinks: &[Sink],
+    name: &str,
+) -> std::result::Result<(), Stop> {
+    let mut batch = [0u32; BATCH + WINDOW];
+    let mut batched = 0;
+    let mut pos = range.start;
+    let end = range.end;
+    while cell.parsed + batched < expect {
+        let room = (expect - cell.parsed - batched).min(WINDOW);
+        let out = &mut batch[batched..batched + room];
+        if let Some(next) = parse_window::<SSSE3>(bytes, pos, end, out) {
+            batched += next.1;
+            pos = next.0;
+            if batched >= BATCH {
+                store_batch(&batch[..batched], &mut cell, sinks)?;
+                batched = 0;
+            }
+            continue;
+        }
+        store_batch(&batch[..batched], &mut cell, sinks)?;
+        batched = 0;
+        pos = parse_value(bytes, pos, end, &mut cell, sinks, name)?;
+    }
+    store_batch(&batch[..batched], &mut cell, sinks)?;
+    Ok(finish(bytes, pos, end, name)?)
+}
+
+/// Stores `values`, the next ones of the table after `cell`, in their columns, and moves
+/// `cell` past them. Each column is written in one strided loop; range checks are gathered
+/// per column and, on a failure, answered with [`Stop::Redo`].
+#[inline(never)]
+fn store_batch(values: &[u32], cell: &mut Cell, sinks: &[Sink]) -> std::result::Result<(), Stop> {
+    let fields = sinks.len();
+    for (field, &sink) in sinks.iter().enumerate() {
+        // The first value of this field in the batch, and its row.
+        let (skip, row) = if field >= cell.col {
+            (field - cell.col, cell.row)
+        } else {
+            (field + fields - cell.col, cell.row + 1)
+        };
+        let Some(column) = values.get(skip..) else {
+            continue;
+        };
+        let column = column.iter().step_by(fields).enumerate();
+        let mut in_range = true;
+        // SAFETY: as in `store`: the rows exist (the value count was checked against rows ×
+        // fields) and no other chunk writes them.
+        unsafe {
+            match sink {
+                Sink::Skip => {}
+                Sink::U32(out) => {
+                    for (i, &value) in column {
+                        *out.add(row + i) = value;
+                    }
+                }
+                Sink::Enum { out, limit, .. } => {
+                    for (i, &value) in column {
+                        in_range &= value < limit;
+                        *out.add(row + i) = value as u8;
+                    }
+                }
+                Sink::NodeOrdinal { out, stride, limit } => {
+                    for (i, &value) in column {
+                        let (ordinal, exact) = stride.quotient_if_exact(value);
+                        in_range &= exact & (ordinal < limit);
+                        *out.add(row + i) = ordinal;
+                    }
+                }
             }
         }
-        // Fast path for V8's own layout: a number of up to seven digits, then `,` or `\n,`,
-        // all inside the chunk. Anything else goes the general way below, from the same place.
-        if let Some(word) = bytes.get(pos..pos + 8) {
-            let (value, len) = eight_digits(u64::from_le_bytes(word.try_into().unwrap()));
-            let after = pos + len;
-            let next = match bytes.get(after..(after + 2).min(end)) {
-                Some([b',', ..]) => after + 1,
-                Some([b'\n', b',']) => after + 2,
-                _ => 0,
-            };
-            if len > 0 && len < 8 && next != 0 {
-                cell.put(sinks, value as u32, pos, name)?;
-                pos = next;
-                continue;
-            }
-        }
-        while pos < end && bytes[pos].is_ascii_whitespace() {
-            pos += 1;
-        }
-        let start = pos;
-        let mut value: u64 = 0;
-        // Up to eight digits at once; longer numbers go on digit by digit.
-        if let Some(word) = bytes.get(pos..pos + 8) {
-            let (digits, len) = eight_digits(u64::from_le_bytes(word.try_into().unwrap()));
-            if len <= end - pos {
-                value = digits;
-                pos += len;
-            }
-        }
-        while pos < end && bytes[pos].is_ascii_digit() {
-            value = value * 10 + u64::from(bytes[pos] - b'0');
-            if value > u64::from(u32::MAX) {
-                return Err(Error::at(
-                    start,
-                    format!("number too large in the \"{name}\" array"),
-                ));
-            }
-            pos += 1;
-        }
-        if pos == start {
-            return Err(unexpected(bytes, pos, end, name));
-        }
-        cell.put(sinks, value as u32, start, name)?;
-        while pos < end && bytes[pos].is_ascii_whitespace() {
-            pos += 1;
-        }
-        if pos < end {
-            if bytes[pos] != b',' {
-                return Err(unexpected(bytes, pos, end, name));
-            }
-            pos += 1;
+        if !in_range {
+            return Err(Stop::Redo);
         }
     }
+    let next = cell.col + values.len();
+    cell.row += next / fields;
+    cell.col = next % fields;
+    cell.parsed += values.len();
+    Ok(())
+}
+
+/// Parses one value (with the white space and comma around it) at `pos`, the general way
+/// that gives every error, and returns the position after it.
+#[inline(always)]
+fn parse_value(
+    bytes: &[u8],
+    mut pos: usize,
+    end: usize,
+    cell: &mut Cell,
+    sinks: &[Sink],
+    name: &str,
+) -> Result<usize> {
+    // Fast path for V8's own layout: a number of up to seven digits, then `,` or `\n,`, all
+    // inside the chunk. Anything else goes the general way below, from the same place.
+    if let Some(word) = bytes.get(pos..pos + 8) {
+        let (value, len) = eight_digits(u64::from_le_bytes(word.try_into().unwrap()));
+        let after = pos + len;
+        let next = match bytes.get(after..(after + 2).min(end)) {
+            Some([b',', ..]) => after + 1,
+            Some([b'\n', b',']) => after + 2,
+            _ => 0,
+        };
+        if len > 0 && len < 8 && next != 0 {
+            cell.put(sinks, value as u32, pos, name)?;
+            return Ok(next);
+        }
+    }
+    while pos < end && bytes[pos].is_ascii_whitespace() {
+        pos += 1;
+    }
+    let start = pos;
+    let mut value: u64 = 0;
+    // Up to eight digits at once; longer numbers go on digit by digit.
+    if let Some(word) = bytes.get(pos..pos + 8) {
+        let (digits, len) = eight_digits(u64::from_le_bytes(word.try_into().unwrap()));
+        if len <= end - pos {
+            value = digits;
+            pos += len;
+        }
+    }
+    while pos < end && bytes[pos].is_ascii_digit() {
+        value = value * 10 + u64::from(bytes[pos] - b'0');
+        if value > u64::from(u32::MAX) {
+            return Err(Error::at(
+                start,
+                format!("number too large in the \"{name}\" array"),
+            ));
+        }
+        pos += 1;
+    }
+    if pos == start {
+        return Err(unexpected(bytes, pos, end, name));
+    }
+    cell.put(sinks, value as u32, start, name)?;
+    while pos < end && bytes[pos].is_ascii_whitespace() {
+        pos += 1;
+    }
+    if pos < end {
+        if bytes[pos] != b',' {
+            return Err(unexpected(bytes, pos, end, name));
+        }
+        pos += 1;
+    }
+    Ok(pos)
+}
+
+/// Checks that only white space follows the chunk's last value.
+fn finish(bytes: &[u8], mut pos: usize, end: usize, name: &str) -> Result<()> {
     while pos < end && bytes[pos].is_ascii_whitespace() {
         pos += 1;
     }
@@ -291,69 +460,92 @@ fn parse_chunk(
     Ok(())
 }
 
-/// Parses the values in the [`WINDOW`] bytes at `pos`, up to the last comma among them, and
-/// returns the position after that comma. Separators are found for the whole window at once
-/// (byte-class bit masks), so the values are independent and convert in parallel instead of
-/// each waiting for the previous one's length. Returns `None`, having stored nothing that the
-/// value-by-value path would not store the same, when the window is not in the plain form
-/// (digits, commas, newlines, spaces; one comma between numbers of at most ten digits; `pos`
-/// at the start of a value), or too close to the end of the chunk.
+/// Converts the values in the [`WINDOW`] bytes at `pos`, up to the last comma among them,
+/// into `out`, and returns the position after that comma and how many values there were.
+/// Separators are found for the whole window at once (byte-class bit masks), so each value's
+/// first and last digit are known and the values convert independently instead of each
+/// waiting for the previous one's length. Returns `None`, having converted nothing that
+/// counts, when the window is not in the plain form (digits, commas, newlines, spaces; one
+/// comma between numbers of at most ten digits that fit in 32 bits; `pos` at the start of a
+/// value), holds more values than `out`, or is too close to either end of the input.
 #[inline(always)]
-fn parse_window(
+fn parse_window<const SSSE3: bool>(
     bytes: &[u8],
     pos: usize,
     end: usize,
-    cell: &mut Cell,
-    expect: usize,
-    sinks: &[Sink],
-    name: &str,
-) -> Result<Option<usize>> {
-    // A value's digits are read as two 8-byte words from its first digit, which is at most
-    // two bytes before the window's end.
-    if pos + WINDOW > end || pos + WINDOW + 14 > bytes.len() {
-        return Ok(None);
+    out: &mut [u32],
+) -> Option<(usize, usize)> {
+    // A value's digits are read as the 16 bytes that end with its last one.
+    if pos < 16 || pos + WINDOW > end {
+        return None;
     }
     let window: &[u8; WINDOW] = bytes[pos..pos + WINDOW].try_into().unwrap();
     let classes = ByteClasses::of(window);
     if classes.comma == 0 {
-        return Ok(None);
+        return None;
     }
     let last_comma = 63 - classes.comma.leading_zeros() as usize;
     let region = u64::MAX >> (63 - last_comma);
     if (classes.digit | classes.comma | classes.space) & region != region {
-        return Ok(None);
+        return None;
     }
-    // A value starts at a digit not preceded by one (`pos` follows a comma or the `[`).
+    // A value starts at a digit not preceded by one (`pos` follows a comma or the `[`), and
+    // ends at a digit not followed by one (the region ends with a comma).
     let starts = classes.digit & !(classes.digit << 1) & region;
+    let ends = classes.digit & !(classes.digit >> 1) & region;
     let commas = classes.comma & region;
     // Numbers and commas must alternate, a number first: bit i of `odd` tells whether an odd
     // number of them lie at or before i, so numbers sit at odd counts, commas at even ones.
     let odd = prefix_xor(starts | commas);
     if starts & !odd != 0 || commas & odd != 0 {
-        return Ok(None);
+        return None;
     }
-    if cell.parsed + starts.count_ones() as usize > expect {
-        return Ok(None);
-    }
-    let before = *cell;
-    let mut rest = starts;
-    while rest != 0 {
-        let at = pos + rest.trailing_zeros() as usize;
-        rest &= rest - 1;
-        let word = |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
-        let (mut value, len) = eight_digits(word(at));
-        if len == 8 {
-            let (low, more) = eight_digits(word(at + 8));
-            value = value * POWERS_OF_TEN[more] + low;
-            if more > 2 || value > u64::from(u32::MAX) {
-                // Too long or too large: the value-by-value path reports it.
-                *cell = before;
-                return Ok(None);
-            }
+    let count = starts.count_ones() as usize;
+    let out = out.get_mut(..count)?;
+    let (mut starts, mut ends) = (starts, ends);
+    let word = |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
+    #[cfg(target_arch = "x86_64")]
+    if SSSE3 {
+        // Branch-free: lengths and sizes are checked once for the window.
+        // The bits of every value ORed: any above the 32nd mean a value does not fit.
+        let (mut longest, mut all_bits) = (0, 0);
+        for slot in out {
+            let first = starts.trailing_zeros() as usize;
+            let last = ends.trailing_zeros() as usize;
+            starts &= starts - 1;
+            ends &= ends - 1;
+            let len = last + 1 - first;
+            let at = pos + last;
+            let sixteen = bytes[at - 15..=at].try_into().unwrap();
+            // SAFETY: `SSSE3` is true only in `parse_batched_ssse3`, run when the CPU has it.
+            let value = unsafe { super::digits::sixteen_digits_ending(sixteen, len) };
+            longest = longest.max(len);
+            all_bits |= value;
+            *slot = value as u32;
         }
-        cell.put(sinks, value as u32, at, name)?;
+        if longest > 10 || all_bits > u64::from(u32::MAX) {
+            // Too long or too large: the value-by-value path reports it.
+            return None;
+        }
+        return Some((pos + last_comma + 1, count));
     }
-    Ok(Some(pos + last_comma + 1))
+    for slot in out {
+        let first = starts.trailing_zeros() as usize;
+        let last = ends.trailing_zeros() as usize;
+        starts &= starts - 1;
+        ends &= ends - 1;
+        let len = last + 1 - first;
+        let at = pos + last;
+        *slot = if len <= 8 {
+            digits_ending(word(at - 7), len) as u32
+        } else if len <= 10 {
+            // Too large: the value-by-value path reports it.
+            ten_digits_ending(word(at - 15), word(at - 7), len)?
+        } else {
+            return None;
+        };
+    }
+    Some((pos + last_comma + 1, count))
 }
 
 fn unexpected(bytes: &[u8], pos: usize, end: usize, name: &str) -> Error {
@@ -416,8 +608,9 @@ mod tests {
     }
 
     /// Random tables in the forms the parsers meet (V8's `\n,` rows, other white space, long
-    /// numbers), some with one defect; `parse_window` must give what the value-by-value path
-    /// gives.
+    /// numbers), some with one defect; the batched path must give the error the value-by-value
+    /// path gives, or, when both succeed, the values a plain split-and-parse reference gives.
+    /// (After an error the columns are discarded, so they are not compared then.)
     #[test]
     fn windows_parse_like_values_one_by_one() {
         let mut x = 0x2545_f491_4f6c_dd1d_u64;
@@ -429,7 +622,12 @@ mod tests {
         };
         let nodes = 1_000u64;
         for case in 0..3_000 {
-            let rows = 1 + random(60) as usize;
+            // Some tables span several batches.
+            let rows = if case % 50 == 0 {
+                2_000 + random(2_000) as usize
+            } else {
+                1 + random(60) as usize
+            };
             let mut text = String::new();
             for row in 0..rows {
                 for field in 0..4 {
@@ -452,7 +650,8 @@ mod tests {
                             0 => random(10),
                             1 => random(100_000),
                             2 => random(1 << 32),
-                            _ => 1_000_000 + random(10_000_000_000),
+                            3 if case % 7 == 0 => 1_000_000 + random(10_000_000_000),
+                            _ => u64::from(u32::MAX) - random(1_000_000),
                         },
                     };
                     text.push_str(&value.to_string());
@@ -490,7 +689,21 @@ mod tests {
                     .map_err(|e| (e.offset(), e.to_string()));
                 (result, kinds, a, ordinals)
             };
-            assert_eq!(parse(true), parse(false), "{text:?}");
+            let (batched, one_by_one) = (parse(true), parse(false));
+            assert_eq!(batched.0, one_by_one.0, "{text:?}");
+            let reference: Option<Vec<u32>> =
+                text.split(',').map(|v| v.trim().parse().ok()).collect();
+            if batched.0.is_ok() {
+                let values = reference.expect("the reference parses what the parser does");
+                let column = |field: usize| values.iter().skip(field).step_by(4).copied();
+                let kinds: Vec<u8> = column(0).map(|v| v as u8).collect();
+                let plain: Vec<u32> = column(2).collect();
+                let ordinals: Vec<u32> = column(3).map(|v| v / 3).collect();
+                assert_eq!(batched.1[..kinds.len()], kinds, "{text:?}");
+                assert_eq!(batched.2[..plain.len()], plain, "{text:?}");
+                assert_eq!(batched.3[..ordinals.len()], ordinals, "{text:?}");
+                assert_eq!(batched, one_by_one, "{text:?}");
+            }
         }
     }
 
