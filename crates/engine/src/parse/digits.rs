@@ -143,6 +143,38 @@ impl ByteClasses {
         classes
     }
 
+    /// [`ByteClasses::of`] with AVX2: two 32-byte blocks instead of four 16-byte ones.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub(super) fn of_avx2(window: &[u8; WINDOW]) -> ByteClasses {
+        use std::arch::x86_64::*;
+        let mut classes = ByteClasses {
+            digit: 0,
+            comma: 0,
+            space: 0,
+        };
+        let zero = _mm256_set1_epi8(b'0' as i8);
+        let nine = _mm256_set1_epi8(9);
+        let comma = _mm256_set1_epi8(b',' as i8);
+        let newline = _mm256_set1_epi8(b'\n' as i8);
+        let space = _mm256_set1_epi8(b' ' as i8);
+        for block in 0..WINDOW / 32 {
+            // SAFETY: an unaligned load of the 32 bytes of one half of a 64-byte array.
+            let v = unsafe { _mm256_loadu_si256(window.as_ptr().add(32 * block).cast()) };
+            let offset = _mm256_sub_epi8(v, zero);
+            let digit = _mm256_cmpeq_epi8(_mm256_min_epu8(offset, nine), offset);
+            let is_comma = _mm256_cmpeq_epi8(v, comma);
+            let is_space =
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, newline), _mm256_cmpeq_epi8(v, space));
+            let shift = 32 * block;
+            classes.digit |= u64::from(_mm256_movemask_epi8(digit) as u32) << shift;
+            classes.comma |= u64::from(_mm256_movemask_epi8(is_comma) as u32) << shift;
+            classes.space |= u64::from(_mm256_movemask_epi8(is_space) as u32) << shift;
+        }
+        classes
+    }
+
     #[cfg(not(target_arch = "x86_64"))]
     pub(super) fn of(window: &[u8; WINDOW]) -> ByteClasses {
         ByteClasses::bytewise(window)
@@ -252,6 +284,11 @@ mod tests {
                 *b = start.wrapping_add((i as u8).wrapping_mul(7));
             }
             assert_eq!(ByteClasses::of(&window), ByteClasses::bytewise(&window));
+            if is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked just above).
+                let avx2 = unsafe { ByteClasses::of_avx2(&window) };
+                assert_eq!(avx2, ByteClasses::bytewise(&window));
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! Stage 1 of the pipeline: bytes → [`HeapGraph`]. Finds the sections, reads the header,
-//! parses the number arrays in parallel chunks and the strings alongside, then validates every
-//! cross-reference (edge counts, string indexes, targets) so later stages can index freely.
+//! parses the number arrays in parallel chunks and, alongside, the strings and the small
+//! sections (locations, allocation stacks, scope tables), then validates every cross-reference
+//! (edge counts, string indexes, targets) so later stages can index freely.
 
 mod digits;
 pub mod input;
@@ -139,8 +140,19 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
     let edge_type_limit = (header.edge_types.len() + 1).min(256) as u32;
     let stride = node_fields as u32;
 
-    let (strings, tables) = rayon::join(
-        || strings::parse(bytes, strings_at),
+    // The strings and the small sections after the tables take one lane, the big tables the
+    // other (and whatever of the first lane is left when it is done).
+    let (sections, tables) = rayon::join(
+        || {
+            parse_sections(
+                source,
+                &header,
+                &layout,
+                strings_at,
+                node_count,
+                f_trace.is_some(),
+            )
+        },
         || -> Result<()> {
             let mut cols: Vec<Column> = (0..node_fields).map(|_| Column::Skip).collect();
             cols[f_type] = Column::Enum {
@@ -193,74 +205,47 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         },
     );
     tables?;
-    let parsed_strings = strings?;
-    let mut warnings = Vec::new();
+    let Sections {
+        strings: parsed_strings,
+        locations,
+        traces,
+        scopes,
+        mut warnings,
+    } = sections?;
     let mut strings = parsed_strings.strings;
-
-    let locations = match &layout.locations {
-        Some(range) if !header.location_fields.is_empty() => {
-            parse_locations(source, &header, range.clone(), node_count)?
-        }
-        _ => Vec::new(),
-    };
-    let traces = match (&layout.trace_function_infos, &layout.trace_tree) {
-        (Some(infos), Some(tree)) if f_trace.is_some() => {
-            match traces::parse(bytes, &header, infos.clone(), tree.clone()) {
-                Ok(traces) => AllocationTraces {
-                    node_trace,
-                    ..traces
-                },
-                Err(e) => {
-                    warnings.push(format!("allocation stacks left out: {e}"));
-                    AllocationTraces::default()
-                }
-            }
-        }
-        _ => AllocationTraces::default(),
-    };
-    // A file cut in its strings leaves the scope tables naming lost strings: like the
-    // allocation stacks, they are left out then, and the graph kept.
-    let scopes = match scopes::parse(bytes, &header, &layout, strings.len()) {
-        Err(e) if parsed_strings.truncated_at.is_some() => {
-            warnings.push(format!("scope tables left out: {e}"));
-            Default::default()
-        }
-        parsed => parsed?,
+    let traces = match traces {
+        Some(traces) => AllocationTraces {
+            node_trace,
+            ..traces
+        },
+        None => AllocationTraces::default(),
     };
     source.release(0, bytes.len());
 
     progress.report(Phase::CheckingReferences, 0.0);
-    // Each node's edge count becomes its first edge (a running sum, in place).
-    let mut first_edge = edge_counts;
-    let mut total: u64 = 0;
-    for slot in &mut first_edge[..node_count] {
-        let count = *slot;
-        *slot = total as u32;
-        total += u64::from(count);
-        if total > edge_count as u64 {
-            return Err(Error::malformed(format!(
-                "the nodes' edge_count fields add up to more than the {edge_count} edges in the \"edges\" array"
-            )));
-        }
-    }
-    if total != edge_count as u64 {
-        return Err(Error::malformed(format!(
-            "the nodes' edge_count fields add up to {total} but the \"edges\" array has {edge_count} edges"
-        )));
-    }
-    first_edge[node_count] = total as u32;
-
     let node_kinds = NodeKinds::from_header(&header);
     let edge_kinds = EdgeKinds::from_header(&header);
-    let max_node_name = node_name.par_iter().copied().max().unwrap_or(0);
-    let max_edge_name = (0..edge_count)
-        .into_par_iter()
-        .filter(|&e| {
-            Some(edge_type[e]) != edge_kinds.element && Some(edge_type[e]) != edge_kinds.hidden
-        })
-        .map(|e| edge_name[e])
-        .max()
-        .unwrap_or(0);
+    // The running sum is sequential: the names' maximum is taken beside it.
+    let (first_edge, (max_node_name, max_edge_name)) = rayon::join(
+        || first_edges(edge_counts, edge_count),
+        || {
+            rayon::join(
+                || node_name.par_iter().copied().max().unwrap_or(0),
+                || {
+                    (0..edge_count)
+                        .into_par_iter()
+                        .filter(|&e| {
+                            Some(edge_type[e]) != edge_kinds.element
+                                && Some(edge_type[e]) != edge_kinds.hidden
+                        })
+                        .map(|e| edge_name[e])
+                        .max()
+                        .unwrap_or(0)
+                },
+            )
+        },
+    );
+    let first_edge = first_edge?;
     let needed = max_node_name.max(max_edge_name) as usize + 1;
     if needed > strings.len() {
         match parsed_strings.truncated_at {
@@ -341,6 +326,90 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         self_size,
         warnings,
     })
+}
+
+/// What [`parse_sections`] gives.
+struct Sections {
+    strings: strings::Parsed,
+    locations: Vec<(u32, Location)>,
+    /// The allocation stacks, but for each node's stack (a column of the nodes table).
+    traces: Option<AllocationTraces>,
+    scopes: crate::graph::scopes::ScopeTables,
+    warnings: Vec<Warning>,
+}
+
+/// Parses everything but the nodes and edges tables: the strings, the locations, the
+/// allocation stacks (when `traced`) and the scope tables. Sections that cannot be parsed
+/// become warnings where the graph can do without them.
+fn parse_sections(
+    source: &Source,
+    header: &crate::graph::header::Header,
+    layout: &layout::Layout,
+    strings_at: usize,
+    node_count: usize,
+    traced: bool,
+) -> Result<Sections> {
+    let bytes = source.bytes();
+    let parsed_strings = strings::parse(bytes, strings_at)?;
+    let mut warnings = Vec::new();
+    let locations = match &layout.locations {
+        Some(range) if !header.location_fields.is_empty() => {
+            parse_locations(source, header, range.clone(), node_count)?
+        }
+        _ => Vec::new(),
+    };
+    let traces = match (&layout.trace_function_infos, &layout.trace_tree) {
+        (Some(infos), Some(tree)) if traced => {
+            match traces::parse(bytes, header, infos.clone(), tree.clone()) {
+                Ok(traces) => Some(traces),
+                Err(e) => {
+                    warnings.push(format!("allocation stacks left out: {e}"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    // A file cut in its strings leaves the scope tables naming lost strings: like the
+    // allocation stacks, they are left out then, and the graph kept.
+    let scopes = match scopes::parse(bytes, header, layout, parsed_strings.strings.len()) {
+        Err(e) if parsed_strings.truncated_at.is_some() => {
+            warnings.push(format!("scope tables left out: {e}"));
+            Default::default()
+        }
+        parsed => parsed?,
+    };
+    Ok(Sections {
+        strings: parsed_strings,
+        locations,
+        traces,
+        scopes,
+        warnings,
+    })
+}
+
+/// Turns the nodes' edge counts (one slot longer than the nodes) into each node's first edge
+/// (a running sum, in place), the last slot the total, which must be `edge_count`.
+fn first_edges(mut counts: Vec<u32>, edge_count: usize) -> Result<Vec<u32>> {
+    let node_count = counts.len() - 1;
+    let mut total: u64 = 0;
+    for slot in &mut counts[..node_count] {
+        let count = *slot;
+        *slot = total as u32;
+        total += u64::from(count);
+        if total > edge_count as u64 {
+            return Err(Error::malformed(format!(
+                "the nodes' edge_count fields add up to more than the {edge_count} edges in the \"edges\" array"
+            )));
+        }
+    }
+    if total != edge_count as u64 {
+        return Err(Error::malformed(format!(
+            "the nodes' edge_count fields add up to {total} but the \"edges\" array has {edge_count} edges"
+        )));
+    }
+    counts[node_count] = total as u32;
+    Ok(counts)
 }
 
 fn to_count(value: u64, name: &str) -> Result<usize> {

@@ -261,7 +261,18 @@ impl From<Error> for Stop {
 /// stays in the L1 cache between its conversion and its stores.
 const BATCH: usize = 2048;
 
-/// [`parse_batched`] with the fastest digit conversion the CPU has.
+/// Instruction sets [`parse_batched`] can be compiled for.
+mod level {
+    /// SSE2 byte classes (every x86_64 CPU), SWAR digit conversion.
+    pub const PORTABLE: u8 = 0;
+    /// SSE2 byte classes, SSSE3 digit conversion.
+    pub const SSSE3: u8 = 1;
+    /// AVX2 byte classes, SSSE3 digit conversion.
+    pub const AVX2: u8 = 2;
+}
+
+/// [`parse_batched`] compiled for the best instruction set the CPU has (told at run time, so
+/// the portable binaries keep working on any x86_64 CPU).
 fn parse_batched_fastest(
     bytes: &[u8],
     range: Range<usize>,
@@ -271,11 +282,16 @@ fn parse_batched_fastest(
     name: &str,
 ) -> std::result::Result<(), Stop> {
     #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2.
+        return unsafe { parse_batched_avx2(bytes, range, cell, expect, sinks, name) };
+    }
+    #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("ssse3") {
         // SAFETY: the CPU has SSSE3.
         return unsafe { parse_batched_ssse3(bytes, range, cell, expect, sinks, name) };
     }
-    parse_batched::<false>(bytes, range, cell, expect, sinks, name)
+    parse_batched::<{ level::PORTABLE }>(bytes, range, cell, expect, sinks, name)
 }
 
 /// [`parse_batched`] compiled for SSSE3, so its digit conversion is inlined.
@@ -289,16 +305,30 @@ fn parse_batched_ssse3(
     sinks: &[Sink],
     name: &str,
 ) -> std::result::Result<(), Stop> {
-    parse_batched::<true>(bytes, range, cell, expect, sinks, name)
+    parse_batched::<{ level::SSSE3 }>(bytes, range, cell, expect, sinks, name)
+}
+
+/// [`parse_batched`] compiled for AVX2 (which includes SSSE3).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn parse_batched_avx2(
+    bytes: &[u8],
+    range: Range<usize>,
+    cell: Cell,
+    expect: usize,
+    sinks: &[Sink],
+    name: &str,
+) -> std::result::Result<(), Stop> {
+    parse_batched::<{ level::AVX2 }>(bytes, range, cell, expect, sinks, name)
 }
 
 /// The fast path of [`parse_chunk`]: whole windows of values are converted into a batch
 /// ([`parse_window`]), and a full batch is stored column by column ([`store_batch`]), with no
 /// per-value dispatch on the column. What a window cannot take goes value by value
-/// ([`parse_value`]), after the batch before it is stored. `SSSE3`: convert digits with SSSE3
-/// (only from [`parse_batched_ssse3`]).
+/// ([`parse_value`]), after the batch before it is stored. `LEVEL`: the instruction set (a
+/// [`level`]) the CPU is known to have.
 #[inline(always)]
-fn parse_batched<const SSSE3: bool>(
+fn parse_batched<const LEVEL: u8>(
     bytes: &[u8],
     range: Range<usize>,
     mut cell: Cell,
@@ -313,7 +343,7 @@ fn parse_batched<const SSSE3: bool>(
     while cell.parsed + batched < expect {
         let room = (expect - cell.parsed - batched).min(WINDOW);
         let out = &mut batch[batched..batched + room];
-        if let Some(next) = parse_window::<SSSE3>(bytes, pos, end, out) {
+        if let Some(next) = parse_window::<LEVEL>(bytes, pos, end, out) {
             batched += next.1;
             pos = next.0;
             if batched >= BATCH {
@@ -469,7 +499,7 @@ fn finish(bytes: &[u8], mut pos: usize, end: usize, name: &str) -> Result<()> {
 /// comma between numbers of at most ten digits that fit in 32 bits; `pos` at the start of a
 /// value), holds more values than `out`, or is too close to either end of the input.
 #[inline(always)]
-fn parse_window<const SSSE3: bool>(
+fn parse_window<const LEVEL: u8>(
     bytes: &[u8],
     pos: usize,
     end: usize,
@@ -480,6 +510,14 @@ fn parse_window<const SSSE3: bool>(
         return None;
     }
     let window: &[u8; WINDOW] = bytes[pos..pos + WINDOW].try_into().unwrap();
+    #[cfg(target_arch = "x86_64")]
+    let classes = if LEVEL >= level::AVX2 {
+        // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has it.
+        unsafe { ByteClasses::of_avx2(window) }
+    } else {
+        ByteClasses::of(window)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     let classes = ByteClasses::of(window);
     if classes.comma == 0 {
         return None;
@@ -505,7 +543,7 @@ fn parse_window<const SSSE3: bool>(
     let (mut starts, mut ends) = (starts, ends);
     let word = |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
     #[cfg(target_arch = "x86_64")]
-    if SSSE3 {
+    if LEVEL >= level::SSSE3 {
         // Branch-free: lengths and sizes are checked once for the window.
         // The bits of every value ORed: any above the 32nd mean a value does not fit.
         let (mut longest, mut all_bits) = (0, 0);
@@ -517,7 +555,8 @@ fn parse_window<const SSSE3: bool>(
             let len = last + 1 - first;
             let at = pos + last;
             let sixteen = bytes[at - 15..=at].try_into().unwrap();
-            // SAFETY: `SSSE3` is true only in `parse_batched_ssse3`, run when the CPU has it.
+            // SAFETY: `LEVEL` is SSSE3 or above only in `parse_batched_ssse3` and
+            // `parse_batched_avx2`, run when the CPU has them.
             let value = unsafe { super::digits::sixteen_digits_ending(sixteen, len) };
             longest = longest.max(len);
             all_bits |= value;
