@@ -234,7 +234,7 @@ impl Divisor {
         if self.divisor == 1 {
             return (value, true);
         }
-        let exact = u64::from(value).wrapping_mul(self.inverse) <= self.inverse - 1;
+        let exact = u64::from(value).wrapping_mul(self.inverse) < self.inverse;
         let quotient = ((u128::from(self.inverse) * u128::from(value)) >> 64) as u32;
         (quotient, exact)
     }
