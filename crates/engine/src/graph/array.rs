@@ -49,6 +49,17 @@ impl<T: Pod> Array<T> {
         matches!(self.storage, Storage::Mapped { .. })
     }
 
+    /// The owned vector of values, to grow it (copied first when mapped).
+    pub fn as_vec_mut(&mut self) -> &mut Vec<T> {
+        if self.is_mapped() {
+            self.storage = Storage::Owned(self.to_vec());
+        }
+        match &mut self.storage {
+            Storage::Owned(v) => v,
+            Storage::Mapped { .. } => unreachable!("copied above"),
+        }
+    }
+
     /// The values as an owned vector (copied when mapped).
     pub fn into_vec(self) -> Vec<T> {
         match self.storage {
@@ -75,13 +86,7 @@ impl<T: Pod> Deref for Array<T> {
 
 impl<T: Pod> DerefMut for Array<T> {
     fn deref_mut(&mut self) -> &mut [T] {
-        if self.is_mapped() {
-            self.storage = Storage::Owned(self.to_vec());
-        }
-        match &mut self.storage {
-            Storage::Owned(v) => v,
-            Storage::Mapped { .. } => unreachable!("copied above"),
-        }
+        self.as_vec_mut()
     }
 }
 
