@@ -146,3 +146,16 @@ fn open_checked(path: &Path, key: &Key) -> Result<Stored, Bad> {
     index.verify()?;
     contents::read(&index)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_input_and_folders_get_no_index() {
+        let why = |p: &str| Slot::of(Path::new(p)).err().unwrap_or_default();
+        assert_eq!(why("-"), "no index for standard input");
+        assert!(why("/").contains("not a regular file"), "{}", why("/"));
+        assert!(why("/no/such/file").contains("cannot resolve"));
+    }
+}

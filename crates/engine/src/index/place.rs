@@ -73,8 +73,8 @@ pub fn write_into(
             .create_new(true)
             .mode(0o600)
             .open(&temporary)?;
+        // No fsync: a file torn by a crash fails its checksums on the next open and is rebuilt.
         let size = write(&mut file)?;
-        file.sync_all()?;
         std::fs::rename(&temporary, &target)?;
         Ok((target, size))
     })();
