@@ -42,8 +42,8 @@ pub struct Slot {
 
 /// What reopening from the index gave.
 pub enum Reopened {
-    /// The snapshot's parts, and how long reopening took.
-    Hit(Box<Stored>, Duration),
+    /// The snapshot's parts, and the wall time of each step of reopening.
+    Hit(Box<Stored>, Vec<(&'static str, Duration)>),
     /// No index yet.
     Missing,
     /// An index that cannot be used: why, in a few words.
@@ -97,11 +97,11 @@ impl Slot {
         else {
             return Reopened::Missing;
         };
-        let clock = Instant::now();
-        match open_checked(&path, &self.key) {
+        let mut timings = Vec::new();
+        match open_checked(&path, &self.key, &mut timings) {
             Ok(stored) => {
                 place::touch(&path);
-                Reopened::Hit(Box::new(stored), clock.elapsed())
+                Reopened::Hit(Box::new(stored), timings)
             }
             Err(Bad(why)) => Reopened::Unusable(why),
         }
@@ -137,14 +137,27 @@ impl Slot {
     }
 }
 
-fn open_checked(path: &Path, key: &Key) -> Result<Stored, Bad> {
+fn open_checked(
+    path: &Path,
+    key: &Key,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<Stored, Bad> {
+    let mut clock = Instant::now();
+    let mut lap = |name, timings: &mut Vec<_>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
     let file = std::fs::File::open(path).map_err(|e| Bad(format!("cannot open it ({e})")))?;
     let index = format::Index::open(&file)?;
     if let Some(why) = key.difference(&index.contents.key) {
         return Err(Bad(why.to_string()));
     }
+    lap("index: map, key", timings);
     index.verify()?;
-    contents::read(&index)
+    lap("index: checksums", timings);
+    let stored = contents::read(&index)?;
+    lap("reopen from the index", timings);
+    Ok(stored)
 }
 
 #[cfg(test)]

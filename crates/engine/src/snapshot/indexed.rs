@@ -37,11 +37,11 @@ pub(super) fn reopen(
     notes: &mut Vec<String>,
 ) -> Option<Arc<Inner>> {
     match slot.reopen() {
-        Reopened::Hit(stored, time) => Some(Arc::new(inner_from(
+        Reopened::Hit(stored, timings) => Some(Arc::new(inner_from(
             path,
             options,
             *stored,
-            time,
+            timings,
             std::mem::take(notes),
         ))),
         Reopened::Missing => None,
@@ -56,7 +56,7 @@ fn inner_from(
     path: &Path,
     options: LoadOptions,
     stored: Stored,
-    time: Duration,
+    timings: Vec<(&'static str, Duration)>,
     notes: Vec<String>,
 ) -> Inner {
     let results = Results::default();
@@ -69,7 +69,7 @@ fn inner_from(
         warnings: stored.warnings,
         graph: stored.graph,
         results,
-        load_timings: vec![("reopen from the index", time)],
+        load_timings: timings,
         dom_states: stored.dom_states,
         scripts: Default::default(),
         notes: Mutex::new(notes),
