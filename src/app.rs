@@ -177,7 +177,8 @@ pub fn run() -> color_eyre::Result<i32> {
             Err(e) => Err(e),
         },
         Some(Command::Mcp(args)) => {
-            match heaptui_mcp::serve_stdio(args.config(!cli.no_memory_check, loading.options.index)) {
+            match heaptui_mcp::serve_stdio(args.config(!cli.no_memory_check, loading.options.index))
+            {
                 Ok(()) => Ok(0),
                 Err(e) => {
                     eprintln!("heaptui mcp: {e}");

@@ -65,7 +65,9 @@ fn first_run_writes_a_private_index_and_the_next_reuses_it_with_identical_output
     let (base, last) = (base.to_str().unwrap(), last.to_str().unwrap());
     // An object with retainers and properties: the first row of the Summary's largest class.
     let plain = common::heaptui(&["query", after, "--class", "^Array$", "--json"]);
-    let id = common::json_of(&plain)["objects"][0]["id"].as_u64().unwrap();
+    let id = common::json_of(&plain)["objects"][0]["id"]
+        .as_u64()
+        .unwrap();
     let id = format!("@{id}");
     let commands: Vec<Vec<&str>> = vec![
         vec!["summary", after, "--json"],
@@ -76,15 +78,26 @@ fn first_run_writes_a_private_index_and_the_next_reuses_it_with_identical_output
     ];
     for (i, command) in commands.iter().enumerate() {
         let without = common::heaptui(command);
-        assert!(without.status.success(), "{command:?}: {}", stderr(&without));
+        assert!(
+            without.status.success(),
+            "{command:?}: {}",
+            stderr(&without)
+        );
         let mut indexed = command.clone();
         indexed.extend(["--index", "--timings"]);
         let first = run(&cache.0, &os(&indexed), &[]);
         let second = run(&cache.0, &os(&indexed), &[]);
-        assert_eq!(first.stdout, without.stdout, "{command:?}, writing the index");
+        assert_eq!(
+            first.stdout, without.stdout,
+            "{command:?}, writing the index"
+        );
         assert_eq!(second.stdout, without.stdout, "{command:?}, from the index");
         if i == 0 {
-            assert!(stderr(&first).contains("index written to"), "{}", stderr(&first));
+            assert!(
+                stderr(&first).contains("index written to"),
+                "{}",
+                stderr(&first)
+            );
             assert!(!stderr(&first).contains(REOPENED));
         }
         assert!(stderr(&second).contains(REOPENED), "{}", stderr(&second));
@@ -113,7 +126,13 @@ fn first_run_writes_a_private_index_and_the_next_reuses_it_with_identical_output
 fn a_stale_index_is_rebuilt_with_a_note() {
     let cache = TempDir::new("index-stale");
     let snap = copy_of(&cache, "leak-after", "snap.heapsnapshot.gz");
-    let args = os(&["summary", snap.to_str().unwrap(), "--json", "--index", "--timings"]);
+    let args = os(&[
+        "summary",
+        snap.to_str().unwrap(),
+        "--json",
+        "--index",
+        "--timings",
+    ]);
     assert!(run(&cache.0, &args, &[]).status.success());
     // Touched: same bytes, a new modification time.
     let file = std::fs::File::options().write(true).open(&snap).unwrap();
@@ -122,7 +141,10 @@ fn a_stale_index_is_rebuilt_with_a_note() {
     drop(file);
     let touched = run(&cache.0, &args, &[]);
     let note = stderr(&touched);
-    assert!(note.contains("the index was not used (the snapshot changed): rebuilding it"), "{note}");
+    assert!(
+        note.contains("the index was not used (the snapshot changed): rebuilding it"),
+        "{note}"
+    );
     assert!(note.contains("index written to"), "{note}");
     assert!(stderr(&run(&cache.0, &args, &[])).contains(REOPENED));
     // Replaced by another snapshot: the output is the new snapshot's.
@@ -131,7 +153,11 @@ fn a_stale_index_is_rebuilt_with_a_note() {
     assert!(stderr(&replaced).contains("the snapshot changed"));
     let plain = common::heaptui(&["summary", snap.to_str().unwrap(), "--json"]);
     assert_eq!(replaced.stdout, plain.stdout);
-    assert_eq!(index_files(&cache.path("index")).len(), 1, "rewritten in place");
+    assert_eq!(
+        index_files(&cache.path("index")).len(),
+        1,
+        "rewritten in place"
+    );
 }
 
 /// xorshift64*, deterministic, as in the fuzz module.
@@ -152,14 +178,20 @@ impl Rng {
 fn a_truncated_or_corrupted_index_is_detected_and_rebuilt() {
     let cache = TempDir::new("index-corrupt");
     let snap = common::fixture("node24-1");
-    let args = os(&["summary", snap.to_str().unwrap(), "--json", "--index", "--timings"]);
+    let args = os(&[
+        "summary",
+        snap.to_str().unwrap(),
+        "--json",
+        "--index",
+        "--timings",
+    ]);
     let plain = common::heaptui(&["summary", snap.to_str().unwrap(), "--json"]);
     assert!(run(&cache.0, &args, &[]).status.success());
     let files = index_files(&cache.path("index"));
     let [index] = &files[..] else {
         panic!("one index: {files:?}");
     };
-    let good = std::fs::read(&index).unwrap();
+    let good = std::fs::read(index).unwrap();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let cases = 24;
     for case in 0..cases {
@@ -181,7 +213,7 @@ fn a_truncated_or_corrupted_index_is_detected_and_rebuilt() {
                 format!("a bit of byte {at} flipped")
             }
         };
-        std::fs::write(&index, &bad).unwrap();
+        std::fs::write(index, &bad).unwrap();
         let out = run(&cache.0, &args, &[]);
         let note = stderr(&out);
         assert!(out.status.success(), "{what}: {note}");
@@ -190,7 +222,10 @@ fn a_truncated_or_corrupted_index_is_detected_and_rebuilt() {
         assert!(note.contains("the index was not used ("), "{what}: {note}");
         assert!(note.contains("index written to"), "{what}: rebuilt: {note}");
         let again = run(&cache.0, &args, &[]);
-        assert!(stderr(&again).contains(REOPENED), "{what}: the rebuilt index is used");
+        assert!(
+            stderr(&again).contains(REOPENED),
+            "{what}: the rebuilt index is used"
+        );
         assert_eq!(again.stdout, plain.stdout, "{what}");
     }
 }
@@ -199,22 +234,42 @@ fn a_truncated_or_corrupted_index_is_detected_and_rebuilt() {
 fn an_unwritable_folder_falls_back_to_the_default_cache_then_to_no_index() {
     let cache = TempDir::new("index-readonly");
     let snap = common::fixture("leak-after");
-    let args = os(&["summary", snap.to_str().unwrap(), "--json", "--index", "--timings"]);
+    let args = os(&[
+        "summary",
+        snap.to_str().unwrap(),
+        "--json",
+        "--index",
+        "--timings",
+    ]);
     let plain = common::heaptui(&["summary", snap.to_str().unwrap(), "--json"]);
     // A folder under a regular file cannot be created, even by root (who ignores mode bits).
     let blocker = cache.path("a-file");
     std::fs::write(&blocker, b"").unwrap();
     let unwritable = blocker.join("index");
-    let out = run(&cache.0, &args, &[("HEAPTUI_INDEX_DIR", unwritable.as_os_str())]);
+    let out = run(
+        &cache.0,
+        &args,
+        &[("HEAPTUI_INDEX_DIR", unwritable.as_os_str())],
+    );
     let note = stderr(&out);
     assert_eq!(out.stdout, plain.stdout);
     assert!(note.contains("cannot write the index in"), "{note}");
     let default = cache.path("home").join("heaptui").join("index");
-    assert!(note.contains(&format!("wrote it in {}", default.display())), "{note}");
-    assert_eq!(note.lines().filter(|l| l.contains("cannot write")).count(), 1);
+    assert!(
+        note.contains(&format!("wrote it in {}", default.display())),
+        "{note}"
+    );
+    assert_eq!(
+        note.lines().filter(|l| l.contains("cannot write")).count(),
+        1
+    );
     assert_eq!(index_files(&default).len(), 1);
     // The fallback is found on the next open.
-    let again = run(&cache.0, &args, &[("HEAPTUI_INDEX_DIR", unwritable.as_os_str())]);
+    let again = run(
+        &cache.0,
+        &args,
+        &[("HEAPTUI_INDEX_DIR", unwritable.as_os_str())],
+    );
     assert!(stderr(&again).contains(REOPENED));
     // No folder can be written: no index, the output unchanged.
     let nowhere = [
@@ -241,9 +296,16 @@ fn prune_removes_stale_indexes_and_keeps_the_cache_under_its_cap() {
     };
     let out = index(&[&kept, &gone, &changed]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).matches(": indexed").count(), 3);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout)
+            .matches(": indexed")
+            .count(),
+        3
+    );
     let again = index(&[&kept]);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("kept.heapsnapshot.gz: index up to date"));
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("kept.heapsnapshot.gz: index up to date")
+    );
     let folder = cache.path("index");
     assert_eq!(index_files(&folder).len(), 3);
     std::fs::remove_file(&gone).unwrap();
@@ -255,7 +317,11 @@ fn prune_removes_stale_indexes_and_keeps_the_cache_under_its_cap() {
     assert!(text.contains("pruned 2 index files"), "{text}");
     assert_eq!(index_files(&folder).len(), 1);
     // A cap below one index's size empties the cache.
-    let capped = run(&cache.0, &os(&["index", "--prune"]), &[("HEAPTUI_INDEX_CAP", OsStr::new("1kB"))]);
+    let capped = run(
+        &cache.0,
+        &os(&["index", "--prune"]),
+        &[("HEAPTUI_INDEX_CAP", OsStr::new("1kB"))],
+    );
     let text = String::from_utf8_lossy(&capped.stdout);
     assert!(text.contains("(over the size cap)"), "{text}");
     assert!(index_files(&folder).is_empty());

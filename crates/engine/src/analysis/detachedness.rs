@@ -135,7 +135,13 @@ impl DomStates {
     }
 
     /// The parts: the node count and the attached and detached bits (for the index).
-    pub fn parts(&self) -> (usize, &heaptui_common::util::bits::BitVec, &heaptui_common::util::bits::BitVec) {
+    pub fn parts(
+        &self,
+    ) -> (
+        usize,
+        &heaptui_common::util::bits::BitVec,
+        &heaptui_common::util::bits::BitVec,
+    ) {
         (self.len, &self.attached, &self.detached)
     }
 

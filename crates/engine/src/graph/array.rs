@@ -1,8 +1,8 @@
 //! One settled array of the graph or of the analysis: built as an owned `Vec` while a snapshot
-//! is parsed and analysed, or a typed view of a memory-mapped index when one is reopened (see
-//! `crate::index`), so reopening copies none of the big arrays. Readers see a slice either way
-//! (`Deref<Target = [T]>`); writing to a mapped array first copies it (copy on write), which
-//! only the analysis does, and only on arrays it built itself.
+//! is parsed and analysed, or a typed view of a memory-mapped index when one is reopened (the
+//! engine's `index` module), so reopening copies none of the big arrays. Readers see a slice
+//! either way (`Deref<Target = [T]>`); writing to a mapped array first copies it (copy on
+//! write), which only the analysis does, and only on arrays it built itself.
 
 use bytemuck::Pod;
 use std::ops::{Deref, DerefMut};
@@ -139,7 +139,9 @@ impl<'a, T: Pod> IntoIterator for &'a mut Array<T> {
 
 impl<T: Pod + std::fmt::Debug> std::fmt::Debug for Array<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter().take(8)).finish_non_exhaustive()
+        f.debug_list()
+            .entries(self.iter().take(8))
+            .finish_non_exhaustive()
     }
 }
 
@@ -170,6 +172,9 @@ mod tests {
         assert_eq!(&*mapped, &[7, 3]);
         assert_eq!(Array::<u32>::mapped(&map, 4, 3).err(), Some(BadRegion));
         assert_eq!(Array::<u32>::mapped(&map, 2, 1).err(), Some(BadRegion));
-        assert_eq!(Array::<u32>::mapped(&map, 0, usize::MAX).err(), Some(BadRegion));
+        assert_eq!(
+            Array::<u32>::mapped(&map, 0, usize::MAX).err(),
+            Some(BadRegion)
+        );
     }
 }

@@ -19,7 +19,9 @@ use heaptui_common::util::bits::PREFETCH_AHEAD;
 use strings::Strings;
 
 /// Where a closure's or object's constructor was defined (0-based, as stored in the snapshot).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     /// V8's script id.

@@ -106,11 +106,14 @@ struct NodeLists {
 impl NodeLists {
     fn row(&mut self, a: &Aggregate) -> Row {
         let next = self.ends.len() as u32;
-        let nodes = *self.by_list.entry(Arc::as_ptr(&a.nodes)).or_insert_with(|| {
-            self.nodes.extend_from_slice(&a.nodes);
-            self.ends.push(self.nodes.len() as u64);
-            next
-        });
+        let nodes = *self
+            .by_list
+            .entry(Arc::as_ptr(&a.nodes))
+            .or_insert_with(|| {
+                self.nodes.extend_from_slice(&a.nodes);
+                self.ends.push(self.nodes.len() as u64);
+                next
+            });
         Row {
             name: a.name.clone(),
             location: a.location,
@@ -124,7 +127,10 @@ impl NodeLists {
 }
 
 /// Writes `parts` as the sections of an index: the owned encodings, then the sections.
-pub fn write(parts: &Parts, sink: impl FnOnce(&[Out]) -> std::io::Result<u64>) -> std::io::Result<u64> {
+pub fn write(
+    parts: &Parts,
+    sink: impl FnOnce(&[Out]) -> std::io::Result<u64>,
+) -> std::io::Result<u64> {
     let Parts {
         graph: g,
         classes: c,

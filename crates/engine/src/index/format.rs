@@ -149,8 +149,11 @@ impl Index {
         // SAFETY: a private (0600) file of our cache, replaced only by rename, never truncated
         // in place; another process truncating it anyway could raise SIGBUS, the accepted risk
         // of every mmap-based reader.
-        let map = unsafe { memmap2::Mmap::map(file) }.map_err(|e| Bad(format!("cannot map: {e}")))?;
-        let p = map.get(..PRELUDE_LEN).ok_or_else(|| Bad::new("truncated"))?;
+        let map =
+            unsafe { memmap2::Mmap::map(file) }.map_err(|e| Bad(format!("cannot map: {e}")))?;
+        let p = map
+            .get(..PRELUDE_LEN)
+            .ok_or_else(|| Bad::new("truncated"))?;
         let u32_at = |i: usize| u32::from_le_bytes(p[i..i + 4].try_into().expect("4 bytes"));
         let u64_at = |i: usize| u64::from_le_bytes(p[i..i + 8].try_into().expect("8 bytes"));
         if p[..8] != MAGIC {
@@ -218,8 +221,11 @@ impl Index {
         }
         let offset = usize::try_from(s.offset).map_err(|_| Bad(format!("section {name}")))?;
         let len = usize::try_from(s.len).map_err(|_| Bad(format!("section {name}")))?;
-        Array::mapped(&self.map, offset, len)
-            .map_err(|_| Bad(format!("section {name} lies outside the file or is misaligned")))
+        Array::mapped(&self.map, offset, len).map_err(|_| {
+            Bad(format!(
+                "section {name} lies outside the file or is misaligned"
+            ))
+        })
     }
 
     /// True when the index has a section called `name`.
@@ -276,7 +282,11 @@ mod tests {
         assert_eq!(index.contents.key, key());
         assert_eq!(&*index.array::<u8>("bytes").unwrap(), &[1, 2, 3]);
         assert_eq!(&*index.array::<u64>("words").unwrap(), &[7, 8]);
-        assert!(index.contents.sections.iter().all(|s| s.offset % ALIGN as u64 == 0));
+        assert!(index
+            .contents
+            .sections
+            .iter()
+            .all(|s| s.offset % ALIGN as u64 == 0));
         assert!(index.array::<u32>("words").is_err());
         let small: Vec<String> = index.decode("small").unwrap();
         assert_eq!(small, ["a", "b"]);
@@ -286,7 +296,10 @@ mod tests {
         for cut in 0..bytes.len() {
             std::fs::write(&path, &bytes[..cut]).unwrap();
             let file = std::fs::File::open(&path).unwrap();
-            assert!(Index::open(&file).and_then(|i| i.verify()).is_err(), "cut at {cut}");
+            assert!(
+                Index::open(&file).and_then(|i| i.verify()).is_err(),
+                "cut at {cut}"
+            );
         }
         for at in (0..bytes.len()).filter(|&i| !(20..24).contains(&i)) {
             let mut flipped = bytes.clone();
@@ -296,8 +309,16 @@ mod tests {
             let read = Index::open(&file).and_then(|i| i.verify().map(|()| i));
             // Padding between sections is not covered by a checksum and changes nothing.
             if let Ok(index) = read {
-                assert_eq!(&*index.array::<u8>("bytes").unwrap(), &[1, 2, 3], "flip at {at}");
-                assert_eq!(&*index.array::<u64>("words").unwrap(), &[7, 8], "flip at {at}");
+                assert_eq!(
+                    &*index.array::<u8>("bytes").unwrap(),
+                    &[1, 2, 3],
+                    "flip at {at}"
+                );
+                assert_eq!(
+                    &*index.array::<u64>("words").unwrap(),
+                    &[7, 8],
+                    "flip at {at}"
+                );
             }
         }
         let _ = std::fs::remove_file(&path);

@@ -120,7 +120,8 @@ impl Slot {
             match written {
                 Ok((path, size)) => {
                     place::enforce_cap(folder, place::cap(), Some(&path));
-                    let note = skipped.map(|why| format!("{why}; wrote it in {}", folder.display()));
+                    let note =
+                        skipped.map(|why| format!("{why}; wrote it in {}", folder.display()));
                     let time = clock.elapsed();
                     return Ok((Written { path, size, time }, note));
                 }

@@ -194,7 +194,10 @@ pub fn prune(folder: &Path, cap: u64) -> Vec<(PathBuf, String)> {
         }
     }
     let over = enforce_cap(folder, cap, None);
-    removed.extend(over.into_iter().map(|p| (p, "over the size cap".to_string())));
+    removed.extend(
+        over.into_iter()
+            .map(|p| (p, "over the size cap".to_string())),
+    );
     removed
 }
 
