@@ -64,6 +64,13 @@ pub struct Cli {
     /// Mask string values (keeping their length) in everything shown or printed.
     #[arg(long, global = true)]
     pub redact: bool,
+    /// Reopen snapshots from their index in the local cache, or write one after loading (it
+    /// holds the snapshot's data: see the README); HEAPTUI_INDEX=1 makes it the default.
+    #[arg(long, global = true, overrides_with = "no_index")]
+    pub index: bool,
+    /// Do not use or write the index, whatever HEAPTUI_INDEX says.
+    #[arg(long, global = true, overrides_with = "index")]
+    pub no_index: bool,
     /// The headless command to run instead of the TUI.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -102,6 +109,8 @@ pub enum Command {
     /// Realms and closure contexts (`realms`, `contexts`).
     #[command(flatten)]
     Realms(heaptui_cli::realms::Commands),
+    /// Build the index of snapshots for instant reopening, or prune the index cache.
+    Index(heaptui_cli::index::Args),
     /// Take heap snapshots of a running process (inspector or signal), one or a series.
     Capture(capture::Args),
     /// Serve the analysis to coding agents: an MCP server on stdio (files only under --root,
@@ -144,6 +153,7 @@ pub fn run() -> color_eyre::Result<i32> {
         options: LoadOptions {
             check_memory: !cli.no_memory_check,
             redact: cli.redact,
+            index: cli.index || (!cli.no_index && heaptui_engine::index_on_by_default()),
         },
     };
     let result = match &cli.command {
@@ -160,13 +170,15 @@ pub fn run() -> color_eyre::Result<i32> {
         Some(Command::Trend(args)) => series::run_trend(args, &loading),
         Some(Command::Suspects(args)) => series::run_suspects(args, &loading),
         Some(Command::Realms(command)) => heaptui_cli::realms::run(command, &loading),
+        Some(Command::Index(args)) => heaptui_cli::index::run(args, &loading),
         Some(Command::Capture(args)) => match capture::run(args) {
             Ok(capture::Outcome::Open(files)) => tui::run(&files, loading.options),
             Ok(capture::Outcome::Exit(code)) => Ok(code),
             Err(e) => Err(e),
         },
         Some(Command::Mcp(args)) => {
-            match heaptui_mcp::serve_stdio(args.config(!cli.no_memory_check)) {
+            match heaptui_mcp::serve_stdio(args.config(!cli.no_memory_check, loading.options.index))
+            {
                 Ok(()) => Ok(0),
                 Err(e) => {
                     eprintln!("heaptui mcp: {e}");

@@ -10,6 +10,7 @@ mod capture;
 mod devtools_goldens;
 mod fuse;
 mod fuzz;
+mod index;
 mod layers;
 mod leak_apps;
 mod leak_hunting;

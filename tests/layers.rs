@@ -13,7 +13,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("graph", &[]),
     ("parse", &["graph"]),
     ("analysis", &["graph"]),
-    ("snapshot", &["analysis", "graph", "parse"]),
+    ("index", &["analysis", "graph", "parse"]),
+    ("snapshot", &["analysis", "graph", "index", "parse"]),
 ];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

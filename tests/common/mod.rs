@@ -21,8 +21,18 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs `heaptui ARGS…`, failing the test if it runs longer than `limit` (a hang).
 pub fn run_heaptui(args: &[&std::ffi::OsStr], limit: Duration) -> Output {
+    run_heaptui_env(args, &[], limit)
+}
+
+/// `run_heaptui` with environment variables set for the child.
+pub fn run_heaptui_env(
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &std::ffi::OsStr)],
+    limit: Duration,
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_heaptui"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod capture;
 pub mod diff;
 pub mod dominators;
+pub mod index;
 pub mod markdown;
 pub mod modules;
 pub mod paths;
@@ -81,6 +82,7 @@ pub fn load(path: &Path, loading: &Loading) -> Result<Snapshot> {
     for w in snapshot.warnings() {
         eprintln!("heaptui: warning: {}: {}", sanitize(&input_name(path)), w);
     }
+    print_notes(&snapshot);
     if loading.timings {
         print_timings(&snapshot);
     }
@@ -91,6 +93,14 @@ pub fn load(path: &Path, loading: &Loading) -> Result<Snapshot> {
 pub fn load_all(paths: &[&Path], loading: &Loading) -> Result<Vec<Snapshot>> {
     use rayon::prelude::*;
     paths.par_iter().map(|p| load(p, loading)).collect()
+}
+
+/// Prints a snapshot's notes about its load (the index rebuilt, written or skipped) to stderr.
+fn print_notes(snapshot: &Snapshot) {
+    for note in snapshot.notes() {
+        let name = input_name(snapshot.path());
+        eprintln!("heaptui: note: {}: {}", sanitize(&name), sanitize(&note));
+    }
 }
 
 fn print_timings(s: &Snapshot) {

@@ -8,6 +8,7 @@
 
 mod analysis;
 mod graph;
+mod index;
 mod parse;
 mod snapshot;
 

@@ -35,7 +35,7 @@ pub struct Args {
 
 impl Args {
     /// The server's configuration; `check_memory` from the global `--no-memory-check`.
-    pub fn config(&self, check_memory: bool) -> Config {
+    pub fn config(&self, check_memory: bool, index: bool) -> Config {
         Config {
             roots: if self.roots.is_empty() {
                 vec![PathBuf::from(".")]
@@ -45,6 +45,7 @@ impl Args {
             show_values: self.show_values,
             check_memory,
             allow_capture: self.allow_capture,
+            index,
         }
     }
 }

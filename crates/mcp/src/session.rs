@@ -24,6 +24,8 @@ pub struct Config {
     pub check_memory: bool,
     /// Offer the `capture` tool (`--allow-capture`).
     pub allow_capture: bool,
+    /// Reopen snapshots from their index, or write one (`--index`).
+    pub index: bool,
 }
 
 /// The state of one server session.
@@ -43,6 +45,7 @@ impl Session {
         let handles = Handles::new(LoadOptions {
             check_memory: config.check_memory,
             redact: !config.show_values,
+            index: config.index,
         });
         Ok(Session {
             config,

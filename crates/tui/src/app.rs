@@ -259,6 +259,13 @@ impl App {
         if snapshots.len() == 2 {
             self.pair.start(snapshots.clone());
         }
+        // The loads' notes (the index reused, rebuilt or skipped), the first one shown.
+        if self.message.is_none() {
+            self.message = snapshots.iter().find_map(|s| {
+                let file = heaptui_present::labels::file_label(s.path());
+                s.notes().first().map(|n| format!("note: {file}: {n}"))
+            });
+        }
         self.heap.complete = Some(snapshots);
         self.views_completed();
         self.refresh_summaries(summaries);

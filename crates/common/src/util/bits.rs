@@ -18,6 +18,16 @@ pub struct BitVec {
 }
 
 impl BitVec {
+    /// The bits as 64-bit words, bit `i` in word `i / 64` (for the index).
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    /// A bit vector from its [`BitVec::words`].
+    pub fn from_words(words: Vec<u64>) -> Self {
+        BitVec { words }
+    }
+
     /// `len` bits, all clear.
     pub fn new(len: usize) -> Self {
         BitVec {

@@ -249,8 +249,8 @@ mod tests {
             assert_eq!(
                 compute(
                     &Dominators {
-                        dominator: dominator.clone(),
-                        dfs_order: node_at.clone(),
+                        dominator: dominator.clone().into(),
+                        dfs_order: node_at.clone().into(),
                         extra_roots: Vec::new(),
                     },
                     row_of.clone(),

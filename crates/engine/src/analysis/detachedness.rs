@@ -134,6 +134,30 @@ impl DomStates {
         }
     }
 
+    /// The parts: the node count and the attached and detached bits (for the index).
+    pub fn parts(
+        &self,
+    ) -> (
+        usize,
+        &heaptui_common::util::bits::BitVec,
+        &heaptui_common::util::bits::BitVec,
+    ) {
+        (self.len, &self.attached, &self.detached)
+    }
+
+    /// The states from their [`DomStates::parts`].
+    pub fn from_parts(
+        len: usize,
+        attached: heaptui_common::util::bits::BitVec,
+        detached: heaptui_common::util::bits::BitVec,
+    ) -> DomStates {
+        DomStates {
+            len,
+            attached,
+            detached,
+        }
+    }
+
     /// The state of `node`.
     pub fn state(&self, node: u32) -> DomState {
         let node = node as usize;

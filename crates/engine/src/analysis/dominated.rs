@@ -117,8 +117,8 @@ mod tests {
     /// root 0 → 1 → {2, 3}, 3 → 4.
     fn tree() -> Dominators {
         Dominators {
-            dominator: vec![0, 0, 1, 1, 3],
-            dfs_order: vec![0, 1, 3, 4, 2],
+            dominator: vec![0, 0, 1, 1, 3].into(),
+            dfs_order: vec![0, 1, 3, 4, 2].into(),
             extra_roots: Vec::new(),
         }
     }
@@ -146,8 +146,8 @@ mod tests {
     fn a_node_continuing_a_list_is_not_nested_by_the_node_before() {
         // root 0 → 1 (owner) → 3 (marked) → 4 (marked, the list's next node) → 5 (marked).
         let tree = Dominators {
-            dominator: vec![0, 0, 1, 1, 3, 4],
-            dfs_order: vec![0, 1, 3, 4, 5, 2],
+            dominator: vec![0, 0, 1, 1, 3, 4].into(),
+            dfs_order: vec![0, 1, 3, 4, 5, 2].into(),
             extra_roots: Vec::new(),
         };
         let marked = [false, false, false, true, true, true];

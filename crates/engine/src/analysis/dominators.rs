@@ -35,7 +35,7 @@
 
 #[cfg(doc)]
 use super::essential;
-use crate::graph::{retainers::Retainers, HeapGraph};
+use crate::graph::{array::Array, retainers::Retainers, HeapGraph};
 use heaptui_common::util::bits::{prefetch, BitVec, PREFETCH_AHEAD, PREFETCH_NEAR};
 use rayon::prelude::*;
 
@@ -53,9 +53,9 @@ const DFS_PREFETCH_EDGES: u32 = 8;
 /// and `dfs_order` lists nodes so that every node comes after its dominator.
 pub struct Dominators {
     /// Immediate dominator ordinal per node.
-    pub dominator: Vec<u32>,
+    pub dominator: Array<u32>,
     /// Node ordinals in DFS preorder (root first).
-    pub dfs_order: Vec<u32>,
+    pub dfs_order: Array<u32>,
     /// The nodes the root does not reach that the numbering made children of the root: the
     /// orphans (no essential retainer) the walks started from, in ordinal order, then every
     /// node still unreached. With an edge from the root to each, every node is reachable and
@@ -135,8 +135,8 @@ pub fn compute(
     let mut dfs_order = vertex;
     dfs_order.remove(0);
     let tree = Dominators {
-        dominator,
-        dfs_order,
+        dominator: dominator.into(),
+        dfs_order: dfs_order.into(),
         extra_roots,
     };
     (tree, into_words(passes.records))

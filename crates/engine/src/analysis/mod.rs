@@ -42,7 +42,7 @@ pub mod values;
 pub mod weakmap;
 
 use crate::graph::strings::NewStrings;
-use crate::graph::{retainers::Retainers, HeapGraph};
+use crate::graph::{array::Array, retainers::Retainers, HeapGraph};
 use aggregates::Aggregate;
 use dominators::Dominators;
 use heaptui_common::progress::{Phase, Progress};
@@ -74,9 +74,9 @@ pub enum Stage {
 /// The classes stage.
 pub struct ClassesStage {
     /// Self size per node, redistributed into owners as DevTools shows them.
-    pub self_size: Vec<u32>,
+    pub self_size: Array<u32>,
     /// Class string index per node (indexes past the graph's strings are in `names`).
-    pub classes: Vec<u32>,
+    pub classes: Array<u32>,
     /// The class names the analysis added (`(system)`, `{a, b}`, …).
     pub names: NewStrings,
     /// The interface definitions inferred for this snapshot.
@@ -91,7 +91,7 @@ pub struct ClassesStage {
 /// The distances stage.
 pub struct DistancesStage {
     /// Distance from the GC roots per node (DevTools' raw values).
-    pub distances: Vec<i32>,
+    pub distances: Array<i32>,
 }
 
 /// The dominators stage: everything else.
@@ -105,7 +105,7 @@ pub struct DominatorsStage {
     /// dominators and retained sizes: not weak, not ignored; see [`essential`]).
     pub holding: BitVec,
     /// Retained size per node.
-    pub retained: Vec<u64>,
+    pub retained: Array<u64>,
     /// Root retained size + `extra_native_bytes`.
     pub total_size: u64,
     /// Statistics view totals.
@@ -344,7 +344,9 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             if !classes_first {
                 grouping = Some(classes_stage(graph, sizes.take(), results, &mut lane));
             }
-            let _ = results.distances.set(DistancesStage { distances });
+            let _ = results.distances.set(DistancesStage {
+                distances: distances.into(),
+            });
             if !classes_first {
                 (hooks.landed)(Stage::Classes);
             }
@@ -432,7 +434,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
         retainers,
         dominators,
         holding,
-        retained,
+        retained: retained.into(),
         total_size,
         statistics,
         summary,
@@ -471,8 +473,8 @@ fn classes_stage(
         names,
     } = classes;
     let _ = results.classes.set(ClassesStage {
-        self_size: sizes,
-        classes,
+        self_size: sizes.into(),
+        classes: classes.into(),
         names,
         interface_definitions,
         interface_names,

@@ -8,7 +8,7 @@ use crate::graph::{retainers::Retainers, HeapGraph};
 use serde::Serialize;
 
 /// Heap totals by category, in bytes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Statistics {
     /// Total size (root retained size + `extra_native_bytes`).

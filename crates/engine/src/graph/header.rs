@@ -4,7 +4,7 @@
 use heaptui_common::error::{Error, Result};
 
 /// The parsed `snapshot` header.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Header {
     /// `snapshot.title` (empty for Node's snapshots).
     pub title: String,

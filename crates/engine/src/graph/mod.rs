@@ -3,6 +3,7 @@
 //! counting sort. Node and edge *ordinals* (0-based positions) are used everywhere; the file's
 //! node *indexes* (ordinal × field count) are converted once at parse time.
 
+pub mod array;
 pub mod header;
 pub mod kinds;
 pub mod retainers;
@@ -12,12 +13,15 @@ pub mod traces;
 
 pub use kinds::{EdgeKinds, NodeKinds};
 
+use array::Array;
 use header::Header;
 use heaptui_common::util::bits::PREFETCH_AHEAD;
 use strings::Strings;
 
 /// Where a closure's or object's constructor was defined (0-based, as stored in the snapshot).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     /// V8's script id.
@@ -43,22 +47,22 @@ pub struct HeapGraph {
     /// Positions of the edge types the analysis cares about.
     pub edge_kinds: EdgeKinds,
     /// Node type per node.
-    pub node_type: Vec<u8>,
+    pub node_type: Array<u8>,
     /// Name string index per node (analysis may rename detached DOM nodes).
-    pub node_name: Vec<u32>,
+    pub node_name: Array<u32>,
     /// Snapshot object id per node.
-    pub node_id: Vec<u32>,
+    pub node_id: Array<u32>,
     /// DOM link state per node (0 unknown, 1 attached, 2 detached), as the file gives it; the
     /// analysis consumes it (it is empty afterwards; detached nodes keep their `Detached ` name).
     pub detachedness: Vec<u8>,
     /// `first_edge[n]..first_edge[n + 1]` are node `n`'s outgoing edges; `node_count + 1` long.
-    pub first_edge: Vec<u32>,
+    pub first_edge: Array<u32>,
     /// Edge type per edge.
-    pub edge_type: Vec<u8>,
+    pub edge_type: Array<u8>,
     /// Edge name: a string index for named edge types, an element index otherwise.
-    pub edge_name: Vec<u32>,
+    pub edge_name: Array<u32>,
     /// Target node ordinal per edge.
-    pub edge_to: Vec<u32>,
+    pub edge_to: Array<u32>,
     /// Ordinal of the synthetic root node.
     pub root: u32,
     /// `(node ordinal, location)` sorted by node ordinal, one per node at most.

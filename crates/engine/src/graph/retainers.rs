@@ -5,6 +5,7 @@
 //! its last sort key. Only source nodes are stored; the edge behind a slot is recovered from the
 //! source's own edges (its edges to the node, also in reverse order), which saves 4 bytes per edge.
 
+use super::array::Array;
 use super::HeapGraph;
 use heaptui_common::util::bits::BitVec;
 
@@ -12,9 +13,9 @@ use heaptui_common::util::bits::BitVec;
 #[derive(Debug, Default)]
 pub struct Retainers {
     /// Offsets per node, `node_count + 1` long.
-    pub first: Vec<u32>,
+    pub first: Array<u32>,
     /// Source node ordinal per slot.
-    pub sources: Vec<u32>,
+    pub sources: Array<u32>,
 }
 
 impl Retainers {
@@ -56,7 +57,13 @@ impl Retainers {
         }
         first.copy_within(1.., 0);
         first[node_count] = edge_to.len() as u32;
-        (Retainers { first, sources }, slot_essential)
+        (
+            Retainers {
+                first: first.into(),
+                sources: sources.into(),
+            },
+            slot_essential,
+        )
     }
 
     /// The slot range of `node`.

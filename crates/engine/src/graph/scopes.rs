@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 /// One scope of a script, a row of the `scopes` table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScopeRow {
     /// The script's node index (ordinal × node field count), as written: the scopes' key.
     pub script_node_index: u32,
@@ -25,7 +25,7 @@ pub struct ScopeRow {
 }
 
 /// A variable use: the declaring scope's id (in the same script) and the variable's slot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScopeUse {
     /// The id of the scope that declares the variable.
     pub declaring_scope_id: u32,
@@ -34,7 +34,7 @@ pub struct ScopeUse {
 }
 
 /// The parsed scope tables.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScopeTables {
     /// True when the snapshot has a non-empty `scopes` table (DevTools' test).
     pub present: bool,

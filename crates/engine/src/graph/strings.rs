@@ -2,23 +2,28 @@
 //! (20 M separate `String`s would cost ~0.5 GB of headers alone), and the few strings analysis
 //! adds (class names such as `(system)` or `{a, b}`), which get indexes after the file's own.
 
+use super::array::Array;
+
 /// All strings of one snapshot, addressed by index as the snapshot's `name` fields do.
 #[derive(Debug, Default, Clone)]
 pub struct Strings {
-    data: Vec<u8>,
+    data: Array<u8>,
     ends: Ends,
     added: Vec<String>,
 }
 
+/// End offsets per file string: 4 bytes each while the data fits in 4 GiB.
 #[derive(Debug, Clone)]
-enum Ends {
-    Narrow(Vec<u32>),
-    Wide(Vec<u64>),
+pub enum Ends {
+    /// Offsets below 4 GiB.
+    Narrow(Array<u32>),
+    /// Offsets of a larger table.
+    Wide(Array<u64>),
 }
 
 impl Default for Ends {
     fn default() -> Self {
-        Ends::Narrow(Vec::new())
+        Ends::Narrow(Array::default())
     }
 }
 
@@ -37,13 +42,13 @@ impl Ends {
     }
     fn push(&mut self, end: usize) {
         match self {
-            Ends::Narrow(v) if end <= u32::MAX as usize => v.push(end as u32),
+            Ends::Narrow(v) if end <= u32::MAX as usize => v.as_vec_mut().push(end as u32),
             Ends::Narrow(v) => {
                 let mut wide: Vec<u64> = v.iter().map(|&e| u64::from(e)).collect();
                 wide.push(end as u64);
-                *self = Ends::Wide(wide);
+                *self = Ends::Wide(wide.into());
             }
-            Ends::Wide(v) => v.push(end as u64),
+            Ends::Wide(v) => v.as_vec_mut().push(end as u64),
         }
     }
 }
@@ -52,7 +57,7 @@ impl Strings {
     /// An empty table with room for `bytes` bytes of file strings.
     pub fn with_capacity(bytes: usize) -> Self {
         Strings {
-            data: Vec::with_capacity(bytes),
+            data: Vec::with_capacity(bytes).into(),
             ..Strings::default()
         }
     }
@@ -114,10 +119,34 @@ impl Strings {
         (self.len() - 1) as u32
     }
 
+    /// The table's parts: the file strings' bytes, their end offsets and the added strings
+    /// (for the index).
+    pub fn parts(&self) -> (&Array<u8>, &Ends, &[String]) {
+        (&self.data, &self.ends, &self.added)
+    }
+
+    /// A table from its [`Strings::parts`], or `None` when the offsets do not cut `data` into
+    /// UTF-8 strings in order (what [`Strings::get`] relies on).
+    pub fn from_parts(data: Array<u8>, ends: Ends, added: Vec<String>) -> Option<Strings> {
+        use rayon::prelude::*;
+        // Checked in parallel: millions of strings, read from a just-mapped file.
+        const STRINGS_PER_TASK: usize = 1 << 16;
+        let valid = |i: usize| {
+            let start = if i == 0 { 0 } else { ends.get(i - 1) };
+            let bytes = data.get(start..ends.get(i))?;
+            std::str::from_utf8(bytes).ok().map(|_| ())
+        };
+        (0..ends.len())
+            .into_par_iter()
+            .with_min_len(STRINGS_PER_TASK)
+            .try_for_each(valid)
+            .map(|()| Strings { data, ends, added })
+    }
+
     /// Appends a file string (used by the parser and by tests).
     pub fn push_file_string(&mut self, s: &str) {
         assert!(self.added.is_empty(), "file strings come before added ones");
-        self.data.extend_from_slice(s.as_bytes());
+        self.data.as_vec_mut().extend_from_slice(s.as_bytes());
         self.ends.push(self.data.len());
     }
 }
@@ -156,6 +185,25 @@ impl NewStrings {
         let i = self.push(s.to_string());
         self.by_text.insert(s.to_string(), i);
         i
+    }
+
+    /// The parts: the first index handed out, the strings added and the interned ones (for the
+    /// index).
+    pub fn parts(&self) -> (u32, &[String], &std::collections::HashMap<String, u32>) {
+        (self.first, &self.added, &self.by_text)
+    }
+
+    /// Strings added after a table from their [`NewStrings::parts`].
+    pub fn from_parts(
+        first: u32,
+        added: Vec<String>,
+        by_text: std::collections::HashMap<String, u32>,
+    ) -> NewStrings {
+        NewStrings {
+            first,
+            added,
+            by_text,
+        }
     }
 
     /// The text of an index handed out here or already in `strings`.

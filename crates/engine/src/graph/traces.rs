@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 /// One function of `trace_function_infos`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TraceFunction {
     /// Its name (a string index).
     pub name: u32,

@@ -1,7 +1,7 @@
 //! Loading: parse, settle the graph, then run the analysis, one snapshot at a time
 //! ([`one`]) or several together, every snapshot's classes first ([`load_together`]).
 
-use super::{Inner, LoadOptions, Partial, Snapshot};
+use super::{indexed, Inner, LoadOptions, Partial, Snapshot};
 use crate::analysis::detachedness::DomStates;
 use crate::analysis::{self, Gate, Hooks, Results, Schedule, Stage};
 use crate::parse;
@@ -51,9 +51,25 @@ pub enum LoadEvent<'a> {
 }
 
 /// Loads one snapshot on the calling thread, the whole analysis as fast as possible.
+/// With the index asked for, reopens from it, or writes it after loading.
 pub(super) fn one(path: &Path, options: LoadOptions, progress: &Progress) -> Result<Snapshot> {
+    let (slot, mut notes) = indexed::slot(path, options);
+    if let Some(inner) = slot
+        .as_ref()
+        .and_then(|slot| indexed::reopen(path, options, slot, &mut notes))
+    {
+        progress.done();
+        return Partial { inner }
+            .complete()
+            .ok_or_else(|| Error::internal("an index without every stage"));
+    }
     let (parsed, timings) = parse_file(path, options, progress)?;
-    Ok(analyse(path, parsed, options, timings, progress))
+    let snapshot = analyse(path, parsed, options, timings, progress);
+    match &slot {
+        Some(slot) => indexed::write(&snapshot, slot, notes),
+        None => snapshot.add_notes(notes),
+    }
+    Ok(snapshot)
 }
 
 /// Parses and settles a file: the parsed graph and the phases' wall times.
@@ -95,6 +111,7 @@ fn shared(
         load_timings,
         dom_states,
         scripts: Default::default(),
+        notes: Default::default(),
         native_contexts: Default::default(),
     });
     (inner, self_size)
@@ -237,8 +254,18 @@ fn load_one_of_many(
     let progress = Progress::new(&report);
     // The ticket arrives when the classes land, or when a failed parse drops it.
     let ticket = gate.ticket();
-    let (parsed, timings) = parse_file(path, options, &progress)?;
-    let (inner, self_size) = shared(path, parsed, options, timings);
+    let (index_slot, mut notes) = indexed::slot(path, options);
+    let reopened = index_slot
+        .as_ref()
+        .and_then(|slot| indexed::reopen(path, options, slot, &mut notes));
+    let (inner, self_size) = match reopened {
+        Some(inner) => (inner, None),
+        None => {
+            let (parsed, timings) = parse_file(path, options, &progress)?;
+            let (inner, self_size) = shared(path, parsed, options, timings);
+            (inner, Some(self_size))
+        }
+    };
     let landed = |stage: Stage| {
         let snapshot = Partial {
             inner: Arc::clone(&inner),
@@ -253,6 +280,17 @@ fn load_one_of_many(
             slot.send(Some(snapshot));
         }
     };
+    let Some(self_size) = self_size else {
+        // Reopened: every stage is in.
+        for stage in [Stage::Classes, Stage::Distances, Stage::Dominators] {
+            landed(stage);
+        }
+        ticket.arrive();
+        progress.done();
+        return Partial { inner }
+            .complete()
+            .ok_or_else(|| Error::internal("an index without every stage"));
+    };
     let hooks = Hooks {
         progress: &progress,
         landed: &landed,
@@ -260,7 +298,12 @@ fn load_one_of_many(
     };
     analysis::analyze(&inner.graph, self_size, &inner.results, &hooks);
     progress.done();
-    Partial { inner }
+    let snapshot = Partial { inner }
         .complete()
-        .ok_or_else(|| Error::internal("the analysis ended before its last stage"))
+        .ok_or_else(|| Error::internal("the analysis ended before its last stage"))?;
+    match &index_slot {
+        Some(index_slot) => indexed::write(&snapshot, index_slot, notes),
+        None => snapshot.add_notes(notes),
+    }
+    Ok(snapshot)
 }

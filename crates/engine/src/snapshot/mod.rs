@@ -15,6 +15,7 @@
 
 mod compare;
 mod ignore;
+mod indexed;
 mod load;
 mod peek;
 mod presets;
@@ -39,6 +40,7 @@ pub use crate::analysis::Stage;
 pub use crate::graph::Location;
 pub use crate::parse::Warning;
 pub use compare::{compare, Comparison, ComparisonRows};
+pub use indexed::{build_index, index_on_by_default, prune_index, IndexBuild, Pruned};
 pub use load::{load_together, LoadEvent};
 pub use peek::{peek, Peek, PEEK_LIMIT};
 pub use presets::{DuplicateStrings, ObjectFilter};
@@ -70,6 +72,9 @@ pub struct LoadOptions {
     pub check_memory: bool,
     /// Mask string values in every name the snapshot hands out (`--redact`).
     pub redact: bool,
+    /// Reopen from the index, or write one after loading (`--index`; see
+    /// [`index_on_by_default`]).
+    pub index: bool,
 }
 
 impl Default for LoadOptions {
@@ -77,6 +82,7 @@ impl Default for LoadOptions {
         LoadOptions {
             check_memory: true,
             redact: false,
+            index: false,
         }
     }
 }
@@ -94,6 +100,8 @@ struct Inner {
     dom_states: analysis::detachedness::DomStates,
     /// Script names, found the first time a location is shown.
     scripts: OnceLock<scripts::ScriptNames>,
+    /// One-line notes about the load (the index used, rebuilt or skipped), for the front end.
+    notes: std::sync::Mutex<Vec<String>>,
     /// Native-context attribution, computed the first time a realm or its filter is asked for.
     native_contexts: OnceLock<analysis::native_contexts::Attribution>,
 }
@@ -157,6 +165,15 @@ impl Partial {
     /// Problems worked around while loading.
     pub fn warnings(&self) -> &[Warning] {
         &self.inner.warnings
+    }
+
+    /// One-line notes about the load so far (the index rebuilt, written or skipped).
+    pub fn notes(&self) -> Vec<String> {
+        self.inner
+            .notes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Wall time per load phase so far, parse included.
