@@ -284,7 +284,10 @@ pub fn run_what_if(args: &WhatIfArgs, loading: &Loading) -> Result<i32> {
 }
 
 fn what_if_text(doc: &WhatIf) -> String {
-    let mut out: String = release::lines(doc).iter().map(|l| format!("{l}\n")).collect();
+    let mut out: String = release::lines(doc)
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
     out += &objects_text(&doc.members, doc.more);
     out
 }

@@ -105,6 +105,16 @@ pub fn parse(line: &str) -> Result<QueryLine> {
     Ok(parsed)
 }
 
+/// An object id as `@123` or `123`, as every command and prompt takes it.
+pub fn object_id(text: &str) -> Result<u32> {
+    text.trim_start_matches('@').parse().map_err(|_| {
+        Error::usage(format!(
+            "\"{}\" is not an object id like @123",
+            heaptui_common::util::sanitize::sanitize(text)
+        ))
+    })
+}
+
 /// The words of `line`, split at spaces outside `"…"` and `'…'`.
 fn words(line: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
@@ -144,7 +154,13 @@ mod tests {
 
     #[test]
     fn errors_are_one_line() {
-        for bad in ["--nope", "--class '(", "--class", "--min-self lots", "--value x"] {
+        for bad in [
+            "--nope",
+            "--class '(",
+            "--class",
+            "--min-self lots",
+            "--value x",
+        ] {
             let e = parse(bad).unwrap_err().to_string();
             assert!(!e.is_empty() && !e.contains('\n'), "{bad}: {e}");
         }

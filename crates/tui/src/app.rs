@@ -26,6 +26,7 @@ use heaptui_engine::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial,
 use heaptui_present::labels;
 
 mod paths;
+mod questions;
 mod tables;
 mod views;
 
@@ -49,6 +50,14 @@ pub enum View {
     Statistics,
     /// Where a Comparison class's new objects are held: their paths by shape.
     Paths,
+    /// The objects a typed query chose.
+    Query,
+    /// Memory by module.
+    Modules,
+    /// The heap by realm (native context).
+    Realms,
+    /// Closure variables no live closure can read.
+    Contexts,
 }
 
 pub use super::layout::Focus;
@@ -64,6 +73,10 @@ pub enum Mode {
     Help,
     /// The details popup of one object is open.
     Details,
+    /// Typing a query (the flags of `heaptui query`).
+    Query,
+    /// The popup of what releasing the query's objects frees is open.
+    WhatIf,
 }
 
 /// Whether the event loop goes on.
@@ -159,6 +172,8 @@ pub struct App {
     working: Option<String>,
     /// The object views, presets and ignored retainers.
     views: Views,
+    /// The questions' views: query, what-if, modules, realms, dead closure variables.
+    questions: questions::Questions,
     help: Help,
 }
 
@@ -242,6 +257,7 @@ impl App {
             filter: Filter::default(),
             working: None,
             views: Views::default(),
+            questions: questions::Questions::default(),
             help: Help::default(),
         }
     }
@@ -457,6 +473,9 @@ impl App {
         if let Some(selected) = self.views_selected() {
             return selected;
         }
+        if let Some(selected) = self.questions_selected() {
+            return selected;
+        }
         if !self.shows_table() {
             return None;
         }
@@ -479,6 +498,11 @@ impl App {
     /// Fits the cursors to the frame's `screen`: each table, list and pane keeps its
     /// selection in view, and the page sizes for PgUp/PgDn follow what is drawn.
     pub fn layout(&mut self, screen: &Screen) {
+        if let Some(pages) = self.questions_layout(screen) {
+            self.pages = pages;
+            self.fit_retainers();
+            return;
+        }
         if let Some(pages) = self.views_layout(screen) {
             self.pages = pages;
             self.fit_retainers();
@@ -538,6 +562,8 @@ impl App {
             },
             Mode::Filter => self.prompt_key(&key),
             Mode::Details => self.details_key(key),
+            Mode::Query => self.query_prompt_key(&key),
+            Mode::WhatIf => self.what_if_key(&key),
             Mode::Browse => match keys::command(&key) {
                 Some(command) => self.run(command),
                 None => Flow::Continue,
@@ -590,10 +616,18 @@ impl App {
             | Command::IgnoreRetainer
             | Command::RestoreRetainers => self.object_command(command),
             Command::NewObjectPaths => self.open_new_paths(),
+            Command::Query
+            | Command::WhatIf
+            | Command::Modules
+            | Command::Realms
+            | Command::Contexts => self.question_command(command),
             _ => match self.view {
                 View::Summary | View::Comparison => self.table_command(command),
                 View::Trend | View::Suspects => self.series_command(command),
                 View::Paths => self.paths_command(command),
+                View::Query | View::Modules | View::Realms | View::Contexts => {
+                    self.question_view_command(command)
+                }
                 View::Containment | View::Dominators | View::Statistics => {
                     self.object_view_command(command)
                 }
