@@ -18,9 +18,12 @@ use super::object_views::ObjectViews;
 use super::pair::PairSuspects;
 use super::presets::Presets;
 use super::prompt;
+use super::query_view::QueryView;
+use super::questions::{ContextsView, ModulesView, RealmsView};
 use super::retainers::RetainerTree;
 use super::table::{ClassTable, TableControl};
 use super::theme::Theme;
+use super::what_if::Release;
 use crossterm::event::KeyEvent;
 use heaptui_engine::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial, Snapshot};
 use heaptui_present::labels;
@@ -146,6 +149,18 @@ struct Views {
     ignores: Ignores,
 }
 
+/// The questions' views' state (their keys are handled in `questions`).
+#[derive(Default)]
+struct Questions {
+    /// The query being typed (kept for the next `:`).
+    prompt: String,
+    query: Option<QueryView>,
+    release: Option<Release>,
+    modules: Option<ModulesView>,
+    realms: Option<RealmsView>,
+    contexts: Option<ContextsView>,
+}
+
 /// The explorer's state.
 pub struct App {
     heap: Heap,
@@ -173,7 +188,7 @@ pub struct App {
     /// The object views, presets and ignored retainers.
     views: Views,
     /// The questions' views: query, what-if, modules, realms, dead closure variables.
-    questions: questions::Questions,
+    questions: Questions,
     help: Help,
 }
 
@@ -257,7 +272,7 @@ impl App {
             filter: Filter::default(),
             working: None,
             views: Views::default(),
-            questions: questions::Questions::default(),
+            questions: Questions::default(),
             help: Help::default(),
         }
     }

@@ -19,18 +19,6 @@ use heaptui_engine::{NamedFilter, ObjectFilter, Snapshot};
 use heaptui_present::query_line;
 use heaptui_present::{format, labels};
 
-/// The questions' state.
-#[derive(Default)]
-pub(super) struct Questions {
-    /// The query being typed (kept for the next `:`).
-    prompt: String,
-    query: Option<QueryView>,
-    release: Option<Release>,
-    modules: Option<ModulesView>,
-    realms: Option<RealmsView>,
-    contexts: Option<ContextsView>,
-}
-
 /// Characters of a realm's name its Summary preset's title keeps.
 const REALM_TITLE_CHARS: usize = 40;
 
