@@ -104,6 +104,10 @@ fn a_typed_query_lists_what_heaptui_query_lists_and_what_if_frees_the_same() -> 
     // The selected object's retainers fill the pane below.
     assert!(shown.contains("Retainers"), "{shown}");
     insta::assert_snapshot!("questions_query_80x24", shown);
+    // Enter: into the selected object's retainers; Tab back to the objects.
+    pty.send(b"\r");
+    pty.wait_for("its retainers · i details")?;
+    pty.send(b"\t");
 
     // W: what releasing them frees, as `what-if --query` says.
     let what_if = json(&["what-if", &file, "--query", "--class", "^Item$"]);
@@ -132,6 +136,11 @@ fn a_typed_query_lists_what_heaptui_query_lists_and_what_if_frees_the_same() -> 
     pty.type_text(" --bogus", KEY_DELAY);
     pty.send(b"\r");
     pty.wait_for("query: unexpected argument '--bogus'")?;
+    // Esc leaves the query view for the Summary.
+    pty.send(tui_harness::key_bytes("Escape").unwrap());
+    pty.wait_until("the Summary", |s| {
+        !s.contains(": Query") && s.contains("Constructor")
+    })?;
     quit(&mut pty)
 }
 

@@ -187,3 +187,31 @@ impl ContextsView {
         list_keys(&mut self.listing, len, command, page)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enter_opens_the_selected_row_and_esc_goes_back() {
+        let mut listing = Listing::start("test", |_| ());
+        assert_eq!(
+            list_keys(&mut listing, 0, Command::Expand, 5),
+            Outcome::Moved
+        );
+        assert_eq!(
+            list_keys(&mut listing, 3, Command::Bottom, 5),
+            Outcome::Moved
+        );
+        assert_eq!(list_keys(&mut listing, 3, Command::Down, 5), Outcome::Moved);
+        assert_eq!(
+            list_keys(&mut listing, 3, Command::Expand, 5),
+            Outcome::Open(2)
+        );
+        assert_eq!(list_keys(&mut listing, 3, Command::Back, 5), Outcome::Back);
+        assert_eq!(
+            list_keys(&mut listing, 3, Command::Filter, 5),
+            Outcome::NotMine
+        );
+    }
+}

@@ -267,7 +267,7 @@ impl App {
             questions::Outcome::Moved => {}
             questions::Outcome::Open(at) => self.open_row(at),
             questions::Outcome::Back => self.show(View::Summary),
-            questions::Outcome::NotMine => self.table_command(command),
+            questions::Outcome::NotMine => self.not_here(),
         }
     }
 
@@ -290,8 +290,19 @@ impl App {
             query_view::Outcome::Open => {}
             query_view::Outcome::WhatIf => self.start_release(),
             query_view::Outcome::Back => self.show(View::Summary),
-            query_view::Outcome::NotMine => self.table_command(command),
+            // The retainer pane's keys (Tab, p) act on the pane below, as under the tables.
+            query_view::Outcome::NotMine
+                if matches!(command, Command::ToggleFocus | Command::PathToRoots) =>
+            {
+                self.table_command(command)
+            }
+            query_view::Outcome::NotMine => self.not_here(),
         }
+    }
+
+    fn not_here(&mut self) {
+        self.message =
+            Some("that key works in the Summary (1) and Comparison (2) views".to_string());
     }
 
     /// `W`: what releasing the query's objects would free, in a popup.
