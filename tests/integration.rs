@@ -27,6 +27,7 @@ mod safety;
 mod staged;
 mod streams;
 mod tui_pty;
+mod tui_questions;
 mod tui_render;
 mod tui_tapes;
 mod tui_views;

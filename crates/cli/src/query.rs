@@ -9,113 +9,41 @@ use heaptui_common::error::{Error, Result};
 use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::Snapshot;
 use heaptui_present::format;
-use heaptui_present::query::{self, Filters, Query, QueryObject, QuerySort, Range, Scope};
-use heaptui_present::release::{ClassShare, WhatIf};
+use heaptui_present::query::{self, Filters, Query, QueryObject, QuerySort, Scope};
+use heaptui_present::query_line::FilterArgs;
+use heaptui_present::release::{self, classes_line, WhatIf};
 use std::path::{Path, PathBuf};
 
-/// The filters `query` and `what-if --query` share.
-#[derive(clap::Args, Debug, Default)]
-pub struct FilterArgs {
-    /// Only objects whose Summary class matches this regex (`^Incoming`, `Message$`).
-    #[arg(long, value_name = "REGEX")]
-    pub class: Option<String>,
-    /// Only objects of this node type (object, closure, string, array, native, …).
-    #[arg(long = "type", value_name = "TYPE")]
-    pub node_type: Option<String>,
-    /// Only objects with a property of this name.
-    #[arg(long, value_name = "NAME")]
-    pub property: Option<String>,
-    /// …whose value (a string's text, a number where the snapshot has it) is this.
-    #[arg(long, value_name = "VALUE", requires = "property")]
-    pub value: Option<String>,
-    /// Self size at least (1MB, 500kB, 4096).
-    #[arg(long, value_name = "SIZE")]
-    pub min_self: Option<String>,
-    /// Self size at most.
-    #[arg(long, value_name = "SIZE")]
-    pub max_self: Option<String>,
-    /// Retained size at least.
-    #[arg(long, value_name = "SIZE")]
-    pub min_retained: Option<String>,
-    /// Retained size at most.
-    #[arg(long, value_name = "SIZE")]
-    pub max_retained: Option<String>,
-    /// Distance from the GC roots at least.
-    #[arg(long, value_name = "N")]
-    pub min_distance: Option<i32>,
-    /// Distance at most.
-    #[arg(long, value_name = "N")]
-    pub max_distance: Option<i32>,
-    /// DOM state: attached, detached or unknown.
-    #[arg(long, value_name = "STATE")]
-    pub dom: Option<String>,
-    /// Only objects allocated since this earlier snapshot of the same process (by id).
-    #[arg(long, value_name = "BASE")]
-    pub new_since: Option<PathBuf>,
-    /// Only objects reachable from this object (itself included).
-    #[arg(long, value_name = "@ID")]
-    pub from: Option<String>,
-}
-
-impl FilterArgs {
-    /// The filters, checked (a bad regex, size or state is a usage error).
-    pub fn filters(&self) -> Result<Filters> {
-        let size = |what: &str, text: &Option<String>| {
-            text.as_deref()
-                .map(|t| query::size_bound(what, t))
-                .transpose()
-        };
-        Ok(Filters {
-            class: self.class.as_deref().map(query::class_regex).transpose()?,
-            node_type: self.node_type.clone(),
-            property: self.property.clone(),
-            value: self.value.clone(),
-            self_size: Range {
-                min: size("--min-self", &self.min_self)?,
-                max: size("--max-self", &self.max_self)?,
-            },
-            retained: Range {
-                min: size("--min-retained", &self.min_retained)?,
-                max: size("--max-retained", &self.max_retained)?,
-            },
-            distance: Range {
-                min: self.min_distance,
-                max: self.max_distance,
-            },
-            dom: self.dom.as_deref().map(query::dom_state).transpose()?,
-        })
-    }
-
-    /// Loads `snapshot` (and the earlier one of `--new-since`) and selects the objects.
-    fn select(&self, snapshot: &Path, loading: &Loading) -> Result<Selected> {
-        let filters = self.filters()?;
-        let (snapshot, base) = match &self.new_since {
-            None => (load(snapshot, loading)?, None),
-            Some(base) => {
-                let mut both = load_all(&[base.as_path(), snapshot], loading)?;
-                let after = both.pop().expect("two loaded");
-                (after, both.pop())
-            }
-        };
-        let from = match &self.from {
-            Some(text) => Some(node_of(&snapshot, parse_id(text)?)?),
-            None => None,
-        };
-        let started = std::time::Instant::now();
-        let scope = Scope {
-            new_since: base.as_ref(),
-            from,
-        };
-        let nodes = query::select(&snapshot, &filters, scope)?;
-        Ok(Selected {
-            snapshot,
-            base,
-            filters,
-            from,
-            nodes,
-            started,
-        })
-    }
+/// Loads `snapshot` (and the earlier one of `--new-since`) and selects the objects `args`
+/// choose.
+fn select(args: &FilterArgs, snapshot: &Path, loading: &Loading) -> Result<Selected> {
+    let filters = args.filters()?;
+    let (snapshot, base) = match &args.new_since {
+        None => (load(snapshot, loading)?, None),
+        Some(base) => {
+            let mut both = load_all(&[base.as_path(), snapshot], loading)?;
+            let after = both.pop().expect("two loaded");
+            (after, both.pop())
+        }
+    };
+    let from = match &args.from {
+        Some(text) => Some(node_of(&snapshot, parse_id(text)?)?),
+        None => None,
+    };
+    let started = std::time::Instant::now();
+    let scope = Scope {
+        new_since: base.as_ref(),
+        from,
+    };
+    let nodes = query::select(&snapshot, &filters, scope)?;
+    Ok(Selected {
+        snapshot,
+        base,
+        filters,
+        from,
+        nodes,
+        started,
+    })
 }
 
 /// A query's answer with what it was asked on.
@@ -166,7 +94,7 @@ pub struct Args {
 
 /// Runs `heaptui query`.
 pub fn run(args: &Args, loading: &Loading) -> Result<i32> {
-    let mut selected = args.filters.select(&args.snapshot, loading)?;
+    let mut selected = select(&args.filters, &args.snapshot, loading)?;
     let mut nodes = std::mem::take(&mut selected.nodes);
     query::sort(&selected.snapshot, &mut nodes, args.sort);
     let doc = Query::new(
@@ -320,7 +248,7 @@ pub fn run_what_if(args: &WhatIfArgs, loading: &Loading) -> Result<i32> {
             (snapshot, members, started)
         }
         (true, true) => {
-            let selected = args.filters.select(&args.snapshot, loading)?;
+            let selected = select(&args.filters, &args.snapshot, loading)?;
             (selected.snapshot, selected.nodes, selected.started)
         }
         _ => {
@@ -355,43 +283,11 @@ pub fn run_what_if(args: &WhatIfArgs, loading: &Loading) -> Result<i32> {
     }
 }
 
-fn classes_line(classes: &[ClassShare]) -> String {
-    classes
-        .iter()
-        .map(|c| {
-            format!(
-                "{} {} ({})",
-                format::count(c.count as u64),
-                sanitize(&format::truncate(&c.class_name, 40)),
-                format::bytes(c.size)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn what_if_text(doc: &WhatIf) -> String {
-    let mut out = format!(
-        "Releasing {} object{} in {} frees {} ({} objects); their own retained sizes add up to {}\n",
-        format::count(doc.released as u64),
-        if doc.released == 1 { "" } else { "s" },
-        sanitize(&doc.file),
-        format::bytes(doc.freed_size),
-        format::count(doc.freed_count as u64),
-        format::bytes(doc.members_retained_size)
-    );
-    out += &format!("freed: {}\n", classes_line(&doc.freed_classes));
-    out += &format!(
-        "still alive though held by them: {} objects ({}){}{}\n",
-        format::count(doc.still_held.count as u64),
-        format::bytes(doc.still_held.self_size),
-        if doc.still_held.classes.is_empty() {
-            ""
-        } else {
-            ": "
-        },
-        classes_line(&doc.still_held.classes)
-    );
+    let mut out: String = release::lines(doc)
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
     out += &objects_text(&doc.members, doc.more);
     out
 }

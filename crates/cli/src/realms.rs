@@ -141,20 +141,8 @@ fn run_contexts(args: &Args, loading: &Loading) -> Result<i32> {
     }
 }
 
-/// `name() script [start–end]`, sanitised.
 fn scope_label(scope: &heaptui_present::documents::realms::ScopeDoc) -> String {
-    format!(
-        "{}{} [{}–{}]",
-        scope
-            .scope_name
-            .as_deref()
-            .filter(|n| !n.is_empty())
-            .map(|n| format!("{}() in ", sanitize(n)))
-            .unwrap_or_default(),
-        sanitize(&format::truncate(&scope.script_name, NAME_WIDTH)),
-        scope.scope_start,
-        scope.scope_end
-    )
+    heaptui_present::documents::realms::scope_label(scope, NAME_WIDTH)
 }
 
 fn contexts_text(name: &str, doc: &ContextsDoc) -> String {

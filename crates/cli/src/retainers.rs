@@ -27,12 +27,7 @@ pub struct Args {
 
 /// Parses `@123` or `123`.
 pub fn parse_id(text: &str) -> Result<u32> {
-    text.trim_start_matches('@').parse().map_err(|_| {
-        Error::usage(format!(
-            "\"{}\" is not an object id like @123",
-            sanitize(text)
-        ))
-    })
+    heaptui_present::query_line::object_id(text)
 }
 
 pub use heaptui_present::documents::retainers::{build, build_ignoring};

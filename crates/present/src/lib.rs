@@ -16,6 +16,7 @@ pub mod objects;
 pub mod population;
 pub mod presets;
 pub mod query;
+pub mod query_line;
 pub mod release;
 pub mod sort;
 pub mod statistics;

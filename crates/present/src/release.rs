@@ -3,7 +3,9 @@
 //! what stays alive although the set holds it. The JSON document of `heaptui what-if` (field
 //! names are an interface); the numbers come from [`Snapshot::release`].
 
+use crate::format;
 use crate::query::{retained_once, QueryObject};
+use heaptui_common::util::sanitize::sanitize;
 use heaptui_engine::Snapshot;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -96,6 +98,47 @@ impl WhatIf {
             more: members.len().saturating_sub(top),
         }
     }
+}
+
+/// `12 Foo (1.2 kB), 3 Bar (96 B)`: classes with their counts and sizes, sanitised.
+pub fn classes_line(classes: &[ClassShare]) -> String {
+    classes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} ({})",
+                format::count(c.count as u64),
+                sanitize(&format::truncate(&c.class_name, 40)),
+                format::bytes(c.size)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a release frees, in the three lines every front end shows (sanitised): what it frees
+/// in all, by class, and what stays alive although the released objects hold it.
+pub fn lines(doc: &WhatIf) -> [String; 3] {
+    let still = &doc.still_held;
+    [
+        format!(
+            "Releasing {} object{} in {} frees {} ({} objects); their own retained sizes add up to {}",
+            format::count(doc.released as u64),
+            if doc.released == 1 { "" } else { "s" },
+            sanitize(&doc.file),
+            format::bytes(doc.freed_size),
+            format::count(doc.freed_count as u64),
+            format::bytes(doc.members_retained_size)
+        ),
+        format!("freed: {}", classes_line(&doc.freed_classes)),
+        format!(
+            "still alive though held by them: {} objects ({}){}{}",
+            format::count(still.count as u64),
+            format::bytes(still.self_size),
+            if still.classes.is_empty() { "" } else { ": " },
+            classes_line(&still.classes)
+        ),
+    ]
 }
 
 /// `nodes` grouped by Summary class (unsorted).

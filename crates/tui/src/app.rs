@@ -18,14 +18,18 @@ use super::object_views::ObjectViews;
 use super::pair::PairSuspects;
 use super::presets::Presets;
 use super::prompt;
+use super::query_view::QueryView;
+use super::questions::{ContextsView, ModulesView, RealmsView};
 use super::retainers::RetainerTree;
 use super::table::{ClassTable, TableControl};
 use super::theme::Theme;
+use super::what_if::Release;
 use crossterm::event::KeyEvent;
 use heaptui_engine::{Aggregate, ClassChange, ClassDiff, ComparisonRows, Partial, Snapshot};
 use heaptui_present::labels;
 
 mod paths;
+mod questions;
 mod tables;
 mod views;
 
@@ -49,6 +53,14 @@ pub enum View {
     Statistics,
     /// Where a Comparison class's new objects are held: their paths by shape.
     Paths,
+    /// The objects a typed query chose.
+    Query,
+    /// Memory by module.
+    Modules,
+    /// The heap by realm (native context).
+    Realms,
+    /// Closure variables no live closure can read.
+    Contexts,
 }
 
 pub use super::layout::Focus;
@@ -64,6 +76,10 @@ pub enum Mode {
     Help,
     /// The details popup of one object is open.
     Details,
+    /// Typing a query (the flags of `heaptui query`).
+    Query,
+    /// The popup of what releasing the query's objects frees is open.
+    WhatIf,
 }
 
 /// Whether the event loop goes on.
@@ -133,6 +149,18 @@ struct Views {
     ignores: Ignores,
 }
 
+/// The questions' views' state (their keys are handled in `questions`).
+#[derive(Default)]
+struct Questions {
+    /// The query being typed (kept for the next `:`).
+    prompt: String,
+    query: Option<QueryView>,
+    release: Option<Release>,
+    modules: Option<ModulesView>,
+    realms: Option<RealmsView>,
+    contexts: Option<ContextsView>,
+}
+
 /// The explorer's state.
 pub struct App {
     heap: Heap,
@@ -159,6 +187,8 @@ pub struct App {
     working: Option<String>,
     /// The object views, presets and ignored retainers.
     views: Views,
+    /// The questions' views: query, what-if, modules, realms, dead closure variables.
+    questions: Questions,
     help: Help,
 }
 
@@ -242,6 +272,7 @@ impl App {
             filter: Filter::default(),
             working: None,
             views: Views::default(),
+            questions: Questions::default(),
             help: Help::default(),
         }
     }
@@ -464,6 +495,9 @@ impl App {
         if let Some(selected) = self.views_selected() {
             return selected;
         }
+        if let Some(selected) = self.questions_selected() {
+            return selected;
+        }
         if !self.shows_table() {
             return None;
         }
@@ -486,6 +520,11 @@ impl App {
     /// Fits the cursors to the frame's `screen`: each table, list and pane keeps its
     /// selection in view, and the page sizes for PgUp/PgDn follow what is drawn.
     pub fn layout(&mut self, screen: &Screen) {
+        if let Some(pages) = self.questions_layout(screen) {
+            self.pages = pages;
+            self.fit_retainers();
+            return;
+        }
         if let Some(pages) = self.views_layout(screen) {
             self.pages = pages;
             self.fit_retainers();
@@ -545,6 +584,8 @@ impl App {
             },
             Mode::Filter => self.prompt_key(&key),
             Mode::Details => self.details_key(key),
+            Mode::Query => self.query_prompt_key(&key),
+            Mode::WhatIf => self.what_if_key(&key),
             Mode::Browse => match keys::command(&key) {
                 Some(command) => self.run(command),
                 None => Flow::Continue,
@@ -597,10 +638,18 @@ impl App {
             | Command::IgnoreRetainer
             | Command::RestoreRetainers => self.object_command(command),
             Command::NewObjectPaths => self.open_new_paths(),
+            Command::Query
+            | Command::WhatIf
+            | Command::Modules
+            | Command::Realms
+            | Command::Contexts => self.question_command(command),
             _ => match self.view {
                 View::Summary | View::Comparison => self.table_command(command),
                 View::Trend | View::Suspects => self.series_command(command),
                 View::Paths => self.paths_command(command),
+                View::Query | View::Modules | View::Realms | View::Contexts => {
+                    self.question_view_command(command)
+                }
                 View::Containment | View::Dominators | View::Statistics => {
                     self.object_view_command(command)
                 }

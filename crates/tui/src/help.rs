@@ -1,12 +1,13 @@
-//! The help popup (`?`): three pages, the tables' keys, the object views' keys, then a pair's
-//! questions (its suspects, where new objects are held). Like the picker, it takes its keys
+//! The help popup (`?`): four pages, the tables' keys, the object views' keys, a pair's
+//! questions (its suspects, where new objects are held), then the heap's questions (query,
+//! what-if, modules, realms, dead closure variables). Like the picker, it takes its keys
 //! and says what they did ([`Outcome`]); the app only routes them.
 
 use super::keys::{self, Command};
 use crossterm::event::KeyEvent;
 
 /// How many pages the help has.
-const PAGES: usize = 3;
+const PAGES: usize = 4;
 
 /// What a key did to the help popup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +27,8 @@ pub struct Help {
 }
 
 impl Help {
-    /// Which page is shown (0: the tables' keys, 1: the object views', 2: a pair's).
+    /// Which page is shown (0: the tables' keys, 1: the object views', 2: a pair's, 3: the
+    /// questions').
     pub fn page(&self) -> usize {
         self.page
     }
@@ -60,6 +62,8 @@ mod tests {
         assert_eq!(help.page(), 1);
         assert_eq!(help.update(&key('?')), Outcome::Stay);
         assert_eq!(help.page(), 2);
+        assert_eq!(help.update(&key('?')), Outcome::Stay);
+        assert_eq!(help.page(), 3);
         assert_eq!(help.update(&key('?')), Outcome::Close);
         assert_eq!(help.page(), 0, "the next help opens on its first page");
         assert_eq!(help.update(&key('q')), Outcome::Quit);

@@ -78,6 +78,16 @@ pub enum Command {
     RestoreRetainers,
     /// Where the selected Comparison class's new objects are held (their paths by shape).
     NewObjectPaths,
+    /// Open the query prompt (the flags of `heaptui query`).
+    Query,
+    /// In the query view: what releasing its objects would free.
+    WhatIf,
+    /// Show the Modules view (memory by module).
+    Modules,
+    /// Show the Realms view (the heap by native context).
+    Realms,
+    /// Show the dead closure variables (DevTools' ContextAnalyzer).
+    Contexts,
 }
 
 /// The keys and what they do, in the order the help popup lists them.
@@ -126,6 +136,20 @@ pub const PAIR_HELP: &[(&str, &str)] = &[
     ("4", "with two snapshots: this interval's suspects"),
     ("w", "Comparison: where a class's new objects are held"),
     ("Enter", "on a shape: an example object's retainers"),
+];
+
+/// The questions' keys, the help's fourth page (`?` on the third).
+pub const QUESTIONS_HELP: &[(&str, &str)] = &[
+    (":", "query: heaptui query's flags (--class RE …)"),
+    ("Enter", "query: run it; on an object: its retainers"),
+    ("s S r", "query: sort by next column / reverse"),
+    ("W", "query: what releasing its objects frees"),
+    ("M", "Modules: memory by module (app, packages)"),
+    ("R", "Realms: the heap by native context"),
+    ("Enter", "on a realm: the Summary of its objects"),
+    ("C", "closure variables no closure can read"),
+    ("Enter", "on a variable: its context's contents"),
+    ("Esc", "back to the Summary"),
 ];
 
 /// True for Ctrl-C, which quits from every screen (raw mode turns it into a key).
@@ -181,6 +205,11 @@ pub fn command(key: &KeyEvent) -> Option<Command> {
         KeyCode::Char('x') => Command::IgnoreRetainer,
         KeyCode::Char('X') => Command::RestoreRetainers,
         KeyCode::Char('w') => Command::NewObjectPaths,
+        KeyCode::Char(':') => Command::Query,
+        KeyCode::Char('W') => Command::WhatIf,
+        KeyCode::Char('M') => Command::Modules,
+        KeyCode::Char('R') => Command::Realms,
+        KeyCode::Char('C') => Command::Contexts,
         _ => return None,
     })
 }

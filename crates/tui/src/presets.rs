@@ -164,6 +164,22 @@ impl Presets {
         self.start(snapshots, at, next)
     }
 
+    /// Asks for `choice` on snapshot `at` (a realm's named filter): offered from then on
+    /// with the others.
+    pub fn request(&mut self, snapshots: &[Snapshot], at: usize, choice: Choice) -> Step {
+        let choices = self.choices_of(snapshots, at);
+        let index = match choices.iter().position(|c| *c == choice) {
+            Some(index) => index,
+            None => {
+                let list = self.choices.entry(at).or_default();
+                list.push(choice);
+                list.len() - 1
+            }
+        };
+        self.requested.insert(at, index);
+        self.start(snapshots, at, index)
+    }
+
     /// Makes choice `next` of snapshot `at` ready, or computing.
     fn start(&mut self, snapshots: &[Snapshot], at: usize, next: usize) -> Step {
         let choice = self.choices_of(snapshots, at)[next].clone();

@@ -263,6 +263,60 @@ impl ContextsDoc {
     }
 }
 
+/// `name() in script [start–end]`, sanitised, the script's name cut to `width` characters.
+pub fn scope_label(scope: &ScopeDoc, width: usize) -> String {
+    use crate::format;
+    use heaptui_common::util::sanitize::sanitize;
+    format!(
+        "{}{} [{}–{}]",
+        scope
+            .scope_name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .map(|n| format!("{}() in ", sanitize(n)))
+            .unwrap_or_default(),
+        sanitize(&format::truncate(&scope.script_name, width)),
+        scope.scope_start,
+        scope.scope_end
+    )
+}
+
+/// One dead field with its context and scope, as a ranked list shows it.
+pub struct RankedField<'a> {
+    /// The function scope.
+    pub scope: &'a ScopeDoc,
+    /// The context holding the field.
+    pub context: &'a ContextDoc,
+    /// The field.
+    pub field: &'a DeadFieldDoc,
+}
+
+/// Every dead field of `doc`, what it keeps alive (its value's retained size) largest first,
+/// ties by context and field name.
+pub fn ranked_fields(doc: &ContextsDoc) -> Vec<RankedField<'_>> {
+    let mut out: Vec<RankedField> = doc
+        .scopes
+        .iter()
+        .flat_map(|scope| {
+            scope.contexts.iter().flat_map(move |context| {
+                context.dead_fields.iter().map(move |field| RankedField {
+                    scope,
+                    context,
+                    field,
+                })
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.field
+            .retained_size
+            .cmp(&a.field.retained_size)
+            .then(a.context.context_node_id.cmp(&b.context.context_node_id))
+            .then(a.field.name.cmp(&b.field.name))
+    });
+    out
+}
+
 /// The one line said where a snapshot has no scope tables (Node 20–26 write none).
 pub const NO_SCOPE_TABLES: &str =
     "no scope tables in this snapshot (V8 writes them from Chromium 156; Node 20–26 do not), so no closure-context field can be judged";

@@ -76,6 +76,7 @@ impl App {
             || self.paths.as_ref().is_some_and(NewPaths::is_running)
             || self.retainers.as_ref().is_some_and(|t| t.is_pending())
             || self.finding_script_names()
+            || self.questions_running()
     }
 
     /// True while the script names of a complete snapshot are being found (locations show
@@ -97,6 +98,7 @@ impl App {
         ]
         .into_iter()
         .flatten()
+        .chain(self.questions_progress())
         .collect();
         (!all.is_empty()).then(|| all.join(" · "))
     }
@@ -106,6 +108,7 @@ impl App {
         let mut changed = self.retainers.as_mut().is_some_and(|t| t.poll());
         changed |= self.pair.poll();
         changed |= self.paths.as_mut().is_some_and(NewPaths::poll);
+        changed |= self.questions_poll();
         if let (Some(details), Some(complete)) = (&mut self.views.details, &self.heap.complete) {
             changed |= details.fill_in(&complete[details.snapshot]);
         }
@@ -198,7 +201,7 @@ impl App {
             }
             Command::ToDominator => self.go_to_dominator(None),
             Command::KeptAlive => self.kept_alive(None),
-            Command::ContentsOf => self.contents_of(),
+            Command::ContentsOf => self.contents_of(None),
             Command::ToggleHiddenEdges => self.toggle_hidden_edges(),
             Command::NextPreset => self.step_preset(1),
             Command::PreviousPreset => self.step_preset(-1),
@@ -245,7 +248,7 @@ impl App {
     }
 
     /// The complete snapshots, or a message saying the view waits for them.
-    fn complete_or_say(&mut self, what: &str) -> Option<Vec<Snapshot>> {
+    pub(super) fn complete_or_say(&mut self, what: &str) -> Option<Vec<Snapshot>> {
         if self.heap.complete.is_none() {
             self.message = Some(format!(
                 "{what} appear(s) when every snapshot's numbers are in"
@@ -380,12 +383,12 @@ impl App {
         self.show(View::Dominators);
     }
 
-    /// `c`: the Containment view below the selected object: its contents.
-    fn contents_of(&mut self) {
+    /// `c`: the Containment view below the selected object (or `target`): its contents.
+    pub(super) fn contents_of(&mut self, target: Option<(usize, u32)>) {
         let Some(complete) = self.complete_or_say("Contents") else {
             return;
         };
-        let Some((at, node)) = self.target() else {
+        let Some((at, node)) = target.or_else(|| self.target()) else {
             return self.no_target();
         };
         if !self.views.objects.contents_of(at, &complete[at], node) {
@@ -433,13 +436,31 @@ impl App {
             return;
         }
         let at = self.summary_snapshot;
-        match self.views.presets.step(&complete, at, delta) {
+        let step = self.views.presets.step(&complete, at, delta);
+        self.preset_step(at, step);
+    }
+
+    /// Acts on what the presets decided for snapshot `at`: the table now, or later.
+    fn preset_step(&mut self, at: usize, step: Step) {
+        match step {
             Step::Ready(choice) => self.apply_preset(at, choice, None),
             Step::Computing(title) => {
                 self.message = Some(format!("computing “{title}” (keys keep working)"))
             }
             Step::Nothing => {}
         }
+    }
+
+    /// Shows the Summary of snapshot `at` through `choice` (a realm's objects), computed in
+    /// the background as the presets are; `f` `F` step on from it.
+    pub(super) fn apply_choice(&mut self, at: usize, choice: crate::presets::Choice) {
+        let Some(complete) = self.complete_or_say("Presets") else {
+            return;
+        };
+        self.summary_snapshot = at;
+        self.show(View::Summary);
+        let step = self.views.presets.request(&complete, at, choice);
+        self.preset_step(at, step);
     }
 
     /// A preset's table, sorted and filtered as the Summary shown.
@@ -457,7 +478,12 @@ impl App {
         table
     }
 
-    fn apply_preset(&mut self, at: usize, choice: usize, table: Option<ClassTable<Aggregate>>) {
+    pub(super) fn apply_preset(
+        &mut self,
+        at: usize,
+        choice: usize,
+        table: Option<ClassTable<Aggregate>>,
+    ) {
         let shown = &mut self.summaries[at];
         self.views.presets.swap(at, choice, shown, table);
         self.message = Some(format!(

@@ -52,6 +52,10 @@ pub fn title(frame: &mut Frame, area: Rect, app: &App) {
         View::Dominators => spans.push(tab(" 6 Dominators ", true, true)),
         View::Statistics => spans.push(tab(" 7 Statistics ", true, true)),
         View::Paths => spans.push(tab(" w Paths ", true, true)),
+        View::Query => spans.push(tab(" : Query ", true, true)),
+        View::Modules => spans.push(tab(" M Modules ", true, true)),
+        View::Realms => spans.push(tab(" R Realms ", true, true)),
+        View::Contexts => spans.push(tab(" C Contexts ", true, true)),
         _ => {}
     }
     let keys = " ? help  q quit ";
@@ -95,6 +99,21 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, object_status: String) {
                 theme.bar(),
             ),
         ])
+    } else if app.mode() == Mode::Query {
+        let typed = sanitize(app.query_prompt()).into_owned();
+        Line::from(vec![
+            Span::styled(
+                format!(":{typed}▏"),
+                theme.bar().add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                text::pad(
+                    "  --class RE --type T --min-retained 1MB … · Enter run · Esc leave",
+                    width.saturating_sub(text::width(&typed) + 2),
+                ),
+                theme.bar(),
+            ),
+        ])
     } else if let Some(message) = app.message() {
         Line::styled(
             text::pad(&format!(" {}", sanitize(message)), width),
@@ -114,7 +133,16 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, object_status: String) {
                 Some(s) => format!(" {} suspects", s.suspects.rows.len()),
                 None => format!(" … {ONE_INTERVAL}"),
             },
-            (View::Containment | View::Dominators | View::Statistics, _) => object_status,
+            (
+                View::Containment
+                | View::Dominators
+                | View::Statistics
+                | View::Query
+                | View::Modules
+                | View::Realms
+                | View::Contexts,
+                _,
+            ) => object_status,
             (View::Paths, _) => paths_status(app),
             (_, Shown::Summary(t)) => match app.preset_label() {
                 Some(preset) => format!("{} · {}", listing(t), sanitize(&preset)),
@@ -200,7 +228,14 @@ fn files(app: &App) -> String {
         View::Trend | View::Suspects => {
             format!("{} snapshots: {} … {} ", last + 1, label(0), label(last))
         }
-        View::Summary | View::Containment | View::Dominators | View::Statistics => {
+        View::Summary
+        | View::Containment
+        | View::Dominators
+        | View::Statistics
+        | View::Query
+        | View::Modules
+        | View::Realms
+        | View::Contexts => {
             format!("{} ", label(app.summary_snapshot()))
         }
     }

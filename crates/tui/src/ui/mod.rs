@@ -5,10 +5,12 @@
 mod bar;
 pub mod details;
 mod help;
+pub mod list;
 pub mod loading;
 pub mod new_paths;
 pub mod objects;
 pub mod picker;
+pub mod questions;
 pub mod retainers;
 pub mod statistics;
 pub mod suspects;
@@ -58,10 +60,14 @@ fn render(app: &App, screen: &Screen, frame: &mut Frame) {
         (View::Statistics, _) => {
             statistics::render(frame, body, statistics_snapshot(app), app.theme())
         }
+        (View::Query | View::Modules | View::Realms | View::Contexts, _) => {
+            question(app, frame, screen)
+        }
         _ => tables(app, frame, screen),
     }
     let object_status = match app.view() {
         View::Statistics => statistics::status(statistics_snapshot(app)),
+        View::Query | View::Modules | View::Realms | View::Contexts => questions::status(app),
         _ => object_view(app).map_or_else(String::new, |v| tree_view::status(&v)),
     };
     bar::status(frame, screen.status, app, object_status);
@@ -81,13 +87,54 @@ fn render(app: &App, screen: &Screen, frame: &mut Frame) {
             keys::VIEWS_HELP,
             "any key closes this help · ? more keys (a pair)",
         ),
-        Mode::Help => help::render(frame, area, app.theme(), keys::PAIR_HELP),
+        Mode::Help if app.help_page() == 2 => help::render_page(
+            frame,
+            area,
+            app.theme(),
+            keys::PAIR_HELP,
+            "any key closes this help · ? more keys (questions)",
+        ),
+        Mode::Help => help::render(frame, area, app.theme(), keys::QUESTIONS_HELP),
+        Mode::WhatIf => {
+            if let Some(release) = app.release() {
+                questions::render_release(frame, area, release, app.theme());
+            }
+        }
         Mode::Details => {
             if let Some(details) = app.details() {
                 details::render(frame, area, details, app.theme());
             }
         }
         _ => {}
+    }
+}
+
+/// A question's view: the query's objects over the retainer pane, or a list.
+fn question(app: &App, frame: &mut Frame, screen: &Screen) {
+    let theme = app.theme();
+    match app.view() {
+        View::Query => {
+            if let Some(q) = app.query_view() {
+                let focused = app.focus() == Focus::Table;
+                questions::render_query(frame, screen.upper, q, theme, focused);
+            }
+            retainers::render(frame, screen.pane, &pane(app));
+        }
+        View::Modules => {
+            if let Some(v) = app.modules_view() {
+                questions::render_modules(frame, screen.body, v, theme);
+            }
+        }
+        View::Realms => {
+            if let Some(v) = app.realms_view() {
+                questions::render_realms(frame, screen.body, v, theme);
+            }
+        }
+        _ => {
+            if let Some(v) = app.contexts_view() {
+                questions::render_contexts(frame, screen.body, v, theme);
+            }
+        }
     }
 }
 
