@@ -39,8 +39,9 @@ fn vm_hwm_mb(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// Runs the TUI on `files` until `header` is on screen and nothing is computing, then quits.
-fn tui_run(bin: &str, files: &[String], header: &str) -> Timing {
+/// Runs the TUI on `files` until one of `headers` is on screen and nothing is computing, then
+/// quits.
+fn tui_run(bin: &str, files: &[String], headers: &[&str]) -> Timing {
     let pair = native_pty_system()
         .openpty(PtySize {
             rows: 24,
@@ -76,7 +77,7 @@ fn tui_run(bin: &str, files: &[String], header: &str) -> Timing {
         peak = peak.max(vm_hwm_mb(pid).unwrap_or(0.0));
         let text = screen.lock().unwrap().screen().contents();
         let now = started.elapsed().as_secs_f64();
-        if first_frame.is_none() && text.contains(header) {
+        if first_frame.is_none() && headers.iter().any(|h| text.contains(h)) {
             first_frame = Some(now);
         }
         if first_frame.is_some() && !text.contains(BUSY) {
@@ -140,10 +141,12 @@ fn main() {
         matches!(files.len(), 1 | 2),
         "give one snapshot (Summary) or two (Comparison)"
     );
-    let header = if files.len() == 2 {
-        "# New"
+    // The Comparison's header: `# New` when objects pair by id, `# Base` when the snapshots
+    // come from different processes and only classes match.
+    let headers: &[&str] = if files.len() == 2 {
+        &["# New", "# Base"]
     } else {
-        "Retained Size"
+        &["Retained Size"]
     };
     println!(
         "machine: {} cores; files: {}",
@@ -156,7 +159,7 @@ fn main() {
     }
     for run in 1..=runs {
         for (name, bin) in &bins {
-            let t = tui_run(bin, &files, header);
+            let t = tui_run(bin, &files, headers);
             let (summary, summary_rss) =
                 headless(bin, &["summary".into(), "--json".into(), files[0].clone()]);
             let mut line = format!(
