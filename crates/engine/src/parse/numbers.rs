@@ -266,8 +266,10 @@ mod level {
     /// SSE2 byte classes (every x86_64 CPU), SWAR digit conversion.
     pub const PORTABLE: u8 = 0;
     /// SSE2 byte classes, SSSE3 digit conversion.
+    #[cfg(target_arch = "x86_64")]
     pub const SSSE3: u8 = 1;
     /// AVX2 byte classes, SSSE3 digit conversion.
+    #[cfg(target_arch = "x86_64")]
     pub const AVX2: u8 = 2;
 }
 
