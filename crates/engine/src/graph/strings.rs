@@ -42,13 +42,13 @@ impl Ends {
     }
     fn push(&mut self, end: usize) {
         match self {
-            Ends::Narrow(v) if end <= u32::MAX as usize => v.as_vec_mut().push(end as u32),
+            Ends::Narrow(v) if end <= u32::MAX as usize => v.with_vec(|v| v.push(end as u32)),
             Ends::Narrow(v) => {
                 let mut wide: Vec<u64> = v.iter().map(|&e| u64::from(e)).collect();
                 wide.push(end as u64);
                 *self = Ends::Wide(wide.into());
             }
-            Ends::Wide(v) => v.as_vec_mut().push(end as u64),
+            Ends::Wide(v) => v.with_vec(|v| v.push(end as u64)),
         }
     }
 }
@@ -146,7 +146,7 @@ impl Strings {
     /// Appends a file string (used by the parser and by tests).
     pub fn push_file_string(&mut self, s: &str) {
         assert!(self.added.is_empty(), "file strings come before added ones");
-        self.data.as_vec_mut().extend_from_slice(s.as_bytes());
+        self.data.with_vec(|d| d.extend_from_slice(s.as_bytes()));
         self.ends.push(self.data.len());
     }
 }
