@@ -75,6 +75,39 @@ impl<T: Send + 'static> Job<T> {
     }
 }
 
+/// A component's answer while its job runs: the one place a result is taken in and the job
+/// dropped, so every view that computes in the background polls the same way.
+pub struct Pending<T> {
+    job: Option<Job<T>>,
+}
+
+impl<T: Send + 'static> Pending<T> {
+    /// Starts `work` on a thread of its own; `label` says what it computes.
+    pub fn start(label: &str, work: impl FnOnce(Report) -> T + Send + 'static) -> Pending<T> {
+        Pending {
+            job: Some(Job::spawn(label.to_string(), work)),
+        }
+    }
+
+    /// True while it computes.
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// `label 40% 1.2 s` while it computes.
+    pub fn progress(&self) -> Option<String> {
+        self.job.as_ref().map(Job::progress)
+    }
+
+    /// The result the moment it lands (`Some(None)` if the worker died), once; `None` while it
+    /// computes and after it landed.
+    pub fn poll(&mut self) -> Option<Option<T>> {
+        let result = self.job.as_ref().and_then(Job::finished)?;
+        self.job = None;
+        Some(result)
+    }
+}
+
 /// Waits for a job's result (tests and benches, which have no event loop).
 pub fn wait<T: Send + 'static>(job: Job<T>) -> Option<T> {
     job.result.recv().ok()

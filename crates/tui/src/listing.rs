@@ -1,14 +1,14 @@
 //! A list computed in the background (the modules, the realms, the dead closure variables):
-//! its [`Job`] while it computes, then its value with a cursor. The views that list a
+//! its [`Pending`] job while it computes, then its value with a cursor. The views that list a
 //! question's answer own one each; until the answer lands they draw `…` and the keys keep
 //! working.
 
 use super::cursor::{Cursor, Move};
-use super::jobs::{Job, Report};
+use super::jobs::{Pending, Report};
 
 /// An answer being computed, then listed with a cursor.
 pub struct Listing<T> {
-    job: Option<Job<T>>,
+    pending: Pending<T>,
     value: Option<T>,
     /// The worker died: nothing will land.
     failed: bool,
@@ -19,7 +19,7 @@ impl<T: Send + 'static> Listing<T> {
     /// Starts computing `work` on a thread of its own; `label` says what it computes.
     pub fn start(label: &str, work: impl FnOnce(Report) -> T + Send + 'static) -> Listing<T> {
         Listing {
-            job: Some(Job::spawn(label.to_string(), work)),
+            pending: Pending::start(label, work),
             value: None,
             failed: false,
             cursor: Cursor::default(),
@@ -38,20 +38,19 @@ impl<T: Send + 'static> Listing<T> {
 
     /// True while it computes.
     pub fn is_running(&self) -> bool {
-        self.job.is_some()
+        self.pending.is_running()
     }
 
     /// `label 40% 1.2 s` while it computes.
     pub fn progress(&self) -> Option<String> {
-        self.job.as_ref().map(Job::progress)
+        self.pending.progress()
     }
 
     /// Takes in the answer once computed; returns whether it just landed.
     pub fn poll(&mut self) -> bool {
-        let Some(result) = self.job.as_ref().and_then(Job::finished) else {
+        let Some(result) = self.pending.poll() else {
             return false;
         };
-        self.job = None;
         self.failed = result.is_none();
         self.value = result;
         true

@@ -5,7 +5,7 @@
 //! background job; `Enter` on a shape opens an example object's retainers in the Comparison.
 
 use super::cursor::{Cursor, Move};
-use super::jobs::Job;
+use super::jobs::Pending;
 use super::keys::Command;
 use heaptui_engine::Snapshot;
 use heaptui_leaks::explain::Paths as ExplanatoryPaths;
@@ -45,7 +45,7 @@ pub enum Outcome {
 pub struct NewPaths {
     class: String,
     objects: usize,
-    job: Option<Job<Shapes>>,
+    pending: Pending<Shapes>,
     shapes: Option<Shapes>,
     cursor: Cursor,
 }
@@ -56,7 +56,7 @@ impl NewPaths {
     pub fn start(after: Snapshot, base: String, class: String, objects: Vec<u32>) -> NewPaths {
         let count = objects.len();
         let name = class.clone();
-        let job = Job::spawn("paths".to_string(), move |_| {
+        let pending = Pending::start("paths", move |_| {
             let groups = population::group(&ExplanatoryPaths::new(&after), &objects);
             let document = Paths::new(&after, &name, Some(base), objects.len(), &groups, SHAPES);
             let examples = groups
@@ -69,7 +69,7 @@ impl NewPaths {
         NewPaths {
             class,
             objects: count,
-            job: Some(job),
+            pending,
             shapes: None,
             cursor: Cursor::default(),
         }
@@ -92,20 +92,19 @@ impl NewPaths {
 
     /// True while the paths are being followed.
     pub fn is_running(&self) -> bool {
-        self.job.is_some()
+        self.pending.is_running()
     }
 
     /// What the job is doing, with its time, while it runs.
     pub fn progress(&self) -> Option<String> {
-        self.job.as_ref().map(Job::progress)
+        self.pending.progress()
     }
 
     /// Takes in the job's result once it is done; returns whether it just landed.
     pub fn poll(&mut self) -> bool {
-        let Some(result) = self.job.as_ref().and_then(Job::finished) else {
+        let Some(result) = self.pending.poll() else {
             return false;
         };
-        self.job = None;
         self.shapes = result;
         true
     }

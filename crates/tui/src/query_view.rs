@@ -5,7 +5,7 @@
 //! pane below, and `W` asks what releasing all of them would free.
 
 use super::cursor::{Cursor, Move};
-use super::jobs::Job;
+use super::jobs::Pending;
 use super::keys::Command;
 use heaptui_common::error::Result;
 use heaptui_engine::Snapshot;
@@ -51,7 +51,7 @@ pub struct QueryView {
     /// The query as typed.
     pub text: String,
     handle: Snapshot,
-    job: Option<Job<Result<Answer>>>,
+    pending: Pending<Result<Answer>>,
     answer: Option<Result<Answer>>,
     sort: QuerySort,
     reverse: bool,
@@ -71,7 +71,7 @@ impl QueryView {
     ) -> QueryView {
         let handle = snapshot.clone();
         let sort = line.sort;
-        let job = Job::spawn("query".to_string(), move |_| {
+        let pending = Pending::start("query", move |_| {
             let filters = line.filters.filters()?;
             let scope = Scope {
                 new_since: base.as_ref(),
@@ -86,7 +86,7 @@ impl QueryView {
             snapshot: at,
             text,
             handle,
-            job: Some(job),
+            pending,
             answer: None,
             sort,
             reverse: false,
@@ -131,20 +131,19 @@ impl QueryView {
 
     /// True while the query runs.
     pub fn is_running(&self) -> bool {
-        self.job.is_some()
+        self.pending.is_running()
     }
 
     /// `query… 1.2 s` while it runs.
     pub fn progress(&self) -> Option<String> {
-        self.job.as_ref().map(Job::progress)
+        self.pending.progress()
     }
 
     /// Takes in the answer once computed; returns whether it just landed.
     pub fn poll(&mut self) -> bool {
-        let Some(result) = self.job.as_ref().and_then(Job::finished) else {
+        let Some(result) = self.pending.poll() else {
             return false;
         };
-        self.job = None;
         self.answer = Some(result.unwrap_or_else(|| {
             Err(heaptui_common::error::Error::usage(
                 "the query stopped unexpectedly",

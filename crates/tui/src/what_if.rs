@@ -3,7 +3,7 @@
 //! in the same words as the command (freed bytes each object once, freed objects by class,
 //! what stays alive though they hold it). Any key closes it.
 
-use super::jobs::Job;
+use super::jobs::Pending;
 use heaptui_engine::Snapshot;
 use heaptui_present::release::WhatIf;
 
@@ -14,7 +14,7 @@ pub const MEMBERS: usize = 10;
 pub struct Release {
     /// How many objects are released.
     pub released: usize,
-    job: Option<Job<WhatIf>>,
+    pending: Pending<WhatIf>,
     document: Option<WhatIf>,
 }
 
@@ -25,12 +25,12 @@ impl Release {
         members.dedup();
         members.retain(|&n| n != snapshot.root());
         let released = members.len();
-        let job = Job::spawn("what-if".to_string(), move |_| {
+        let pending = Pending::start("what-if", move |_| {
             WhatIf::new(&snapshot, &members, MEMBERS)
         });
         Release {
             released,
-            job: Some(job),
+            pending,
             document: None,
         }
     }
@@ -42,20 +42,19 @@ impl Release {
 
     /// True while it computes.
     pub fn is_running(&self) -> bool {
-        self.job.is_some()
+        self.pending.is_running()
     }
 
     /// `what-if… 1.2 s` while it computes.
     pub fn progress(&self) -> Option<String> {
-        self.job.as_ref().map(Job::progress)
+        self.pending.progress()
     }
 
     /// Takes in the document once computed; returns whether it just landed.
     pub fn poll(&mut self) -> bool {
-        let Some(result) = self.job.as_ref().and_then(Job::finished) else {
+        let Some(result) = self.pending.poll() else {
             return false;
         };
-        self.job = None;
         self.document = result;
         true
     }
