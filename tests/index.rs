@@ -33,6 +33,17 @@ fn os<'a>(args: &[&'a str]) -> Vec<&'a OsStr> {
     args.iter().map(|a| OsStr::new(*a)).collect()
 }
 
+/// `summary --json` of `snap` with the index and its timings (which say whether it was used).
+fn indexed_summary(snap: &Path) -> Vec<&OsStr> {
+    os(&[
+        "summary",
+        snap.to_str().unwrap(),
+        "--json",
+        "--index",
+        "--timings",
+    ])
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -126,13 +137,7 @@ fn first_run_writes_a_private_index_and_the_next_reuses_it_with_identical_output
 fn a_stale_index_is_rebuilt_with_a_note() {
     let cache = TempDir::new("index-stale");
     let snap = copy_of(&cache, "leak-after", "snap.heapsnapshot.gz");
-    let args = os(&[
-        "summary",
-        snap.to_str().unwrap(),
-        "--json",
-        "--index",
-        "--timings",
-    ]);
+    let args = indexed_summary(&snap);
     assert!(run(&cache.0, &args, &[]).status.success());
     // Touched: same bytes, a new modification time.
     let file = std::fs::File::options().write(true).open(&snap).unwrap();
@@ -178,13 +183,7 @@ impl Rng {
 fn a_truncated_or_corrupted_index_is_detected_and_rebuilt() {
     let cache = TempDir::new("index-corrupt");
     let snap = common::fixture("node24-1");
-    let args = os(&[
-        "summary",
-        snap.to_str().unwrap(),
-        "--json",
-        "--index",
-        "--timings",
-    ]);
+    let args = indexed_summary(&snap);
     let plain = common::heaptui(&["summary", snap.to_str().unwrap(), "--json"]);
     assert!(run(&cache.0, &args, &[]).status.success());
     let files = index_files(&cache.path("index"));
@@ -234,13 +233,7 @@ fn a_truncated_or_corrupted_index_is_detected_and_rebuilt() {
 fn an_unwritable_folder_falls_back_to_the_default_cache_then_to_no_index() {
     let cache = TempDir::new("index-readonly");
     let snap = common::fixture("leak-after");
-    let args = os(&[
-        "summary",
-        snap.to_str().unwrap(),
-        "--json",
-        "--index",
-        "--timings",
-    ]);
+    let args = indexed_summary(&snap);
     let plain = common::heaptui(&["summary", snap.to_str().unwrap(), "--json"]);
     // A folder under a regular file cannot be created, even by root (who ignores mode bits).
     let blocker = cache.path("a-file");
