@@ -12,7 +12,7 @@ pub const PREFETCH_AHEAD: usize = 16;
 pub const PREFETCH_NEAR: usize = PREFETCH_AHEAD / 2;
 
 /// Fixed-size bit vector.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BitVec {
     words: Vec<u64>,
 }

@@ -7,7 +7,9 @@
 //! related problems", PhD thesis, Princeton, 2005 (semi-NCA). Mirrored on DevTools
 //! `HeapSnapshot.calculateDominatorsAndRetainedSizes`, which runs Lengauer–Tarjan over this
 //! numbering:
-//! - the DFS runs from the root over essential edges, in edge order;
+//! - the DFS runs from the root over essential edges, in edge order (DevTools' order) except at
+//!   the root, whose edges into the page-owned entries come first: those walks need no page
+//!   ownership, which is completed from what they reach (see [`page_owned`]);
 //! - then from each *orphan* (unreached, no essential retainer), in ordinal order, as a child of
 //!   the root;
 //! - nodes still unreached (cliques retained only by each other) are numbered one by one as
@@ -16,7 +18,7 @@
 //!
 //! Why the result is DevTools' exactly: the first two steps are a DFS of the essential graph
 //! plus an edge from the root to every orphan, where dominators are unique, whichever correct
-//! algorithm finds them. A clique vertex's semidominator is another clique vertex (its
+//! algorithm finds them (and whichever order the DFS takes the root's edges in). A clique vertex's semidominator is another clique vertex (its
 //! essential retainers are all in cliques, numbered last), whose bucket DevTools never drains,
 //! so it ends with the root; here its parent, the root, is already numbered below its
 //! semidominator. Clique vertices change nobody else's semidominator: evaluated from a vertex
@@ -35,6 +37,7 @@
 
 #[cfg(doc)]
 use super::essential;
+use super::page_owned;
 use crate::graph::{array::Array, retainers::Retainers, HeapGraph};
 use heaptui_common::util::bits::{prefetch, BitVec, PREFETCH_AHEAD, PREFETCH_NEAR};
 use rayon::prelude::*;
@@ -360,9 +363,18 @@ fn eval(v: u32, first_linked: u32, state: &mut [Vertex], stack: &mut Vec<u32>) -
     state[v as usize].label_semi
 }
 
-/// Numbers the nodes reachable from the root as DevTools' DFS does (edges only; no retainers
-/// needed yet).
-pub fn number_from_root(graph: &HeapGraph, edge_essential: &BitVec) -> Numbering {
+/// Numbers the nodes reachable from the root as a DFS over the essential edges does, taking
+/// the root's edges into the page-owned entries ([`page_owned::is_entry_edge`]) first, then
+/// the others in edge order (no retainers needed yet). The first walks reach only page-owned
+/// nodes, out of which every edge set in `by_edge` is essential, so they run before page
+/// ownership is known: `page_rule` then gets the nodes they reached (the root included) and
+/// whether one of those nodes has such an edge to the root, and returns the essential edges
+/// for the other walks. Returns the numbering and those edges.
+pub fn number_from_root(
+    graph: &HeapGraph,
+    by_edge: &BitVec,
+    page_rule: impl FnOnce(&BitVec, bool) -> BitVec,
+) -> (Numbering, BitVec) {
     let n = graph.node_count();
     let mut numbering = Numbering {
         vertex: vec![0; n + 1],
@@ -370,20 +382,26 @@ pub fn number_from_root(graph: &HeapGraph, edge_essential: &BitVec) -> Numbering
         count: 0,
         reached: 0,
         extra_roots: Vec::new(),
-        // A bit per node (L3-sized even for 20 M nodes) answers "visited?".
-        visited: BitVec::new(n),
+        visited: BitVec::new(0),
     };
-    let mut visited = std::mem::take(&mut numbering.visited);
-    numbering.dfs(
-        graph,
-        graph.root,
-        0,
-        edge_essential,
-        &mut visited,
-        &mut Vec::new(),
-    );
+    // A bit per node (L3-sized even for 20 M nodes) answers "visited?".
+    let mut visited = BitVec::new(n);
+    let mut stack = Vec::new();
+    let mut into_root = false;
+    visited.set(graph.root as usize);
+    let root = numbering.visit(graph.root, 0);
+    debug_assert_eq!(root, ROOT);
+    for e in graph.edges(graph.root) {
+        if page_owned::is_entry_edge(graph, e) {
+            numbering.walk_edge(graph, e, by_edge, &mut visited, &mut stack, &mut into_root);
+        }
+    }
+    let essential = page_rule(&visited, into_root);
+    for e in graph.edges(graph.root) {
+        numbering.walk_edge(graph, e, &essential, &mut visited, &mut stack, &mut into_root);
+    }
     numbering.visited = visited;
-    numbering
+    (numbering, essential)
 }
 
 /// Numbers what the root does not reach: from each orphan (no essential retainer), in ordinal
@@ -402,7 +420,7 @@ fn number_the_rest(
         for v in 0..n as u32 {
             if !visited.get(v as usize) && !retainers.slots(v).any(|s| slot_essential.get(s)) {
                 numbering.extra_roots.push(v);
-                numbering.dfs(graph, v, 1, edge_essential, &mut visited, &mut stack);
+                numbering.dfs(graph, v, ROOT, edge_essential, &mut visited, &mut stack);
             }
         }
     }
@@ -435,8 +453,26 @@ impl Numbering {
         self.count
     }
 
+    /// Walks from the root's edge `edge` (if essential, to an unvisited node) as a child of the
+    /// root; sets `into_root` when the walk meets an essential edge to the root.
+    fn walk_edge(
+        &mut self,
+        graph: &HeapGraph,
+        edge: usize,
+        edge_essential: &BitVec,
+        visited: &mut BitVec,
+        stack: &mut Vec<Frame>,
+        into_root: &mut bool,
+    ) {
+        let to = graph.edge_to[edge];
+        if edge_essential.get(edge) && !visited.get(to as usize) {
+            *into_root |= self.dfs(graph, to, ROOT, edge_essential, visited, stack);
+        }
+    }
+
     /// Iterative DFS over essential edges in edge order; a node returns to its parent once it
-    /// has no unvisited essential successor left (DevTools' order exactly).
+    /// has no unvisited essential successor left (DevTools' order within the walk). Returns
+    /// whether it met an essential edge to the root.
     fn dfs(
         &mut self,
         graph: &HeapGraph,
@@ -445,7 +481,8 @@ impl Numbering {
         edge_essential: &BitVec,
         visited: &mut BitVec,
         stack: &mut Vec<Frame>,
-    ) {
+    ) -> bool {
+        let mut into_root = false;
         let frame = |number: u32, node: u32| {
             let (next_edge, end) = (
                 graph.first_edge[node as usize],
@@ -469,9 +506,13 @@ impl Numbering {
             while top.next_edge < top.end {
                 let e = top.next_edge as usize;
                 top.next_edge += 1;
-                if edge_essential.get(e) && !visited.get(graph.edge_to[e] as usize) {
-                    child = Some(graph.edge_to[e]);
-                    break;
+                if edge_essential.get(e) {
+                    let to = graph.edge_to[e];
+                    if !visited.get(to as usize) {
+                        child = Some(to);
+                        break;
+                    }
+                    into_root |= to == graph.root;
                 }
             }
             match child {
@@ -486,6 +527,7 @@ impl Numbering {
                 }
             }
         }
+        into_root
     }
 }
 

@@ -361,13 +361,18 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             ticket.wait_for_all();
             lane.lap("(waiting for every snapshot's classes)");
         }
-        let page_owned = page_owned::mark(graph);
-        let essential = essential::with_page_rule(graph, by_edge_bits, &page_owned);
-        let _ = ownership.send(page_owned);
-        lane.lap("page ownership, essential edges");
-        progress.report(Phase::Analysing, MAIN_LANE_SHARE_AFTER_PAGE_OWNERSHIP);
-        let from_root = dominators::number_from_root(graph, &essential);
-        lane.lap("DFS from the root");
+        // The DFS walks the page-owned part first, which tells the page ownership.
+        let (from_root, essential) =
+            dominators::number_from_root(graph, by_edge_bits, |walked, into_root| {
+                lane.lap("DFS from the root, page-owned entries");
+                let page_owned = page_owned::complete(graph, by_edge_bits, walked, into_root);
+                let essential = essential::with_page_rule(graph, by_edge_bits, &page_owned);
+                let _ = ownership.send(page_owned);
+                lane.lap("page ownership, essential edges");
+                progress.report(Phase::Analysing, MAIN_LANE_SHARE_AFTER_PAGE_OWNERSHIP);
+                essential
+            });
+        lane.lap("DFS from the root, the rest");
         progress.report(Phase::Analysing, MAIN_LANE_SHARE_AFTER_DFS);
         let (mut retainers, slot_essential, single_retainer) = match retainers_built.recv() {
             Ok(built) => built,
@@ -391,6 +396,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             Ok(side) => side,
             Err(panic) => std::panic::resume_unwind(panic),
         };
+        lane.lap("(waiting for the side lane)");
         side.retainers = retainers;
         (dominators, spare, side, essential)
     });
