@@ -60,11 +60,20 @@ impl BitVec {
 
     /// The clear bits below `len`, in order (a word of set bits costs one test).
     pub fn clear_bits(&self, len: usize) -> impl Iterator<Item = usize> + '_ {
+        self.bits_equal_to(false, len)
+    }
+
+    /// The set bits below `len`, in order (a word of clear bits costs one test).
+    pub fn set_bits(&self, len: usize) -> impl Iterator<Item = usize> + '_ {
+        self.bits_equal_to(true, len)
+    }
+
+    fn bits_equal_to(&self, value: bool, len: usize) -> impl Iterator<Item = usize> + '_ {
         self.words.iter().enumerate().flat_map(move |(i, &word)| {
-            let mut clear = !word;
+            let mut matching = if value { word } else { !word };
             std::iter::from_fn(move || {
-                let bit = clear.trailing_zeros() as usize;
-                clear &= clear.wrapping_sub(1);
+                let bit = matching.trailing_zeros() as usize;
+                matching &= matching.wrapping_sub(1);
                 (bit < 64).then_some(i * 64 + bit)
             })
             .take_while(move |&at| at < len)
@@ -94,7 +103,7 @@ mod tests {
     use super::BitVec;
 
     #[test]
-    fn clear_bits_lists_exactly_the_unset_bits_below_the_length() {
+    fn set_and_clear_bits_list_exactly_those_bits_below_the_length() {
         for len in [0, 1, 63, 64, 65, 130, 200] {
             let mut bits = BitVec::new(len);
             let set: Vec<usize> = (0..len)
@@ -109,6 +118,7 @@ mod tests {
                 expected,
                 "len {len}"
             );
+            assert_eq!(bits.set_bits(len).collect::<Vec<_>>(), set, "len {len}");
         }
     }
 }

@@ -1,9 +1,8 @@
 //! Stage 3 of the pipeline: DevTools' analysis of a heap graph, with the dependencies of
 //! `HeapSnapshot.initialize`: DOM state first ([`prepare`]); then two lanes, one per core: the
-//! main lane marks page ownership and essential edges, walks the DFS and computes dominators,
-//! while the side lane builds the retainers (handed over for the dominators), shallow sizes,
-//! distances, class names, interfaces and the Summary's rows; then class retained sizes beside
-//! retained sizes and statistics. Each algorithm lives in its own module with its DevTools
+//! main lane walks the DFS (learning page ownership and the essential edges on the way) and
+//! computes dominators, while the side lane builds the retainers (handed over for the
+//! dominators), shallow sizes, distances, class names, interfaces and the Summary's rows; then class retained sizes beside retained sizes and statistics. Each algorithm lives in its own module with its DevTools
 //! source and invariants at the top.
 //!
 //! Results land in three stages ([`Stage`]), each published in [`Results`] as soon as its
@@ -54,10 +53,10 @@ use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How far through the analysis phase the main lane (the critical path) is after page
-/// ownership and after the DFS, from `--timings` on the 1.5 GB bench snapshot (0.46 s and
-/// 0.9 s of about 2.5 s).
-const MAIN_LANE_SHARE_AFTER_PAGE_OWNERSHIP: f64 = 0.18;
-const MAIN_LANE_SHARE_AFTER_DFS: f64 = 0.55;
+/// ownership (which follows the DFS of the page-owned part, most of the DFS) and after the
+/// whole DFS, from `--timings` on the 1.5 GB bench snapshot (the DFS is about 1.1 s of 3 s).
+const MAIN_LANE_SHARE_AFTER_PAGE_OWNERSHIP: f64 = 0.35;
+const MAIN_LANE_SHARE_AFTER_DFS: f64 = 0.37;
 
 /// The stages in which results land, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -278,7 +277,6 @@ pub fn prepare(graph: &mut HeapGraph) -> Duration {
 /// The side lane's results that the last phase needs.
 struct SideLane {
     grouping: aggregates::Grouping,
-    retainers: Retainers,
     timings: Vec<(&'static str, Duration)>,
 }
 
@@ -296,18 +294,15 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
         Schedule::Throughput => None,
     };
     let classes_first = ticket.is_some();
-    // Two lanes. Main: page ownership, essential edges, the DFS, then the dominators, which
-    // need the retainers. Side: the retainers (their per-slot essential bits use every rule
-    // but page ownership, which the main lane sends when it knows it), handed over as soon as
-    // they are ready, shallow sizes, distances, class names, interfaces and the Summary's rows.
-    // With `classes_first`, the side lane starts with the classes stage instead. Nothing in the
-    // side lane may use the rayon pool before the handover: the main lane waits for the
-    // retainers on a pool thread.
+    // Two lanes. Main: the DFS, which tells page ownership on its way and so the essential
+    // edges, then the dominators, which need the retainers. Side: the retainers (their per-slot
+    // essential bits use every rule but page ownership, which the main lane applies to them),
+    // handed over as soon as they are ready, then shallow sizes, distances, class names,
+    // interfaces and the Summary's rows. With `classes_first`, the side lane starts with the
+    // classes stage instead. Nothing in the side lane may use the rayon pool before the
+    // handover: the main lane waits for the retainers on a pool thread.
     let (handover, retainers_built) = std::sync::mpsc::channel();
-    let (dominators, spare, side, holding) = std::thread::scope(|scope| {
-        // Page ownership goes to the side lane to finish the retainer bits. If the main lane
-        // panics first, the sender is dropped unsent and the side lane stops waiting.
-        let (ownership, ownership_known) = std::sync::mpsc::channel::<BitVec>();
+    let (dominators, spare, side, holding, retainers) = std::thread::scope(|scope| {
         let (by_edge_bits, ephemerons) = (&by_edge_bits, &ephemerons);
         let side = scope.spawn(move || {
             let mut lane = Lane::started();
@@ -320,25 +315,13 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
                     ticket.arrive();
                 }
             }
-            let (mut retainers, mut slot_essential) =
+            let (retainers, slot_essential) =
                 Retainers::build(&graph.first_edge, &graph.edge_to, Some(by_edge_bits));
+            let single_retainer = essential::single_retainers(&retainers, &slot_essential);
             lane.lap("  (side) retainers");
-            if let Ok(page_owned) = ownership_known.recv() {
-                let single_retainer = essential::slots_with_page_rule(
-                    graph,
-                    &retainers,
-                    &mut slot_essential,
-                    &page_owned,
-                );
-                lane.lap("  (side) page ownership of the retainers");
-                // The main lane waits on this; it cannot be gone unless it panicked. It hands
-                // the retainers back when the dominators are done.
-                let _ = handover.send((
-                    std::mem::take(&mut retainers),
-                    slot_essential,
-                    single_retainer,
-                ));
-            }
+            // The main lane waits on this; it cannot be gone unless it panicked. It hands the
+            // retainers back when the dominators are done.
+            let _ = handover.send((retainers, slot_essential, single_retainer));
             let distances = distances::compute(graph, ephemerons);
             lane.lap("  (side) distances");
             if !classes_first {
@@ -353,7 +336,6 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             (hooks.landed)(Stage::Distances);
             SideLane {
                 grouping: grouping.expect("the classes stage ran"),
-                retainers,
                 timings: lane.timings,
             }
         });
@@ -362,19 +344,21 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             lane.lap("(waiting for every snapshot's classes)");
         }
         // The DFS walks the page-owned part first, which tells the page ownership.
+        let mut page_owned = None;
         let (from_root, essential) =
             dominators::number_from_root(graph, by_edge_bits, |walked, into_root| {
                 lane.lap("DFS from the root, page-owned entries");
-                let page_owned = page_owned::complete(graph, by_edge_bits, walked, into_root);
-                let essential = essential::with_page_rule(graph, by_edge_bits, &page_owned);
-                let _ = ownership.send(page_owned);
+                let owned = page_owned::complete(graph, by_edge_bits, walked, into_root);
+                let essential = essential::with_page_rule(graph, by_edge_bits, &owned);
+                page_owned = Some(owned);
                 lane.lap("page ownership, essential edges");
                 progress.report(Phase::Analysing, MAIN_LANE_SHARE_AFTER_PAGE_OWNERSHIP);
                 essential
             });
         lane.lap("DFS from the root, the rest");
         progress.report(Phase::Analysing, MAIN_LANE_SHARE_AFTER_DFS);
-        let (mut retainers, slot_essential, single_retainer) = match retainers_built.recv() {
+        let (mut retainers, mut slot_essential, mut single_retainer) = match retainers_built.recv()
+        {
             Ok(built) => built,
             Err(_) => std::panic::resume_unwind(
                 side.join()
@@ -383,6 +367,16 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             ),
         };
         lane.lap("(waiting for the retainers)");
+        essential::slots_with_page_rule(
+            graph,
+            &retainers,
+            &mut slot_essential,
+            &mut single_retainer,
+            page_owned
+                .as_ref()
+                .expect("the DFS asked for the page rule"),
+        );
+        lane.lap("page ownership of the retainers");
         let (dominators, spare) = dominators::compute(
             graph,
             &mut retainers,
@@ -392,17 +386,15 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             &single_retainer,
         );
         lane.lap("dominators");
-        let mut side = match side.join() {
+        let side = match side.join() {
             Ok(side) => side,
             Err(panic) => std::panic::resume_unwind(panic),
         };
         lane.lap("(waiting for the side lane)");
-        side.retainers = retainers;
-        (dominators, spare, side, essential)
+        (dominators, spare, side, essential, retainers)
     });
     let SideLane {
         grouping,
-        retainers,
         timings: side_timings,
     } = side;
     lane.timings.extend(side_timings);
