@@ -60,6 +60,14 @@ struct Indexed {
     plain: String,
 }
 
+impl Drop for Indexed {
+    /// The index goes with the test, and the cache folder with the last one.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.index);
+        let _ = std::fs::remove_dir(cache());
+    }
+}
+
 fn indexed(dir: &TempDir, name: &'static str) -> Indexed {
     let snap = dir.path(&format!("{name}.heapsnapshot.gz"));
     std::fs::copy(common::fixture(name), &snap).unwrap();
