@@ -9,21 +9,22 @@
 use crate::common;
 use heaptui_engine::MatchBy;
 use heaptui_engine::Snapshot;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// xorshift64*: deterministic from the seed printed at the start, so a failure can be replayed.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }
@@ -111,10 +112,26 @@ fn exercise(data: Vec<u8>) -> bool {
     let Ok(snap) = Snapshot::from_bytes(Path::new("fuzz"), data.clone()) else {
         return false;
     };
-    let rows = snap.summary().to_vec();
     let other = Snapshot::from_bytes(Path::new("fuzz"), data).expect("loaded once, loads again");
+    views(&snap, &other, &mut |_| {});
+    true
+}
+
+/// JSON of a document, to compare two loads' views.
+fn json(document: &impl serde::Serialize) -> String {
+    serde_json::to_string(document).expect("documents serialise")
+}
+
+/// Every analysis and view a user can reach on `snap` (`other` is a second load to compare
+/// with); the documents and names they give are handed to `out`, so that two loads of one
+/// snapshot can be compared.
+pub(crate) fn views(snap: &Snapshot, other: &Snapshot, out: &mut dyn FnMut(String)) {
+    let rows = snap.summary().to_vec();
+    for row in &rows {
+        out(json(&heaptui_present::json::SummaryClass::of(snap, row)));
+    }
     for matching in [MatchBy::Id, MatchBy::Class] {
-        let _ = heaptui_engine::compare(&snap, &other, Some(matching));
+        let _ = heaptui_engine::compare(snap, other, Some(matching));
     }
     let n = snap.node_count() as u32;
     for node in [0, n / 3, n / 2, n - 1]
@@ -122,34 +139,107 @@ fn exercise(data: Vec<u8>) -> bool {
         .chain(rows.iter().take(5).map(|r| r.nodes[0]))
     {
         for r in snap.retainers(node) {
-            let _ = (
-                snap.display_name(r.node),
-                snap.edge_name(r.edge),
-                snap.class_name(r.node),
-            );
+            out(snap.display_name(r.node));
+            out(snap.edge_name(r.edge));
+            out(snap.class_name(r.node).to_string());
         }
         let _ = snap.auto_expanded_chain(node);
-        let _ = snap.dominator_chain(node);
-        let _ = snap.display_name(node);
+        out(format!("{:?}", snap.dominator_chain(node)));
+        out(snap.display_name(node));
         // The object-level views: contents, values, locations, the dominator subtree.
         for c in snap.contents(node, true) {
-            let _ = heaptui_present::objects::value(&snap, c.node, 40);
+            out(heaptui_present::objects::value(snap, c.node, 40));
         }
-        let _ = (snap.string_text(node), snap.context_variables(node));
+        out(format!("{:?}", snap.string_text(node)));
+        let _ = snap.context_variables(node);
         let _ = snap.source_location(node);
-        let _ = heaptui_cli::dominators::build(&snap, node, 2, 5);
+        out(json(&heaptui_cli::dominators::build(snap, node, 2, 5)));
     }
     let first = rows.first().map_or(0, |r| r.nodes[0]);
-    let _ = heaptui_cli::retainers::build(&snap, first, 2);
-    let _ = heaptui_cli::show::build(&snap, first, 2, false);
+    out(json(&heaptui_cli::retainers::build(snap, first, 2)));
+    out(json(&heaptui_cli::show::build(snap, first, 2, false)));
     let ignored = snap.ignore_retainers(&[first, n / 2]);
-    let _ = heaptui_cli::retainers::build_ignoring(&snap, n - 1, 2, Some(&ignored));
+    let ignoring = heaptui_cli::retainers::build_ignoring(snap, n - 1, 2, Some(&ignored));
+    out(json(&ignoring));
     for filter in heaptui_present::presets::Preset::NAMED {
         let named = filter.named_filter().expect("a named preset");
         let _ = snap.summary_filtered(heaptui_engine::ObjectFilter::Named(named), &|_| {});
     }
     let _ = snap.duplicated_strings();
-    true
+}
+
+/// The fuzzers' time budget in seconds (`$HEAPTUI_FUZZ_SECONDS`, 20 by default) and seed
+/// (`$HEAPTUI_FUZZ_SEED`, else from the clock).
+pub(crate) fn budget() -> (u64, u64) {
+    let seconds: u64 = std::env::var("HEAPTUI_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let seed: u64 = std::env::var("HEAPTUI_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
+    (seconds, seed)
+}
+
+/// A case that runs longer than this is a hang.
+const HANG_SECONDS: u64 = 20;
+
+/// Aborts the test program when one case runs for more than [`HANG_SECONDS`], after saving
+/// the case's input to the file it was started with.
+pub(crate) struct Watchdog {
+    /// Seconds since `epoch` when the current case started; 0 between cases.
+    started: Arc<AtomicU64>,
+    current: Arc<Mutex<Vec<u8>>>,
+    epoch: Instant,
+}
+
+impl Watchdog {
+    /// Starts watching; a hanging case is saved to `hang`.
+    pub(crate) fn start(hang: PathBuf) -> Watchdog {
+        let watchdog = Watchdog {
+            started: Arc::default(),
+            current: Arc::default(),
+            epoch: Instant::now(),
+        };
+        let (started, current, epoch) = (
+            Arc::clone(&watchdog.started),
+            Arc::clone(&watchdog.current),
+            watchdog.epoch,
+        );
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_secs(1));
+            let at = started.load(Ordering::Relaxed);
+            if at > 0 && epoch.elapsed().as_secs() > at + HANG_SECONDS {
+                let _ = std::fs::write(&hang, &*current.lock().unwrap());
+                eprintln!(
+                    "fuzz: an input ran for more than {HANG_SECONDS} s; saved to {}",
+                    hang.display()
+                );
+                std::process::abort();
+            }
+        });
+        watchdog
+    }
+
+    /// A case with this input starts.
+    pub(crate) fn case(&self, input: &[u8]) {
+        self.current.lock().unwrap().clear();
+        self.current.lock().unwrap().extend_from_slice(input);
+        let now = self.epoch.elapsed().as_secs().max(1);
+        self.started.store(now, Ordering::Relaxed);
+    }
+
+    /// The case is over.
+    pub(crate) fn done(&self) {
+        self.started.store(0, Ordering::Relaxed);
+    }
 }
 
 fn corpus() -> Vec<(String, Vec<u8>)> {
@@ -176,48 +266,19 @@ fn seeds_load_cleanly() {
 
 #[test]
 fn mutated_snapshots_never_panic_or_hang() {
-    let seconds: u64 = std::env::var("HEAPTUI_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20);
-    let seed: u64 = std::env::var("HEAPTUI_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
+    let (seconds, seed) = budget();
     println!("fuzz: seed {seed}, {seconds} s");
     let corpus = corpus();
     let mut rng = Rng(seed);
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    // A watchdog: an input that takes more than 20 s is a hang.
-    static STARTED: AtomicU64 = AtomicU64::new(0);
-    static CURRENT: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
-    let epoch = Instant::now();
-    std::thread::spawn(move || loop {
-        std::thread::sleep(Duration::from_secs(1));
-        let started = STARTED.load(Ordering::Relaxed);
-        if started > 0 && epoch.elapsed().as_secs() > started + 20 {
-            let hang = std::env::temp_dir().join(format!("heaptui-fuzz-hang-{seed}.heapsnapshot"));
-            let _ = std::fs::write(&hang, &*CURRENT.lock().unwrap());
-            eprintln!(
-                "fuzz: an input ran for more than 20 s (seed {seed}); saved to {}",
-                hang.display()
-            );
-            std::process::abort();
-        }
-    });
+    let hang = std::env::temp_dir().join(format!("heaptui-fuzz-hang-{seed}.heapsnapshot"));
+    let watchdog = Watchdog::start(hang);
     let (mut runs, mut loaded) = (0u64, 0u64);
     while Instant::now() < deadline {
         let (name, seed_data) = &corpus[rng.below(corpus.len())];
         let mut data = seed_data.clone();
         mutate(&mut data, &mut rng);
-        CURRENT.lock().unwrap().clone_from(&data);
-        STARTED.store(epoch.elapsed().as_secs().max(1), Ordering::Relaxed);
+        watchdog.case(&data);
         let input = data.clone();
         let outcome = std::panic::catch_unwind(|| exercise(input));
         if outcome.is_err() {
@@ -226,7 +287,7 @@ fn mutated_snapshots_never_panic_or_hang() {
             std::fs::write(&crash, &data).unwrap();
             panic!("fuzz: panic on a mutation of {name} after {runs} runs (seed {seed}); input saved to {}", crash.display());
         }
-        STARTED.store(0, Ordering::Relaxed);
+        watchdog.done();
         runs += 1;
         loaded += u64::from(outcome.unwrap_or(false));
     }

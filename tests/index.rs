@@ -4,6 +4,7 @@
 //! falls back with a note; `heaptui index --prune` removes stale indexes and keeps the cap.
 
 use crate::common::{self, TempDir};
+use crate::fuzz::Rng;
 use std::ffi::OsStr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -163,18 +164,6 @@ fn a_stale_index_is_rebuilt_with_a_note() {
         1,
         "rewritten in place"
     );
-}
-
-/// xorshift64*, deterministic, as in the fuzz module.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
-    }
 }
 
 /// Like the snapshot parser's fuzzer, on a real index: cut at random lengths, random bytes and

@@ -11,6 +11,7 @@ mod devtools_goldens;
 mod fuse;
 mod fuzz;
 mod index;
+mod index_fuzz;
 mod layers;
 mod leak_apps;
 mod leak_hunting;

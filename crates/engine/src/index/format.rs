@@ -240,6 +240,37 @@ impl Index {
     }
 }
 
+/// Rewrites the table of contents of the index at `path` to list `sections`, each with the
+/// checksum of its bytes as they are now: an index edited in place then looks undamaged, so a
+/// test can check what catches a wrong value when no checksum does.
+pub fn reseal(path: &std::path::Path, sections: Vec<Section>) -> std::io::Result<()> {
+    let file = std::fs::File::open(path)?;
+    let index = Index::open(&file).map_err(|Bad(why)| std::io::Error::other(why))?;
+    // The prelude's table offset (bytes 24..32), checked in bounds by `Index::open`.
+    let table_offset = u64::from_le_bytes(index.map[24..32].try_into().expect("8 bytes"));
+    let sections = sections
+        .into_iter()
+        .map(|s| {
+            let checksum = index.bytes_of(&s).map_or(0, xxh3_64);
+            Section { checksum, ..s }
+        })
+        .collect();
+    let contents = Contents {
+        key: index.contents.key.clone(),
+        sections,
+    };
+    let encoded = postcard::to_stdvec(&contents).map_err(std::io::Error::other)?;
+    let mut bytes = index.map[..table_offset as usize].to_vec();
+    drop(index);
+    bytes[..PRELUDE_LEN].copy_from_slice(&prelude(
+        table_offset,
+        encoded.len() as u64,
+        xxh3_64(&encoded),
+    ));
+    bytes.extend_from_slice(&encoded);
+    std::fs::write(path, bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,14 +4,15 @@
 //! default, mode 0600 and never written beside the snapshot ([`place`]).
 //!
 //! Never trusted: an index is used only when its key matches the snapshot ([`key`]), its
-//! layout and every section's checksum check out ([`format`]) and its arrays fit together
-//! ([`contents`]); otherwise the snapshot is loaded as usual and the index rewritten, with a
-//! one-line note.
+//! layout and every section's checksum check out ([`format`]), its arrays fit together
+//! ([`contents`]) and its values are what the engine relies on ([`validate`]); otherwise the
+//! snapshot is loaded as usual and the index rewritten, with a one-line note.
 
 pub mod contents;
 pub mod format;
 pub mod key;
 pub mod place;
+pub mod validate;
 
 pub use contents::{Parts, Stored};
 
@@ -158,6 +159,8 @@ fn open_checked(
     lap("index: checksums", timings);
     let stored = contents::read(&index)?;
     lap("reopen from the index", timings);
+    validate::check(&stored)?;
+    lap("index: values", timings);
     Ok(stored)
 }
 

@@ -144,6 +144,25 @@ pub fn build_index(path: &Path, options: LoadOptions) -> Result<IndexBuild> {
     })
 }
 
+/// One section of an index file, as [`index_sections`] lists it: its name, byte offset,
+/// element count, element size and checksum.
+pub use crate::index::format::Section as IndexSection;
+
+/// The sections of the index file at `path` (its table of contents, checked but not the
+/// sections' bytes). For tests and tools that edit an index, with [`reseal_index`].
+pub fn index_sections(path: &Path) -> std::io::Result<Vec<IndexSection>> {
+    let file = std::fs::File::open(path)?;
+    let index = index::format::Index::open(&file).map_err(|e| std::io::Error::other(e.0))?;
+    Ok(index.contents.sections)
+}
+
+/// Rewrites the table of contents of the index file at `path` to list `sections` with their
+/// checksums recomputed from the file's bytes: an index edited in place (by a fuzzer, or a
+/// writer with a bug) then passes its checksums, and only the check of its values can catch it.
+pub fn reseal_index(path: &Path, sections: Vec<IndexSection>) -> std::io::Result<()> {
+    index::format::reseal(path, sections)
+}
+
 /// An index `heaptui index --prune` removed.
 pub struct Pruned {
     /// Its path.

@@ -40,7 +40,10 @@ pub use crate::analysis::Stage;
 pub use crate::graph::Location;
 pub use crate::parse::Warning;
 pub use compare::{compare, Comparison, ComparisonRows};
-pub use indexed::{build_index, index_on_by_default, prune_index, IndexBuild, Pruned};
+pub use indexed::{
+    build_index, index_on_by_default, index_sections, prune_index, reseal_index, IndexBuild,
+    IndexSection, Pruned,
+};
 pub use load::{load_together, LoadEvent};
 pub use peek::{peek, Peek, PEEK_LIMIT};
 pub use presets::{DuplicateStrings, ObjectFilter};
