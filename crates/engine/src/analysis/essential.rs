@@ -63,39 +63,19 @@ fn edge_bits(graph: &HeapGraph, test: impl Fn(u32, usize) -> bool + Sync) -> Bit
     bits
 }
 
-/// One bit per node, set when exactly one of its retainer slots is set in `slot_essential`
-/// (most heap objects: the dominator pass takes their semidominator from the DFS without
-/// reading their retainers). Sequential on purpose: it runs in the analysis' side lane, which
-/// must not wait on the thread pool that the main lane is blocking while it waits for the
-/// retainers.
-pub fn single_retainers(retainers: &Retainers, slot_essential: &BitVec) -> BitVec {
-    let node_count = retainers.first.len() - 1;
-    let mut single = BitVec::new(node_count);
-    for node in 0..node_count as u32 {
-        if retainers
-            .slots(node)
-            .filter(|&slot| slot_essential.get(slot))
-            .count()
-            == 1
-        {
-            single.set(node as usize);
-        }
-    }
-    single
-}
-
-/// Applies the page-ownership rule to retainer slot bits made from [`by_edge_bits`] and to
-/// their [`single_retainers`]: clears the bits of slots whose edge goes from a non-page-owned
-/// node to a page-owned one. Like [`with_page_rule`], only the edges out of the few nodes that
-/// are neither the root nor page-owned can fall to it, so only their page-owned targets'
-/// retainers are looked at, each target once.
+/// Applies the page-ownership rule to retainer slot bits made from [`by_edge_bits`]: clears the
+/// bits of slots whose edge goes from a non-page-owned node to a page-owned one. Like
+/// [`with_page_rule`], only the edges out of the few nodes that are neither the root nor
+/// page-owned can fall to it, so only their page-owned targets' retainers are looked at, each
+/// target once. Returns one bit per node, set when exactly one of its slots is essential (most
+/// heap objects: the dominator pass takes their semidominator from the DFS without reading
+/// their retainers).
 pub fn slots_with_page_rule(
     graph: &HeapGraph,
     retainers: &Retainers,
     slot_essential: &mut BitVec,
-    single: &mut BitVec,
     page_owned: &BitVec,
-) {
+) -> BitVec {
     let mut affected = BitVec::new(graph.node_count());
     for node in page_owned.clear_bits(graph.node_count()) {
         if node as u32 == graph.root {
@@ -109,23 +89,24 @@ pub fn slots_with_page_rule(
         }
     }
     for node in affected.set_bits(graph.node_count()) {
-        let node = node as u32;
-        let mut essential = 0;
-        for slot in retainers.slots(node) {
-            if slot_essential.get(slot) {
-                if by_page(graph, page_owned, retainers.sources[slot], node) {
-                    essential += 1;
-                } else {
-                    slot_essential.clear(slot);
-                }
+        for slot in retainers.slots(node as u32) {
+            if !by_page(graph, page_owned, retainers.sources[slot], node as u32) {
+                slot_essential.clear(slot);
             }
         }
-        if essential == 1 {
+    }
+    let mut single = BitVec::new(graph.node_count());
+    for node in 0..graph.node_count() as u32 {
+        if retainers
+            .slots(node)
+            .filter(|&slot| slot_essential.get(slot))
+            .count()
+            == 1
+        {
             single.set(node as usize);
-        } else {
-            single.clear(node as usize);
         }
     }
+    single
 }
 
 /// The rules that need only the edge and its source `node`: not weak, not a self-loop, not an

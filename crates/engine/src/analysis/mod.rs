@@ -317,11 +317,10 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             }
             let (retainers, slot_essential) =
                 Retainers::build(&graph.first_edge, &graph.edge_to, Some(by_edge_bits));
-            let single_retainer = essential::single_retainers(&retainers, &slot_essential);
             lane.lap("  (side) retainers");
             // The main lane waits on this; it cannot be gone unless it panicked. It hands the
             // retainers back when the dominators are done.
-            let _ = handover.send((retainers, slot_essential, single_retainer));
+            let _ = handover.send((retainers, slot_essential));
             let distances = distances::compute(graph, ephemerons);
             lane.lap("  (side) distances");
             if !classes_first {
@@ -357,8 +356,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             });
         lane.lap("DFS from the root, the rest");
         progress.report(Phase::Analysing, MAIN_LANE_SHARE_AFTER_DFS);
-        let (mut retainers, mut slot_essential, mut single_retainer) = match retainers_built.recv()
-        {
+        let (mut retainers, mut slot_essential) = match retainers_built.recv() {
             Ok(built) => built,
             Err(_) => std::panic::resume_unwind(
                 side.join()
@@ -367,16 +365,15 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             ),
         };
         lane.lap("(waiting for the retainers)");
-        essential::slots_with_page_rule(
+        let single_retainer = essential::slots_with_page_rule(
             graph,
             &retainers,
             &mut slot_essential,
-            &mut single_retainer,
             page_owned
                 .as_ref()
                 .expect("the DFS asked for the page rule"),
         );
-        lane.lap("page ownership of the retainers");
+        lane.lap("page ownership of the retainers, single retainers");
         let (dominators, spare) = dominators::compute(
             graph,
             &mut retainers,
