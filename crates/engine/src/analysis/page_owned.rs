@@ -11,7 +11,8 @@
 //! edges are non-weak). [`complete`] then adds the rest: what the non-weak edges those rules
 //! reject lead to from there, what a walked node's edge to the root leads to, and what they
 //! reach in turn. So ownership costs a scan of the rejected edges instead of a pass over the
-//! graph. Invariant (`debug_assert!`ed): `complete` returns `mark`'s bits.
+//! graph. Invariant (`debug_assert!`ed, and tested on every fixture and on tiny graphs in
+//! the snapshot module's `page_ownership_tests`): `complete` returns `mark`'s bits.
 
 use crate::graph::HeapGraph;
 use heaptui_common::util::bits::BitVec;
@@ -120,82 +121,4 @@ pub fn is_document_dom_trees_root(graph: &HeapGraph, node: u32) -> bool {
 pub fn is_user_root(graph: &HeapGraph, node: u32) -> bool {
     Some(graph.node_type[node as usize]) != graph.node_kinds.synthetic
         || is_document_dom_trees_root(graph, node)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::analysis::{dominators, essential, weakmap::EphemeronNames};
-    use crate::parse;
-    use heaptui_common::progress::Progress;
-
-    /// The load's ownership: the DFS's walk of the page-owned entries, then [`complete`].
-    fn completed(graph: &HeapGraph) -> BitVec {
-        let by_edge = essential::by_edge_bits(graph, &EphemeronNames::find(graph));
-        let mut completed = None;
-        dominators::number_from_root(graph, &by_edge, |walked, into_root| {
-            let owned = complete(graph, &by_edge, walked, into_root);
-            let rule = essential::with_page_rule(graph, &by_edge, &owned);
-            completed = Some(owned);
-            rule
-        });
-        completed.expect("the walk asked for the page rule")
-    }
-
-    /// A tiny snapshot: the root's `shortcut` to a global `G` and `element` to `(GC roots)`,
-    /// `G` → `X` → `Y` → `Z`, where `X`'s edge is `x_edge` (a JSON edge row's type and name).
-    fn tiny(x_edge: &str, x_target: u32) -> HeapGraph {
-        let text = format!(
-            r#"{{"snapshot":{{"meta":{{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],
-            "node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic"],"string","number","number","number","number","number"],
-            "edge_fields":["type","name_or_index","to_node"],
-            "edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]}},
-            "node_count":6,"edge_count":5,"trace_function_count":0}},
-            "nodes":[9,0,1,0,2,0,0, 3,1,3,10,1,0,0, 3,2,5,10,1,0,0, 3,3,7,10,1,0,0, 9,4,9,0,0,0,0, 3,5,11,10,0,0,0],
-            "edges":[5,6,7, 1,1,28, 2,7,14, {x_edge},{}, 2,9,35],
-            "strings":["","Global","X","Y","(GC roots)","Z","g","x","y","z"]}}"#,
-            x_target * 7
-        );
-        let source = crate::parse::source::Source::from_bytes(text.into_bytes()).expect("bytes");
-        parse::parse(&source, parse::Options::default(), &Progress::NONE)
-            .expect("the tiny snapshot parses")
-            .graph
-    }
-
-    /// The edges the walk does not take but that still spread ownership: a `shortcut` from a
-    /// page-owned node other than the root (`X` → `Y`, and on to `Z`), and an edge back to the
-    /// root (which makes the root and `(GC roots)` page-owned).
-    #[test]
-    fn completing_adds_what_rejected_edges_and_edges_to_the_root_own() {
-        let shortcut = tiny("5,8", 3);
-        assert!(mark(&shortcut).get(5), "Z is owned through X's shortcut");
-        assert_eq!(completed(&shortcut), mark(&shortcut));
-        let back_to_root = tiny("2,8", 0);
-        assert!(
-            mark(&back_to_root).get(4),
-            "(GC roots) is owned through the root"
-        );
-        assert_eq!(completed(&back_to_root), mark(&back_to_root));
-    }
-
-    /// The load's ownership against the definition, on every real snapshot of the test fixtures: Node, Deno, Bun and
-    /// Chromium pages with iframes and detached DOM trees.
-    #[test]
-    fn completing_the_dfs_walk_gives_the_definition_on_every_fixture() {
-        let fixtures =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-        let mut checked = 0;
-        for entry in std::fs::read_dir(&fixtures).expect("the fixtures folder") {
-            let path = entry.expect("a fixture").path();
-            if !path.to_string_lossy().ends_with(".heapsnapshot.gz") {
-                continue;
-            }
-            let parsed = parse::load(&path, parse::Options::default(), &Progress::NONE)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let graph = &parsed.graph;
-            assert!(completed(graph) == mark(graph), "{}", path.display());
-            checked += 1;
-        }
-        assert!(checked >= 20, "only {checked} fixtures");
-    }
 }

@@ -17,6 +17,8 @@ mod compare;
 mod ignore;
 mod indexed;
 mod load;
+#[cfg(test)]
+mod page_ownership_tests;
 mod peek;
 mod presets;
 mod realms;
