@@ -26,16 +26,16 @@
 //! Distances and sizes are only compared and summed, never used as indexes, so they have no
 //! bound but the root's retained size.
 //!
-//! Cost: one parallel pass over each big array, plus a position array (4 bytes per node) for
-//! the DFS order.
+//! Cost: one parallel pass over each big array; the DFS order is checked in one sequential pass
+//! with a bit per node, beside the retainers' check.
 
 use super::contents::Stored;
 use super::format::Bad;
 use crate::analysis::aggregates::Aggregate;
 use crate::graph::HeapGraph;
+use heaptui_common::util::bits::{prefetch, BitVec, PREFETCH_AHEAD};
 use rayon::prelude::*;
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Nodes (or edges) per parallel task: large enough that scheduling costs nothing, small
 /// enough that both cores stay busy to the end.
@@ -47,8 +47,9 @@ pub fn check(stored: &Stored) -> Result<(), Bad> {
     graph(g)?;
     classes(stored)?;
     let n = g.node_count();
-    retainers(stored)?;
-    dominators(stored)?;
+    let (retainers, dominators) = rayon::join(|| retainers(stored), || dominators(stored));
+    retainers?;
+    dominators?;
     let all_rows = stored.classes.rows.iter().chain(&stored.dominators.summary);
     rows(all_rows, n)
 }
@@ -261,48 +262,47 @@ fn dominators(stored: &Stored) -> Result<(), Bad> {
     if let Some(extra) = tree.extra_roots.iter().find(|&&v| v as usize >= n) {
         return Err(Bad(format!("extra root {extra} is not a node")));
     }
-    // Every node once in `dfs_order`: n positions written into n slots, each slot written
-    // once exactly when none is left unwritten.
-    let unset = u32::MAX;
-    let position: Vec<AtomicU32> = (0..n)
-        .into_par_iter()
-        .with_min_len(PER_TASK)
-        .map(|_| AtomicU32::new(unset))
-        .collect();
+    let top = d.retained[root as usize];
     chunks(n, |r| {
-        let mut bad = false;
-        for (i, &v) in r.clone().zip(&tree.dfs_order[r]) {
-            match position.get(v as usize) {
-                Some(slot) => slot.store(i as u32, Ordering::Relaxed),
-                None => bad = true,
-            }
-        }
-        if bad {
-            return Err(Bad("dfs_order holds a node past the node count".into()));
+        if d.retained[r].iter().any(|&size| size > top) {
+            return Err(Bad("a node retains more than the root".into()));
         }
         Ok(())
     })?;
-    let top = d.retained[root as usize];
-    chunks(n, |r| {
-        if d.retained[r.clone()].iter().any(|&size| size > top) {
-            return Err(Bad("a node retains more than the root".into()));
+    if tree.dominator.len() != n {
+        return Err(Bad(
+            "the dominator tree does not have one entry per node".into()
+        ));
+    }
+    dfs_order(&tree.dfs_order, &tree.dominator, root)
+}
+
+/// `order` (as long as the nodes, the root first) is a permutation of the nodes in which every
+/// node but the root comes after its dominator: one pass with a bit per node, set once seen (a
+/// node seen twice, or whose dominator is not yet seen or not a node, fails). Sequential, so it
+/// runs beside the retainers' parallel check.
+fn dfs_order(order: &[u32], dominator: &[u32], root: u32) -> Result<(), Bad> {
+    let n = dominator.len();
+    if order.len() != n {
+        return Err(Bad("dfs_order is not a permutation of the nodes".into()));
+    }
+    let mut seen = BitVec::new(n);
+    for (i, &v) in order.iter().enumerate() {
+        // The dominators are read in the order's sequence, at random: fetch them early.
+        if let Some(&ahead) = order.get(i + PREFETCH_AHEAD) {
+            prefetch(dominator, ahead as usize);
         }
-        let (mut missing, mut before) = (false, false);
-        for (v, &dominator) in r.clone().zip(&tree.dominator[r]) {
-            let at = position[v].load(Ordering::Relaxed);
-            missing |= at == unset;
-            let above = position.get(dominator as usize);
-            before |=
-                v != root as usize && above.is_none_or(|above| above.load(Ordering::Relaxed) >= at);
-        }
-        if missing {
+        let v = v as usize;
+        if v >= n || seen.get(v) {
             return Err(Bad("dfs_order is not a permutation of the nodes".into()));
         }
-        if before {
+        let above = dominator[v] as usize;
+        if v != root as usize && (above >= n || !seen.get(above)) {
             return Err(Bad("a node comes before its dominator in dfs_order".into()));
         }
-        Ok(())
-    })
+        seen.set(v);
+    }
+    Ok(())
 }
 
 /// Every row lists its objects: at least one, as many as its count, each a node.
