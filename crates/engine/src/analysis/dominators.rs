@@ -16,13 +16,13 @@
 //!   children of the root;
 //! - a node with no essential retainer takes the root as its only predecessor.
 //!
-//! Why the result is DevTools' exactly: the first two steps are a DFS of the essential graph
-//! plus an edge from the root to every orphan, where dominators are unique, whichever correct
-//! algorithm finds them (and whichever order the DFS takes the root's edges in). A clique vertex's semidominator is another clique vertex (its
-//! essential retainers are all in cliques, numbered last), whose bucket DevTools never drains,
-//! so it ends with the root; here its parent, the root, is already numbered below its
-//! semidominator. Clique vertices change nobody else's semidominator: evaluated from a vertex
-//! numbered below them they yield their own (higher) numbers.
+//! Why the result is DevTools' exactly: the first two steps are a DFS of the essential graph plus
+//! an edge from the root to every orphan, where dominators are unique, whichever correct algorithm
+//! finds them (and whichever order the DFS takes the root's edges in). A clique vertex's
+//! semidominator is another clique vertex (its essential retainers are all in cliques, numbered
+//! last), whose bucket DevTools never drains, so it ends with the root; here its parent, the root,
+//! is already numbered below its semidominator. Clique vertices change nobody else's semidominator:
+//! evaluated from a vertex numbered below them they yield their own (higher) numbers.
 //!
 //! The passes work in DFS-number space (1..=n, 0 is "none"): the retainer sources are
 //! rewritten to DFS numbers in place for their duration (and back after), and each vertex's

@@ -58,8 +58,8 @@ fn completing_adds_what_rejected_edges_and_edges_to_the_root_own() {
     assert_eq!(completed(&back_to_root), mark(&back_to_root));
 }
 
-/// The load's ownership against the definition, on every real snapshot of the test fixtures: Node, Deno, Bun and
-/// Chromium pages with iframes and detached DOM trees.
+/// The load's ownership against the definition, on every real snapshot of the test fixtures:
+/// Node, Deno, Bun and Chromium pages with iframes and detached DOM trees.
 #[test]
 fn completing_the_dfs_walk_gives_the_definition_on_every_fixture() {
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
