@@ -50,7 +50,7 @@ fn stderr(out: &Output) -> String {
 }
 
 /// The index files in `folder`.
-fn index_files(folder: &Path) -> Vec<PathBuf> {
+pub(crate) fn index_files(folder: &Path) -> Vec<PathBuf> {
     let Ok(read) = std::fs::read_dir(folder) else {
         return Vec::new();
     };

@@ -100,14 +100,9 @@ fn indexed(dir: &TempDir, name: &'static str) -> Indexed {
     }
 }
 
+/// The index files in this program's cache folder.
 fn index_files() -> Vec<PathBuf> {
-    let Ok(read) = std::fs::read_dir(cache()) else {
-        return Vec::new();
-    };
-    read.flatten()
-        .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().ends_with(".heaptui-index"))
-        .collect()
+    crate::index::index_files(cache())
 }
 
 /// The section `name` of `sections`.
