@@ -52,6 +52,11 @@ const SEMI_PREFETCH_SLOTS: usize = 3 * PREFETCH_AHEAD;
 /// the node: most nodes have few edges, and the walk takes them in order.
 const DFS_PREFETCH_EDGES: u32 = 8;
 
+/// How many of a node's next edges the DFS fetches the targets' first edges of when it
+/// descends into a child: the walk comes back to them soon. A small gain (the DFS's thread CPU
+/// time on the 1.5 GB bench snapshot: 1.10–1.12 s against 1.10–1.20 s).
+const DFS_SIBLING_PREFETCH: usize = 2;
+
 /// The dominator tree: `dominator[n]` is node `n`'s immediate dominator (the root's is itself),
 /// and `dfs_order` lists nodes so that every node comes after its dominator.
 pub struct Dominators {
@@ -525,6 +530,15 @@ impl Numbering {
             match child {
                 Some(w) => {
                     let parent = top.number;
+                    // The next siblings' edge ranges were fetched when this node was entered
+                    // and have likely arrived: fetch their first edges now, so coming back here
+                    // after `w`'s subtree (usually small) does not wait for them.
+                    let next = top.next_edge as usize;
+                    for e in next..(next + DFS_SIBLING_PREFETCH).min(top.end as usize) {
+                        let first = graph.first_edge[graph.edge_to[e] as usize] as usize;
+                        prefetch(&graph.edge_to, first);
+                        prefetch(edge_essential.words(), first / 64);
+                    }
                     visited.set(w as usize);
                     let number = self.visit(w, parent);
                     stack.push(frame(number, w));

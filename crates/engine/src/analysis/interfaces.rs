@@ -17,7 +17,9 @@
 use crate::graph::strings::NewStrings;
 use crate::graph::HeapGraph;
 use heaptui_common::util::js::{cmp_utf16, format_property_name, utf16_len};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One inferred interface: its class name and the properties an object needs to match it.
@@ -39,23 +41,92 @@ pub fn is_plain_object(graph: &HeapGraph, node: u32) -> bool {
         && graph.raw_name(node) == "Object"
 }
 
-/// Infers the interface definitions of a snapshot.
-pub fn infer(graph: &HeapGraph) -> Vec<InterfaceDefinition> {
-    struct Candidate {
-        properties: Vec<u32>,
-        count: u64,
+/// Nodes per task of the parallel passes over the nodes: enough that each task's caches of
+/// property names pay off, few enough that both cores share the work evenly.
+const NODES_PER_TASK: usize = 1 << 16;
+
+/// [`is_plain_object`] for many nodes: compares name indexes with those of `Object` instead of
+/// reading each node's name.
+struct PlainObjects {
+    names: Vec<u32>,
+}
+
+impl PlainObjects {
+    fn of(graph: &HeapGraph) -> PlainObjects {
+        let names = match graph.node_kinds.object {
+            Some(_) => graph.strings.indexes_of("Object"),
+            None => Vec::new(),
+        };
+        PlainObjects { names }
     }
+
+    #[inline]
+    fn contains(&self, graph: &HeapGraph, node: u32) -> bool {
+        Some(graph.node_type[node as usize]) == graph.node_kinds.object
+            && self.names.contains(&graph.node_name[node as usize])
+    }
+}
+
+/// The nodes of one parallel task.
+fn task_nodes(graph: &HeapGraph, task: usize) -> std::ops::Range<u32> {
+    let start = task * NODES_PER_TASK;
+    start as u32..(start + NODES_PER_TASK).min(graph.node_count()) as u32
+}
+
+/// A candidate interface and how many plain objects voted for it.
+struct Candidate {
+    name: String,
+    properties: Vec<u32>,
+    count: u64,
+}
+
+/// The votes of some plain objects: candidates in order of their first voter, and how many
+/// plain objects there were.
+#[derive(Default)]
+struct Tally {
+    candidates: Vec<Candidate>,
+    plain_objects: u64,
+}
+
+impl Tally {
+    /// Adds `count` votes for `name` (whose first voter has `properties`).
+    fn vote(
+        &mut self,
+        by_name: &mut HashMap<String, usize, foldhash::fast::RandomState>,
+        name: &str,
+        properties: &[u32],
+        count: u64,
+    ) {
+        match by_name.get(name) {
+            Some(&i) => self.candidates[i].count += count,
+            None => {
+                by_name.insert(name.to_string(), self.candidates.len());
+                self.candidates.push(Candidate {
+                    name: name.to_string(),
+                    properties: properties.to_vec(),
+                    count,
+                });
+            }
+        }
+    }
+}
+
+/// The votes of the plain objects among `nodes`.
+fn tally(graph: &HeapGraph, plain: &PlainObjects, nodes: std::ops::Range<u32>) -> Tally {
     let property = graph.edge_kinds.property;
-    let mut candidates: Vec<Candidate> = Vec::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    let mut total = 0u64;
+    let mut tally = Tally::default();
+    let mut by_name = HashMap::default();
+    // Property names repeat across objects: each is formatted once per task (`None` for
+    // `__proto__`, which does not count).
+    let mut formatted: HashMap<u32, Option<(Cow<str>, usize)>, foldhash::fast::RandomState> =
+        HashMap::default();
     let mut name = String::new();
     let mut props = Vec::new();
-    for node in 0..graph.node_count() as u32 {
-        if !is_plain_object(graph, node) {
+    for node in nodes {
+        if !plain.contains(graph, node) {
             continue;
         }
-        total += 1;
+        tally.plain_objects += 1;
         name.clear();
         name.push('{');
         let mut name_len = 1;
@@ -64,49 +135,64 @@ pub fn infer(graph: &HeapGraph) -> Vec<InterfaceDefinition> {
             if Some(graph.edge_type[e]) != property {
                 continue;
             }
-            let edge_name = graph.strings.get(graph.edge_name[e]);
-            if edge_name == "__proto__" {
+            let edge_name = graph.edge_name[e];
+            let Some((text, text_len)) = formatted.entry(edge_name).or_insert_with(|| {
+                let raw = graph.strings.get(edge_name);
+                (raw != "__proto__").then(|| {
+                    let text = format_property_name(raw);
+                    let len = utf16_len(&text);
+                    (text, len)
+                })
+            }) else {
                 continue;
-            }
-            let formatted = format_property_name(edge_name);
-            let formatted_len = utf16_len(&formatted);
-            if name_len > 1 && name_len + formatted_len > MAX_INTERFACE_NAME_LENGTH {
+            };
+            if name_len > 1 && name_len + *text_len > MAX_INTERFACE_NAME_LENGTH {
                 break;
             }
             if name_len != 1 {
                 name.push_str(", ");
                 name_len += 2;
             }
-            name.push_str(&formatted);
-            name_len += formatted_len;
-            props.push(graph.edge_name[e]);
+            name.push_str(text);
+            name_len += *text_len;
+            props.push(edge_name);
         }
         if props.is_empty() {
             continue;
         }
         name.push('}');
-        match by_name.get(name.as_str()) {
-            Some(&i) => candidates[i].count += 1,
-            None => {
-                by_name.insert(name.clone(), candidates.len());
-                candidates.push(Candidate {
-                    properties: props.clone(),
-                    count: 1,
-                });
-            }
+        tally.vote(&mut by_name, &name, &props, 1);
+    }
+    tally
+}
+
+/// Infers the interface definitions of a snapshot. The nodes are tallied in parallel tasks,
+/// merged in node order, so candidates keep the order of their first voter.
+pub fn infer(graph: &HeapGraph) -> Vec<InterfaceDefinition> {
+    let plain = PlainObjects::of(graph);
+    let tasks = graph.node_count().div_ceil(NODES_PER_TASK);
+    let tallies: Vec<Tally> = (0..tasks)
+        .into_par_iter()
+        .map(|task| tally(graph, &plain, task_nodes(graph, task)))
+        .collect();
+    let mut all = Tally::default();
+    let mut by_name = HashMap::default();
+    for part in tallies {
+        all.plain_objects += part.plain_objects;
+        for c in part.candidates {
+            all.vote(&mut by_name, &c.name, &c.properties, c.count);
         }
     }
-    let mut names: Vec<(String, usize)> = by_name.into_iter().collect();
-    names.sort_by_key(|&(_, i)| i);
+    let candidates = all.candidates;
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     order.sort_by(|&a, &b| candidates[b].count.cmp(&candidates[a].count));
-    let min_count =
-        MIN_OBJECT_COUNT_PER_INTERFACE.max(total as f64 / MIN_OBJECT_PROPORTION_PER_INTERFACE);
+    let min_count = MIN_OBJECT_COUNT_PER_INTERFACE
+        .max(all.plain_objects as f64 / MIN_OBJECT_PROPORTION_PER_INTERFACE);
     order
         .into_iter()
         .take_while(|&i| candidates[i].count as f64 >= min_count)
         .map(|i| InterfaceDefinition {
-            name: names[i].0.clone(),
+            name: candidates[i].name.clone(),
             properties: candidates[i]
                 .properties
                 .iter()
@@ -181,55 +267,64 @@ pub fn apply(
         .collect();
 
     let property = graph.edge_kinds.property;
-    let mut rank_cache: HashMap<u32, Option<u32>> = HashMap::new();
-    let mut ranks = Vec::new();
-    let mut states: Vec<u32> = Vec::new();
-    let mut fresh: Vec<u32> = Vec::new();
-    for node in 0..graph.node_count() as u32 {
-        if !is_plain_object(graph, node) {
-            continue;
-        }
-        ranks.clear();
-        for e in graph.edges(node) {
-            if Some(graph.edge_type[e]) != property {
-                continue;
-            }
-            let s = graph.edge_name[e];
-            let rank = *rank_cache
-                .entry(s)
-                .or_insert_with(|| rank_of.get(graph.strings.get(s)).copied());
-            if let Some(r) = rank {
-                ranks.push(r);
-            }
-        }
-        ranks.sort_unstable();
-        // Best match so far: (property count, definition index); None means `Object`.
-        let mut best: Option<(usize, usize)> = None;
-        states.clear();
-        states.push(0);
-        for &r in &ranks {
-            fresh.clear();
-            for &s in &states {
-                if let Ok(i) = trie.next[s as usize].binary_search_by_key(&r, |&(k, _)| k) {
-                    let child = trie.next[s as usize][i].1;
-                    fresh.push(child);
-                    if let Some(m) = trie.matched[child as usize] {
-                        best = Some(match best {
-                            Some(b) if b.0 > m.0 || (b.0 == m.0 && b.1 <= m.1) => b,
-                            _ => m,
-                        });
+    let plain = PlainObjects::of(graph);
+    let (trie, rank_of, def_class) = (&trie, &rank_of, &def_class);
+    classes
+        .par_chunks_mut(NODES_PER_TASK)
+        .enumerate()
+        .for_each(|(task, classes)| {
+            let mut rank_cache: HashMap<u32, Option<u32>, foldhash::fast::RandomState> =
+                HashMap::default();
+            let mut ranks = Vec::new();
+            let mut states: Vec<u32> = Vec::new();
+            let mut fresh: Vec<u32> = Vec::new();
+            for (class, node) in classes.iter_mut().zip(task_nodes(graph, task)) {
+                if !plain.contains(graph, node) {
+                    continue;
+                }
+                ranks.clear();
+                for e in graph.edges(node) {
+                    if Some(graph.edge_type[e]) != property {
+                        continue;
+                    }
+                    let s = graph.edge_name[e];
+                    let rank = *rank_cache
+                        .entry(s)
+                        .or_insert_with(|| rank_of.get(graph.strings.get(s)).copied());
+                    if let Some(r) = rank {
+                        ranks.push(r);
                     }
                 }
-            }
-            for &c in &fresh {
-                if !states.contains(&c) {
-                    states.push(c);
+                ranks.sort_unstable();
+                // Best match so far: (property count, definition index); None means `Object`.
+                let mut best: Option<(usize, usize)> = None;
+                states.clear();
+                states.push(0);
+                for &r in &ranks {
+                    fresh.clear();
+                    for &s in &states {
+                        let next = &trie.next[s as usize];
+                        if let Ok(i) = next.binary_search_by_key(&r, |&(k, _)| k) {
+                            let child = next[i].1;
+                            fresh.push(child);
+                            if let Some(m) = trie.matched[child as usize] {
+                                best = Some(match best {
+                                    Some(b) if b.0 > m.0 || (b.0 == m.0 && b.1 <= m.1) => b,
+                                    _ => m,
+                                });
+                            }
+                        }
+                    }
+                    for &c in &fresh {
+                        if !states.contains(&c) {
+                            states.push(c);
+                        }
+                    }
                 }
+                *class = match best {
+                    Some((_, def)) => def_class[def],
+                    None => graph.node_name[node as usize],
+                };
             }
-        }
-        classes[node as usize] = match best {
-            Some((_, def)) => def_class[def],
-            None => graph.node_name[node as usize],
-        };
-    }
+        });
 }

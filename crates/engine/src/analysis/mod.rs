@@ -265,6 +265,24 @@ impl Lane {
     }
 }
 
+/// How often a lane waiting for the other checks again when there is no pool work to help
+/// with: short beside any phase, long enough not to take a core.
+const WAIT_POLL: Duration = Duration::from_micros(200);
+
+/// Polls `ready` until it gives a value; meanwhile runs the rayon pool's pending work when
+/// called on one of its threads (the other lane's parallel passes may be waiting for it), or
+/// sleeps [`WAIT_POLL`].
+fn wait_helping_the_pool<T>(mut ready: impl FnMut() -> Option<T>) -> T {
+    loop {
+        if let Some(value) = ready() {
+            return value;
+        }
+        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+            std::thread::sleep(WAIT_POLL);
+        }
+    }
+}
+
 /// Settles the graph before it is shared: DOM state propagation renames detached native
 /// nodes (`Detached <div>`) and leaves each node's final DOM link state in
 /// `graph.detachedness`, for the loader to keep as [`detachedness::DomStates`] (two bits per
@@ -300,8 +318,8 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
     // essential bits use every rule but page ownership, which the main lane applies to them),
     // handed over as soon as they are ready, then shallow sizes, distances, class names,
     // interfaces and the Summary's rows. With `classes_first`, the side lane starts with the
-    // classes stage instead. Nothing in the side lane may use the rayon pool before the
-    // handover: the main lane waits for the retainers on a pool thread.
+    // classes stage instead. The side lane's parallel passes run on the rayon pool, so the main
+    // lane waits for it helping the pool (it may be one of its threads), never blocked.
     let (handover, retainers_built) = std::sync::mpsc::channel();
     let (dominators, spare, side, holding, retainers) = std::thread::scope(|scope| {
         let (by_edge_bits, ephemerons) = (&by_edge_bits, &ephemerons);
@@ -357,9 +375,13 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             });
         lane.lap("DFS from the root, the rest");
         progress.report(Phase::Analysing, MAIN_LANE_SHARE_AFTER_DFS);
-        let (mut retainers, mut slot_essential) = match retainers_built.recv() {
-            Ok(built) => built,
-            Err(_) => std::panic::resume_unwind(
+        let built = wait_helping_the_pool(|| match retainers_built.try_recv() {
+            Err(std::sync::mpsc::TryRecvError::Empty) => None,
+            received => Some(received.ok()),
+        });
+        let (mut retainers, mut slot_essential) = match built {
+            Some(built) => built,
+            None => std::panic::resume_unwind(
                 side.join()
                     .err()
                     .unwrap_or_else(|| Box::new("the retainer lane ended without its result")),
@@ -384,6 +406,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             &single_retainer,
         );
         lane.lap("dominators");
+        wait_helping_the_pool(|| side.is_finished().then_some(()));
         let side = match side.join() {
             Ok(side) => side,
             Err(panic) => std::panic::resume_unwind(panic),
