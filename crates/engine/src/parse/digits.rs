@@ -20,67 +20,132 @@ pub(super) fn eight_digits(word: u64) -> (u64, usize) {
     (combine_digits(digits & (ONES * 0x0f)), len)
 }
 
-/// The value of the `len` digits (`1..=8`) whose last one is the top byte of `word` (the
-/// eight bytes ending with the number's last digit, first byte lowest), the bytes before the
-/// number ignored. Every one of the `len` bytes must be an ASCII digit.
-#[inline(always)]
-pub(super) fn digits_ending(word: u64, len: usize) -> u64 {
-    debug_assert!((1..=8).contains(&len));
-    // An ASCII digit's low nibble is its value. (Subtracting '0' would borrow from the
-    // digits out of the bytes before them.)
-    let digits = word & (ONES * 0x0f) & (u64::MAX << (8 * (8 - len)));
-    combine_digits(digits)
-}
+/// Longest number the staged conversion takes: ten digits hold every 32-bit value.
+pub(super) const MAX_DIGITS: usize = 10;
 
-/// The value of the `len` ASCII digits (`1..=10`) given as the 16 bytes ending with the last
-/// one (`low`, the last eight, and `high`, the eight before, each first byte lowest), or
-/// `None` when it does not fit in 32 bits. Every one of the `len` bytes must be a digit.
-#[inline(always)]
-pub(super) fn ten_digits_ending(high: u64, low: u64, len: usize) -> Option<u32> {
-    debug_assert!((1..=10).contains(&len));
-    if len <= 8 {
-        return Some(digits_ending(low, len) as u32);
+/// [`stage`]'s `low` masks by `last - first` (the length minus one; entries above 9 are never
+/// used with a valid number, they only keep the index in bounds): the digits' low nibbles are
+/// kept, the bytes before the number become zeros (leading zeros, which don't count).
+const LOW_KEEP: [u64; 16] = {
+    let mut keep = [ONES * 0x0f; 16];
+    let mut d = 0;
+    while d < 8 {
+        keep[d] = ONES * 0x0f & (u64::MAX << (8 * (7 - d)));
+        d += 1;
     }
-    let value = digits_ending(high, len - 8) * 100_000_000 + digits_ending(low, 8);
-    u32::try_from(value).ok()
+    keep
+};
+
+/// [`stage`]'s `high` masks, as [`LOW_KEEP`]: only nine- and ten-digit numbers have digits
+/// there (the ninth-last in the high byte, the tenth-last in the low byte).
+const HIGH_KEEP: [u16; 16] = {
+    let mut keep = [0x0f0f; 16];
+    let mut d = 0;
+    while d < 8 {
+        keep[d] = 0;
+        d += 1;
+    }
+    keep[8] = 0x0f00;
+    keep
+};
+
+/// Stages the number whose digits are `bytes[first..=last]` (1 to [`MAX_DIGITS`] ASCII
+/// digits) for [`convert_staged`] as two parts: `low`, the digits of the eight bytes that end
+/// with its last one (first byte lowest, the bytes before the number zeroed), and `high`,
+/// those of the two bytes before them (zero for numbers of up to eight digits). An ASCII
+/// digit's low nibble is its value, so staging is two loads and two masks, and the values of a
+/// batch convert together afterwards. Needs `last >= 9` (the `high` bytes are read even for a
+/// short number); a longer number is staged wrong, so the caller rejects it beforehand.
+#[inline(always)]
+pub(super) fn stage(bytes: &[u8], first: usize, last: usize) -> (u64, u16) {
+    debug_assert!(last - first < MAX_DIGITS);
+    let d = (last - first) & 15;
+    let low = u64::from_le_bytes(bytes[last - 7..=last].try_into().unwrap());
+    let high = u16::from_le_bytes(bytes[last - 9..=last - 8].try_into().unwrap());
+    (low & LOW_KEEP[d], high & HIGH_KEEP[d])
 }
 
-/// Like [`ten_digits_ending`] for up to sixteen digits, with SSSE3 multiply-adds instead of a
-/// branch on the length: `sixteen` are the 16 bytes ending with the number's last digit.
-/// Returns the value, 64 bits wide (the caller checks that it fits in 32); meaningless for a
-/// `len` above 16.
+/// Bits set at the last digit of every run of more than [`MAX_DIGITS`] digits in `digit` (a
+/// byte-class mask), which the staged conversion cannot take.
+#[inline(always)]
+pub(super) fn too_long(digit: u64) -> u64 {
+    // Runs of 2, 4, 8, then 8 + 2 + 1 digits.
+    let two = digit & (digit << 1);
+    let four = two & (two << 2);
+    let eight = four & (four << 4);
+    eight & (two << 8) & (digit << 10)
+}
+
+/// The value of a staged `high` part.
+#[inline(always)]
+fn high_value(high: u16) -> u64 {
+    u64::from(high & 0xff) * 10 + u64::from(high >> 8)
+}
+
+/// Converts the staged values (`low[i]`, `high[i]`) into `out` (as many), and tells whether
+/// every value fits in 32 bits (when one does not, `out` is meaningless). The portable way:
+/// SWAR, one value at a time.
+pub(super) fn convert_staged(low: &[u64], high: &[u16], out: &mut [u32]) -> bool {
+    let mut all_bits = 0;
+    for ((slot, &low), &high) in out.iter_mut().zip(low).zip(high) {
+        let value = high_value(high) * 100_000_000 + combine_digits(low);
+        all_bits |= value;
+        *slot = value as u32;
+    }
+    all_bits <= u64::from(u32::MAX)
+}
+
+/// Values [`convert_staged_avx2`] converts per step: two registers of four `low` words.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "ssse3")]
-#[inline]
-pub(super) fn sixteen_digits_ending(sixteen: &[u8; 16], len: usize) -> u64 {
+const AVX2_STEP: usize = 8;
+
+/// [`convert_staged`] with AVX2: eight values per step, their digits combined by
+/// multiply-adds (pairs ×10, quads ×100, octets ×10⁴), the high digits ×10⁸ added after a
+/// range check. The values past the last full step go the portable way.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(super) fn convert_staged_avx2(low: &[u64], high: &[u16], out: &mut [u32]) -> bool {
     use std::arch::x86_64::*;
-    // Bytes 16 - len .. 16 of the table are the number's: their low nibbles are its digits.
-    static KEEP: [u8; 32] = {
-        let mut keep = [0u8; 32];
-        let mut i = 16;
-        while i < 32 {
-            keep[i] = 0x0f;
-            i += 1;
+    let n = out.len().min(low.len()).min(high.len());
+    let full = n - n % AVX2_STEP;
+    let ten = _mm256_set1_epi16(0x010a);
+    let hundred = _mm256_set1_epi32(0x0001_0064);
+    let ten_thousand = _mm256_set1_epi32(0x0001_2710);
+    let high_ten = _mm_set1_epi16(0x010a);
+    // A ten-digit value fits in 32 bits when its high part is below 42, or 42 and the low
+    // part at most 94967295 (4294967295 = 42 × 10⁸ + 94967295).
+    let (limit_high, limit_low) = (_mm256_set1_epi32(42), _mm256_set1_epi32(94_967_295));
+    let hundred_million = _mm256_set1_epi32(100_000_000);
+    let mut too_large = _mm256_setzero_si256();
+    for at in (0..full).step_by(AVX2_STEP) {
+        // SAFETY: unaligned loads of `low[at..at + 8]` and `high[at..at + 8]` and an unaligned
+        // store into `out[at..at + 8]`, all in bounds (`at + 8 <= full <= n`).
+        unsafe {
+            let first = _mm256_loadu_si256(low.as_ptr().add(at).cast());
+            let second = _mm256_loadu_si256(low.as_ptr().add(at + 4).cast());
+            let quads = |low| _mm256_madd_epi16(_mm256_maddubs_epi16(low, ten), hundred);
+            // Per 128-bit half: the quads of values 0, 1, 4, 5 (low half) or 2, 3, 6, 7.
+            let packed = _mm256_packus_epi32(quads(first), quads(second));
+            let octets = _mm256_madd_epi16(packed, ten_thousand);
+            // 64-bit pairs (0 1)(4 5)(2 3)(6 7) back into order.
+            let low_part = _mm256_permute4x64_epi64(octets, 0b11_01_10_00);
+            let high_digits = _mm_loadu_si128(high.as_ptr().add(at).cast());
+            let high_part = _mm256_cvtepu16_epi32(_mm_maddubs_epi16(high_digits, high_ten));
+            let over = _mm256_or_si256(
+                _mm256_cmpgt_epi32(high_part, limit_high),
+                _mm256_and_si256(
+                    _mm256_cmpeq_epi32(high_part, limit_high),
+                    _mm256_cmpgt_epi32(low_part, limit_low),
+                ),
+            );
+            too_large = _mm256_or_si256(too_large, over);
+            let high_part = _mm256_mullo_epi32(high_part, hundred_million);
+            let value = _mm256_add_epi32(low_part, high_part);
+            _mm256_storeu_si256(out.as_mut_ptr().add(at).cast(), value);
         }
-        keep
-    };
-    // SAFETY: both loads are unaligned reads of 16 bytes inside a 16-byte array and inside the
-    // 32-byte table (`len <= 16`).
-    let (text, keep) = unsafe {
-        (
-            _mm_loadu_si128(sixteen.as_ptr().cast()),
-            _mm_loadu_si128(KEEP.as_ptr().add(len.min(16)).cast()),
-        )
-    };
-    let digits = _mm_and_si128(text, keep);
-    // Pairs of digits (×10 +), pairs of pairs (×100 +), then quads (×10⁴ +): two numbers of
-    // eight digits in the low 64 bits, the first eight digits lowest.
-    let pairs = _mm_maddubs_epi16(digits, _mm_set1_epi16(0x010a));
-    let quads = _mm_madd_epi16(pairs, _mm_set1_epi32(0x0001_0064));
-    let quads = _mm_packs_epi32(quads, quads);
-    let octets = _mm_madd_epi16(quads, _mm_set1_epi32(0x0001_2710));
-    let both = _mm_cvtsi128_si64(octets) as u64;
-    (both & 0xffff_ffff) * 100_000_000 + (both >> 32)
+    }
+    let rest = convert_staged(&low[full..n], &high[full..n], &mut out[full..n]);
+    rest && _mm256_testz_si256(too_large, too_large) == 1
 }
 
 /// Eight decimal digits, one per byte (0..=9, the most significant lowest), as a number:
@@ -292,10 +357,12 @@ mod tests {
         }
     }
 
-    /// The digits of numbers of every length up to ten, with the bytes before them (the
-    /// previous value, a comma, a newline) left in the words.
+    /// Numbers of every length up to ten, staged with the bytes before them (the previous
+    /// value, a comma, a newline) around, then converted in batches of every length up to
+    /// two AVX2 steps and more (so the portable tail is used too): the values a plain parse
+    /// gives, and "too large" exactly when one is over 32 bits.
     #[test]
-    fn ten_digits_ending_matches_a_plain_parse() {
+    fn staged_conversion_matches_a_plain_parse() {
         let mut x = 0x853c_49e6_748f_ea9b_u64;
         let mut random = move || {
             x ^= x << 13;
@@ -304,34 +371,87 @@ mod tests {
             x
         };
         let mut numbers = vec![0u64, 1, 9, 10, 99_999_999, 100_000_000, 4_294_967_295];
-        numbers.extend([4_294_967_296, 9_999_999_999, 1_000_000_000]);
+        numbers.extend([4_200_000_000, 4_294_967_294, 999_999_999, 1_000_000_000]);
         for digits in 1..=10 {
-            numbers.extend((0..2_000).map(|_| random() % 10u64.pow(digits)));
+            numbers.extend((0..500).map(|_| random() % 10u64.pow(digits).min(1 << 32)));
         }
-        for number in numbers {
-            for before in ["", ",", "\n,", "123,", "98765,4321\n,"] {
-                let text = format!("{:>16}{before}{number}", "");
-                let bytes = text.as_bytes();
-                let end = bytes.len();
-                let word =
-                    |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
-                let len = number.to_string().len();
-                let expected = u32::try_from(number).ok();
-                assert_eq!(
-                    ten_digits_ending(word(end - 16), word(end - 8), len),
-                    expected,
-                    "{text:?}"
-                );
-                if len <= 8 {
-                    assert_eq!(digits_ending(word(end - 8), len), number, "{text:?}");
+        let too_large = [4_294_967_296, 9_999_999_999, 4_300_000_000, 5_000_000_000];
+        let (mut low, mut high, mut expected) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, &number) in numbers.iter().chain(&too_large).enumerate() {
+            let before = ["", ",", "\n,", "123,", "98765,4321\n,"][i % 5];
+            let text = format!("{:>16}{before}{number}", "");
+            let last = text.len() - 1;
+            let first = last + 1 - number.to_string().len();
+            let (l, h) = stage(text.as_bytes(), first, last);
+            low.push(l);
+            high.push(h);
+            expected.push(number);
+        }
+        let plain = numbers.len();
+        for start in (0..plain).step_by(37) {
+            for len in (0..=20).chain([100, 1_000]) {
+                let cases = start..(start + len).min(expected.len());
+                // A batch that reaches past the plain numbers holds a too-large one.
+                let fits = cases.end <= plain;
+                let mut out = vec![0u32; cases.len()];
+                let converted = convert_staged(&low[cases.clone()], &high[cases.clone()], &mut out);
+                assert_eq!(converted, fits, "{cases:?}");
+                let values: Vec<u64> = out.iter().map(|&v| u64::from(v)).collect();
+                if fits {
+                    assert_eq!(values, expected[cases.clone()], "{cases:?}");
                 }
                 #[cfg(target_arch = "x86_64")]
-                if is_x86_feature_detected!("ssse3") {
-                    let sixteen = bytes[end - 16..].try_into().unwrap();
-                    // SAFETY: the CPU has SSSE3 (checked just above).
-                    let value = unsafe { sixteen_digits_ending(sixteen, len) };
-                    assert_eq!(value, number, "{text:?}");
+                if is_x86_feature_detected!("avx2") {
+                    let mut avx2 = vec![0u32; cases.len()];
+                    // SAFETY: the CPU has AVX2 (checked just above).
+                    let converted = unsafe {
+                        convert_staged_avx2(&low[cases.clone()], &high[cases.clone()], &mut avx2)
+                    };
+                    assert_eq!(converted, fits, "{cases:?}");
+                    if fits {
+                        assert_eq!(avx2, out, "{cases:?}");
+                    }
                 }
+            }
+        }
+        // Each too-large number alone, at every place in an AVX2 step.
+        for &number in &too_large {
+            let at = numbers.len() + too_large.iter().position(|&n| n == number).unwrap();
+            for place in 0..8 {
+                let mut cases: Vec<usize> = (0..16).collect();
+                cases[place] = at;
+                let low: Vec<u64> = cases.iter().map(|&i| low[i]).collect();
+                let high: Vec<u16> = cases.iter().map(|&i| high[i]).collect();
+                let mut out = vec![0u32; 16];
+                assert!(!convert_staged(&low, &high, &mut out), "{number}");
+                #[cfg(target_arch = "x86_64")]
+                if is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2 (checked just above).
+                    let converted = unsafe { convert_staged_avx2(&low, &high, &mut out) };
+                    assert!(!converted, "{number} at {place}");
+                }
+            }
+        }
+    }
+
+    /// Runs of digits of every length at every place of a window, and two runs side by side.
+    #[test]
+    fn too_long_marks_runs_of_more_than_ten_digits() {
+        for len in 1..=64usize {
+            for at in 0..=64 - len {
+                let digit = (u64::MAX >> (64 - len)) << at;
+                let expected = if len > MAX_DIGITS {
+                    (u64::MAX >> (64 - (len - MAX_DIGITS))) << (at + MAX_DIGITS)
+                } else {
+                    0
+                };
+                assert_eq!(too_long(digit), expected, "{len} at {at}");
+                let pair = digit | digit.checked_shl((at + len + 1) as u32).unwrap_or(0);
+                assert_eq!(
+                    too_long(pair) != 0,
+                    len > MAX_DIGITS,
+                    "{len} at {at}, twice"
+                );
             }
         }
     }

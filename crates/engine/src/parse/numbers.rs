@@ -7,14 +7,15 @@
 //! back to the kernel once parsed, keeping a mapped file out of the peak RSS.
 //!
 //! Within a chunk, 64-byte windows are parsed at once: byte-class masks give every value's
-//! first and last digit, so the values convert independently (SSSE3 multiply-adds when the CPU
-//! has them, else SWAR) into a batch of a few thousand, which is then stored column by column.
+//! first and last digit, so each value is staged independently (its digits loaded and masked)
+//! into a batch of a few thousand, which is then converted (AVX2 multiply-adds eight values at
+//! a time when the CPU has them, else SWAR) and stored column by column.
 //! Anything unusual in a window (other white space, long numbers, syntax errors) goes the
 //! value-by-value way, which gives every error message; a value out of range for its column
 //! (found per batch) makes the chunk parse again value by value to say which one.
 
 use super::digits::{
-    digits_ending, eight_digits, prefix_xor, ten_digits_ending, ByteClasses, Divisor, WINDOW,
+    convert_staged, eight_digits, prefix_xor, stage, too_long, ByteClasses, Divisor, WINDOW,
 };
 use super::source::Source;
 use heaptui_common::error::{Error, Result};
@@ -257,18 +258,16 @@ impl From<Error> for Stop {
     }
 }
 
-/// Values converted before they are stored in their columns: a few thousand, so the batch
-/// stays in the L1 cache between its conversion and its stores.
+/// Values staged before they are converted and stored in their columns: a thousand or two,
+/// so the batch (staged digits and values, 14 bytes a value) stays in the L1 cache between
+/// staging, conversion and stores.
 const BATCH: usize = 2048;
 
 /// Instruction sets [`parse_batched`] can be compiled for.
 mod level {
     /// SSE2 byte classes (every x86_64 CPU), SWAR digit conversion.
     pub const PORTABLE: u8 = 0;
-    /// SSE2 byte classes, SSSE3 digit conversion.
-    #[cfg(target_arch = "x86_64")]
-    pub const SSSE3: u8 = 1;
-    /// AVX2 byte classes, SSSE3 digit conversion.
+    /// AVX2 byte classes and digit conversion.
     #[cfg(target_arch = "x86_64")]
     pub const AVX2: u8 = 2;
 }
@@ -288,29 +287,10 @@ fn parse_batched_fastest(
         // SAFETY: the CPU has AVX2.
         return unsafe { parse_batched_avx2(bytes, range, cell, expect, sinks, name) };
     }
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("ssse3") {
-        // SAFETY: the CPU has SSSE3.
-        return unsafe { parse_batched_ssse3(bytes, range, cell, expect, sinks, name) };
-    }
     parse_batched::<{ level::PORTABLE }>(bytes, range, cell, expect, sinks, name)
 }
 
-/// [`parse_batched`] compiled for SSSE3, so its digit conversion is inlined.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "ssse3")]
-fn parse_batched_ssse3(
-    bytes: &[u8],
-    range: Range<usize>,
-    cell: Cell,
-    expect: usize,
-    sinks: &[Sink],
-    name: &str,
-) -> std::result::Result<(), Stop> {
-    parse_batched::<{ level::SSSE3 }>(bytes, range, cell, expect, sinks, name)
-}
-
-/// [`parse_batched`] compiled for AVX2 (which includes SSSE3).
+/// [`parse_batched`] compiled for AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn parse_batched_avx2(
@@ -324,11 +304,11 @@ fn parse_batched_avx2(
     parse_batched::<{ level::AVX2 }>(bytes, range, cell, expect, sinks, name)
 }
 
-/// The fast path of [`parse_chunk`]: whole windows of values are converted into a batch
-/// ([`parse_window`]), and a full batch is stored column by column ([`store_batch`]), with no
-/// per-value dispatch on the column. What a window cannot take goes value by value
-/// ([`parse_value`]), after the batch before it is stored. `LEVEL`: the instruction set (a
-/// [`level`]) the CPU is known to have.
+/// The fast path of [`parse_chunk`]: whole windows of values are staged into a batch
+/// ([`parse_window`]), and a full batch is converted and stored column by column
+/// ([`Batch::flush`]), with no per-value dispatch on the column. What a window cannot take
+/// goes value by value ([`parse_value`]), after the batch before it is stored. `LEVEL`: the
+/// instruction set (a [`level`]) the CPU is known to have.
 #[inline(always)]
 fn parse_batched<const LEVEL: u8>(
     bytes: &[u8],
@@ -338,28 +318,73 @@ fn parse_batched<const LEVEL: u8>(
     sinks: &[Sink],
     name: &str,
 ) -> std::result::Result<(), Stop> {
-    let mut batch = [0u32; BATCH + WINDOW];
-    let mut batched = 0;
+    let mut batch = Batch {
+        low: [0; BATCH + WINDOW],
+        high: [0; BATCH + WINDOW],
+        values: [0; BATCH + WINDOW],
+        len: 0,
+    };
     let mut pos = range.start;
     let end = range.end;
-    while cell.parsed + batched < expect {
-        let room = (expect - cell.parsed - batched).min(WINDOW);
-        let out = &mut batch[batched..batched + room];
-        if let Some(next) = parse_window::<LEVEL>(bytes, pos, end, out) {
-            batched += next.1;
-            pos = next.0;
-            if batched >= BATCH {
-                store_batch(&batch[..batched], &mut cell, sinks)?;
-                batched = 0;
+    while cell.parsed + batch.len < expect {
+        let room = (expect - cell.parsed - batch.len).min(WINDOW);
+        let (at, to) = (batch.len, batch.len + room);
+        let staged = (&mut batch.low[at..to], &mut batch.high[at..to]);
+        if let Some((next, count)) = parse_window::<LEVEL>(bytes, pos, end, staged) {
+            batch.len += count;
+            pos = next;
+            if batch.len >= BATCH {
+                batch.flush::<LEVEL>(&mut cell, sinks)?;
             }
             continue;
         }
-        store_batch(&batch[..batched], &mut cell, sinks)?;
-        batched = 0;
+        batch.flush::<LEVEL>(&mut cell, sinks)?;
         pos = parse_value(bytes, pos, end, &mut cell, sinks, name)?;
     }
-    store_batch(&batch[..batched], &mut cell, sinks)?;
+    batch.flush::<LEVEL>(&mut cell, sinks)?;
     Ok(finish(bytes, pos, end, name)?)
+}
+
+/// Staged values of [`parse_batched`] (room for a window's worth past [`BATCH`]), and the
+/// converted values.
+struct Batch {
+    /// Each value's last eight digits (see [`stage`]).
+    low: [u64; BATCH + WINDOW],
+    /// Each value's ninth- and tenth-last digits.
+    high: [u16; BATCH + WINDOW],
+    /// The values, once converted.
+    values: [u32; BATCH + WINDOW],
+    /// How many values are staged.
+    len: usize,
+}
+
+impl Batch {
+    /// Converts the staged values, stores them after `cell` ([`store_batch`]) and empties
+    /// the batch. A value too large for 32 bits stops with [`Stop::Redo`].
+    #[inline(always)]
+    fn flush<const LEVEL: u8>(
+        &mut self,
+        cell: &mut Cell,
+        sinks: &[Sink],
+    ) -> std::result::Result<(), Stop> {
+        let n = self.len;
+        let (low, high, values) = (&self.low[..n], &self.high[..n], &mut self.values[..n]);
+        #[cfg(target_arch = "x86_64")]
+        let fits = if LEVEL >= level::AVX2 {
+            // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has it.
+            unsafe { super::digits::convert_staged_avx2(low, high, values) }
+        } else {
+            convert_staged(low, high, values)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let fits = convert_staged(low, high, values);
+        if !fits {
+            return Err(Stop::Redo);
+        }
+        store_batch(values, cell, sinks)?;
+        self.len = 0;
+        Ok(())
+    }
 }
 
 /// Stores `values`, the next ones of the table after `cell`, in their columns, and moves
@@ -492,26 +517,33 @@ fn finish(bytes: &[u8], mut pos: usize, end: usize, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Converts the values in the [`WINDOW`] bytes at `pos`, up to the last comma among them,
-/// into `out`, and returns the position after that comma and how many values there were.
-/// Separators are found for the whole window at once (byte-class bit masks), so each value's
-/// first and last digit are known and the values convert independently instead of each
-/// waiting for the previous one's length. Returns `None`, having converted nothing that
-/// counts, when the window is not in the plain form (digits, commas, newlines, spaces; one
-/// comma between numbers of at most ten digits that fit in 32 bits; `pos` at the start of a
-/// value), holds more values than `out`, or is too close to either end of the input.
+/// Bytes before a window that staging reads: a value's `high` digits (see [`stage`]) lie
+/// up to ten bytes before its last one, and the first value's last digit can be the window's
+/// first byte.
+const BEFORE_WINDOW: usize = 16;
+
+/// Stages the values in the [`WINDOW`] bytes at `pos`, up to the last comma among them, into
+/// `staged` (see [`stage`]), and returns the position after that comma and how many values
+/// there were. Separators are found for the whole window at once (byte-class bit masks), so
+/// each value's first and last digit are known and the values are staged independently
+/// instead of each waiting for the previous one's length. Returns `None`, having staged
+/// nothing that counts, when the window is not in the plain form (digits, commas, newlines,
+/// spaces; one comma between numbers of at most ten digits; `pos` at the start of a value),
+/// holds more values than `staged`, or is too close to either end of the input. (Whether the
+/// values fit in 32 bits is checked when the batch is converted.)
 #[inline(always)]
 fn parse_window<const LEVEL: u8>(
     bytes: &[u8],
     pos: usize,
     end: usize,
-    out: &mut [u32],
+    staged: (&mut [u64], &mut [u16]),
 ) -> Option<(usize, usize)> {
-    // A value's digits are read as the 16 bytes that end with its last one.
-    if pos < 16 || pos + WINDOW > end {
+    if pos < BEFORE_WINDOW || pos + WINDOW > end {
         return None;
     }
-    let window: &[u8; WINDOW] = bytes[pos..pos + WINDOW].try_into().unwrap();
+    let span: &[u8; BEFORE_WINDOW + WINDOW] =
+        bytes[pos - BEFORE_WINDOW..pos + WINDOW].try_into().unwrap();
+    let window: &[u8; WINDOW] = span[BEFORE_WINDOW..].try_into().unwrap();
     #[cfg(target_arch = "x86_64")]
     let classes = if LEVEL >= level::AVX2 {
         // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has it.
@@ -537,54 +569,19 @@ fn parse_window<const LEVEL: u8>(
     // Numbers and commas must alternate, a number first: bit i of `odd` tells whether an odd
     // number of them lie at or before i, so numbers sit at odd counts, commas at even ones.
     let odd = prefix_xor(starts | commas);
-    if starts & !odd != 0 || commas & odd != 0 {
+    if starts & !odd != 0 || commas & odd != 0 || too_long(classes.digit) & region != 0 {
         return None;
     }
     let count = starts.count_ones() as usize;
-    let out = out.get_mut(..count)?;
+    let (low, high) = (staged.0.get_mut(..count)?, staged.1.get_mut(..count)?);
     let (mut starts, mut ends) = (starts, ends);
-    let word = |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
-    #[cfg(target_arch = "x86_64")]
-    if LEVEL >= level::SSSE3 {
-        // Branch-free: lengths and sizes are checked once for the window.
-        // The bits of every value ORed: any above the 32nd mean a value does not fit.
-        let (mut longest, mut all_bits) = (0, 0);
-        for slot in out {
-            let first = starts.trailing_zeros() as usize;
-            let last = ends.trailing_zeros() as usize;
-            starts &= starts - 1;
-            ends &= ends - 1;
-            let len = last + 1 - first;
-            let at = pos + last;
-            let sixteen = bytes[at - 15..=at].try_into().unwrap();
-            // SAFETY: `LEVEL` is SSSE3 or above only in `parse_batched_ssse3` and
-            // `parse_batched_avx2`, run when the CPU has them.
-            let value = unsafe { super::digits::sixteen_digits_ending(sixteen, len) };
-            longest = longest.max(len);
-            all_bits |= value;
-            *slot = value as u32;
-        }
-        if longest > 10 || all_bits > u64::from(u32::MAX) {
-            // Too long or too large: the value-by-value path reports it.
-            return None;
-        }
-        return Some((pos + last_comma + 1, count));
-    }
-    for slot in out {
-        let first = starts.trailing_zeros() as usize;
-        let last = ends.trailing_zeros() as usize;
+    for (low, high) in low.iter_mut().zip(high) {
+        // Masked so the compiler sees the span's bounds: the bits are below 64 anyway.
+        let first = starts.trailing_zeros() as usize & (WINDOW - 1);
+        let last = ends.trailing_zeros() as usize & (WINDOW - 1);
         starts &= starts - 1;
         ends &= ends - 1;
-        let len = last + 1 - first;
-        let at = pos + last;
-        *slot = if len <= 8 {
-            digits_ending(word(at - 7), len) as u32
-        } else if len <= 10 {
-            // Too large: the value-by-value path reports it.
-            ten_digits_ending(word(at - 15), word(at - 7), len)?
-        } else {
-            return None;
-        };
+        (*low, *high) = stage(span, BEFORE_WINDOW + first, BEFORE_WINDOW + last);
     }
     Some((pos + last_comma + 1, count))
 }
