@@ -23,79 +23,81 @@ pub(super) fn eight_digits(word: u64) -> (u64, usize) {
 /// Longest number the staged conversion takes: ten digits hold every 32-bit value.
 pub(super) const MAX_DIGITS: usize = 10;
 
-/// [`stage`]'s `low` masks by `last - first` (the length minus one; entries above 9 are never
-/// used with a valid number, they only keep the index in bounds): the digits' low nibbles are
-/// kept, the bytes before the number become zeros (leading zeros, which don't count).
-const LOW_KEEP: [u64; 16] = {
-    let mut keep = [ONES * 0x0f; 16];
+/// [`stage`]'s masks by `last - first` (the length minus one; entries above 9 are never used
+/// with a valid number, they only keep the index in bounds), for the eight bytes that end
+/// with the number's last digit and the eight before them: the digits' low nibbles are kept,
+/// the bytes before the number become zeros (leading zeros, which don't count).
+const KEEP: [[u64; 2]; 16] = {
+    let mut keep = [[ONES * 0x0f, 0x0f0f << 48]; 16];
     let mut d = 0;
     while d < 8 {
-        keep[d] = ONES * 0x0f & (u64::MAX << (8 * (7 - d)));
+        keep[d] = [ONES * 0x0f & (u64::MAX << (8 * (7 - d))), 0];
         d += 1;
     }
+    keep[8][1] = 0x0f << 56;
     keep
 };
 
-/// [`stage`]'s `high` masks, as [`LOW_KEEP`]: only nine- and ten-digit numbers have digits
-/// there (the ninth-last in the high byte, the tenth-last in the low byte).
-const HIGH_KEEP: [u16; 16] = {
-    let mut keep = [0x0f0f; 16];
-    let mut d = 0;
-    while d < 8 {
-        keep[d] = 0;
-        d += 1;
-    }
-    keep[8] = 0x0f00;
-    keep
-};
+/// Where [`stage`] moves the two bytes before a number's last eight: from the top of their
+/// word to the high nibbles of the staged word's first two bytes.
+const HIGH_SHIFT: u32 = 44;
+
+/// The high nibbles of a staged word's first two bytes: its tenth- and ninth-last digits.
+const HIGH_NIBBLES: u64 = 0xf0f0;
 
 /// Stages the number whose digits are `bytes[first..=last]` (1 to [`MAX_DIGITS`] ASCII
-/// digits) for [`convert_staged`] as two parts: `low`, the digits of the eight bytes that end
-/// with its last one (first byte lowest, the bytes before the number zeroed), and `high`,
-/// those of the two bytes before them (zero for numbers of up to eight digits). An ASCII
-/// digit's low nibble is its value, so staging is two loads and two masks, and the values of a
-/// batch convert together afterwards. Needs `last >= 9` (the `high` bytes are read even for a
-/// short number); a longer number is staged wrong, so the caller rejects it beforehand.
+/// digits) for [`convert_staged`] as one word: its last eight digits in the low nibbles of
+/// the bytes (most significant lowest, missing ones zero), its tenth- and ninth-last digits
+/// (if any) in the high nibbles of the first two bytes. An ASCII digit's low nibble is its
+/// value, so staging is two loads, two masks and a shift, and the values of a batch convert
+/// together afterwards. Needs `last >= 15` (sixteen bytes are read even for a short number);
+/// a longer number is staged wrong, so the caller rejects it beforehand.
+/// `LONG: false` skips the high digits: for numbers of up to eight digits only.
 #[inline(always)]
-pub(super) fn stage(bytes: &[u8], first: usize, last: usize) -> (u64, u16) {
-    debug_assert!(last - first < MAX_DIGITS);
-    let d = (last - first) & 15;
+pub(super) fn stage<const LONG: bool>(bytes: &[u8], first: usize, last: usize) -> u64 {
+    debug_assert!(last - first < if LONG { MAX_DIGITS } else { 8 });
+    let [keep_low, keep_high] = KEEP[(last - first) & 15];
     let low = u64::from_le_bytes(bytes[last - 7..=last].try_into().unwrap());
-    let high = u16::from_le_bytes(bytes[last - 9..=last - 8].try_into().unwrap());
-    (low & LOW_KEEP[d], high & HIGH_KEEP[d])
+    if !LONG {
+        return low & keep_low;
+    }
+    let high = u64::from_le_bytes(bytes[last - 15..=last - 8].try_into().unwrap());
+    (low & keep_low) | ((high & keep_high) >> HIGH_SHIFT)
 }
 
-/// Bits set at the last digit of every run of more than [`MAX_DIGITS`] digits in `digit` (a
-/// byte-class mask), which the staged conversion cannot take.
+/// Bits set at the ninth and later digits of every run of more than eight digits in `digit`
+/// (a byte-class mask), and at the eleventh and later ones of runs of more than
+/// [`MAX_DIGITS`], which the staged conversion cannot take.
 #[inline(always)]
-pub(super) fn too_long(digit: u64) -> u64 {
-    // Runs of 2, 4, 8, then 8 + 2 + 1 digits.
+pub(super) fn long_runs(digit: u64) -> (u64, u64) {
+    // Runs of 2, 4, 8, then 8 + 1 and 8 + 2 + 1 digits.
     let two = digit & (digit << 1);
     let four = two & (two << 2);
     let eight = four & (four << 4);
-    eight & (two << 8) & (digit << 10)
+    let nine = eight & (digit << 8);
+    (nine, nine & (two << 9))
 }
 
-/// The value of a staged `high` part.
+/// The value of a staged word's tenth- and ninth-last digits.
 #[inline(always)]
-fn high_value(high: u16) -> u64 {
-    u64::from(high & 0xff) * 10 + u64::from(high >> 8)
+fn high_value(staged: u64) -> u64 {
+    (staged >> 4 & 0x0f) * 10 + (staged >> 12 & 0x0f)
 }
 
-/// Converts the staged values (`low[i]`, `high[i]`) into `out` (as many), and tells whether
-/// every value fits in 32 bits (when one does not, `out` is meaningless). The portable way:
-/// SWAR, one value at a time.
-pub(super) fn convert_staged(low: &[u64], high: &[u16], out: &mut [u32]) -> bool {
+/// Converts the staged words ([`stage`]) into `out` (as many), and tells whether every value
+/// fits in 32 bits (when one does not, `out` is meaningless). The portable way: SWAR, one
+/// value at a time.
+pub(super) fn convert_staged(staged: &[u64], out: &mut [u32]) -> bool {
     let mut all_bits = 0;
-    for ((slot, &low), &high) in out.iter_mut().zip(low).zip(high) {
-        let value = high_value(high) * 100_000_000 + combine_digits(low);
+    for (slot, &word) in out.iter_mut().zip(staged) {
+        let value = high_value(word) * 100_000_000 + combine_digits(word & (ONES * 0x0f));
         all_bits |= value;
         *slot = value as u32;
     }
     all_bits <= u64::from(u32::MAX)
 }
 
-/// Values [`convert_staged_avx2`] converts per step: two registers of four `low` words.
+/// Values [`convert_staged_avx2`] converts per step: two registers of four staged words.
 #[cfg(target_arch = "x86_64")]
 const AVX2_STEP: usize = 8;
 
@@ -104,33 +106,38 @@ const AVX2_STEP: usize = 8;
 /// range check. The values past the last full step go the portable way.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-pub(super) fn convert_staged_avx2(low: &[u64], high: &[u16], out: &mut [u32]) -> bool {
+pub(super) fn convert_staged_avx2(staged: &[u64], out: &mut [u32]) -> bool {
     use std::arch::x86_64::*;
-    let n = out.len().min(low.len()).min(high.len());
+    let n = out.len().min(staged.len());
     let full = n - n % AVX2_STEP;
+    let low_nibbles = _mm256_set1_epi8(0x0f);
+    let high_nibbles = _mm256_set1_epi64x(HIGH_NIBBLES as i64);
     let ten = _mm256_set1_epi16(0x010a);
     let hundred = _mm256_set1_epi32(0x0001_0064);
     let ten_thousand = _mm256_set1_epi32(0x0001_2710);
-    let high_ten = _mm_set1_epi16(0x010a);
-    // A ten-digit value fits in 32 bits when its high part is below 42, or 42 and the low
-    // part at most 94967295 (4294967295 = 42 × 10⁸ + 94967295).
-    let (limit_high, limit_low) = (_mm256_set1_epi32(42), _mm256_set1_epi32(94_967_295));
-    let hundred_million = _mm256_set1_epi32(100_000_000);
+    // The high digits come out sixteen times their value (they sit in high nibbles). A
+    // ten-digit value fits in 32 bits when they are below 42, or 42 and the rest at most
+    // 94967295 (4294967295 = 42 × 10⁸ + 94967295).
+    let limit_high = _mm256_set1_epi32(16 * 42);
+    let limit_low = _mm256_set1_epi32(94_967_295);
+    let high_weight = _mm256_set1_epi32(100_000_000 / 16);
     let mut too_large = _mm256_setzero_si256();
     for at in (0..full).step_by(AVX2_STEP) {
-        // SAFETY: unaligned loads of `low[at..at + 8]` and `high[at..at + 8]` and an unaligned
-        // store into `out[at..at + 8]`, all in bounds (`at + 8 <= full <= n`).
+        // SAFETY: unaligned loads of `staged[at..at + 8]` and an unaligned store into
+        // `out[at..at + 8]`, in bounds (`at + 8 <= full <= n`).
         unsafe {
-            let first = _mm256_loadu_si256(low.as_ptr().add(at).cast());
-            let second = _mm256_loadu_si256(low.as_ptr().add(at + 4).cast());
-            let quads = |low| _mm256_madd_epi16(_mm256_maddubs_epi16(low, ten), hundred);
-            // Per 128-bit half: the quads of values 0, 1, 4, 5 (low half) or 2, 3, 6, 7.
+            let first = _mm256_loadu_si256(staged.as_ptr().add(at).cast());
+            let second = _mm256_loadu_si256(staged.as_ptr().add(at + 4).cast());
+            let quads = |words| {
+                let digits = _mm256_and_si256(words, low_nibbles);
+                _mm256_madd_epi16(_mm256_maddubs_epi16(digits, ten), hundred)
+            };
+            // 16 × (tenth-last × 10 + ninth-last) in the low 32 bits of each word.
+            let high = |words| _mm256_maddubs_epi16(_mm256_and_si256(words, high_nibbles), ten);
+            // Per 128-bit half: values 0, 1, 4, 5 (low half) or 2, 3, 6, 7.
             let packed = _mm256_packus_epi32(quads(first), quads(second));
-            let octets = _mm256_madd_epi16(packed, ten_thousand);
-            // 64-bit pairs (0 1)(4 5)(2 3)(6 7) back into order.
-            let low_part = _mm256_permute4x64_epi64(octets, 0b11_01_10_00);
-            let high_digits = _mm_loadu_si128(high.as_ptr().add(at).cast());
-            let high_part = _mm256_cvtepu16_epi32(_mm_maddubs_epi16(high_digits, high_ten));
+            let low_part = _mm256_madd_epi16(packed, ten_thousand);
+            let high_part = _mm256_packus_epi32(high(first), high(second));
             let over = _mm256_or_si256(
                 _mm256_cmpgt_epi32(high_part, limit_high),
                 _mm256_and_si256(
@@ -139,12 +146,14 @@ pub(super) fn convert_staged_avx2(low: &[u64], high: &[u16], out: &mut [u32]) ->
                 ),
             );
             too_large = _mm256_or_si256(too_large, over);
-            let high_part = _mm256_mullo_epi32(high_part, hundred_million);
+            let high_part = _mm256_mullo_epi32(high_part, high_weight);
             let value = _mm256_add_epi32(low_part, high_part);
+            // 64-bit pairs (0 1)(4 5)(2 3)(6 7) back into order.
+            let value = _mm256_permute4x64_epi64(value, 0b11_01_10_00);
             _mm256_storeu_si256(out.as_mut_ptr().add(at).cast(), value);
         }
     }
-    let rest = convert_staged(&low[full..n], &high[full..n], &mut out[full..n]);
+    let rest = convert_staged(&staged[full..n], &mut out[full..n]);
     rest && _mm256_testz_si256(too_large, too_large) == 1
 }
 
@@ -271,6 +280,16 @@ pub(super) fn prefix_xor(mut bits: u64) -> u64 {
     bits
 }
 
+/// [`prefix_xor`] as one carry-less multiplication by all ones (as simdjson does).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "pclmulqdq")]
+#[inline]
+pub(super) fn prefix_xor_clmul(bits: u64) -> u64 {
+    use std::arch::x86_64::*;
+    let product = _mm_clmulepi64_si128(_mm_set_epi64x(0, bits as i64), _mm_set1_epi8(-1), 0);
+    _mm_cvtsi128_si64(product) as u64
+}
+
 /// Exact division of 32-bit values by a fixed divisor with multiplications instead of a `div`
 /// (D. Lemire, O. Kaser, N. Kurz, "Faster remainder by direct computation", 2019).
 #[derive(Clone, Copy)]
@@ -376,15 +395,19 @@ mod tests {
             numbers.extend((0..500).map(|_| random() % 10u64.pow(digits).min(1 << 32)));
         }
         let too_large = [4_294_967_296, 9_999_999_999, 4_300_000_000, 5_000_000_000];
-        let (mut low, mut high, mut expected) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut staged, mut expected) = (Vec::new(), Vec::new());
         for (i, &number) in numbers.iter().chain(&too_large).enumerate() {
             let before = ["", ",", "\n,", "123,", "98765,4321\n,"][i % 5];
             let text = format!("{:>16}{before}{number}", "");
             let last = text.len() - 1;
             let first = last + 1 - number.to_string().len();
-            let (l, h) = stage(text.as_bytes(), first, last);
-            low.push(l);
-            high.push(h);
+            staged.push(stage::<true>(text.as_bytes(), first, last));
+            if last - first < 8 {
+                assert_eq!(
+                    stage::<false>(text.as_bytes(), first, last),
+                    *staged.last().unwrap()
+                );
+            }
             expected.push(number);
         }
         let plain = numbers.len();
@@ -394,7 +417,7 @@ mod tests {
                 // A batch that reaches past the plain numbers holds a too-large one.
                 let fits = cases.end <= plain;
                 let mut out = vec![0u32; cases.len()];
-                let converted = convert_staged(&low[cases.clone()], &high[cases.clone()], &mut out);
+                let converted = convert_staged(&staged[cases.clone()], &mut out);
                 assert_eq!(converted, fits, "{cases:?}");
                 let values: Vec<u64> = out.iter().map(|&v| u64::from(v)).collect();
                 if fits {
@@ -404,9 +427,8 @@ mod tests {
                 if is_x86_feature_detected!("avx2") {
                     let mut avx2 = vec![0u32; cases.len()];
                     // SAFETY: the CPU has AVX2 (checked just above).
-                    let converted = unsafe {
-                        convert_staged_avx2(&low[cases.clone()], &high[cases.clone()], &mut avx2)
-                    };
+                    let converted =
+                        unsafe { convert_staged_avx2(&staged[cases.clone()], &mut avx2) };
                     assert_eq!(converted, fits, "{cases:?}");
                     if fits {
                         assert_eq!(avx2, out, "{cases:?}");
@@ -420,14 +442,13 @@ mod tests {
             for place in 0..8 {
                 let mut cases: Vec<usize> = (0..16).collect();
                 cases[place] = at;
-                let low: Vec<u64> = cases.iter().map(|&i| low[i]).collect();
-                let high: Vec<u16> = cases.iter().map(|&i| high[i]).collect();
+                let staged: Vec<u64> = cases.iter().map(|&i| staged[i]).collect();
                 let mut out = vec![0u32; 16];
-                assert!(!convert_staged(&low, &high, &mut out), "{number}");
+                assert!(!convert_staged(&staged, &mut out), "{number}");
                 #[cfg(target_arch = "x86_64")]
                 if is_x86_feature_detected!("avx2") {
                     // SAFETY: the CPU has AVX2 (checked just above).
-                    let converted = unsafe { convert_staged_avx2(&low, &high, &mut out) };
+                    let converted = unsafe { convert_staged_avx2(&staged, &mut out) };
                     assert!(!converted, "{number} at {place}");
                 }
             }
@@ -436,22 +457,47 @@ mod tests {
 
     /// Runs of digits of every length at every place of a window, and two runs side by side.
     #[test]
-    fn too_long_marks_runs_of_more_than_ten_digits() {
+    fn long_runs_mark_the_digits_past_eight_and_ten() {
+        let past = |digit: u64, len: usize, at: usize, limit: usize| {
+            if len > limit {
+                (digit >> (at + limit)) << (at + limit)
+            } else {
+                0
+            }
+        };
         for len in 1..=64usize {
             for at in 0..=64 - len {
                 let digit = (u64::MAX >> (64 - len)) << at;
-                let expected = if len > MAX_DIGITS {
-                    (u64::MAX >> (64 - (len - MAX_DIGITS))) << (at + MAX_DIGITS)
-                } else {
-                    0
-                };
-                assert_eq!(too_long(digit), expected, "{len} at {at}");
+                let expected = (past(digit, len, at, 8), past(digit, len, at, MAX_DIGITS));
+                assert_eq!(long_runs(digit), expected, "{len} at {at}");
                 let pair = digit | digit.checked_shl((at + len + 1) as u32).unwrap_or(0);
+                let (nine, eleven) = long_runs(pair);
                 assert_eq!(
-                    too_long(pair) != 0,
-                    len > MAX_DIGITS,
-                    "{len} at {at}, twice"
+                    (nine != 0, eleven != 0),
+                    (len > 8, len > MAX_DIGITS),
+                    "{len} at {at}"
                 );
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn prefix_xor_clmul_matches_prefix_xor() {
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            for bits in [x, x & (x >> 3), 1 << (x % 64), u64::MAX, 0] {
+                if is_x86_feature_detected!("pclmulqdq") {
+                    // SAFETY: the CPU has PCLMULQDQ (checked just above).
+                    assert_eq!(
+                        unsafe { prefix_xor_clmul(bits) },
+                        prefix_xor(bits),
+                        "{bits:x}"
+                    );
+                }
             }
         }
     }

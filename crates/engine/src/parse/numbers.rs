@@ -15,7 +15,7 @@
 //! (found per batch) makes the chunk parse again value by value to say which one.
 
 use super::digits::{
-    convert_staged, eight_digits, prefix_xor, stage, too_long, ByteClasses, Divisor, WINDOW,
+    convert_staged, eight_digits, long_runs, prefix_xor, stage, ByteClasses, Divisor, WINDOW,
 };
 use super::source::Source;
 use heaptui_common::error::{Error, Result};
@@ -259,7 +259,7 @@ impl From<Error> for Stop {
 }
 
 /// Values staged before they are converted and stored in their columns: a thousand or two,
-/// so the batch (staged digits and values, 14 bytes a value) stays in the L1 cache between
+/// so the batch (staged digits and values, 12 bytes a value) stays in the L1 cache between
 /// staging, conversion and stores.
 const BATCH: usize = 2048;
 
@@ -267,7 +267,7 @@ const BATCH: usize = 2048;
 mod level {
     /// SSE2 byte classes (every x86_64 CPU), SWAR digit conversion.
     pub const PORTABLE: u8 = 0;
-    /// AVX2 byte classes and digit conversion.
+    /// AVX2 byte classes and digit conversion, PCLMULQDQ prefix parities.
     #[cfg(target_arch = "x86_64")]
     pub const AVX2: u8 = 2;
 }
@@ -283,16 +283,20 @@ fn parse_batched_fastest(
     name: &str,
 ) -> std::result::Result<(), Stop> {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2.
+    if std::is_x86_feature_detected!("avx2")
+        && std::is_x86_feature_detected!("bmi1")
+        && std::is_x86_feature_detected!("pclmulqdq")
+    {
+        // SAFETY: the CPU has AVX2, BMI1 and PCLMULQDQ.
         return unsafe { parse_batched_avx2(bytes, range, cell, expect, sinks, name) };
     }
     parse_batched::<{ level::PORTABLE }>(bytes, range, cell, expect, sinks, name)
 }
 
-/// [`parse_batched`] compiled for AVX2.
+/// [`parse_batched`] compiled for AVX2 (and BMI1 and PCLMULQDQ, which AVX2 CPUs have, for
+/// its bit scans and prefix parities).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,bmi1,pclmulqdq")]
 fn parse_batched_avx2(
     bytes: &[u8],
     range: Range<usize>,
@@ -319,8 +323,7 @@ fn parse_batched<const LEVEL: u8>(
     name: &str,
 ) -> std::result::Result<(), Stop> {
     let mut batch = Batch {
-        low: [0; BATCH + WINDOW],
-        high: [0; BATCH + WINDOW],
+        staged: [0; BATCH + WINDOW],
         values: [0; BATCH + WINDOW],
         len: 0,
     };
@@ -328,8 +331,7 @@ fn parse_batched<const LEVEL: u8>(
     let end = range.end;
     while cell.parsed + batch.len < expect {
         let room = (expect - cell.parsed - batch.len).min(WINDOW);
-        let (at, to) = (batch.len, batch.len + room);
-        let staged = (&mut batch.low[at..to], &mut batch.high[at..to]);
+        let staged = &mut batch.staged[batch.len..batch.len + room];
         if let Some((next, count)) = parse_window::<LEVEL>(bytes, pos, end, staged) {
             batch.len += count;
             pos = next;
@@ -348,10 +350,8 @@ fn parse_batched<const LEVEL: u8>(
 /// Staged values of [`parse_batched`] (room for a window's worth past [`BATCH`]), and the
 /// converted values.
 struct Batch {
-    /// Each value's last eight digits (see [`stage`]).
-    low: [u64; BATCH + WINDOW],
-    /// Each value's ninth- and tenth-last digits.
-    high: [u16; BATCH + WINDOW],
+    /// Each value's digits (see [`stage`]).
+    staged: [u64; BATCH + WINDOW],
     /// The values, once converted.
     values: [u32; BATCH + WINDOW],
     /// How many values are staged.
@@ -368,16 +368,16 @@ impl Batch {
         sinks: &[Sink],
     ) -> std::result::Result<(), Stop> {
         let n = self.len;
-        let (low, high, values) = (&self.low[..n], &self.high[..n], &mut self.values[..n]);
+        let (staged, values) = (&self.staged[..n], &mut self.values[..n]);
         #[cfg(target_arch = "x86_64")]
         let fits = if LEVEL >= level::AVX2 {
             // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has it.
-            unsafe { super::digits::convert_staged_avx2(low, high, values) }
+            unsafe { super::digits::convert_staged_avx2(staged, values) }
         } else {
-            convert_staged(low, high, values)
+            convert_staged(staged, values)
         };
         #[cfg(not(target_arch = "x86_64"))]
-        let fits = convert_staged(low, high, values);
+        let fits = convert_staged(staged, values);
         if !fits {
             return Err(Stop::Redo);
         }
@@ -517,9 +517,8 @@ fn finish(bytes: &[u8], mut pos: usize, end: usize, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Bytes before a window that staging reads: a value's `high` digits (see [`stage`]) lie
-/// up to ten bytes before its last one, and the first value's last digit can be the window's
-/// first byte.
+/// Bytes before a window that staging reads: [`stage`] reads the sixteen bytes that end
+/// with a value's last digit, which can be the window's first byte.
 const BEFORE_WINDOW: usize = 16;
 
 /// Stages the values in the [`WINDOW`] bytes at `pos`, up to the last comma among them, into
@@ -536,7 +535,7 @@ fn parse_window<const LEVEL: u8>(
     bytes: &[u8],
     pos: usize,
     end: usize,
-    staged: (&mut [u64], &mut [u16]),
+    staged: &mut [u64],
 ) -> Option<(usize, usize)> {
     if pos < BEFORE_WINDOW || pos + WINDOW > end {
         return None;
@@ -568,22 +567,50 @@ fn parse_window<const LEVEL: u8>(
     let commas = classes.comma & region;
     // Numbers and commas must alternate, a number first: bit i of `odd` tells whether an odd
     // number of them lie at or before i, so numbers sit at odd counts, commas at even ones.
+    #[cfg(target_arch = "x86_64")]
+    let odd = if LEVEL >= level::AVX2 {
+        // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has
+        // PCLMULQDQ too.
+        unsafe { super::digits::prefix_xor_clmul(starts | commas) }
+    } else {
+        prefix_xor(starts | commas)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     let odd = prefix_xor(starts | commas);
-    if starts & !odd != 0 || commas & odd != 0 || too_long(classes.digit) & region != 0 {
+    let (nine, eleven) = long_runs(classes.digit);
+    if starts & !odd != 0 || commas & odd != 0 || eleven & region != 0 {
         return None;
     }
     let count = starts.count_ones() as usize;
-    let (low, high) = (staged.0.get_mut(..count)?, staged.1.get_mut(..count)?);
-    let (mut starts, mut ends) = (starts, ends);
-    for (low, high) in low.iter_mut().zip(high) {
-        // Masked so the compiler sees the span's bounds: the bits are below 64 anyway.
-        let first = starts.trailing_zeros() as usize & (WINDOW - 1);
+    let staged = staged.get_mut(..count)?;
+    // Most windows hold no number of more than eight digits: their staging skips the high
+    // digits.
+    if nine & region == 0 {
+        stage_window::<false>(span, starts, ends, staged);
+    } else {
+        stage_window::<true>(span, starts, ends, staged);
+    }
+    Some((pos + last_comma + 1, count))
+}
+
+/// Stages the values of a window ([`parse_window`]) whose first and last digits are the
+/// set bits of `starts` and `ends` (as many as `staged` has slots), `span` being the window
+/// with [`BEFORE_WINDOW`] bytes before it. `LONG`: whether a value has more than eight digits.
+#[inline(always)]
+fn stage_window<const LONG: bool>(
+    span: &[u8; BEFORE_WINDOW + WINDOW],
+    mut starts: u64,
+    mut ends: u64,
+    staged: &mut [u64],
+) {
+    for slot in staged {
+        let first = starts.trailing_zeros() as usize;
+        // Masked so the compiler sees the span's bounds: the bit is below 64 anyway.
         let last = ends.trailing_zeros() as usize & (WINDOW - 1);
         starts &= starts - 1;
         ends &= ends - 1;
-        (*low, *high) = stage(span, BEFORE_WINDOW + first, BEFORE_WINDOW + last);
+        *slot = stage::<LONG>(span, BEFORE_WINDOW + first, BEFORE_WINDOW + last);
     }
-    Some((pos + last_comma + 1, count))
 }
 
 fn unexpected(bytes: &[u8], pos: usize, end: usize, name: &str) -> Error {
@@ -646,9 +673,7 @@ mod tests {
     }
 
     /// Random tables in the forms the parsers meet (V8's `\n,` rows, other white space, long
-    /// numbers), some with one defect; the batched path must give the error the value-by-value
-    /// path gives, or, when both succeed, the values a plain split-and-parse reference gives.
-    /// (After an error the columns are discarded, so they are not compared then.)
+    /// numbers), some with one defect, parse by windows as they do value by value.
     #[test]
     fn windows_parse_like_values_one_by_one() {
         let mut x = 0x2545_f491_4f6c_dd1d_u64;
@@ -658,7 +683,6 @@ mod tests {
             x ^= x << 17;
             x % below
         };
-        let nodes = 1_000u64;
         for case in 0..3_000 {
             // Some tables span several batches.
             let rows = if case % 50 == 0 {
@@ -683,7 +707,7 @@ mod tests {
                     }
                     let value = match field {
                         0 => random(5),
-                        3 => random(nodes) * 3,
+                        3 => random(NODES) * 3,
                         _ => match random(4) {
                             0 => random(10),
                             1 => random(100_000),
@@ -703,44 +727,91 @@ mod tests {
                     text.insert_str(at, defect);
                 }
             }
-            let bytes = text.as_bytes();
-            let expect = bytes.iter().filter(|&&b| b == b',').count() + 1;
-            let parse = |windows: bool| {
-                let rows = expect.div_ceil(4);
-                let (mut kinds, mut a, mut ordinals) =
-                    (vec![0u8; rows], vec![0u32; rows], vec![0u32; rows]);
-                let sinks = [
-                    Sink::Enum {
-                        out: kinds.as_mut_ptr(),
-                        limit: 5,
-                        what: "kind",
-                    },
-                    Sink::Skip,
-                    Sink::U32(a.as_mut_ptr()),
-                    Sink::NodeOrdinal {
-                        out: ordinals.as_mut_ptr(),
-                        stride: Divisor::new(3),
-                        limit: nodes as u32,
-                    },
-                ];
-                let result = parse_chunk(bytes, 0..bytes.len(), 0, expect, &sinks, "t", windows)
-                    .map_err(|e| (e.offset(), e.to_string()));
-                (result, kinds, a, ordinals)
-            };
-            let (batched, one_by_one) = (parse(true), parse(false));
-            assert_eq!(batched.0, one_by_one.0, "{text:?}");
-            let reference: Option<Vec<u32>> =
-                text.split(',').map(|v| v.trim().parse().ok()).collect();
-            if batched.0.is_ok() {
-                let values = reference.expect("the reference parses what the parser does");
-                let column = |field: usize| values.iter().skip(field).step_by(4).copied();
-                let kinds: Vec<u8> = column(0).map(|v| v as u8).collect();
-                let plain: Vec<u32> = column(2).collect();
-                let ordinals: Vec<u32> = column(3).map(|v| v / 3).collect();
-                assert_eq!(batched.1[..kinds.len()], kinds, "{text:?}");
-                assert_eq!(batched.2[..plain.len()], plain, "{text:?}");
-                assert_eq!(batched.3[..ordinals.len()], ordinals, "{text:?}");
-                assert_eq!(batched, one_by_one, "{text:?}");
+            parses_like_values_one_by_one(&text);
+        }
+    }
+
+    /// Nodes the tables of [`parses_like_values_one_by_one`] point at.
+    const NODES: u64 = 1_000;
+
+    /// Parses `text`, a table of four fields (a kind below 5, a skipped one, a plain one, a
+    /// node index of stride 3), by windows and value by value: both must give the same error,
+    /// or, when both succeed, the values a plain split-and-parse reference gives. (After an
+    /// error the columns are discarded, so they are not compared then.)
+    fn parses_like_values_one_by_one(text: &str) {
+        let bytes = text.as_bytes();
+        let expect = bytes.iter().filter(|&&b| b == b',').count() + 1;
+        let parse = |windows: bool| {
+            let rows = expect.div_ceil(4);
+            let (mut kinds, mut a, mut ordinals) =
+                (vec![0u8; rows], vec![0u32; rows], vec![0u32; rows]);
+            let sinks = [
+                Sink::Enum {
+                    out: kinds.as_mut_ptr(),
+                    limit: 5,
+                    what: "kind",
+                },
+                Sink::Skip,
+                Sink::U32(a.as_mut_ptr()),
+                Sink::NodeOrdinal {
+                    out: ordinals.as_mut_ptr(),
+                    stride: Divisor::new(3),
+                    limit: NODES as u32,
+                },
+            ];
+            let result = parse_chunk(bytes, 0..bytes.len(), 0, expect, &sinks, "t", windows)
+                .map_err(|e| (e.offset(), e.to_string()));
+            (result, kinds, a, ordinals)
+        };
+        let (batched, one_by_one) = (parse(true), parse(false));
+        assert_eq!(batched.0, one_by_one.0, "{text:?}");
+        let reference: Option<Vec<u32>> = text.split(',').map(|v| v.trim().parse().ok()).collect();
+        if batched.0.is_ok() {
+            let values = reference.expect("the reference parses what the parser does");
+            let column = |field: usize| values.iter().skip(field).step_by(4).copied();
+            let kinds: Vec<u8> = column(0).map(|v| v as u8).collect();
+            let plain: Vec<u32> = column(2).collect();
+            let ordinals: Vec<u32> = column(3).map(|v| v / 3).collect();
+            assert_eq!(batched.1[..kinds.len()], kinds, "{text:?}");
+            assert_eq!(batched.2[..plain.len()], plain, "{text:?}");
+            assert_eq!(batched.3[..ordinals.len()], ordinals, "{text:?}");
+            assert_eq!(batched, one_by_one, "{text:?}");
+        }
+    }
+
+    /// A number of every length from 1 to 11 digits (some over 32 bits, one with leading
+    /// zeros) at every offset of the windows around it, after `,` or `\n,`, in a plain and a
+    /// skipped field, among short values.
+    #[test]
+    fn windows_take_numbers_at_every_offset() {
+        let numbers = [
+            "7",
+            "42",
+            "1234567",
+            "12345678",
+            "123456789",
+            "1234567890",
+            "4294967295",
+            "4294967296",
+            "9999999999",
+            "12345678901",
+            "0000000001",
+        ];
+        for number in numbers {
+            for separator in [",", "\n,"] {
+                // The first value's width shifts everything after it by up to seven bytes,
+                // the number's place by rows of at least eight.
+                for width in 1..=8 {
+                    for row in 2..2 + 2 * WINDOW / 8 {
+                        for field in [1, 2] {
+                            let mut values = vec!["0"; 4 * (row + 40)];
+                            let first = "0".repeat(width);
+                            values[0] = &first;
+                            values[4 * row + field] = number;
+                            parses_like_values_one_by_one(&values.join(separator));
+                        }
+                    }
+                }
             }
         }
     }
