@@ -285,18 +285,20 @@ fn parse_batched_fastest(
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2")
         && std::is_x86_feature_detected!("bmi1")
+        && std::is_x86_feature_detected!("lzcnt")
+        && std::is_x86_feature_detected!("popcnt")
         && std::is_x86_feature_detected!("pclmulqdq")
     {
-        // SAFETY: the CPU has AVX2, BMI1 and PCLMULQDQ.
+        // SAFETY: the CPU has all five.
         return unsafe { parse_batched_avx2(bytes, range, cell, expect, sinks, name) };
     }
     parse_batched::<{ level::PORTABLE }>(bytes, range, cell, expect, sinks, name)
 }
 
-/// [`parse_batched`] compiled for AVX2 (and BMI1 and PCLMULQDQ, which AVX2 CPUs have, for
-/// its bit scans and prefix parities).
+/// [`parse_batched`] compiled for AVX2 (and the bit-manipulation instructions AVX2 CPUs have:
+/// BMI1, LZCNT and POPCNT for its masks, PCLMULQDQ for prefix parities).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,bmi1,pclmulqdq")]
+#[target_feature(enable = "avx2,bmi1,lzcnt,popcnt,pclmulqdq")]
 fn parse_batched_avx2(
     bytes: &[u8],
     range: Range<usize>,
