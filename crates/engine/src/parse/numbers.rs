@@ -153,7 +153,8 @@ pub fn parse_table(
             } else {
                 counts[i]
             };
-            let r = parse_chunk(bytes, c.clone(), starts[i], expect, &sinks, name, true);
+            let batched = Some(parse_batched_fastest as Batched);
+            let r = parse_chunk(bytes, c.clone(), starts[i], expect, &sinks, name, batched);
             source.release(c.start, c.end);
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(finished as f64 / chunks.len() as f64);
@@ -209,8 +210,12 @@ impl Cell {
     }
 }
 
+/// A fast path of [`parse_chunk`] ([`parse_batched_fastest`]; tests name one instruction set).
+type Batched = fn(&[u8], Range<usize>, Cell, usize, &[Sink], &str) -> std::result::Result<(), Stop>;
+
 /// Parses the `expect` values of the chunk `range`, the first being value number `first` of
-/// the table. `windows: false` takes the value-by-value path alone (tests compare the two).
+/// the table, by windows (`batched`) as far as they go. `batched: None` takes the
+/// value-by-value path alone (tests compare the two).
 fn parse_chunk(
     bytes: &[u8],
     range: Range<usize>,
@@ -218,15 +223,15 @@ fn parse_chunk(
     expect: usize,
     sinks: &[Sink],
     name: &str,
-    windows: bool,
+    batched: Option<Batched>,
 ) -> Result<()> {
     let cell = Cell {
         row: first / sinks.len(),
         col: first % sinks.len(),
         parsed: 0,
     };
-    if windows {
-        match parse_batched_fastest(bytes, range.clone(), cell, expect, sinks, name) {
+    if let Some(batched) = batched {
+        match batched(bytes, range.clone(), cell, expect, sinks, name) {
             Ok(()) => return Ok(()),
             Err(Stop::Failed(e)) => return Err(e),
             // A value out of range somewhere: the value-by-value path finds the first one and
@@ -737,13 +742,14 @@ mod tests {
     const NODES: u64 = 1_000;
 
     /// Parses `text`, a table of four fields (a kind below 5, a skipped one, a plain one, a
-    /// node index of stride 3), by windows and value by value: both must give the same error,
+    /// node index of stride 3), by windows (with the CPU's instruction set and the portable
+    /// one) and value by value: all must give the same error,
     /// or, when both succeed, the values a plain split-and-parse reference gives. (After an
     /// error the columns are discarded, so they are not compared then.)
     fn parses_like_values_one_by_one(text: &str) {
         let bytes = text.as_bytes();
         let expect = bytes.iter().filter(|&&b| b == b',').count() + 1;
-        let parse = |windows: bool| {
+        let parse = |batched: Option<Batched>| {
             let rows = expect.div_ceil(4);
             let (mut kinds, mut a, mut ordinals) =
                 (vec![0u8; rows], vec![0u32; rows], vec![0u32; rows]);
@@ -761,12 +767,18 @@ mod tests {
                     limit: NODES as u32,
                 },
             ];
-            let result = parse_chunk(bytes, 0..bytes.len(), 0, expect, &sinks, "t", windows)
+            let result = parse_chunk(bytes, 0..bytes.len(), 0, expect, &sinks, "t", batched)
                 .map_err(|e| (e.offset(), e.to_string()));
             (result, kinds, a, ordinals)
         };
-        let (batched, one_by_one) = (parse(true), parse(false));
+        let (batched, one_by_one) = (parse(Some(parse_batched_fastest)), parse(None));
         assert_eq!(batched.0, one_by_one.0, "{text:?}");
+        // The portable instruction set too, whatever the CPU has.
+        assert_eq!(
+            parse(Some(parse_batched::<{ level::PORTABLE }>)),
+            batched,
+            "{text:?}"
+        );
         let reference: Option<Vec<u32>> = text.split(',').map(|v| v.trim().parse().ok()).collect();
         if batched.0.is_ok() {
             let values = reference.expect("the reference parses what the parser does");
