@@ -31,7 +31,7 @@ const KEEP: [[u64; 2]; 16] = {
     let mut keep = [[ONES * 0x0f, 0x0f0f << 48]; 16];
     let mut d = 0;
     while d < 8 {
-        keep[d] = [ONES * 0x0f & (u64::MAX << (8 * (7 - d))), 0];
+        keep[d] = [(ONES * 0x0f) & (u64::MAX << (8 * (7 - d))), 0];
         d += 1;
     }
     keep[8][1] = 0x0f << 56;
@@ -81,7 +81,7 @@ pub(super) fn long_runs(digit: u64) -> (u64, u64) {
 /// The value of a staged word's tenth- and ninth-last digits.
 #[inline(always)]
 fn high_value(staged: u64) -> u64 {
-    (staged >> 4 & 0x0f) * 10 + (staged >> 12 & 0x0f)
+    ((staged >> 4) & 0x0f) * 10 + ((staged >> 12) & 0x0f)
 }
 
 /// Converts the staged words ([`stage`]) into `out` (as many), and tells whether every value
