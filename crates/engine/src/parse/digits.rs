@@ -81,7 +81,9 @@ pub(super) fn long_runs(digit: u64) -> (u64, u64) {
 /// The value of a staged word's tenth- and ninth-last digits.
 #[inline(always)]
 fn high_value(staged: u64) -> u64 {
-    ((staged >> 4) & 0x0f) * 10 + ((staged >> 12) & 0x0f)
+    // The tenth-last digit in the low byte, the ninth-last in the next.
+    let digits = (staged & HIGH_NIBBLES) >> 4;
+    (digits & 0x0f) * 10 + (digits >> 8)
 }
 
 /// Converts the staged words ([`stage`]) into `out` (as many), and tells whether every value
