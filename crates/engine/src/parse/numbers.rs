@@ -11,8 +11,8 @@
 //! into a batch of a few thousand, which is then converted (AVX2 multiply-adds eight values at
 //! a time when the CPU has them, else SWAR) and stored column by column.
 //! Anything unusual in a window (other white space, long numbers, syntax errors) goes the
-//! value-by-value way, which gives every error message; a value out of range for its column
-//! (found per batch) makes the chunk parse again value by value to say which one.
+//! value-by-value way, which gives every error message; a value over 32 bits or out of range
+//! for its column (found per batch) makes the chunk parse again value by value to say which.
 
 use super::digits::{
     convert_staged, eight_digits, long_runs, prefix_xor, stage, ByteClasses, Divisor, WINDOW,
