@@ -20,67 +20,143 @@ pub(super) fn eight_digits(word: u64) -> (u64, usize) {
     (combine_digits(digits & (ONES * 0x0f)), len)
 }
 
-/// The value of the `len` digits (`1..=8`) whose last one is the top byte of `word` (the
-/// eight bytes ending with the number's last digit, first byte lowest), the bytes before the
-/// number ignored. Every one of the `len` bytes must be an ASCII digit.
-#[inline(always)]
-pub(super) fn digits_ending(word: u64, len: usize) -> u64 {
-    debug_assert!((1..=8).contains(&len));
-    // An ASCII digit's low nibble is its value. (Subtracting '0' would borrow from the
-    // digits out of the bytes before them.)
-    let digits = word & (ONES * 0x0f) & (u64::MAX << (8 * (8 - len)));
-    combine_digits(digits)
-}
+/// Longest number the staged conversion takes: ten digits hold every 32-bit value.
+pub(super) const MAX_DIGITS: usize = 10;
 
-/// The value of the `len` ASCII digits (`1..=10`) given as the 16 bytes ending with the last
-/// one (`low`, the last eight, and `high`, the eight before, each first byte lowest), or
-/// `None` when it does not fit in 32 bits. Every one of the `len` bytes must be a digit.
-#[inline(always)]
-pub(super) fn ten_digits_ending(high: u64, low: u64, len: usize) -> Option<u32> {
-    debug_assert!((1..=10).contains(&len));
-    if len <= 8 {
-        return Some(digits_ending(low, len) as u32);
+/// [`stage`]'s masks by `last - first` (the length minus one; entries above 9 are never used
+/// with a valid number, they only keep the index in bounds), for the eight bytes that end
+/// with the number's last digit and the eight before them: the digits' low nibbles are kept,
+/// the bytes before the number become zeros (leading zeros, which don't count).
+const KEEP: [[u64; 2]; 16] = {
+    let mut keep = [[ONES * 0x0f, 0x0f0f << 48]; 16];
+    let mut d = 0;
+    while d < 8 {
+        keep[d] = [(ONES * 0x0f) & (u64::MAX << (8 * (7 - d))), 0];
+        d += 1;
     }
-    let value = digits_ending(high, len - 8) * 100_000_000 + digits_ending(low, 8);
-    u32::try_from(value).ok()
+    keep[8][1] = 0x0f << 56;
+    keep
+};
+
+/// Where [`stage`] moves the two bytes before a number's last eight: from the top of their
+/// word to the high nibbles of the staged word's first two bytes.
+const HIGH_SHIFT: u32 = 44;
+
+/// The high nibbles of a staged word's first two bytes: its tenth- and ninth-last digits.
+const HIGH_NIBBLES: u64 = 0xf0f0;
+
+/// Stages the number whose digits are `bytes[first..=last]` (1 to [`MAX_DIGITS`] ASCII
+/// digits) for [`convert_staged`] as one word: its last eight digits in the low nibbles of
+/// the bytes (most significant lowest, missing ones zero), its tenth- and ninth-last digits
+/// (if any) in the high nibbles of the first two bytes. An ASCII digit's low nibble is its
+/// value, so staging is two loads, two masks and a shift, and the values of a batch convert
+/// together afterwards. Needs `last >= 15` (sixteen bytes are read even for a short number);
+/// a longer number is staged wrong, so the caller rejects it beforehand.
+/// `LONG: false` skips the high digits: for numbers of up to eight digits only.
+#[inline(always)]
+pub(super) fn stage<const LONG: bool>(bytes: &[u8], first: usize, last: usize) -> u64 {
+    debug_assert!(last - first < if LONG { MAX_DIGITS } else { 8 });
+    let [keep_low, keep_high] = KEEP[(last - first) & 15];
+    let low = u64::from_le_bytes(bytes[last - 7..=last].try_into().unwrap());
+    if !LONG {
+        return low & keep_low;
+    }
+    let high = u64::from_le_bytes(bytes[last - 15..=last - 8].try_into().unwrap());
+    (low & keep_low) | ((high & keep_high) >> HIGH_SHIFT)
 }
 
-/// Like [`ten_digits_ending`] for up to sixteen digits, with SSSE3 multiply-adds instead of a
-/// branch on the length: `sixteen` are the 16 bytes ending with the number's last digit.
-/// Returns the value, 64 bits wide (the caller checks that it fits in 32); meaningless for a
-/// `len` above 16.
+/// Bits set at the ninth and later digits of every run of more than eight digits in `digit`
+/// (a byte-class mask), and at the eleventh and later ones of runs of more than
+/// [`MAX_DIGITS`], which the staged conversion cannot take.
+#[inline(always)]
+pub(super) fn long_runs(digit: u64) -> (u64, u64) {
+    // Runs of 2, 4, 8, then 8 + 1 and 8 + 2 + 1 digits.
+    let two = digit & (digit << 1);
+    let four = two & (two << 2);
+    let eight = four & (four << 4);
+    let nine = eight & (digit << 8);
+    (nine, nine & (two << 9))
+}
+
+/// The value of a staged word's tenth- and ninth-last digits.
+#[inline(always)]
+fn high_value(staged: u64) -> u64 {
+    // The tenth-last digit in the low byte, the ninth-last in the next.
+    let digits = (staged & HIGH_NIBBLES) >> 4;
+    (digits & 0x0f) * 10 + (digits >> 8)
+}
+
+/// Converts the staged words ([`stage`]) into `out` (as many), and tells whether every value
+/// fits in 32 bits (when one does not, `out` is meaningless). The portable way: SWAR, one
+/// value at a time.
+pub(super) fn convert_staged(staged: &[u64], out: &mut [u32]) -> bool {
+    let mut all_bits = 0;
+    for (slot, &word) in out.iter_mut().zip(staged) {
+        let value = high_value(word) * 100_000_000 + combine_digits(word & (ONES * 0x0f));
+        all_bits |= value;
+        *slot = value as u32;
+    }
+    all_bits <= u64::from(u32::MAX)
+}
+
+/// Values [`convert_staged_avx2`] converts per step: two registers of four staged words.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "ssse3")]
-#[inline]
-pub(super) fn sixteen_digits_ending(sixteen: &[u8; 16], len: usize) -> u64 {
+const AVX2_STEP: usize = 8;
+
+/// [`convert_staged`] with AVX2: eight values per step, their digits combined by
+/// multiply-adds (pairs ×10, quads ×100, octets ×10⁴), the high digits ×10⁸ added after a
+/// range check. The values past the last full step go the portable way.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(super) fn convert_staged_avx2(staged: &[u64], out: &mut [u32]) -> bool {
     use std::arch::x86_64::*;
-    // Bytes 16 - len .. 16 of the table are the number's: their low nibbles are its digits.
-    static KEEP: [u8; 32] = {
-        let mut keep = [0u8; 32];
-        let mut i = 16;
-        while i < 32 {
-            keep[i] = 0x0f;
-            i += 1;
+    let n = out.len().min(staged.len());
+    let full = n - n % AVX2_STEP;
+    let low_nibbles = _mm256_set1_epi8(0x0f);
+    let high_nibbles = _mm256_set1_epi64x(HIGH_NIBBLES as i64);
+    let ten = _mm256_set1_epi16(0x010a);
+    let hundred = _mm256_set1_epi32(0x0001_0064);
+    let ten_thousand = _mm256_set1_epi32(0x0001_2710);
+    // The high digits come out sixteen times their value (they sit in high nibbles). A
+    // ten-digit value fits in 32 bits when they are below 42, or 42 and the rest at most
+    // 94967295 (4294967295 = 42 × 10⁸ + 94967295).
+    let limit_high = _mm256_set1_epi32(16 * 42);
+    let limit_low = _mm256_set1_epi32(94_967_295);
+    let high_weight = _mm256_set1_epi32(100_000_000 / 16);
+    let mut too_large = _mm256_setzero_si256();
+    for at in (0..full).step_by(AVX2_STEP) {
+        // SAFETY: unaligned loads of `staged[at..at + 8]` and an unaligned store into
+        // `out[at..at + 8]`, in bounds (`at + 8 <= full <= n`).
+        unsafe {
+            let first = _mm256_loadu_si256(staged.as_ptr().add(at).cast());
+            let second = _mm256_loadu_si256(staged.as_ptr().add(at + 4).cast());
+            let quads = |words| {
+                let digits = _mm256_and_si256(words, low_nibbles);
+                _mm256_madd_epi16(_mm256_maddubs_epi16(digits, ten), hundred)
+            };
+            // 16 × (tenth-last × 10 + ninth-last) in the low 32 bits of each word.
+            let high = |words| _mm256_maddubs_epi16(_mm256_and_si256(words, high_nibbles), ten);
+            // Per 128-bit half: values 0, 1, 4, 5 (low half) or 2, 3, 6, 7.
+            let packed = _mm256_packus_epi32(quads(first), quads(second));
+            let low_part = _mm256_madd_epi16(packed, ten_thousand);
+            let high_part = _mm256_packus_epi32(high(first), high(second));
+            let over = _mm256_or_si256(
+                _mm256_cmpgt_epi32(high_part, limit_high),
+                _mm256_and_si256(
+                    _mm256_cmpeq_epi32(high_part, limit_high),
+                    _mm256_cmpgt_epi32(low_part, limit_low),
+                ),
+            );
+            too_large = _mm256_or_si256(too_large, over);
+            let high_part = _mm256_mullo_epi32(high_part, high_weight);
+            let value = _mm256_add_epi32(low_part, high_part);
+            // 64-bit pairs (0 1)(4 5)(2 3)(6 7) back into order.
+            let value = _mm256_permute4x64_epi64(value, 0b11_01_10_00);
+            _mm256_storeu_si256(out.as_mut_ptr().add(at).cast(), value);
         }
-        keep
-    };
-    // SAFETY: both loads are unaligned reads of 16 bytes inside a 16-byte array and inside the
-    // 32-byte table (`len <= 16`).
-    let (text, keep) = unsafe {
-        (
-            _mm_loadu_si128(sixteen.as_ptr().cast()),
-            _mm_loadu_si128(KEEP.as_ptr().add(len.min(16)).cast()),
-        )
-    };
-    let digits = _mm_and_si128(text, keep);
-    // Pairs of digits (×10 +), pairs of pairs (×100 +), then quads (×10⁴ +): two numbers of
-    // eight digits in the low 64 bits, the first eight digits lowest.
-    let pairs = _mm_maddubs_epi16(digits, _mm_set1_epi16(0x010a));
-    let quads = _mm_madd_epi16(pairs, _mm_set1_epi32(0x0001_0064));
-    let quads = _mm_packs_epi32(quads, quads);
-    let octets = _mm_madd_epi16(quads, _mm_set1_epi32(0x0001_2710));
-    let both = _mm_cvtsi128_si64(octets) as u64;
-    (both & 0xffff_ffff) * 100_000_000 + (both >> 32)
+    }
+    let rest = convert_staged(&staged[full..n], &mut out[full..n]);
+    rest && _mm256_testz_si256(too_large, too_large) == 1
 }
 
 /// Eight decimal digits, one per byte (0..=9, the most significant lowest), as a number:
@@ -206,6 +282,16 @@ pub(super) fn prefix_xor(mut bits: u64) -> u64 {
     bits
 }
 
+/// [`prefix_xor`] as one carry-less multiplication by all ones (as simdjson does).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "pclmulqdq")]
+#[inline]
+pub(super) fn prefix_xor_clmul(bits: u64) -> u64 {
+    use std::arch::x86_64::*;
+    let product = _mm_clmulepi64_si128(_mm_set_epi64x(0, bits as i64), _mm_set1_epi8(-1), 0);
+    _mm_cvtsi128_si64(product) as u64
+}
+
 /// Exact division of 32-bit values by a fixed divisor with multiplications instead of a `div`
 /// (D. Lemire, O. Kaser, N. Kurz, "Faster remainder by direct computation", 2019).
 #[derive(Clone, Copy)]
@@ -292,10 +378,12 @@ mod tests {
         }
     }
 
-    /// The digits of numbers of every length up to ten, with the bytes before them (the
-    /// previous value, a comma, a newline) left in the words.
+    /// Numbers of every length up to ten, staged with the bytes before them (the previous
+    /// value, a comma, a newline) around, then converted in batches of every length up to
+    /// two AVX2 steps and more (so the portable tail is used too): the values a plain parse
+    /// gives, and "too large" exactly when one is over 32 bits.
     #[test]
-    fn ten_digits_ending_matches_a_plain_parse() {
+    fn staged_conversion_matches_a_plain_parse() {
         let mut x = 0x853c_49e6_748f_ea9b_u64;
         let mut random = move || {
             x ^= x << 13;
@@ -304,33 +392,113 @@ mod tests {
             x
         };
         let mut numbers = vec![0u64, 1, 9, 10, 99_999_999, 100_000_000, 4_294_967_295];
-        numbers.extend([4_294_967_296, 9_999_999_999, 1_000_000_000]);
+        numbers.extend([4_200_000_000, 4_294_967_294, 999_999_999, 1_000_000_000]);
         for digits in 1..=10 {
-            numbers.extend((0..2_000).map(|_| random() % 10u64.pow(digits)));
+            numbers.extend((0..500).map(|_| random() % 10u64.pow(digits).min(1 << 32)));
         }
-        for number in numbers {
-            for before in ["", ",", "\n,", "123,", "98765,4321\n,"] {
-                let text = format!("{:>16}{before}{number}", "");
-                let bytes = text.as_bytes();
-                let end = bytes.len();
-                let word =
-                    |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
-                let len = number.to_string().len();
-                let expected = u32::try_from(number).ok();
+        let too_large = [4_294_967_296, 9_999_999_999, 4_300_000_000, 5_000_000_000];
+        let (mut staged, mut expected) = (Vec::new(), Vec::new());
+        for (i, &number) in numbers.iter().chain(&too_large).enumerate() {
+            let before = ["", ",", "\n,", "123,", "98765,4321\n,"][i % 5];
+            let text = format!("{:>16}{before}{number}", "");
+            let last = text.len() - 1;
+            let first = last + 1 - number.to_string().len();
+            staged.push(stage::<true>(text.as_bytes(), first, last));
+            if last - first < 8 {
                 assert_eq!(
-                    ten_digits_ending(word(end - 16), word(end - 8), len),
-                    expected,
-                    "{text:?}"
+                    stage::<false>(text.as_bytes(), first, last),
+                    *staged.last().unwrap()
                 );
-                if len <= 8 {
-                    assert_eq!(digits_ending(word(end - 8), len), number, "{text:?}");
+            }
+            expected.push(number);
+        }
+        let plain = numbers.len();
+        for start in (0..plain).step_by(37) {
+            for len in (0..=20).chain([100, 1_000]) {
+                let cases = start..(start + len).min(expected.len());
+                // A batch that reaches past the plain numbers holds a too-large one.
+                let fits = cases.end <= plain;
+                let mut out = vec![0u32; cases.len()];
+                let converted = convert_staged(&staged[cases.clone()], &mut out);
+                assert_eq!(converted, fits, "{cases:?}");
+                let values: Vec<u64> = out.iter().map(|&v| u64::from(v)).collect();
+                if fits {
+                    assert_eq!(values, expected[cases.clone()], "{cases:?}");
                 }
                 #[cfg(target_arch = "x86_64")]
-                if is_x86_feature_detected!("ssse3") {
-                    let sixteen = bytes[end - 16..].try_into().unwrap();
-                    // SAFETY: the CPU has SSSE3 (checked just above).
-                    let value = unsafe { sixteen_digits_ending(sixteen, len) };
-                    assert_eq!(value, number, "{text:?}");
+                if is_x86_feature_detected!("avx2") {
+                    let mut avx2 = vec![0u32; cases.len()];
+                    // SAFETY: the CPU has AVX2 (checked just above).
+                    let converted =
+                        unsafe { convert_staged_avx2(&staged[cases.clone()], &mut avx2) };
+                    assert_eq!(converted, fits, "{cases:?}");
+                    if fits {
+                        assert_eq!(avx2, out, "{cases:?}");
+                    }
+                }
+            }
+        }
+        // Each too-large number alone, at every place in an AVX2 step.
+        for &number in &too_large {
+            let at = numbers.len() + too_large.iter().position(|&n| n == number).unwrap();
+            for place in 0..8 {
+                let mut cases: Vec<usize> = (0..16).collect();
+                cases[place] = at;
+                let staged: Vec<u64> = cases.iter().map(|&i| staged[i]).collect();
+                let mut out = vec![0u32; 16];
+                assert!(!convert_staged(&staged, &mut out), "{number}");
+                #[cfg(target_arch = "x86_64")]
+                if is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2 (checked just above).
+                    let converted = unsafe { convert_staged_avx2(&staged, &mut out) };
+                    assert!(!converted, "{number} at {place}");
+                }
+            }
+        }
+    }
+
+    /// Runs of digits of every length at every place of a window, and two runs side by side.
+    #[test]
+    fn long_runs_mark_the_digits_past_eight_and_ten() {
+        let past = |digit: u64, len: usize, at: usize, limit: usize| {
+            if len > limit {
+                (digit >> (at + limit)) << (at + limit)
+            } else {
+                0
+            }
+        };
+        for len in 1..=64usize {
+            for at in 0..=64 - len {
+                let digit = (u64::MAX >> (64 - len)) << at;
+                let expected = (past(digit, len, at, 8), past(digit, len, at, MAX_DIGITS));
+                assert_eq!(long_runs(digit), expected, "{len} at {at}");
+                let pair = digit | digit.checked_shl((at + len + 1) as u32).unwrap_or(0);
+                let (nine, eleven) = long_runs(pair);
+                assert_eq!(
+                    (nine != 0, eleven != 0),
+                    (len > 8, len > MAX_DIGITS),
+                    "{len} at {at}"
+                );
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn prefix_xor_clmul_matches_prefix_xor() {
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            for bits in [x, x & (x >> 3), 1 << (x % 64), u64::MAX, 0] {
+                if is_x86_feature_detected!("pclmulqdq") {
+                    // SAFETY: the CPU has PCLMULQDQ (checked just above).
+                    assert_eq!(
+                        unsafe { prefix_xor_clmul(bits) },
+                        prefix_xor(bits),
+                        "{bits:x}"
+                    );
                 }
             }
         }

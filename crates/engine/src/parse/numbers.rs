@@ -7,14 +7,15 @@
 //! back to the kernel once parsed, keeping a mapped file out of the peak RSS.
 //!
 //! Within a chunk, 64-byte windows are parsed at once: byte-class masks give every value's
-//! first and last digit, so the values convert independently (SSSE3 multiply-adds when the CPU
-//! has them, else SWAR) into a batch of a few thousand, which is then stored column by column.
+//! first and last digit, so each value is staged independently (its digits loaded and masked)
+//! into a batch of a few thousand, which is then converted (AVX2 multiply-adds eight values at
+//! a time when the CPU has them, else SWAR) and stored column by column.
 //! Anything unusual in a window (other white space, long numbers, syntax errors) goes the
-//! value-by-value way, which gives every error message; a value out of range for its column
-//! (found per batch) makes the chunk parse again value by value to say which one.
+//! value-by-value way, which gives every error message; a value over 32 bits or out of range
+//! for its column (found per batch) makes the chunk parse again value by value to say which.
 
 use super::digits::{
-    digits_ending, eight_digits, prefix_xor, ten_digits_ending, ByteClasses, Divisor, WINDOW,
+    convert_staged, eight_digits, long_runs, prefix_xor, stage, ByteClasses, Divisor, WINDOW,
 };
 use super::source::Source;
 use heaptui_common::error::{Error, Result};
@@ -152,7 +153,8 @@ pub fn parse_table(
             } else {
                 counts[i]
             };
-            let r = parse_chunk(bytes, c.clone(), starts[i], expect, &sinks, name, true);
+            let batched = Some(parse_batched_fastest as Batched);
+            let r = parse_chunk(bytes, c.clone(), starts[i], expect, &sinks, name, batched);
             source.release(c.start, c.end);
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(finished as f64 / chunks.len() as f64);
@@ -208,8 +210,12 @@ impl Cell {
     }
 }
 
+/// A fast path of [`parse_chunk`] ([`parse_batched_fastest`]; tests name one instruction set).
+type Batched = fn(&[u8], Range<usize>, Cell, usize, &[Sink], &str) -> std::result::Result<(), Stop>;
+
 /// Parses the `expect` values of the chunk `range`, the first being value number `first` of
-/// the table. `windows: false` takes the value-by-value path alone (tests compare the two).
+/// the table, by windows (`batched`) as far as they go. `batched: None` takes the
+/// value-by-value path alone (tests compare the two).
 fn parse_chunk(
     bytes: &[u8],
     range: Range<usize>,
@@ -217,15 +223,15 @@ fn parse_chunk(
     expect: usize,
     sinks: &[Sink],
     name: &str,
-    windows: bool,
+    batched: Option<Batched>,
 ) -> Result<()> {
     let cell = Cell {
         row: first / sinks.len(),
         col: first % sinks.len(),
         parsed: 0,
     };
-    if windows {
-        match parse_batched_fastest(bytes, range.clone(), cell, expect, sinks, name) {
+    if let Some(batched) = batched {
+        match batched(bytes, range.clone(), cell, expect, sinks, name) {
             Ok(()) => return Ok(()),
             Err(Stop::Failed(e)) => return Err(e),
             // A value out of range somewhere: the value-by-value path finds the first one and
@@ -257,18 +263,16 @@ impl From<Error> for Stop {
     }
 }
 
-/// Values converted before they are stored in their columns: a few thousand, so the batch
-/// stays in the L1 cache between its conversion and its stores.
+/// Values staged before they are converted and stored in their columns: a thousand or two,
+/// so the batch (staged digits and values, 12 bytes a value) stays in the L1 cache between
+/// staging, conversion and stores.
 const BATCH: usize = 2048;
 
 /// Instruction sets [`parse_batched`] can be compiled for.
 mod level {
     /// SSE2 byte classes (every x86_64 CPU), SWAR digit conversion.
     pub const PORTABLE: u8 = 0;
-    /// SSE2 byte classes, SSSE3 digit conversion.
-    #[cfg(target_arch = "x86_64")]
-    pub const SSSE3: u8 = 1;
-    /// AVX2 byte classes, SSSE3 digit conversion.
+    /// AVX2 byte classes and digit conversion, PCLMULQDQ prefix parities.
     #[cfg(target_arch = "x86_64")]
     pub const AVX2: u8 = 2;
 }
@@ -284,35 +288,22 @@ fn parse_batched_fastest(
     name: &str,
 ) -> std::result::Result<(), Stop> {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2.
+    if std::is_x86_feature_detected!("avx2")
+        && std::is_x86_feature_detected!("bmi1")
+        && std::is_x86_feature_detected!("lzcnt")
+        && std::is_x86_feature_detected!("popcnt")
+        && std::is_x86_feature_detected!("pclmulqdq")
+    {
+        // SAFETY: the CPU has all five.
         return unsafe { parse_batched_avx2(bytes, range, cell, expect, sinks, name) };
-    }
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("ssse3") {
-        // SAFETY: the CPU has SSSE3.
-        return unsafe { parse_batched_ssse3(bytes, range, cell, expect, sinks, name) };
     }
     parse_batched::<{ level::PORTABLE }>(bytes, range, cell, expect, sinks, name)
 }
 
-/// [`parse_batched`] compiled for SSSE3, so its digit conversion is inlined.
+/// [`parse_batched`] compiled for AVX2 (and the bit-manipulation instructions AVX2 CPUs have:
+/// BMI1, LZCNT and POPCNT for its masks, PCLMULQDQ for prefix parities).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "ssse3")]
-fn parse_batched_ssse3(
-    bytes: &[u8],
-    range: Range<usize>,
-    cell: Cell,
-    expect: usize,
-    sinks: &[Sink],
-    name: &str,
-) -> std::result::Result<(), Stop> {
-    parse_batched::<{ level::SSSE3 }>(bytes, range, cell, expect, sinks, name)
-}
-
-/// [`parse_batched`] compiled for AVX2 (which includes SSSE3).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,bmi1,lzcnt,popcnt,pclmulqdq")]
 fn parse_batched_avx2(
     bytes: &[u8],
     range: Range<usize>,
@@ -324,11 +315,11 @@ fn parse_batched_avx2(
     parse_batched::<{ level::AVX2 }>(bytes, range, cell, expect, sinks, name)
 }
 
-/// The fast path of [`parse_chunk`]: whole windows of values are converted into a batch
-/// ([`parse_window`]), and a full batch is stored column by column ([`store_batch`]), with no
-/// per-value dispatch on the column. What a window cannot take goes value by value
-/// ([`parse_value`]), after the batch before it is stored. `LEVEL`: the instruction set (a
-/// [`level`]) the CPU is known to have.
+/// The fast path of [`parse_chunk`]: whole windows of values are staged into a batch
+/// ([`parse_window`]), and a full batch is converted and stored column by column
+/// ([`Batch::flush`]), with no per-value dispatch on the column. What a window cannot take
+/// goes value by value ([`parse_value`]), after the batch before it is stored. `LEVEL`: the
+/// instruction set (a [`level`]) the CPU is known to have.
 #[inline(always)]
 fn parse_batched<const LEVEL: u8>(
     bytes: &[u8],
@@ -338,28 +329,69 @@ fn parse_batched<const LEVEL: u8>(
     sinks: &[Sink],
     name: &str,
 ) -> std::result::Result<(), Stop> {
-    let mut batch = [0u32; BATCH + WINDOW];
-    let mut batched = 0;
+    let mut batch = Batch {
+        staged: [0; BATCH + WINDOW],
+        values: [0; BATCH + WINDOW],
+        len: 0,
+    };
     let mut pos = range.start;
     let end = range.end;
-    while cell.parsed + batched < expect {
-        let room = (expect - cell.parsed - batched).min(WINDOW);
-        let out = &mut batch[batched..batched + room];
-        if let Some(next) = parse_window::<LEVEL>(bytes, pos, end, out) {
-            batched += next.1;
-            pos = next.0;
-            if batched >= BATCH {
-                store_batch(&batch[..batched], &mut cell, sinks)?;
-                batched = 0;
+    while cell.parsed + batch.len < expect {
+        let room = (expect - cell.parsed - batch.len).min(WINDOW);
+        let staged = &mut batch.staged[batch.len..batch.len + room];
+        if let Some((next, count)) = parse_window::<LEVEL>(bytes, pos, end, staged) {
+            batch.len += count;
+            pos = next;
+            if batch.len >= BATCH {
+                batch.flush::<LEVEL>(&mut cell, sinks)?;
             }
             continue;
         }
-        store_batch(&batch[..batched], &mut cell, sinks)?;
-        batched = 0;
+        batch.flush::<LEVEL>(&mut cell, sinks)?;
         pos = parse_value(bytes, pos, end, &mut cell, sinks, name)?;
     }
-    store_batch(&batch[..batched], &mut cell, sinks)?;
+    batch.flush::<LEVEL>(&mut cell, sinks)?;
     Ok(finish(bytes, pos, end, name)?)
+}
+
+/// Staged values of [`parse_batched`] (room for a window's worth past [`BATCH`]), and the
+/// converted values.
+struct Batch {
+    /// Each value's digits (see [`stage`]).
+    staged: [u64; BATCH + WINDOW],
+    /// The values, once converted.
+    values: [u32; BATCH + WINDOW],
+    /// How many values are staged.
+    len: usize,
+}
+
+impl Batch {
+    /// Converts the staged values, stores them after `cell` ([`store_batch`]) and empties
+    /// the batch. A value too large for 32 bits stops with [`Stop::Redo`].
+    #[inline(always)]
+    fn flush<const LEVEL: u8>(
+        &mut self,
+        cell: &mut Cell,
+        sinks: &[Sink],
+    ) -> std::result::Result<(), Stop> {
+        let n = self.len;
+        let (staged, values) = (&self.staged[..n], &mut self.values[..n]);
+        #[cfg(target_arch = "x86_64")]
+        let fits = if LEVEL >= level::AVX2 {
+            // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has it.
+            unsafe { super::digits::convert_staged_avx2(staged, values) }
+        } else {
+            convert_staged(staged, values)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let fits = convert_staged(staged, values);
+        if !fits {
+            return Err(Stop::Redo);
+        }
+        store_batch(values, cell, sinks)?;
+        self.len = 0;
+        Ok(())
+    }
 }
 
 /// Stores `values`, the next ones of the table after `cell`, in their columns, and moves
@@ -492,26 +524,32 @@ fn finish(bytes: &[u8], mut pos: usize, end: usize, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Converts the values in the [`WINDOW`] bytes at `pos`, up to the last comma among them,
-/// into `out`, and returns the position after that comma and how many values there were.
-/// Separators are found for the whole window at once (byte-class bit masks), so each value's
-/// first and last digit are known and the values convert independently instead of each
-/// waiting for the previous one's length. Returns `None`, having converted nothing that
-/// counts, when the window is not in the plain form (digits, commas, newlines, spaces; one
-/// comma between numbers of at most ten digits that fit in 32 bits; `pos` at the start of a
-/// value), holds more values than `out`, or is too close to either end of the input.
+/// Bytes before a window that staging reads: [`stage`] reads the sixteen bytes that end
+/// with a value's last digit, which can be the window's first byte.
+const BEFORE_WINDOW: usize = 16;
+
+/// Stages the values in the [`WINDOW`] bytes at `pos`, up to the last comma among them, into
+/// `staged` (see [`stage`]), and returns the position after that comma and how many values
+/// there were. Separators are found for the whole window at once (byte-class bit masks), so
+/// each value's first and last digit are known and the values are staged independently
+/// instead of each waiting for the previous one's length. Returns `None`, having staged
+/// nothing that counts, when the window is not in the plain form (digits, commas, newlines,
+/// spaces; one comma between numbers of at most ten digits; `pos` at the start of a value),
+/// holds more values than `staged`, or is too close to either end of the input. (Whether the
+/// values fit in 32 bits is checked when the batch is converted.)
 #[inline(always)]
 fn parse_window<const LEVEL: u8>(
     bytes: &[u8],
     pos: usize,
     end: usize,
-    out: &mut [u32],
+    staged: &mut [u64],
 ) -> Option<(usize, usize)> {
-    // A value's digits are read as the 16 bytes that end with its last one.
-    if pos < 16 || pos + WINDOW > end {
+    if pos < BEFORE_WINDOW || pos + WINDOW > end {
         return None;
     }
-    let window: &[u8; WINDOW] = bytes[pos..pos + WINDOW].try_into().unwrap();
+    let span: &[u8; BEFORE_WINDOW + WINDOW] =
+        bytes[pos - BEFORE_WINDOW..pos + WINDOW].try_into().unwrap();
+    let window: &[u8; WINDOW] = span[BEFORE_WINDOW..].try_into().unwrap();
     #[cfg(target_arch = "x86_64")]
     let classes = if LEVEL >= level::AVX2 {
         // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has it.
@@ -536,57 +574,50 @@ fn parse_window<const LEVEL: u8>(
     let commas = classes.comma & region;
     // Numbers and commas must alternate, a number first: bit i of `odd` tells whether an odd
     // number of them lie at or before i, so numbers sit at odd counts, commas at even ones.
+    #[cfg(target_arch = "x86_64")]
+    let odd = if LEVEL >= level::AVX2 {
+        // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has
+        // PCLMULQDQ too.
+        unsafe { super::digits::prefix_xor_clmul(starts | commas) }
+    } else {
+        prefix_xor(starts | commas)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     let odd = prefix_xor(starts | commas);
-    if starts & !odd != 0 || commas & odd != 0 {
+    let (nine, eleven) = long_runs(classes.digit);
+    if starts & !odd != 0 || commas & odd != 0 || eleven & region != 0 {
         return None;
     }
     let count = starts.count_ones() as usize;
-    let out = out.get_mut(..count)?;
-    let (mut starts, mut ends) = (starts, ends);
-    let word = |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap());
-    #[cfg(target_arch = "x86_64")]
-    if LEVEL >= level::SSSE3 {
-        // Branch-free: lengths and sizes are checked once for the window.
-        // The bits of every value ORed: any above the 32nd mean a value does not fit.
-        let (mut longest, mut all_bits) = (0, 0);
-        for slot in out {
-            let first = starts.trailing_zeros() as usize;
-            let last = ends.trailing_zeros() as usize;
-            starts &= starts - 1;
-            ends &= ends - 1;
-            let len = last + 1 - first;
-            let at = pos + last;
-            let sixteen = bytes[at - 15..=at].try_into().unwrap();
-            // SAFETY: `LEVEL` is SSSE3 or above only in `parse_batched_ssse3` and
-            // `parse_batched_avx2`, run when the CPU has them.
-            let value = unsafe { super::digits::sixteen_digits_ending(sixteen, len) };
-            longest = longest.max(len);
-            all_bits |= value;
-            *slot = value as u32;
-        }
-        if longest > 10 || all_bits > u64::from(u32::MAX) {
-            // Too long or too large: the value-by-value path reports it.
-            return None;
-        }
-        return Some((pos + last_comma + 1, count));
-    }
-    for slot in out {
-        let first = starts.trailing_zeros() as usize;
-        let last = ends.trailing_zeros() as usize;
-        starts &= starts - 1;
-        ends &= ends - 1;
-        let len = last + 1 - first;
-        let at = pos + last;
-        *slot = if len <= 8 {
-            digits_ending(word(at - 7), len) as u32
-        } else if len <= 10 {
-            // Too large: the value-by-value path reports it.
-            ten_digits_ending(word(at - 15), word(at - 7), len)?
-        } else {
-            return None;
-        };
+    let staged = staged.get_mut(..count)?;
+    // Most windows hold no number of more than eight digits: their staging skips the high
+    // digits.
+    if nine & region == 0 {
+        stage_window::<false>(span, starts, ends, staged);
+    } else {
+        stage_window::<true>(span, starts, ends, staged);
     }
     Some((pos + last_comma + 1, count))
+}
+
+/// Stages the values of a window ([`parse_window`]) whose first and last digits are the
+/// set bits of `starts` and `ends` (as many as `staged` has slots), `span` being the window
+/// with [`BEFORE_WINDOW`] bytes before it. `LONG`: whether a value has more than eight digits.
+#[inline(always)]
+fn stage_window<const LONG: bool>(
+    span: &[u8; BEFORE_WINDOW + WINDOW],
+    mut starts: u64,
+    mut ends: u64,
+    staged: &mut [u64],
+) {
+    for slot in staged {
+        let first = starts.trailing_zeros() as usize;
+        // Masked so the compiler sees the span's bounds: the bit is below 64 anyway.
+        let last = ends.trailing_zeros() as usize & (WINDOW - 1);
+        starts &= starts - 1;
+        ends &= ends - 1;
+        *slot = stage::<LONG>(span, BEFORE_WINDOW + first, BEFORE_WINDOW + last);
+    }
 }
 
 fn unexpected(bytes: &[u8], pos: usize, end: usize, name: &str) -> Error {
@@ -649,9 +680,7 @@ mod tests {
     }
 
     /// Random tables in the forms the parsers meet (V8's `\n,` rows, other white space, long
-    /// numbers), some with one defect; the batched path must give the error the value-by-value
-    /// path gives, or, when both succeed, the values a plain split-and-parse reference gives.
-    /// (After an error the columns are discarded, so they are not compared then.)
+    /// numbers), some with one defect, parse by windows as they do value by value.
     #[test]
     fn windows_parse_like_values_one_by_one() {
         let mut x = 0x2545_f491_4f6c_dd1d_u64;
@@ -661,7 +690,6 @@ mod tests {
             x ^= x << 17;
             x % below
         };
-        let nodes = 1_000u64;
         for case in 0..3_000 {
             // Some tables span several batches.
             let rows = if case % 50 == 0 {
@@ -686,7 +714,7 @@ mod tests {
                     }
                     let value = match field {
                         0 => random(5),
-                        3 => random(nodes) * 3,
+                        3 => random(NODES) * 3,
                         _ => match random(4) {
                             0 => random(10),
                             1 => random(100_000),
@@ -706,44 +734,98 @@ mod tests {
                     text.insert_str(at, defect);
                 }
             }
-            let bytes = text.as_bytes();
-            let expect = bytes.iter().filter(|&&b| b == b',').count() + 1;
-            let parse = |windows: bool| {
-                let rows = expect.div_ceil(4);
-                let (mut kinds, mut a, mut ordinals) =
-                    (vec![0u8; rows], vec![0u32; rows], vec![0u32; rows]);
-                let sinks = [
-                    Sink::Enum {
-                        out: kinds.as_mut_ptr(),
-                        limit: 5,
-                        what: "kind",
-                    },
-                    Sink::Skip,
-                    Sink::U32(a.as_mut_ptr()),
-                    Sink::NodeOrdinal {
-                        out: ordinals.as_mut_ptr(),
-                        stride: Divisor::new(3),
-                        limit: nodes as u32,
-                    },
-                ];
-                let result = parse_chunk(bytes, 0..bytes.len(), 0, expect, &sinks, "t", windows)
-                    .map_err(|e| (e.offset(), e.to_string()));
-                (result, kinds, a, ordinals)
-            };
-            let (batched, one_by_one) = (parse(true), parse(false));
-            assert_eq!(batched.0, one_by_one.0, "{text:?}");
-            let reference: Option<Vec<u32>> =
-                text.split(',').map(|v| v.trim().parse().ok()).collect();
-            if batched.0.is_ok() {
-                let values = reference.expect("the reference parses what the parser does");
-                let column = |field: usize| values.iter().skip(field).step_by(4).copied();
-                let kinds: Vec<u8> = column(0).map(|v| v as u8).collect();
-                let plain: Vec<u32> = column(2).collect();
-                let ordinals: Vec<u32> = column(3).map(|v| v / 3).collect();
-                assert_eq!(batched.1[..kinds.len()], kinds, "{text:?}");
-                assert_eq!(batched.2[..plain.len()], plain, "{text:?}");
-                assert_eq!(batched.3[..ordinals.len()], ordinals, "{text:?}");
-                assert_eq!(batched, one_by_one, "{text:?}");
+            parses_like_values_one_by_one(&text);
+        }
+    }
+
+    /// Nodes the tables of [`parses_like_values_one_by_one`] point at.
+    const NODES: u64 = 1_000;
+
+    /// Parses `text`, a table of four fields (a kind below 5, a skipped one, a plain one, a
+    /// node index of stride 3), by windows (with the CPU's instruction set and the portable
+    /// one) and value by value: all must give the same error,
+    /// or, when both succeed, the values a plain split-and-parse reference gives. (After an
+    /// error the columns are discarded, so they are not compared then.)
+    fn parses_like_values_one_by_one(text: &str) {
+        let bytes = text.as_bytes();
+        let expect = bytes.iter().filter(|&&b| b == b',').count() + 1;
+        let parse = |batched: Option<Batched>| {
+            let rows = expect.div_ceil(4);
+            let (mut kinds, mut a, mut ordinals) =
+                (vec![0u8; rows], vec![0u32; rows], vec![0u32; rows]);
+            let sinks = [
+                Sink::Enum {
+                    out: kinds.as_mut_ptr(),
+                    limit: 5,
+                    what: "kind",
+                },
+                Sink::Skip,
+                Sink::U32(a.as_mut_ptr()),
+                Sink::NodeOrdinal {
+                    out: ordinals.as_mut_ptr(),
+                    stride: Divisor::new(3),
+                    limit: NODES as u32,
+                },
+            ];
+            let result = parse_chunk(bytes, 0..bytes.len(), 0, expect, &sinks, "t", batched)
+                .map_err(|e| (e.offset(), e.to_string()));
+            (result, kinds, a, ordinals)
+        };
+        let (batched, one_by_one) = (parse(Some(parse_batched_fastest)), parse(None));
+        assert_eq!(batched.0, one_by_one.0, "{text:?}");
+        // The portable instruction set too, whatever the CPU has.
+        assert_eq!(
+            parse(Some(parse_batched::<{ level::PORTABLE }>)),
+            batched,
+            "{text:?}"
+        );
+        let reference: Option<Vec<u32>> = text.split(',').map(|v| v.trim().parse().ok()).collect();
+        if batched.0.is_ok() {
+            let values = reference.expect("the reference parses what the parser does");
+            let column = |field: usize| values.iter().skip(field).step_by(4).copied();
+            let kinds: Vec<u8> = column(0).map(|v| v as u8).collect();
+            let plain: Vec<u32> = column(2).collect();
+            let ordinals: Vec<u32> = column(3).map(|v| v / 3).collect();
+            assert_eq!(batched.1[..kinds.len()], kinds, "{text:?}");
+            assert_eq!(batched.2[..plain.len()], plain, "{text:?}");
+            assert_eq!(batched.3[..ordinals.len()], ordinals, "{text:?}");
+            assert_eq!(batched, one_by_one, "{text:?}");
+        }
+    }
+
+    /// A number of every length from 1 to 11 digits (some over 32 bits, one with leading
+    /// zeros) at every offset of the windows around it, after `,` or `\n,`, in a plain and a
+    /// skipped field, among short values.
+    #[test]
+    fn windows_take_numbers_at_every_offset() {
+        let numbers = [
+            "7",
+            "42",
+            "1234567",
+            "12345678",
+            "123456789",
+            "1234567890",
+            "4294967295",
+            "4294967296",
+            "9999999999",
+            "12345678901",
+            "0000000001",
+        ];
+        for number in numbers {
+            for separator in [",", "\n,"] {
+                // The first value's width shifts everything after it by up to seven bytes,
+                // the number's place by rows of at least eight.
+                for width in 1..=8 {
+                    for row in 2..2 + 2 * WINDOW / 8 {
+                        for field in [1, 2] {
+                            let mut values = vec!["0"; 4 * (row + 40)];
+                            let first = "0".repeat(width);
+                            values[0] = &first;
+                            values[4 * row + field] = number;
+                            parses_like_values_one_by_one(&values.join(separator));
+                        }
+                    }
+                }
             }
         }
     }
