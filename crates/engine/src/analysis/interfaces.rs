@@ -39,6 +39,32 @@ pub fn is_plain_object(graph: &HeapGraph, node: u32) -> bool {
         && graph.raw_name(node) == "Object"
 }
 
+/// [`is_plain_object`] for passes over every node: compares name string indexes, not texts
+/// (a text read per object node is a random read).
+struct PlainObjects {
+    object_names: Vec<u32>,
+}
+
+impl PlainObjects {
+    fn find(graph: &HeapGraph) -> PlainObjects {
+        PlainObjects {
+            object_names: graph.strings.indexes_of("Object"),
+        }
+    }
+
+    #[inline(always)]
+    fn contains(&self, graph: &HeapGraph, node: u32) -> bool {
+        let plain = Some(graph.node_type[node as usize]) == graph.node_kinds.object
+            && self.object_names.contains(&graph.node_name[node as usize]);
+        debug_assert_eq!(plain, is_plain_object(graph, node));
+        plain
+    }
+}
+
+/// Maps keyed by string indexes or texts of this snapshot: looked up per object, with no need
+/// for a keyed (DoS-resistant) hash; nothing depends on their iteration order.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Infers the interface definitions of a snapshot.
 pub fn infer(graph: &HeapGraph) -> Vec<InterfaceDefinition> {
     struct Candidate {
@@ -47,12 +73,13 @@ pub fn infer(graph: &HeapGraph) -> Vec<InterfaceDefinition> {
     }
     let property = graph.edge_kinds.property;
     let mut candidates: Vec<Candidate> = Vec::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: FastMap<String, usize> = FastMap::default();
+    let plain_objects = PlainObjects::find(graph);
     let mut total = 0u64;
     let mut name = String::new();
     let mut props = Vec::new();
     for node in 0..graph.node_count() as u32 {
-        if !is_plain_object(graph, node) {
+        if !plain_objects.contains(graph, node) {
             continue;
         }
         total += 1;
@@ -141,7 +168,7 @@ pub fn apply(
         .collect();
     alphabet.sort_by(|a, b| cmp_utf16(a, b));
     alphabet.dedup();
-    let rank_of: HashMap<&str, u32> = alphabet
+    let rank_of: FastMap<&str, u32> = alphabet
         .iter()
         .enumerate()
         .map(|(i, &s)| (s, i as u32))
@@ -181,12 +208,13 @@ pub fn apply(
         .collect();
 
     let property = graph.edge_kinds.property;
-    let mut rank_cache: HashMap<u32, Option<u32>> = HashMap::new();
+    let mut rank_cache: FastMap<u32, Option<u32>> = FastMap::default();
+    let plain_objects = PlainObjects::find(graph);
     let mut ranks = Vec::new();
     let mut states: Vec<u32> = Vec::new();
     let mut fresh: Vec<u32> = Vec::new();
     for node in 0..graph.node_count() as u32 {
-        if !is_plain_object(graph, node) {
+        if !plain_objects.contains(graph, node) {
             continue;
         }
         ranks.clear();
