@@ -14,9 +14,10 @@ use crate::graph::HeapGraph;
 use heaptui_common::util::bits::BitVec;
 use std::collections::HashMap;
 
-/// Returns the class string index per node; class names that are not file strings are added
-/// to `new` (deduplicated among themselves, as DevTools' `getIndexForString` does).
-pub fn compute(graph: &HeapGraph, new: &mut NewStrings) -> Vec<u32> {
+/// Returns the class string index per node, in `memory` (any contents; its pages are reused
+/// when it is large enough); class names that are not file strings are added to `new`
+/// (deduplicated among themselves, as DevTools' `getIndexForString` does).
+pub fn compute(graph: &HeapGraph, new: &mut NewStrings, memory: Vec<u32>) -> Vec<u32> {
     let k = graph.node_kinds;
     let mut index_for = |name: String| -> u32 { new.intern(&name) };
     let system = index_for("(system)".into());
@@ -36,10 +37,11 @@ pub fn compute(graph: &HeapGraph, new: &mut NewStrings) -> Vec<u32> {
     let mut is_element = BitVec::new(string_count);
     let mut element_class: HashMap<u32, u32, foldhash::fast::RandomState> = HashMap::default();
     let n = graph.node_count();
-    let mut classes = vec![0u32; n];
-    for node in 0..n {
+    let mut classes = memory;
+    classes.clear();
+    classes.extend((0..n).map(|node| {
         let t = Some(graph.node_type[node]);
-        classes[node] = if t == k.hidden {
+        if t == k.hidden {
             system
         } else if t == k.object || t == k.native {
             let name_index = graph.node_name[node];
@@ -64,8 +66,8 @@ pub fn compute(graph: &HeapGraph, new: &mut NewStrings) -> Vec<u32> {
             regexp
         } else {
             by_type[graph.node_type[node] as usize]
-        };
-    }
+        }
+    }));
     classes
 }
 

@@ -21,13 +21,14 @@ const UNVISITED: u32 = u32::MAX;
 const MULTIPLE: u32 = u32::MAX - 1;
 
 /// Redistributes `sizes` (the snapshot's self sizes, taken out of the graph so the other
-/// passes can share it meanwhile) in place.
-pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) {
+/// passes can share it meanwhile) in place. Returns its working memory (a `u32` per node when
+/// it ran) for the next pass to fill, so the side lane does not hold two such arrays at once.
+pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) -> Vec<u32> {
     let has_user_roots = graph
         .edges(graph.root)
         .any(|e| is_user_root(graph, graph.edge_to[e]));
     if !has_user_roots {
-        return;
+        return Vec::new();
     }
     let k = graph.node_kinds;
     let n = graph.node_count();
@@ -99,4 +100,5 @@ pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) {
         sizes[i] = 0;
         sizes[owner as usize] = sizes[owner as usize].wrapping_add(moved);
     }
+    owners
 }
