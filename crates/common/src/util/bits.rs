@@ -15,7 +15,8 @@ pub const EDGE_PREFETCH_AHEAD: usize = 64;
 
 /// [`PREFETCH_AHEAD`] for the sums over the dominator tree (retained sizes, class retained
 /// sizes): a node there costs a few loads and an add, so hiding its misses takes more nodes
-/// (32 cut both sums' CPU time by about a sixth on the 1.5 GB bench snapshot; 64 did no better).
+/// (on the 1.5 GB bench snapshot under load, 32 took 10-20 % less CPU than 16 in two sampled
+/// runs and was within noise in a third; 64 did no better).
 pub const SUM_PREFETCH_AHEAD: usize = 32;
 
 /// The second, dependent hop of [`SUM_PREFETCH_AHEAD`] (a node's dominator).
