@@ -11,10 +11,13 @@
 
 use crate::graph::strings::NewStrings;
 use crate::graph::HeapGraph;
+use heaptui_common::util::bits::BitVec;
+use std::collections::HashMap;
 
-/// Returns the class string index per node; class names that are not file strings are added
-/// to `new` (deduplicated among themselves, as DevTools' `getIndexForString` does).
-pub fn compute(graph: &HeapGraph, new: &mut NewStrings) -> Vec<u32> {
+/// Returns the class string index per node, in `memory` (any contents; its pages are reused
+/// when it is large enough); class names that are not file strings are added to `new`
+/// (deduplicated among themselves, as DevTools' `getIndexForString` does).
+pub fn compute(graph: &HeapGraph, new: &mut NewStrings, memory: Vec<u32>) -> Vec<u32> {
     let k = graph.node_kinds;
     let mut index_for = |name: String| -> u32 { new.intern(&name) };
     let system = index_for("(system)".into());
@@ -26,17 +29,32 @@ pub fn compute(graph: &HeapGraph, new: &mut NewStrings) -> Vec<u32> {
         .map(|t| index_for(format!("({})", graph.header.node_types[t])))
         .collect();
 
+    // Element names are told per name string, when a node first has it: strings are far
+    // fewer than nodes, and reading a name's text is a random read. A string's short name is
+    // interned at the first node with it, as the per-node test did.
+    let string_count = graph.strings.len();
+    let mut tested = BitVec::new(string_count);
+    let mut is_element = BitVec::new(string_count);
+    let mut element_class: HashMap<u32, u32, foldhash::fast::RandomState> = HashMap::default();
     let n = graph.node_count();
-    let mut classes = vec![0u32; n];
-    for node in 0..n {
+    let mut classes = memory;
+    classes.clear();
+    classes.extend((0..n).map(|node| {
         let t = Some(graph.node_type[node]);
-        classes[node] = if t == k.hidden {
+        if t == k.hidden {
             system
         } else if t == k.object || t == k.native {
             let name_index = graph.node_name[node];
-            let name = graph.strings.get(name_index);
-            if let Some(short) = short_element_name(name) {
-                index_for(short)
+            let at = name_index as usize;
+            if !tested.get(at) {
+                tested.set(at);
+                if let Some(short) = short_element_name(graph.strings.get(name_index)) {
+                    is_element.set(at);
+                    element_class.insert(name_index, index_for(short));
+                }
+            }
+            if is_element.get(at) {
+                element_class[&name_index]
             } else {
                 name_index
             }
@@ -48,8 +66,8 @@ pub fn compute(graph: &HeapGraph, new: &mut NewStrings) -> Vec<u32> {
             regexp
         } else {
             by_type[graph.node_type[node] as usize]
-        };
-    }
+        }
+    }));
     classes
 }
 

@@ -22,7 +22,7 @@
 //!   class on their path.
 
 use super::dominators::Dominators;
-use heaptui_common::util::bits::{prefetch, PREFETCH_AHEAD, PREFETCH_NEAR};
+use heaptui_common::util::bits::{prefetch, SUM_PREFETCH_AHEAD, SUM_PREFETCH_NEAR};
 use std::collections::HashMap;
 
 /// A row marker for nodes that are not counted (no class row).
@@ -43,12 +43,12 @@ pub fn compute(tree: &Dominators, row_of: Vec<u32>, self_size: &[u32], rows: usi
     for (position, &node) in order.iter().enumerate() {
         // Node order is random here: fetch ahead so the misses overlap (the dominator's set
         // needs the dominator first, so it is fetched nearer).
-        if let Some(&ahead) = order.get(position + PREFETCH_AHEAD) {
+        if let Some(&ahead) = order.get(position + SUM_PREFETCH_AHEAD) {
             prefetch(&set_of, ahead as usize);
             prefetch(self_size, ahead as usize);
             prefetch(dominator, ahead as usize);
         }
-        if let Some(&near) = order.get(position + PREFETCH_NEAR) {
+        if let Some(&near) = order.get(position + SUM_PREFETCH_NEAR) {
             prefetch(&set_of, dominator[near as usize] as usize);
         }
         let above = if node == root {

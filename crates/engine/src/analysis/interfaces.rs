@@ -62,10 +62,16 @@ impl PlainObjects {
 
     #[inline]
     fn contains(&self, graph: &HeapGraph, node: u32) -> bool {
-        Some(graph.node_type[node as usize]) == graph.node_kinds.object
-            && self.names.contains(&graph.node_name[node as usize])
+        let plain = Some(graph.node_type[node as usize]) == graph.node_kinds.object
+            && self.names.contains(&graph.node_name[node as usize]);
+        debug_assert_eq!(plain, is_plain_object(graph, node));
+        plain
     }
 }
+
+/// Maps keyed by string indexes or texts of this snapshot: looked up per object, with no need
+/// for a keyed (DoS-resistant) hash; nothing depends on their iteration order.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// The nodes of one parallel task.
 fn task_nodes(graph: &HeapGraph, task: usize) -> std::ops::Range<u32> {
@@ -92,7 +98,7 @@ impl Tally {
     /// Adds `count` votes for `name` (whose first voter has `properties`).
     fn vote(
         &mut self,
-        by_name: &mut HashMap<String, usize, foldhash::fast::RandomState>,
+        by_name: &mut FastMap<String, usize>,
         name: &str,
         properties: &[u32],
         count: u64,
@@ -118,8 +124,7 @@ fn tally(graph: &HeapGraph, plain: &PlainObjects, nodes: std::ops::Range<u32>) -
     let mut by_name = HashMap::default();
     // Property names repeat across objects: each is formatted once per task (`None` for
     // `__proto__`, which does not count).
-    let mut formatted: HashMap<u32, Option<(Cow<str>, usize)>, foldhash::fast::RandomState> =
-        HashMap::default();
+    let mut formatted: FastMap<u32, Option<(Cow<str>, usize)>> = FastMap::default();
     let mut name = String::new();
     let mut props = Vec::new();
     for node in nodes {
@@ -227,7 +232,7 @@ pub fn apply(
         .collect();
     alphabet.sort_by(|a, b| cmp_utf16(a, b));
     alphabet.dedup();
-    let rank_of: HashMap<&str, u32> = alphabet
+    let rank_of: FastMap<&str, u32> = alphabet
         .iter()
         .enumerate()
         .map(|(i, &s)| (s, i as u32))
@@ -273,8 +278,7 @@ pub fn apply(
         .par_chunks_mut(NODES_PER_TASK)
         .enumerate()
         .for_each(|(task, classes)| {
-            let mut rank_cache: HashMap<u32, Option<u32>, foldhash::fast::RandomState> =
-                HashMap::default();
+            let mut rank_cache: FastMap<u32, Option<u32>> = FastMap::default();
             let mut ranks = Vec::new();
             let mut states: Vec<u32> = Vec::new();
             let mut fresh: Vec<u32> = Vec::new();

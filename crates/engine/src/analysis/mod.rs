@@ -223,9 +223,9 @@ struct Classes {
 }
 
 impl Classes {
-    fn compute(graph: &HeapGraph) -> Classes {
+    fn compute(graph: &HeapGraph, memory: Vec<u32>) -> Classes {
         let mut names = NewStrings::after(&graph.strings);
-        let mut classes = class_names::compute(graph, &mut names);
+        let mut classes = class_names::compute(graph, &mut names, memory);
         let interface_definitions = interfaces::infer(graph);
         let mut interface_names = HashMap::new();
         interfaces::apply(
@@ -470,9 +470,9 @@ fn classes_stage(
     lane: &mut Lane,
 ) -> aggregates::Grouping {
     let mut sizes = self_size.expect("the self sizes, once");
-    shallow_size::redistribute(graph, &mut sizes);
+    let memory = shallow_size::redistribute(graph, &mut sizes);
     lane.lap("  (side) shallow sizes");
-    let classes = Classes::compute(graph);
+    let classes = Classes::compute(graph, memory);
     lane.lap("  (side) class names, interfaces");
     let grouping = aggregates::group(
         &aggregates::Inputs {

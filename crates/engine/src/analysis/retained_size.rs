@@ -9,7 +9,7 @@
 //! by node and fetched a few nodes ahead, so the misses overlap.
 
 use super::dominators::Dominators;
-use heaptui_common::util::bits::{prefetch, PREFETCH_AHEAD, PREFETCH_NEAR};
+use heaptui_common::util::bits::{prefetch, SUM_PREFETCH_AHEAD, SUM_PREFETCH_NEAR};
 
 /// Retained size per node, from the dominator tree, in `memory` (any contents; its pages are
 /// reused when it is large enough).
@@ -19,11 +19,11 @@ pub fn compute(tree: &Dominators, self_size: &[u32], memory: Vec<u64>) -> Vec<u6
     retained.clear();
     retained.extend(self_size.iter().map(|&size| u64::from(size)));
     for position in (1..order.len()).rev() {
-        if position > PREFETCH_AHEAD {
-            let ahead = order[position - PREFETCH_AHEAD] as usize;
+        if position > SUM_PREFETCH_AHEAD {
+            let ahead = order[position - SUM_PREFETCH_AHEAD] as usize;
             prefetch(dominator, ahead);
             prefetch(&retained, ahead);
-            let near = order[position - PREFETCH_NEAR] as usize;
+            let near = order[position - SUM_PREFETCH_NEAR] as usize;
             prefetch(&retained, dominator[near] as usize);
         }
         let node = order[position] as usize;

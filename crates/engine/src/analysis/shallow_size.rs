@@ -15,26 +15,30 @@
 
 use super::page_owned::is_user_root;
 use crate::graph::HeapGraph;
+use heaptui_common::util::bits::{prefetch, EDGE_PREFETCH_AHEAD, PREFETCH_AHEAD};
 
 const UNVISITED: u32 = u32::MAX;
 const MULTIPLE: u32 = u32::MAX - 1;
 
 /// Redistributes `sizes` (the snapshot's self sizes, taken out of the graph so the other
-/// passes can share it meanwhile) in place.
-pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) {
+/// passes can share it meanwhile) in place. Returns its working memory (a `u32` per node when
+/// it ran) for the next pass to fill, so the side lane does not hold two such arrays at once.
+pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) -> Vec<u32> {
     let has_user_roots = graph
         .edges(graph.root)
         .any(|e| is_user_root(graph, graph.edge_to[e]));
     if !has_user_roots {
-        return;
+        return Vec::new();
     }
     let k = graph.node_kinds;
     let n = graph.node_count();
+    // Names compared by string index: a string read per native node would cost a random read.
+    let external_string_data = graph.strings.indexes_of("system / ExternalStringData");
     let starts_unowned = |i: usize| {
         let t = Some(graph.node_type[i]);
         t == k.hidden
             || t == k.array
-            || (t == k.native && graph.raw_name(i as u32) == "system / ExternalStringData")
+            || (t == k.native && external_string_data.contains(&graph.node_name[i]))
     };
     let mut owners: Vec<u32> = (0..n)
         .map(|i| {
@@ -57,6 +61,11 @@ pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) {
         while let Some(id) = next {
             let owner = owners[id as usize];
             for e in graph.edges(id) {
+                // The edges run mostly in order (self-owners by ordinal), their targets' owners
+                // at random: fetch the owner of the edge that far ahead.
+                if let Some(&ahead) = graph.edge_to.get(e + EDGE_PREFETCH_AHEAD) {
+                    prefetch(&owners, ahead as usize);
+                }
                 if Some(graph.edge_type[e]) == weak {
                     continue;
                 }
@@ -74,6 +83,12 @@ pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) {
         }
     }
     for i in 0..n {
+        if let Some(&ahead) = owners.get(i + PREFETCH_AHEAD) {
+            if (ahead as usize) < n {
+                prefetch(&graph.node_type, ahead as usize);
+                prefetch(sizes, ahead as usize);
+            }
+        }
         let owner = owners[i];
         if owner == UNVISITED || owner == MULTIPLE || owner == i as u32 {
             continue;
@@ -85,4 +100,5 @@ pub fn redistribute(graph: &HeapGraph, sizes: &mut [u32]) {
         sizes[i] = 0;
         sizes[owner as usize] = sizes[owner as usize].wrapping_add(moved);
     }
+    owners
 }

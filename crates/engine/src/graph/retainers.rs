@@ -7,7 +7,11 @@
 
 use super::array::Array;
 use super::HeapGraph;
-use heaptui_common::util::bits::BitVec;
+use heaptui_common::util::bits::{prefetch, BitVec, EDGE_PREFETCH_AHEAD};
+
+/// How many edges ahead the fill fetches the slot that a target's (by then cached) offset
+/// points at.
+const EDGE_PREFETCH_NEAR: usize = EDGE_PREFETCH_AHEAD / 2;
 
 /// Retainer CSR: `sources[first[n]..first[n + 1]]` are the nodes with an edge to node `n`.
 #[derive(Debug, Default)]
@@ -28,7 +32,12 @@ impl Retainers {
     ) -> (Retainers, BitVec) {
         let node_count = first_edge.len() - 1;
         let mut first = vec![0u32; node_count + 1];
-        for &to in edge_to {
+        // Both passes touch `first` (and the fill `sources` and the slot bits) at random
+        // targets: fetch them while the edges in between are done.
+        for (e, &to) in edge_to.iter().enumerate() {
+            if let Some(&ahead) = edge_to.get(e + EDGE_PREFETCH_AHEAD) {
+                prefetch(&first, ahead as usize + 1);
+            }
             first[to as usize + 1] += 1;
         }
         for i in 0..node_count {
@@ -46,6 +55,18 @@ impl Retainers {
         for src in 0..node_count {
             let edges = first_edge[src] as usize..first_edge[src + 1] as usize;
             for (edge, &to) in edges.clone().zip(&edge_to[edges]) {
+                if let Some(&ahead) = edge_to.get(edge + EDGE_PREFETCH_AHEAD) {
+                    prefetch(&first, ahead as usize + 1);
+                }
+                // The nearer edge's cursor is cached by now: fetch the slot it points at (the
+                // edges in between may move it down a little, mostly within the line).
+                if let Some(&near) = edge_to.get(edge + EDGE_PREFETCH_NEAR) {
+                    let slot = (first[near as usize + 1] as usize).saturating_sub(1);
+                    prefetch(&sources, slot);
+                    if essential.is_some() {
+                        prefetch(slot_essential.words(), slot / 64);
+                    }
+                }
                 let cursor = &mut first[to as usize + 1];
                 *cursor -= 1;
                 let slot = *cursor as usize;
