@@ -41,8 +41,6 @@ use super::page_owned;
 use crate::graph::{array::Array, retainers::Retainers, HeapGraph};
 use heaptui_common::util::bits::{prefetch, BitVec, PREFETCH_AHEAD, PREFETCH_NEAR};
 use rayon::prelude::*;
-use std::ops::Range;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// How many vertices ahead the semidominator pass fetches a vertex's slot range; the sources
 /// in that range and then their records follow at a half and a quarter of it. Three times
@@ -125,7 +123,9 @@ pub fn compute(
     // Each node's number, made here rather than during the walk, where a random write per
     // node slowed every step. One longer than the nodes: the semidominator pass reuses it.
     let mut pre = vec![0u32; count as usize + 1];
-    scatter(&mut pre, &vertex, 1..count as usize + 1, |d| d as u32);
+    for (d, &node) in vertex.iter().enumerate().skip(1) {
+        pre[node as usize] = d as u32;
+    }
     renumber(&mut retainers.sources, &pre);
     let essential = EssentialRetainers {
         slots: &slot_essential,
@@ -137,9 +137,9 @@ pub fn compute(
     // The semidominators' memory becomes the dominator array.
     let mut dominator = passes.semi;
     dominator.truncate(count as usize);
-    scatter(&mut dominator, &vertex, 1..count as usize + 1, |d| {
-        vertex[passes.dom[d] as usize]
-    });
+    for d in 1..=count as usize {
+        dominator[vertex[d] as usize] = vertex[passes.dom[d] as usize];
+    }
     let mut dfs_order = vertex;
     dfs_order.remove(0);
     let tree = Dominators {
@@ -190,22 +190,6 @@ fn renumber(values: &mut [u32], map: &[u32]) {
         }
     });
 }
-
-/// Sets `out[at[i]]` to `value(i)` for each `i` in `range`, in parallel (the writes are random,
-/// so both cores' outstanding misses help). Each index should occur once in `at[range]`, as in
-/// a numbering; with repeats, one of their values is written.
-fn scatter(out: &mut [u32], at: &[u32], range: Range<usize>, value: impl Fn(usize) -> u32 + Sync) {
-    // SAFETY: `AtomicU32` has the size and alignment of `u32`, and `out` is borrowed
-    // exclusively for this call, so these cells are its only access meanwhile.
-    let cells: &[AtomicU32] = unsafe { &*(std::ptr::from_mut(out) as *const [AtomicU32]) };
-    range
-        .into_par_iter()
-        .with_min_len(SCATTER_TASK)
-        .for_each(|i| cells[at[i] as usize].store(value(i), Ordering::Relaxed));
-}
-
-/// Writes per task of [`scatter`]: enough to amortise a task, few enough to balance the cores.
-const SCATTER_TASK: usize = 1 << 16;
 
 /// Which retainers count, for the semidominator pass.
 #[derive(Clone, Copy)]
