@@ -255,6 +255,29 @@ impl Grouping {
             .collect()
     }
 
+    /// Frees the row per node (a word per node) once the rows' objects are out: it is rebuilt
+    /// by [`Grouping::restore_rows_per_node`] when the later stages need it, so the classes
+    /// stage does not hold it while the dominators hold their working memory.
+    pub fn release_rows_per_node(&mut self) {
+        self.row_of = Vec::new();
+    }
+
+    /// Rebuilds the row per node from `rows`, the public rows [`Grouping::rows`] gave (for a
+    /// released grouping of `node_count` nodes). The objects of a row that lost its public key
+    /// to a later one stay uncounted: no public row's distance or class retained size depends
+    /// on them (a class's sum counts the nodes with it on their dominator path; other classes'
+    /// nodes only add themselves to paths).
+    pub fn restore_rows_per_node(&mut self, rows: &[Aggregate], node_count: usize) {
+        debug_assert_eq!(rows.len(), self.public.len());
+        let mut row_of = vec![NOT_COUNTED; node_count];
+        for (row, &id) in rows.iter().zip(&self.public) {
+            for &node in row.nodes.iter() {
+                row_of[node as usize] = id;
+            }
+        }
+        self.row_of = row_of;
+    }
+
     /// The minimum distance over each public row's objects.
     pub fn distances(&self, distances: &[i32]) -> Vec<i32> {
         let mut per_row = vec![i32::MAX; self.rows.len()];

@@ -295,8 +295,20 @@ pub fn prepare(graph: &mut HeapGraph) -> Duration {
 
 /// The side lane's results that the last phase needs.
 struct SideLane {
-    grouping: aggregates::Grouping,
+    classes: SideClasses,
+    /// The distances, when the last phase publishes them (after the classes it publishes).
+    distances: Option<Vec<i32>>,
     timings: Vec<(&'static str, Duration)>,
+}
+
+/// Where the side lane left the classes stage.
+enum SideClasses {
+    /// Published, with the grouping to finish (its row per node released).
+    Published(aggregates::Grouping),
+    /// Self sizes and class names only: the last phase groups and publishes them. Grouping
+    /// needs a row per node beside the rows' objects, which must not meet the dominators'
+    /// working memory (the load's peak) when nothing waits for the classes.
+    Named(Vec<u32>, Classes),
 }
 
 /// Runs every phase on a prepared `graph` (see [`prepare`]) with its file's self sizes,
@@ -340,20 +352,25 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             // The main lane waits on this; it cannot be gone unless it panicked. It hands the
             // retainers back when the dominators are done.
             let _ = handover.send((retainers, slot_essential));
+            let classes = match grouping {
+                Some(grouping) => SideClasses::Published(grouping),
+                None => {
+                    let (sizes, classes) = class_names(graph, sizes.take(), &mut lane);
+                    SideClasses::Named(sizes, classes)
+                }
+            };
             let distances = distances::compute(graph, ephemerons);
             lane.lap("  (side) distances");
-            if !classes_first {
-                grouping = Some(classes_stage(graph, sizes.take(), results, &mut lane));
-            }
-            let _ = results.distances.set(DistancesStage {
-                distances: distances.into(),
-            });
-            if !classes_first {
-                (hooks.landed)(Stage::Classes);
-            }
-            (hooks.landed)(Stage::Distances);
+            let distances = match classes {
+                SideClasses::Published(_) => {
+                    publish_distances(results, hooks, distances);
+                    None
+                }
+                SideClasses::Named(..) => Some(distances),
+            };
             SideLane {
-                grouping: grouping.expect("the classes stage ran"),
+                classes,
+                distances,
                 timings: lane.timings,
             }
         });
@@ -415,24 +432,52 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
         (dominators, spare, side, essential, retainers)
     });
     let SideLane {
-        grouping,
+        classes: side_classes,
+        distances: unpublished_distances,
         timings: side_timings,
     } = side;
     lane.timings.extend(side_timings);
 
     progress.report(Phase::RetainedSizes, 0.0);
-    let classes = results.classes.get().expect("the classes stage landed");
-    let distances = &results
-        .distances
-        .get()
-        .expect("the distances landed")
-        .distances;
-    let self_size = &classes.self_size;
+    let (grouping, named) = match side_classes {
+        SideClasses::Published(grouping) => (Some(grouping), None),
+        SideClasses::Named(sizes, classes) => (None, Some((sizes, classes))),
+    };
+    let published = results.classes.get();
+    let self_size: &[u32] = match (&named, published) {
+        (Some((sizes, _)), _) => sizes,
+        (None, Some(classes)) => &classes.self_size,
+        (None, None) => unreachable!("the classes stage is named or published"),
+    };
+    let distances: &[i32] = match (&unpublished_distances, results.distances.get()) {
+        (Some(distances), _) => distances,
+        (None, Some(stage)) => &stage.distances,
+        (None, None) => unreachable!("the distances are computed or published"),
+    };
     // The class pass works in the grouping's memory (the row per node becomes the path set), so
     // it can run beside the retained sizes without raising the peak above the dominators'.
-    let row_distances = grouping.distances(distances);
-    let (class_retained, (retained, sums)) = rayon::join(
-        || grouping.class_retained(&dominators, self_size),
+    let ((rows, row_distances, class_retained), (retained, sums)) = rayon::join(
+        || {
+            let (grouping, rows) = match (grouping, &named) {
+                (Some(mut grouping), _) => {
+                    let rows = &published.expect("published with its grouping").rows;
+                    grouping.restore_rows_per_node(rows, graph.node_count());
+                    (grouping, None)
+                }
+                (None, Some((sizes, classes))) => {
+                    let grouping = group(graph, sizes, classes);
+                    let rows = grouping.rows();
+                    (grouping, Some(rows))
+                }
+                (None, None) => unreachable!("the classes stage is named or published"),
+            };
+            let row_distances = grouping.distances(distances);
+            (
+                rows,
+                row_distances,
+                grouping.class_retained(&dominators, self_size),
+            )
+        },
         || {
             (
                 retained_size::compute(&dominators, self_size, spare),
@@ -440,9 +485,21 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             )
         },
     );
+    let rows = rows.as_ref().or(published.map(|classes| &classes.rows));
+    let summary = aggregates::complete(
+        rows.expect("the rows are grouped or published"),
+        &row_distances,
+        &class_retained,
+    );
+    if let (Some((sizes, classes)), Some(rows)) = (named, rows) {
+        publish_classes(results, sizes, classes, rows.clone());
+        (hooks.landed)(Stage::Classes);
+    }
+    if let Some(distances) = unpublished_distances {
+        publish_distances(results, hooks, distances);
+    }
     let total_size = retained[graph.root as usize] + graph.header.extra_native_bytes;
     let statistics = sums.with_total(total_size);
-    let summary = aggregates::complete(&classes.rows, &row_distances, &class_retained);
     lane.lap("class retained sizes, retained sizes, statistics");
     results
         .timings
@@ -461,30 +518,35 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
     (hooks.landed)(Stage::Dominators);
 }
 
-/// The classes stage: redistributes the self sizes, names the classes and groups the nodes
-/// into the Summary's rows; publishes it and returns the grouping the later stages finish.
-fn classes_stage(
+/// Redistributes the self sizes and names the classes: the classes stage's inputs.
+fn class_names(
     graph: &HeapGraph,
     self_size: Option<Vec<u32>>,
-    results: &Results,
     lane: &mut Lane,
-) -> aggregates::Grouping {
+) -> (Vec<u32>, Classes) {
     let mut sizes = self_size.expect("the self sizes, once");
     let memory = shallow_size::redistribute(graph, &mut sizes);
     lane.lap("  (side) shallow sizes");
     let classes = Classes::compute(graph, memory);
     lane.lap("  (side) class names, interfaces");
-    let grouping = aggregates::group(
+    (sizes, classes)
+}
+
+/// Groups the nodes into the Summary's rows by their classes.
+fn group(graph: &HeapGraph, sizes: &[u32], classes: &Classes) -> aggregates::Grouping {
+    aggregates::group(
         &aggregates::Inputs {
             graph,
-            self_size: &sizes,
+            self_size: sizes,
             new_strings: Some(&classes.names),
             classes: &classes.classes,
         },
         None,
-    );
-    let rows = grouping.rows();
-    lane.lap("  (side) Summary rows");
+    )
+}
+
+/// Publishes the classes stage.
+fn publish_classes(results: &Results, sizes: Vec<u32>, classes: Classes, rows: Vec<Aggregate>) {
     let Classes {
         classes,
         interface_definitions,
@@ -499,5 +561,30 @@ fn classes_stage(
         interface_names,
         rows,
     });
+}
+
+/// Publishes the distances stage.
+fn publish_distances(results: &Results, hooks: &Hooks, distances: Vec<i32>) {
+    let _ = results.distances.set(DistancesStage {
+        distances: distances.into(),
+    });
+    (hooks.landed)(Stage::Distances);
+}
+
+/// The classes stage first (see [`Schedule::ClassesFirst`]): redistributes the self sizes,
+/// names the classes and groups the nodes into the Summary's rows; publishes it and returns
+/// the grouping the later stages finish, its row per node released meanwhile.
+fn classes_stage(
+    graph: &HeapGraph,
+    self_size: Option<Vec<u32>>,
+    results: &Results,
+    lane: &mut Lane,
+) -> aggregates::Grouping {
+    let (sizes, classes) = class_names(graph, self_size, lane);
+    let mut grouping = group(graph, &sizes, &classes);
+    let rows = grouping.rows();
+    grouping.release_rows_per_node();
+    lane.lap("  (side) Summary rows");
+    publish_classes(results, sizes, classes, rows);
     grouping
 }
