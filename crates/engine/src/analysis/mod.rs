@@ -2,9 +2,10 @@
 //! `HeapSnapshot.initialize`: DOM state first ([`prepare`]); then two lanes, one per core: the
 //! main lane walks the DFS (learning page ownership and the essential edges on the way) and
 //! computes dominators, while the side lane builds the retainers (handed over for the
-//! dominators), shallow sizes, distances, class names, interfaces and the Summary's rows; then
-//! class retained sizes beside retained sizes and statistics. Each algorithm lives in its own
-//! module with its DevTools source and invariants at the top.
+//! dominators), shallow sizes, class names, interfaces and distances; then the Summary's rows
+//! (grouped by the side lane first when a front end waits for the classes) and class retained
+//! sizes beside retained sizes and statistics. Each algorithm lives in its own module with its
+//! DevTools source and invariants at the top.
 //!
 //! Results land in three stages ([`Stage`]), each published in [`Results`] as soon as its
 //! inputs are ready, so a front end can show a Comparison long before the dominators are
