@@ -445,32 +445,36 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
         SideClasses::Named(sizes, classes) => (None, Some((sizes, classes))),
     };
     let published = results.classes.get();
-    let self_size: &[u32] = match (&named, published) {
-        (Some((sizes, _)), _) => sizes,
-        (None, Some(classes)) => &classes.self_size,
-        (None, None) => unreachable!("the classes stage is named or published"),
+    let self_size: &[u32] = match &named {
+        Some((sizes, _)) => sizes,
+        None => &published.expect("published with its grouping").self_size,
     };
-    let distances: &[i32] = match (&unpublished_distances, results.distances.get()) {
-        (Some(distances), _) => distances,
-        (None, Some(stage)) => &stage.distances,
-        (None, None) => unreachable!("the distances are computed or published"),
+    let distances: &[i32] = match &unpublished_distances {
+        Some(distances) => distances,
+        None => {
+            &results
+                .distances
+                .get()
+                .expect("published when not kept")
+                .distances
+        }
     };
     // The class pass works in the grouping's memory (the row per node becomes the path set), so
     // it can run beside the retained sizes without raising the peak above the dominators'.
     let ((rows, row_distances, class_retained), (retained, sums)) = rayon::join(
         || {
-            let (grouping, rows) = match (grouping, &named) {
-                (Some(mut grouping), _) => {
+            let (grouping, rows) = match grouping {
+                Some(mut grouping) => {
                     let rows = &published.expect("published with its grouping").rows;
                     grouping.restore_rows_per_node(rows, graph.node_count());
                     (grouping, None)
                 }
-                (None, Some((sizes, classes))) => {
+                None => {
+                    let (sizes, classes) = named.as_ref().expect("named when not grouped");
                     let grouping = group(graph, sizes, classes);
                     let rows = grouping.rows();
                     (grouping, Some(rows))
                 }
-                (None, None) => unreachable!("the classes stage is named or published"),
             };
             let row_distances = grouping.distances(distances);
             (
