@@ -231,17 +231,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         || {
             rayon::join(
                 || node_name.par_iter().copied().max().unwrap_or(0),
-                || {
-                    (0..edge_count)
-                        .into_par_iter()
-                        .filter(|&e| {
-                            Some(edge_type[e]) != edge_kinds.element
-                                && Some(edge_type[e]) != edge_kinds.hidden
-                        })
-                        .map(|e| edge_name[e])
-                        .max()
-                        .unwrap_or(0)
-                },
+                || max_string_name(&edge_type, &edge_name, &edge_kinds),
             )
         },
     );
@@ -412,6 +402,30 @@ fn first_edges(mut counts: Vec<u32>, edge_count: usize) -> Result<Vec<u32>> {
     Ok(counts)
 }
 
+/// Edges per task of [`max_string_name`]: big enough that the loop, not rayon, is the cost.
+const MAX_NAME_CHUNK: usize = 1 << 16;
+
+/// The largest string index among the names of edges whose name is a string (not element or
+/// hidden edges), 0 when there is none. Branch-free over slices, so it vectorises: a filtered
+/// parallel iterator over edge numbers took 0.3 s of both cores on 63 M edges.
+fn max_string_name(edge_type: &[u8], edge_name: &[u32], kinds: &EdgeKinds) -> u32 {
+    // A type no edge has stands in for a kind the snapshot does not declare.
+    let element = kinds.element.map_or(u16::MAX, u16::from);
+    let hidden = kinds.hidden.map_or(u16::MAX, u16::from);
+    edge_type
+        .par_chunks(MAX_NAME_CHUNK)
+        .zip(edge_name.par_chunks(MAX_NAME_CHUNK))
+        .map(|(types, names)| {
+            types.iter().zip(names).fold(0u32, |max, (&t, &name)| {
+                let t = u16::from(t);
+                let named = (t != element) & (t != hidden);
+                max.max(if named { name } else { 0 })
+            })
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 fn to_count(value: u64, name: &str) -> Result<usize> {
     if value >= u64::from(u32::MAX) {
         return Err(Error::malformed(format!(
@@ -481,4 +495,45 @@ fn parse_locations(
     locations.sort_by_key(|&(n, _)| n);
     locations.dedup_by_key(|&mut (n, _)| n);
     Ok(locations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chunked maximum agrees with a plain filtered one, across chunk boundaries, with a
+    /// kind missing, and when only element or hidden edges carry the largest names.
+    #[test]
+    fn max_string_name_skips_element_and_hidden_names() {
+        let edges = 3 * MAX_NAME_CHUNK + 17;
+        let edge_type: Vec<u8> = (0..edges).map(|e| (e * 7 % 5) as u8).collect();
+        let edge_name: Vec<u32> = (0..edges)
+            .map(|e| ((e as u64 * 2_654_435_761) % 1_000_003) as u32)
+            .collect();
+        for (element, hidden) in [
+            (Some(1), Some(4)),
+            (None, Some(0)),
+            (Some(2), None),
+            (None, None),
+        ] {
+            let kinds = EdgeKinds {
+                element,
+                hidden,
+                ..Default::default()
+            };
+            let plain = (0..edges)
+                .filter(|&e| Some(edge_type[e]) != element && Some(edge_type[e]) != hidden)
+                .map(|e| edge_name[e])
+                .max()
+                .unwrap_or(0);
+            assert_eq!(max_string_name(&edge_type, &edge_name, &kinds), plain);
+        }
+        // The largest name on an element edge does not count.
+        let kinds = EdgeKinds {
+            element: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(max_string_name(&[1, 0, 1], &[900, 5, 800], &kinds), 5);
+        assert_eq!(max_string_name(&[], &[], &kinds), 0);
+    }
 }
