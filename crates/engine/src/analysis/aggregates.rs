@@ -138,7 +138,7 @@ pub fn aggregate(
     let rows = grouping.rows();
     let row_distances = grouping.distances(distances);
     let retained = match tree {
-        Some(tree) => grouping.class_retained(tree, inputs.self_size),
+        Some(tree) => grouping.class_retained(tree, None, inputs.self_size),
         None => vec![0; rows.len()],
     };
     complete(&rows, &row_distances, &retained)
@@ -291,10 +291,24 @@ impl Grouping {
     }
 
     /// Each public row's class retained size (`maxRet`) over the dominator `tree`, with the
-    /// self sizes the grouping used. Consumes the grouping: its row per node becomes the
-    /// class pass's working memory.
-    pub fn class_retained(self, tree: &Dominators, self_size: &[u32]) -> Vec<u64> {
-        let sums = class_retained::compute(tree, self.row_of, self_size, self.rows.len());
+    /// self sizes the grouping used. `dominator_at`: the position in `tree.dfs_order` of each
+    /// position's dominator when the caller has them (the class pass's working memory), else
+    /// they are derived from the tree.
+    pub fn class_retained(
+        &self,
+        tree: &Dominators,
+        dominator_at: Option<Vec<u32>>,
+        self_size: &[u32],
+    ) -> Vec<u64> {
+        let dominator_at =
+            dominator_at.unwrap_or_else(|| class_retained::dominator_positions(tree));
+        let sums = class_retained::compute(
+            &tree.dfs_order,
+            dominator_at,
+            &self.row_of,
+            self_size,
+            self.rows.len(),
+        );
         self.public.iter().map(|&id| sums[id as usize]).collect()
     }
 }

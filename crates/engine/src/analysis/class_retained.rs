@@ -11,62 +11,82 @@
 //! class, so one pass over the nodes in an order where each follows its dominator (the DFS
 //! preorder of the dominator computation) labels every node with its path's set.
 //!
+//! The pass works by position in that order: a position's set is stored where its
+//! dominator's position was (read once, just before), so the pass streams through one array
+//! and reaches back only to earlier positions, and only the nodes' rows and self sizes are
+//! random reads (fetched ahead). The dominator computation gives the positions for free.
+//!
 //! Invariants:
 //! - The sets are interned as a tree: set 0 is empty, every other set is its parent set plus
 //!   one class it does not contain, and is created after its parent. A heap has few distinct
-//!   path sets (bounded by its classes' nesting, not by its size), so a node holds one set id
-//!   and a small table maps (set, class) to the next set.
+//!   path sets (bounded by its classes' nesting, not by its size), so a position holds one set
+//!   id and a small table maps (set, class) to the next set.
 //! - Each node's self size is added to its set's weight. Summing weights up the set tree
 //!   (children have higher ids) gives each set the size of all nodes at or below it, and a
 //!   class gets the sums of the sets that added it: those are exactly the nodes with the
 //!   class on their path.
+//! - Every position but the first (the root's) holds an earlier position before the pass
+//!   (asserted in debug builds).
 
 use super::dominators::Dominators;
-use heaptui_common::util::bits::{prefetch, SUM_PREFETCH_AHEAD, SUM_PREFETCH_NEAR};
+use heaptui_common::util::bits::{prefetch, SUM_PREFETCH_AHEAD};
 use std::collections::HashMap;
 
 /// A row marker for nodes that are not counted (no class row).
 pub const NOT_COUNTED: u32 = u32::MAX;
 
-/// The class retained size of each row over the dominator tree `tree`. `row_of[node]` is the
-/// node's row (its class) or [`NOT_COUNTED`], and its memory then holds the nodes' sets;
-/// `self_size` is per node; `rows` is the number of rows.
-pub fn compute(tree: &Dominators, row_of: Vec<u32>, self_size: &[u32], rows: usize) -> Vec<u64> {
-    let (order, dominator) = (&tree.dfs_order, &tree.dominator);
+/// The class retained size of each row. `order` lists the nodes so that each follows its
+/// dominator (the root first), and `dominator_at[i]` is the position in `order` of the
+/// dominator of `order[i]` (any value at 0); its memory then holds the positions' sets.
+/// `row_of[node]` is the node's row (its class) or [`NOT_COUNTED`], `self_size` is per node
+/// and `rows` is the number of rows.
+pub fn compute(
+    order: &[u32],
+    mut dominator_at: Vec<u32>,
+    row_of: &[u32],
+    self_size: &[u32],
+    rows: usize,
+) -> Vec<u64> {
+    debug_assert_eq!(order.len(), dominator_at.len());
     let mut sets = PathSets::default();
-    // Per node (not per position) so any order that respects the tree will do. A node's row
-    // is read just before its set replaces it; its dominator's set is already there.
-    let mut set_of = row_of;
-    let Some(&root) = order.first() else {
-        return vec![0; rows];
-    };
     for (position, &node) in order.iter().enumerate() {
-        // Node order is random here: fetch ahead so the misses overlap (the dominator's set
-        // needs the dominator first, so it is fetched nearer).
+        // Node order is random here: fetch ahead so the misses overlap.
         if let Some(&ahead) = order.get(position + SUM_PREFETCH_AHEAD) {
-            prefetch(&set_of, ahead as usize);
+            prefetch(row_of, ahead as usize);
             prefetch(self_size, ahead as usize);
-            prefetch(dominator, ahead as usize);
         }
-        if let Some(&near) = order.get(position + SUM_PREFETCH_NEAR) {
-            prefetch(&set_of, dominator[near as usize] as usize);
-        }
-        let above = if node == root {
+        let above = if position == 0 {
             EMPTY
         } else {
-            set_of[dominator[node as usize] as usize]
+            let at = dominator_at[position] as usize;
+            debug_assert!(at < position, "a dominator comes before what it dominates");
+            dominator_at[at]
         };
-        let row = set_of[node as usize];
+        let row = row_of[node as usize];
         let set = if row == NOT_COUNTED {
             above
         } else {
             sets.with(above, row)
         };
-        set_of[node as usize] = set;
+        dominator_at[position] = set;
         sets.weight[set as usize] += u64::from(self_size[node as usize]);
     }
-    drop(set_of);
+    drop(dominator_at);
     sets.class_sums(rows)
+}
+
+/// The position in `tree.dfs_order` of each position's node's dominator, for [`compute`]
+/// over a published tree (the analysis gets these from the dominator computation instead).
+pub fn dominator_positions(tree: &Dominators) -> Vec<u32> {
+    let (order, dominator) = (&tree.dfs_order, &tree.dominator);
+    let mut position_of = vec![0u32; dominator.len()];
+    for (position, &node) in order.iter().enumerate() {
+        position_of[node as usize] = position as u32;
+    }
+    order
+        .iter()
+        .map(|&node| position_of[dominator[node as usize] as usize])
+        .collect()
 }
 
 /// The empty set (the root's dominator path holds no class).
@@ -246,17 +266,13 @@ mod tests {
                 })
                 .collect();
             let size: Vec<u32> = (0..n).map(|_| below(100) as u32).collect();
+            let tree = Dominators {
+                dominator: dominator.clone().into(),
+                dfs_order: node_at.clone().into(),
+                extra_roots: Vec::new(),
+            };
             assert_eq!(
-                compute(
-                    &Dominators {
-                        dominator: dominator.clone().into(),
-                        dfs_order: node_at.clone().into(),
-                        extra_roots: Vec::new(),
-                    },
-                    row_of.clone(),
-                    &size,
-                    rows
-                ),
+                compute(&node_at, dominator_positions(&tree), &row_of, &size, rows),
                 by_walking(&dominator, root, &row_of, &size, rows),
                 "round {round}"
             );

@@ -102,7 +102,8 @@ struct Vertex {
 /// (see [`essential::slots_with_page_rule`]). `retainers` is borrowed mutably only to renumber
 /// its sources for the main loop; it is returned unchanged. Also returns the passes' working
 /// memory as one word per node plus one (contents unspecified), for the caller to reuse: fresh
-/// pages cost a page fault each.
+/// pages cost a page fault each. And returns, per position in `dfs_order`, the position of
+/// that node's dominator (the root's: 0), for the class retained sizes.
 pub fn compute(
     graph: &HeapGraph,
     retainers: &mut Retainers,
@@ -110,7 +111,7 @@ pub fn compute(
     edge_essential: &BitVec,
     slot_essential: BitVec,
     single_retainer: &BitVec,
-) -> (Dominators, Vec<u64>) {
+) -> (Dominators, Vec<u64>, Vec<u32>) {
     let Numbering {
         vertex,
         parent,
@@ -134,12 +135,17 @@ pub fn compute(
     };
     let passes = semidominators_and_dominators(retainers, &vertex, parent, pre, essential);
     renumber(&mut retainers.sources, &vertex);
-    // The semidominators' memory becomes the dominator array.
+    // The semidominators' memory becomes the dominator array; the dominators by number
+    // become, one slot down, the dominators' positions in the DFS order.
     let mut dominator = passes.semi;
     dominator.truncate(count as usize);
+    let mut dominator_at = passes.dom;
     for d in 1..=count as usize {
-        dominator[vertex[d] as usize] = vertex[passes.dom[d] as usize];
+        let number = dominator_at[d];
+        dominator[vertex[d] as usize] = vertex[number as usize];
+        dominator_at[d - 1] = number - 1;
     }
+    dominator_at.truncate(count as usize);
     let mut dfs_order = vertex;
     dfs_order.remove(0);
     let tree = Dominators {
@@ -147,7 +153,7 @@ pub fn compute(
         dfs_order: dfs_order.into(),
         extra_roots,
     };
-    (tree, into_words(passes.records))
+    (tree, into_words(passes.records), dominator_at)
 }
 
 /// Reinterprets the records as plain words, keeping their memory.

@@ -334,7 +334,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
     // classes stage instead. The side lane's parallel passes run on the rayon pool, so the main
     // lane waits for it helping the pool (it may be one of its threads), never blocked.
     let (handover, retainers_built) = std::sync::mpsc::channel();
-    let (dominators, spare, side, holding, retainers) = std::thread::scope(|scope| {
+    let (dominators, spare, dominator_at, side, holding, retainers) = std::thread::scope(|scope| {
         let (by_edge_bits, ephemerons) = (&by_edge_bits, &ephemerons);
         let side = scope.spawn(move || {
             let mut lane = Lane::started();
@@ -415,7 +415,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
                 .expect("the DFS asked for the page rule"),
         );
         lane.lap("page ownership of the retainers, single retainers");
-        let (dominators, spare) = dominators::compute(
+        let (dominators, spare, dominator_at) = dominators::compute(
             graph,
             &mut retainers,
             from_root,
@@ -430,8 +430,11 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             Err(panic) => std::panic::resume_unwind(panic),
         };
         lane.lap("(waiting for the side lane)");
-        (dominators, spare, side, essential, retainers)
+        (dominators, spare, dominator_at, side, essential, retainers)
     });
+    // The per-edge essential bits served the lanes only: the last phase's peak is lower
+    // without them.
+    drop(by_edge_bits);
     let SideLane {
         classes: side_classes,
         distances: unpublished_distances,
@@ -459,29 +462,27 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
                 .distances
         }
     };
-    // The class pass works in the grouping's memory (the row per node becomes the path set), so
-    // it can run beside the retained sizes without raising the peak above the dominators'.
+    // The class pass works in the dominators' positions (their memory becomes the path sets),
+    // and the rows' node lists are made after it, so the two never meet beside the retained
+    // sizes: the load's peak stays where it was.
     let ((rows, row_distances, class_retained), (retained, sums)) = rayon::join(
         || {
-            let (grouping, rows) = match grouping {
+            let (grouping, to_publish) = match grouping {
                 Some(mut grouping) => {
                     let rows = &published.expect("published with its grouping").rows;
                     grouping.restore_rows_per_node(rows, graph.node_count());
-                    (grouping, None)
+                    (grouping, false)
                 }
                 None => {
                     let (sizes, classes) = named.as_ref().expect("named when not grouped");
-                    let grouping = group(graph, sizes, classes);
-                    let rows = grouping.rows();
-                    (grouping, Some(rows))
+                    (group(graph, sizes, classes), true)
                 }
             };
             let row_distances = grouping.distances(distances);
-            (
-                rows,
-                row_distances,
-                grouping.class_retained(&dominators, self_size),
-            )
+            let class_retained =
+                grouping.class_retained(&dominators, Some(dominator_at), self_size);
+            let rows = to_publish.then(|| grouping.rows());
+            (rows, row_distances, class_retained)
         },
         || {
             (
