@@ -130,7 +130,7 @@ pub struct Grouping {
 /// class retained sizes (0 without).
 pub fn aggregate(
     inputs: &Inputs,
-    filter: Option<&dyn Fn(u32) -> bool>,
+    filter: Option<&(dyn Fn(u32) -> bool + Sync)>,
     distances: &[i32],
     tree: Option<&Dominators>,
 ) -> Vec<Aggregate> {
@@ -144,20 +144,121 @@ pub fn aggregate(
     complete(&rows, &row_distances, &retained)
 }
 
+/// Nodes per grouping task: a task's row caches and its row list are small beside a million
+/// nodes' work, and a 20 M-node snapshot still gives both cores many tasks.
+const NODES_PER_TASK: usize = 1 << 20;
+
+/// What one row stands for: a class string index, or a location and a class name (DevTools'
+/// located keys are strings, so two class indexes of one name at one location share a row).
+#[derive(Hash, PartialEq, Eq, Clone, Copy)]
+enum RowIdentity<'a> {
+    Class(u32),
+    Located(Location, &'a str),
+}
+
+/// A row as one task found it: its identity and name, and its objects' count and size.
+struct TaskRow<'a> {
+    identity: RowIdentity<'a>,
+    name: &'a str,
+    count: u64,
+    shallow_size: u64,
+}
+
 /// Groups the nodes that pass `filter` into classes: counts and shallow sizes. Needs neither
 /// distances nor dominators, so the analysis runs it as soon as the class names are known.
-pub fn group(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Grouping {
+///
+/// Runs in parallel tasks over node ranges, each numbering its rows in order of first
+/// appearance; the tasks' rows are then merged in node order (a row takes the place of its
+/// first appearance in the earliest task, which is its first object's place) and each task's
+/// row numbers translated, so rows and numbers are those of one pass in node order.
+pub fn group(inputs: &Inputs, filter: Option<&(dyn Fn(u32) -> bool + Sync)>) -> Grouping {
+    group_in_tasks(inputs, filter, NODES_PER_TASK)
+}
+
+/// [`group`] in tasks of `nodes_per_task` nodes (tests make them small).
+pub(crate) fn group_in_tasks(
+    inputs: &Inputs,
+    filter: Option<&(dyn Fn(u32) -> bool + Sync)>,
+    nodes_per_task: usize,
+) -> Grouping {
+    use rayon::prelude::*;
+    let n = inputs.graph.node_count();
+    // Row per node (for maxRet, and to fill the rows' node lists at their exact size after).
+    let mut row_of = vec![NOT_COUNTED; n];
+    let tasks: Vec<Vec<TaskRow>> = row_of
+        .par_chunks_mut(nodes_per_task)
+        .enumerate()
+        .map(|(task, rows)| group_task(inputs, filter, task * nodes_per_task, rows))
+        .collect();
+    let mut rows: Vec<Aggregate> = Vec::new();
+    let mut row_by_identity: HashMap<RowIdentity, u32> = HashMap::new();
+    let numbers: Vec<Vec<u32>> = tasks
+        .iter()
+        .map(|task| {
+            task.iter()
+                .map(|found| {
+                    let id = *row_by_identity.entry(found.identity).or_insert_with(|| {
+                        rows.push(Aggregate {
+                            name: found.name.to_string(),
+                            location: match found.identity {
+                                RowIdentity::Located(location, _) => Some(location),
+                                RowIdentity::Class(_) => None,
+                            },
+                            count: 0,
+                            distance: 0,
+                            shallow_size: 0,
+                            retained_size: 0,
+                            nodes: Arc::default(),
+                        });
+                        rows.len() as u32 - 1
+                    });
+                    let row = &mut rows[id as usize];
+                    row.count += found.count;
+                    row.shallow_size += found.shallow_size;
+                    id
+                })
+                .collect()
+        })
+        .collect();
+    row_of
+        .par_chunks_mut(nodes_per_task)
+        .zip(&numbers)
+        .for_each(|(task_rows, number)| {
+            let unchanged = number.iter().enumerate().all(|(i, &id)| i as u32 == id);
+            if !unchanged {
+                for id in task_rows.iter_mut().filter(|id| **id != NOT_COUNTED) {
+                    *id = number[*id as usize];
+                }
+            }
+        });
+    let public = public_keys(&rows);
+    Grouping {
+        rows,
+        row_of,
+        public,
+    }
+}
+
+/// Groups the nodes `first..first + row_of.len()` (DevTools' `buildAggregates` loop over a
+/// range): each counted node's row number in the task goes to `row_of`, and the task's rows
+/// are returned in order of first appearance.
+fn group_task<'a>(
+    inputs: &Inputs<'a>,
+    filter: Option<&(dyn Fn(u32) -> bool + Sync)>,
+    first: usize,
+    row_of: &mut [u32],
+) -> Vec<TaskRow<'a>> {
     let graph = inputs.graph;
-    let n = graph.node_count();
     let object = graph.node_kinds.object;
     let mut keys: HashMap<InternalKey, u32> = HashMap::new();
     let mut row_of_class = ClassRows::default();
     let mut by_text: HashMap<(Location, &str), u32> = HashMap::new();
-    let mut rows: Vec<Aggregate> = Vec::new();
-    // Row per node (for maxRet, and to fill the rows' node lists at their exact size after).
-    let mut row_of = vec![NOT_COUNTED; n];
-    let mut locations = graph.locations.iter().peekable();
-    for node in 0..n as u32 {
+    let mut rows: Vec<TaskRow> = Vec::new();
+    let from = graph
+        .locations
+        .partition_point(|&(at, _)| (at as usize) < first);
+    let mut locations = graph.locations[from..].iter().peekable();
+    for (node, row) in (first as u32..).zip(row_of.iter_mut()) {
         let location = loop {
             match locations.peek() {
                 Some(&&(at, loc)) if at == node => break Some(loc),
@@ -194,14 +295,14 @@ pub fn group(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Grouping 
                 };
                 let existing = located.and_then(|loc| by_text.get(&(loc, name)).copied());
                 let id = existing.unwrap_or_else(|| {
-                    rows.push(Aggregate {
-                        name: name.to_string(),
-                        location: located,
+                    rows.push(TaskRow {
+                        identity: match located {
+                            Some(loc) => RowIdentity::Located(loc, name),
+                            None => RowIdentity::Class(class),
+                        },
+                        name,
                         count: 0,
-                        distance: 0,
                         shallow_size: 0,
-                        retained_size: 0,
-                        nodes: Arc::default(),
                     });
                     rows.len() as u32 - 1
                 });
@@ -217,20 +318,21 @@ pub fn group(inputs: &Inputs, filter: Option<&dyn Fn(u32) -> bool>) -> Grouping 
                 id
             }
         };
-        let row = &mut rows[id as usize];
-        row.count += 1;
-        row.shallow_size += u64::from(size);
-        row_of[node as usize] = id;
+        let found = &mut rows[id as usize];
+        found.count += 1;
+        found.shallow_size += u64::from(size);
+        *row = id;
     }
-    let public = public_keys(&rows);
-    Grouping {
-        rows,
-        row_of,
-        public,
-    }
+    rows
 }
 
 impl Grouping {
+    /// The internal rows (counts and shallow sizes) and each node's row, for tests.
+    #[cfg(test)]
+    pub(crate) fn parts(&self) -> (&[Aggregate], &[u32]) {
+        (&self.rows, &self.row_of)
+    }
+
     /// The public rows (DevTools' string keys), each with its objects in node order; distance
     /// and retained size are left at 0.
     pub fn rows(&self) -> Vec<Aggregate> {

@@ -465,19 +465,20 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
     // The class pass works in the dominators' positions (their memory becomes the path sets),
     // and the rows' node lists are made after it, so the two never meet beside the retained
     // sizes: the load's peak stays where it was.
+    // The grouping (parallel) comes first: the class pass, the longest chain, needs it.
+    let (grouping, to_publish) = match grouping {
+        Some(mut grouping) => {
+            let rows = &published.expect("published with its grouping").rows;
+            grouping.restore_rows_per_node(rows, graph.node_count());
+            (grouping, false)
+        }
+        None => {
+            let (sizes, classes) = named.as_ref().expect("named when not grouped");
+            (group(graph, sizes, classes), true)
+        }
+    };
     let ((rows, row_distances, class_retained), (retained, sums)) = rayon::join(
         || {
-            let (grouping, to_publish) = match grouping {
-                Some(mut grouping) => {
-                    let rows = &published.expect("published with its grouping").rows;
-                    grouping.restore_rows_per_node(rows, graph.node_count());
-                    (grouping, false)
-                }
-                None => {
-                    let (sizes, classes) = named.as_ref().expect("named when not grouped");
-                    (group(graph, sizes, classes), true)
-                }
-            };
             let row_distances = grouping.distances(distances);
             let class_retained =
                 grouping.class_retained(&dominators, Some(dominator_at), self_size);

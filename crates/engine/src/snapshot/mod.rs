@@ -14,6 +14,8 @@
 //! DevTools shows as `@123`.
 
 mod compare;
+#[cfg(test)]
+mod grouping_tests;
 mod ignore;
 mod indexed;
 mod load;

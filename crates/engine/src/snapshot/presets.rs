@@ -58,7 +58,7 @@ impl Snapshot {
 
     /// The Summary of the nodes `keep` accepts, with this snapshot's classes, distances and
     /// dominators (a filter or an id range).
-    pub(super) fn summary_where(&self, keep: &dyn Fn(u32) -> bool) -> Vec<Aggregate> {
+    pub(super) fn summary_where(&self, keep: &(dyn Fn(u32) -> bool + Sync)) -> Vec<Aggregate> {
         let classes = self.classes();
         let inputs = aggregates::Inputs {
             graph: self.graph(),
