@@ -407,10 +407,13 @@ fn store_batch(values: &[u32], cell: &mut Cell, sinks: &[Sink]) -> std::result::
         } else {
             (field + fields - cell.col, cell.row + 1)
         };
-        let Some(column) = values.get(skip..) else {
+        let Some(from_skip) = values.get(skip..) else {
             continue;
         };
-        let column = column.iter().step_by(fields).enumerate();
+        // The field's values: every `fields`-th from `skip` (an index loop, which compiles
+        // tighter than `step_by`'s remaining-length bookkeeping).
+        let count = from_skip.len().div_ceil(fields);
+        let column = (0..count).map(|i| (i, &from_skip[i * fields]));
         let mut in_range = true;
         // SAFETY: as in `store`: the rows exist (the value count was checked against rows ×
         // fields) and no other chunk writes them.
