@@ -3,6 +3,7 @@
 //! number arrays; their extents are found with a byte search, everything else by a balanced
 //! scan that respects strings. Unknown keys (Chromium adds some) are skipped.
 
+use super::numbers::{count_commas, BLOCK};
 use heaptui_common::error::{Error, Result};
 use std::ops::Range;
 
@@ -13,11 +14,11 @@ pub struct Layout {
     /// The `snapshot` object (meta data and counts).
     pub header: Option<Range<usize>>,
     /// Contents of the `nodes` array.
-    pub nodes: Option<Range<usize>>,
+    pub nodes: Option<NumberArray>,
     /// Contents of the `edges` array.
-    pub edges: Option<Range<usize>>,
+    pub edges: Option<NumberArray>,
     /// Contents of the `locations` array.
-    pub locations: Option<Range<usize>>,
+    pub locations: Option<NumberArray>,
     /// Contents of the `trace_function_infos` array.
     pub trace_function_infos: Option<Range<usize>>,
     /// The `trace_tree` value (a nested array), brackets included.
@@ -27,6 +28,15 @@ pub struct Layout {
     /// The scope tables newer V8 writes (`scopes`, `scope_context_vars`, `scope_uses`), each
     /// value as written (brackets included): small, so left to their own parser.
     pub scope_tables: [Option<Range<usize>>; 3],
+}
+
+/// A flat array of numbers as the scan found it.
+#[derive(Debug, Default, Clone)]
+pub struct NumberArray {
+    /// The bytes between the brackets.
+    pub contents: Range<usize>,
+    /// The commas per [`BLOCK`] of `contents`, from its first byte.
+    pub block_commas: Vec<usize>,
 }
 
 /// The top-level keys of the scope tables, in [`Layout::scope_tables`]' order.
@@ -92,18 +102,22 @@ pub fn scan(bytes: &[u8], release: &(dyn Fn(usize, usize) + Sync)) -> Result<Lay
             if bytes.get(pos) != Some(&b'[') {
                 return Err(Error::at(pos, format!("\"{key}\" is not an array")));
             }
-            let close = find_close(bytes, pos, release).ok_or_else(|| {
+            let (close, block_commas) = find_close(bytes, pos, release).ok_or_else(|| {
                 Error::at(
                     bytes.len(),
                     format!("file is truncated inside the \"{key}\" array"),
                 )
             })?;
             let contents = pos + 1..close;
+            let array = || NumberArray {
+                contents: contents.clone(),
+                block_commas,
+            };
             match key {
-                "nodes" => layout.nodes = Some(contents),
-                "edges" => layout.edges = Some(contents),
-                "locations" => layout.locations = Some(contents),
-                "trace_function_infos" => layout.trace_function_infos = Some(contents),
+                "nodes" => layout.nodes = Some(array()),
+                "edges" => layout.edges = Some(array()),
+                "locations" => layout.locations = Some(array()),
+                "trace_function_infos" => layout.trace_function_infos = Some(contents.clone()),
                 _ => {}
             }
             pos = close + 1;
@@ -134,24 +148,65 @@ pub fn scan(bytes: &[u8], release: &(dyn Fn(usize, usize) + Sync)) -> Result<Lay
     }
 }
 
-/// The `]` closing the number array that starts at `open`, searched 64 MiB at a time, two
-/// windows at once (the search is bound by faulting the pages in).
-fn find_close(bytes: &[u8], open: usize, release: &(dyn Fn(usize, usize) + Sync)) -> Option<usize> {
-    const STEP: usize = 64 << 20;
+/// Bytes searched at a time for the `]` that closes a number array, and counted right after
+/// while they are in the L2 cache.
+const PIECE: usize = 64 << 10;
+
+/// The `]` closing the number array that starts at `open`, and the array's commas per
+/// [`BLOCK`] from its first byte (the parse places its chunks' values by them). Searched
+/// sixteen blocks at a time, two windows at once (the search is bound by faulting the pages
+/// in).
+fn find_close(
+    bytes: &[u8],
+    open: usize,
+    release: &(dyn Fn(usize, usize) + Sync),
+) -> Option<(usize, Vec<usize>)> {
+    find_close_in_blocks(bytes, open, release, BLOCK)
+}
+
+/// [`find_close`] with blocks of `block` bytes (tests make them small).
+fn find_close_in_blocks(
+    bytes: &[u8],
+    open: usize,
+    release: &(dyn Fn(usize, usize) + Sync),
+    block: usize,
+) -> Option<(usize, Vec<usize>)> {
+    const BLOCKS_PER_WINDOW: usize = 16;
+    let step = BLOCKS_PER_WINDOW * block;
+    // The blocks of `from..to` (`from` on the grid): each one's commas, up to the `]` if one
+    // holds it.
     let search = |from: usize, to: usize| {
-        let found = memchr::memchr(b']', &bytes[from..to]).map(|i| from + i);
-        if found.is_none() {
-            release(from, to);
+        let mut commas = Vec::with_capacity(BLOCKS_PER_WINDOW);
+        for block_start in (from..to).step_by(block) {
+            let block_end = (block_start + block).min(to);
+            let mut count = 0;
+            for piece_start in (block_start..block_end).step_by(PIECE) {
+                let piece = &bytes[piece_start..(piece_start + PIECE).min(block_end)];
+                if let Some(i) = memchr::memchr(b']', piece) {
+                    commas.push(count + count_commas(&piece[..i]));
+                    return (Some(piece_start + i), commas);
+                }
+                count += count_commas(piece);
+            }
+            commas.push(count);
         }
-        found
+        release(from, to);
+        (None, commas)
     };
-    let mut from = open;
+    let mut all_commas = Vec::new();
+    let mut from = open + 1;
     while from < bytes.len() {
-        let middle = (from + STEP).min(bytes.len());
-        let to = (middle + STEP).min(bytes.len());
-        let (first, second) = rayon::join(|| search(from, middle), || search(middle, to));
-        if let Some(close) = first.or(second) {
-            return Some(close);
+        let middle = (from + step).min(bytes.len());
+        let to = (middle + step).min(bytes.len());
+        let ((first, first_commas), (second, second_commas)) =
+            rayon::join(|| search(from, middle), || search(middle, to));
+        all_commas.extend(first_commas);
+        if let Some(close) = first {
+            return Some((close, all_commas));
+        }
+        all_commas.extend(second_commas);
+        if let Some(close) = second {
+            return Some((close, all_commas));
         }
         from = to;
     }
@@ -232,9 +287,32 @@ mod tests {
         let doc = br#"{"snapshot":{"meta":{"x":[1,"]"]}},"nodes":[1,2],"extra":{"a":[[]]},"edges":[],"strings":["a"]}"#;
         let layout = scan(doc, &|_, _| {}).unwrap();
         assert_eq!(&doc[layout.header.unwrap()], br#"{"meta":{"x":[1,"]"]}}"#);
-        assert_eq!(&doc[layout.nodes.unwrap()], b"1,2");
-        assert_eq!(&doc[layout.edges.unwrap()], b"");
+        assert_eq!(&doc[layout.nodes.unwrap().contents], b"1,2");
+        assert_eq!(&doc[layout.edges.unwrap().contents], b"");
         assert_eq!(doc[layout.strings.unwrap()], b'[');
+    }
+
+    /// The commas the search counts per block, up to the `]` wherever it falls (in a later
+    /// window, at a block's start, in its middle), are a plain count's.
+    #[test]
+    fn the_search_counts_the_commas_per_block() {
+        for len in [0, 1, 5, 63, 64, 65, 1000, 5000] {
+            let mut doc = b"[".to_vec();
+            doc.extend((0..len).map(|i| if i % 3 == 2 { b',' } else { b'7' }));
+            doc.extend(b"],\"x\":[1,2,3]");
+            for block in [1, 4, 64, 100] {
+                let (close, commas) = find_close_in_blocks(&doc, 0, &|_, _| {}, block).unwrap();
+                assert_eq!(close, len + 1, "{len} {block}");
+                let plain: Vec<usize> = doc[1..close]
+                    .chunks(block)
+                    .map(|c| c.iter().filter(|&&b| b == b',').count())
+                    .collect();
+                assert_eq!(commas.iter().sum::<usize>(), plain.iter().sum::<usize>());
+                assert_eq!(commas[..plain.len()], plain[..], "{len} {block}");
+                assert!(commas[plain.len()..].iter().all(|&c| c == 0));
+            }
+        }
+        assert!(find_close_in_blocks(b"[1,2", 0, &|_, _| {}, 1).is_none());
     }
 
     #[test]

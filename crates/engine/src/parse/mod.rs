@@ -68,11 +68,17 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
         .clone()
         .ok_or_else(|| Error::malformed("not a heap snapshot: no \"snapshot\" header"))?;
     let header = meta::parse_header(&bytes[header_range.clone()], header_range.start)?;
-    let nodes_range = layout
+    let layout::NumberArray {
+        contents: nodes_range,
+        block_commas: node_commas,
+    } = layout
         .nodes
         .clone()
         .ok_or_else(|| Error::malformed("not a heap snapshot: no \"nodes\" array"))?;
-    let edges_range = layout
+    let layout::NumberArray {
+        contents: edges_range,
+        block_commas: edge_commas,
+    } = layout
         .edges
         .clone()
         .ok_or_else(|| Error::malformed("not a heap snapshot: no \"edges\" array"))?;
@@ -181,6 +187,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
                 node_count,
                 &mut cols,
                 &|f| progress.report(Phase::ParsingNodes, f),
+                Some(node_commas),
             )?;
             let mut cols: Vec<Column> = (0..edge_fields).map(|_| Column::Skip).collect();
             cols[e_type] = Column::Enum {
@@ -201,6 +208,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
                 edge_count,
                 &mut cols,
                 &|f| progress.report(Phase::ParsingEdges, f),
+                Some(edge_commas),
             )
         },
     );
@@ -343,8 +351,8 @@ fn parse_sections(
     let parsed_strings = strings::parse(bytes, strings_at)?;
     let mut warnings = Vec::new();
     let locations = match &layout.locations {
-        Some(range) if !header.location_fields.is_empty() => {
-            parse_locations(source, header, range.clone(), node_count)?
+        Some(array) if !header.location_fields.is_empty() => {
+            parse_locations(source, header, array.contents.clone(), node_count)?
         }
         _ => Vec::new(),
     };
@@ -477,7 +485,7 @@ fn parse_locations(
     cols[f_script] = Column::U32(&mut script);
     cols[f_line] = Column::U32(&mut line);
     cols[f_col] = Column::U32(&mut col);
-    numbers::parse_table(source, range, "locations", rows, &mut cols, &|_| {})?;
+    numbers::parse_table(source, range, "locations", rows, &mut cols, &|_| {}, None)?;
     let mut locations: Vec<(u32, Location)> = (0..rows)
         .map(|i| {
             (

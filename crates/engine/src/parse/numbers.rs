@@ -1,10 +1,11 @@
 //! Parallel parsing of the big flat integer arrays (`nodes`, `edges`, `locations`) straight
 //! into typed columns.
 //!
-//! Two passes over fixed-size chunks (rayon): the first counts the values in each chunk (one
-//! value per comma), the second parses each chunk into its rows at the offset the counts give.
-//! Chunk boundaries sit just after a comma, so no number is split. Each chunk's pages are handed
-//! back to the kernel once parsed, keeping a mapped file out of the peak RSS.
+//! The values are counted per fixed-size block (one value per comma) by the layout scan on its
+//! way to the array's end, so one pass parses the chunks in parallel (rayon), each into its
+//! rows at the offset the counts give. Chunks start just after the first comma of a block, so
+//! no number is split. Each chunk's pages are handed back to the kernel once parsed, keeping
+//! a mapped file out of the peak RSS.
 //!
 //! Within a chunk, 64-byte windows are parsed at once: byte-class masks give every value's
 //! first and last digit, so each value is staged independently (its digits loaded and masked)
@@ -72,10 +73,15 @@ enum Sink {
 unsafe impl Send for Sink {}
 unsafe impl Sync for Sink {}
 
-const CHUNK: usize = 4 << 20;
+/// Bytes per block: an array's values are counted per block from its first byte (by the
+/// layout scan, on its way to the array's end), and each chunk of the parse starts just after
+/// the first comma of a block.
+pub const BLOCK: usize = 4 << 20;
 
 /// Parses `range` of `source` as `rows` rows of `columns.len()` integers each. `name` is used in
 /// error messages ("nodes", "edges", …). Every column slice must hold `rows` items.
+/// `block_commas`: the commas per [`BLOCK`] of `range` when the layout scan counted them,
+/// else they are counted here.
 pub fn parse_table(
     source: &Source,
     range: Range<usize>,
@@ -83,23 +89,45 @@ pub fn parse_table(
     rows: usize,
     columns: &mut [Column<'_>],
     progress: &(dyn Fn(f64) + Sync),
+    block_commas: Option<Vec<usize>>,
+) -> Result<()> {
+    parse_table_in_blocks(
+        source,
+        range,
+        name,
+        rows,
+        columns,
+        progress,
+        block_commas,
+        BLOCK,
+    )
+}
+
+/// [`parse_table`] with blocks of `block` bytes (tests make them small).
+#[allow(clippy::too_many_arguments)]
+fn parse_table_in_blocks(
+    source: &Source,
+    range: Range<usize>,
+    name: &str,
+    rows: usize,
+    columns: &mut [Column<'_>],
+    progress: &(dyn Fn(f64) + Sync),
+    block_commas: Option<Vec<usize>>,
+    block: usize,
 ) -> Result<()> {
     let fields = columns.len();
     let bytes = source.bytes();
-    let chunks = split(bytes, range.clone());
-    let counts: Vec<usize> = chunks
-        .par_iter()
-        .map(|c| {
-            let n = count_commas(&bytes[c.clone()]);
-            source.release_early(c.start, c.end);
-            n
-        })
-        .collect();
+    let block_commas = block_commas.unwrap_or_else(|| {
+        bytes[range.clone()]
+            .par_chunks(block)
+            .map(count_commas)
+            .collect()
+    });
     let is_empty = bytes[range.clone()].iter().all(|b| b.is_ascii_whitespace());
     let total = if is_empty {
         0
     } else {
-        counts.iter().sum::<usize>() + 1
+        block_commas.iter().sum::<usize>() + 1
     };
     let expected = rows * fields;
     if total != expected {
@@ -110,6 +138,7 @@ pub fn parse_table(
             ),
         ));
     }
+    let chunks = split(bytes, range.clone(), &block_commas, block);
     let sinks: Vec<Sink> = columns
         .iter_mut()
         .map(|c| match c {
@@ -136,26 +165,24 @@ pub fn parse_table(
             }
         })
         .collect();
-    let mut starts = Vec::with_capacity(chunks.len());
-    let mut acc = 0;
-    for &n in &counts {
-        starts.push(acc);
-        acc += n;
-    }
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let last = chunks.len().saturating_sub(1);
     let results: Vec<Result<()>> = chunks
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
-            let expect = if i == last {
-                total - starts[i]
-            } else {
-                counts[i]
-            };
+            let next = chunks.get(i + 1).map_or(total, |next| next.first);
+            let expect = next - c.first;
             let batched = Some(parse_batched_fastest as Batched);
-            let r = parse_chunk(bytes, c.clone(), starts[i], expect, &sinks, name, batched);
-            source.release(c.start, c.end);
+            let r = parse_chunk(
+                bytes,
+                c.bytes.clone(),
+                c.first,
+                expect,
+                &sinks,
+                name,
+                batched,
+            );
+            source.release(c.bytes.start, c.bytes.end);
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(finished as f64 / chunks.len() as f64);
             r
@@ -169,21 +196,39 @@ pub(crate) fn count_commas(bytes: &[u8]) -> usize {
     memchr::memchr_iter(b',', bytes).count()
 }
 
-/// Cuts `range` into chunks that each end just after a comma (the last ends at `range.end`).
-fn split(bytes: &[u8], range: Range<usize>) -> Vec<Range<usize>> {
-    let mut chunks = Vec::new();
-    let mut start = range.start;
-    while range.end - start > CHUNK {
-        match memchr::memchr(b',', &bytes[start + CHUNK..range.end]) {
-            Some(i) => {
-                let end = start + CHUNK + i + 1;
-                chunks.push(start..end);
-                start = end;
-            }
-            None => break,
+/// A chunk of a table: its bytes and the number of its first value in the table.
+struct Chunk {
+    bytes: Range<usize>,
+    first: usize,
+}
+
+/// Cuts `range` into chunks: one from the start, and one just after the first comma at or
+/// after each later block's start (when there is one past the previous chunk's start). The
+/// commas before a block's first comma are those of the blocks before it, so with
+/// `block_commas` each chunk's first value number is known without counting again.
+fn split(bytes: &[u8], range: Range<usize>, block_commas: &[usize], block: usize) -> Vec<Chunk> {
+    let mut chunks = vec![Chunk {
+        bytes: range.clone(),
+        first: 0,
+    }];
+    let mut commas_before = 0;
+    for k in 1..block_commas.len() {
+        commas_before += block_commas[k - 1];
+        let block_start = range.start + k * block;
+        let Some(i) = memchr::memchr(b',', &bytes[block_start..range.end]) else {
+            break;
+        };
+        let start = block_start + i + 1;
+        let last = chunks.last_mut().expect("the first chunk");
+        if start <= last.bytes.start {
+            continue;
         }
+        last.bytes.end = start;
+        chunks.push(Chunk {
+            bytes: start..range.end,
+            first: commas_before + 1,
+        });
     }
-    chunks.push(start..range.end);
     chunks
 }
 
@@ -678,7 +723,7 @@ mod tests {
             Column::Skip,
             Column::U32(&mut b),
         ];
-        parse_table(&source, 0..text.len(), "t", rows, &mut cols, &|_| {})?;
+        parse_table(&source, 0..text.len(), "t", rows, &mut cols, &|_| {}, None)?;
         Ok((a, b))
     }
 
@@ -831,6 +876,66 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A table cut into many small blocks, with the block counts given (as the layout scan
+    /// gives them) or counted here, parses as it does in one block: chunks start after each
+    /// block's first comma, some blocks hold none (long white space), one ends on a comma.
+    #[test]
+    fn small_blocks_parse_like_one_block() {
+        let mut text = String::new();
+        for row in 0..500u32 {
+            let gap = match row % 37 {
+                0 => " ".repeat(90),
+                5 => "\n".to_string(),
+                _ => String::new(),
+            };
+            let sep = if row == 0 { "" } else { "," };
+            text.push_str(&format!(
+                "{sep}{gap}{},{},{}",
+                row % 5,
+                row * 7919,
+                row * 1_000_003
+            ));
+        }
+        let source = Source::from_bytes(text.as_bytes().to_vec()).unwrap();
+        let parse = |block_commas: Option<Vec<usize>>, block: usize| {
+            let (mut kinds, mut a, mut b) = (vec![0u8; 500], vec![0u32; 500], vec![0u32; 500]);
+            let mut cols = [
+                Column::Enum {
+                    out: &mut kinds,
+                    limit: 5,
+                    what: "kind",
+                },
+                Column::U32(&mut a),
+                Column::U32(&mut b),
+            ];
+            let range = 0..text.len();
+            parse_table_in_blocks(
+                &source,
+                range,
+                "t",
+                500,
+                &mut cols,
+                &|_| {},
+                block_commas,
+                block,
+            )
+            .map(|()| (kinds, a, b))
+            .map_err(|e| e.to_string())
+        };
+        let whole = parse(None, BLOCK).expect("the table parses");
+        assert_eq!(whole.2[499], 499 * 1_000_003);
+        for block in [1, 2, 3, 16, 64, 91, 1000] {
+            let given: Vec<usize> = text.as_bytes().chunks(block).map(count_commas).collect();
+            assert_eq!(parse(Some(given), block).as_ref(), Ok(&whole), "{block}");
+            assert_eq!(parse(None, block).as_ref(), Ok(&whole), "{block}");
+        }
+        // A wrong count is caught by the chunks' own counts, never trusted.
+        let mut wrong: Vec<usize> = text.as_bytes().chunks(64).map(count_commas).collect();
+        wrong[3] += 1;
+        wrong[4] -= 1;
+        assert!(parse(Some(wrong), 64).is_err());
     }
 
     #[test]
