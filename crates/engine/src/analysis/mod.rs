@@ -462,10 +462,10 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
                 .distances
         }
     };
-    // The class pass works in the dominators' positions (their memory becomes the path sets),
-    // and the rows' node lists are made after it, so the two never meet beside the retained
-    // sizes: the load's peak stays where it was.
-    // The grouping (parallel) comes first: the class pass, the longest chain, needs it.
+    // The grouping (parallel) comes first: the class pass, the longest chain, needs it. That
+    // pass works in the dominators' positions (their memory becomes the path sets), and the
+    // rows' node lists are made after it, so the two never meet beside the retained sizes:
+    // the load's peak stays where it was.
     let (grouping, to_publish) = match grouping {
         Some(mut grouping) => {
             let rows = &published.expect("published with its grouping").rows;

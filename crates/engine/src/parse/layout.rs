@@ -1,6 +1,7 @@
 //! Finds the top-level sections of a snapshot (`snapshot`, `nodes`, `edges`, `locations`,
 //! `strings`, …) without parsing them. V8 writes one JSON object whose big members are flat
-//! number arrays; their extents are found with a byte search, everything else by a balanced
+//! number arrays; their extents are found with a byte search (which counts their values per
+//! block on its way, for the parse), everything else by a balanced
 //! scan that respects strings. Unknown keys (Chromium adds some) are skipped.
 
 use super::numbers::{count_commas, BLOCK};
