@@ -16,7 +16,10 @@ use rayon::prelude::*;
 
 /// One bit per edge: set when the edge passes every rule but page ownership.
 pub fn by_edge_bits(graph: &HeapGraph, ephemerons: &EphemeronNames) -> BitVec {
-    edge_bits(graph, |node, edge| by_edge(graph, node, edge, ephemerons))
+    let rules = EdgeRules::of(graph);
+    edge_bits(graph, |node, edge| {
+        rules.pass(graph, node, edge, ephemerons)
+    })
 }
 
 /// Turns [`by_edge_bits`] into the essential edges by applying the page-ownership rule. Only
@@ -38,26 +41,33 @@ pub fn with_page_rule(graph: &HeapGraph, by_edge: &BitVec, page_owned: &BitVec) 
 }
 
 /// One bit per edge, set where `test(source, edge)` holds. Each task fills whole 64-edge
-/// words; sources are found by walking the CSR offsets.
+/// words, each built in a register (a read-modify-write of the word per edge would chain
+/// every edge on the one before); sources are found by walking the CSR offsets.
 fn edge_bits(graph: &HeapGraph, test: impl Fn(u32, usize) -> bool + Sync) -> BitVec {
-    let mut bits = BitVec::new(graph.edge_count());
+    const WORDS_PER_TASK: usize = 1024;
+    let edge_count = graph.edge_count();
+    let mut bits = BitVec::new(edge_count);
     bits.words_mut()
-        .par_chunks_mut(1024)
+        .par_chunks_mut(WORDS_PER_TASK)
         .enumerate()
         .for_each(|(chunk, words)| {
-            let first = chunk * 1024 * 64;
-            let last = (first + words.len() * 64).min(graph.edge_count());
-            if first >= last {
+            let first = chunk * WORDS_PER_TASK * 64;
+            if first >= edge_count {
                 return;
             }
             let mut node = graph.edge_source(first);
-            for edge in first..last {
-                while graph.first_edge[node as usize + 1] as usize <= edge {
-                    node += 1;
+            let mut node_end = graph.first_edge[node as usize + 1] as usize;
+            for (w, word) in words.iter_mut().enumerate() {
+                let start = first + w * 64;
+                let mut set = 0u64;
+                for edge in start..(start + 64).min(edge_count) {
+                    while node_end <= edge {
+                        node += 1;
+                        node_end = graph.first_edge[node as usize + 1] as usize;
+                    }
+                    set |= u64::from(test(node, edge)) << (edge - start);
                 }
-                if test(node, edge) {
-                    words[(edge - first) / 64] |= 1 << ((edge - first) % 64);
-                }
+                *word = set;
             }
         });
     bits
@@ -109,23 +119,45 @@ pub fn slots_with_page_rule(
     single
 }
 
-/// The rules that need only the edge and its source `node`: not weak, not a self-loop, not an
-/// ephemeron's table side, not a `shortcut` from a node other than the root.
-#[inline]
-fn by_edge(graph: &HeapGraph, node: u32, edge: usize, ephemerons: &EphemeronNames) -> bool {
-    let ek = graph.edge_kinds;
-    let t = Some(graph.edge_type[edge]);
-    if t == ek.internal {
-        if let Some(eph) = ephemerons.get(graph.edge_name[edge]) {
-            if u64::from(graph.node_id[node as usize]) == eph.table_id {
-                return false;
-            }
+/// The edge types the rules that need only the edge and its source look at, widened so that
+/// a type a snapshot lacks matches no edge (one compare each, no `Option`).
+struct EdgeRules {
+    internal: u16,
+    weak: u16,
+    shortcut: u16,
+}
+
+/// Stands for an edge type the snapshot does not have (edge types are bytes).
+const NO_TYPE: u16 = u16::MAX;
+
+impl EdgeRules {
+    fn of(graph: &HeapGraph) -> EdgeRules {
+        let ek = graph.edge_kinds;
+        let widen = |kind: Option<u8>| kind.map_or(NO_TYPE, u16::from);
+        EdgeRules {
+            internal: widen(ek.internal),
+            weak: widen(ek.weak),
+            shortcut: widen(ek.shortcut),
         }
     }
-    if t == ek.weak || graph.edge_to[edge] == node {
-        return false;
+
+    /// The rules that need only the edge and its source `node`: not weak, not a self-loop, not
+    /// an ephemeron's table side, not a `shortcut` from a node other than the root. Evaluated
+    /// without branches but for the rare ephemeron test.
+    #[inline]
+    fn pass(&self, graph: &HeapGraph, node: u32, edge: usize, ephemerons: &EphemeronNames) -> bool {
+        let t = u16::from(graph.edge_type[edge]);
+        if t == self.internal {
+            if let Some(eph) = ephemerons.get(graph.edge_name[edge]) {
+                if u64::from(graph.node_id[node as usize]) == eph.table_id {
+                    return false;
+                }
+            }
+        }
+        (t != self.weak)
+            & (graph.edge_to[edge] != node)
+            & ((node == graph.root) | (t != self.shortcut))
     }
-    !(node != graph.root && t == ek.shortcut)
 }
 
 /// The page-ownership rule: an edge from a node other than the root that is not page-owned to
