@@ -28,6 +28,21 @@ mod release;
 mod views;
 mod walk;
 
+/// The real snapshots of the test fixtures (`tests/fixtures/*.heapsnapshot.gz`: Node 20–26,
+/// Deno, Bun, Chromium), for the engine's tests that need loaded snapshots.
+#[cfg(test)]
+fn fixture_snapshots() -> Vec<std::path::PathBuf> {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let mut paths: Vec<_> = std::fs::read_dir(&folder)
+        .expect("the fixtures folder")
+        .map(|entry| entry.expect("a fixture").path())
+        .filter(|path| path.to_string_lossy().ends_with(".heapsnapshot.gz"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 20, "only {} fixtures", paths.len());
+    paths
+}
+
 pub use crate::analysis::aggregates::Aggregate;
 pub use crate::analysis::contents::ContentEdge;
 pub use crate::analysis::detachedness::DomState;
