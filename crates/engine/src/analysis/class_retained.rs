@@ -30,6 +30,7 @@
 
 use super::dominators::Dominators;
 use heaptui_common::util::bits::{prefetch, SUM_PREFETCH_AHEAD};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// A row marker for nodes that are not counted (no class row).
@@ -83,8 +84,9 @@ pub fn dominator_positions(tree: &Dominators) -> Vec<u32> {
     for (position, &node) in order.iter().enumerate() {
         position_of[node as usize] = position as u32;
     }
+    // Independent lookups: both cores (this runs for every filtered Summary the TUI asks for).
     order
-        .iter()
+        .par_iter()
         .map(|&node| position_of[dominator[node as usize] as usize])
         .collect()
 }
