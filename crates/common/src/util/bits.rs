@@ -67,6 +67,27 @@ impl BitVec {
         self.words[i / 64] & (1 << (i % 64)) != 0
     }
 
+    /// How many bits of `range` are set (a word at a time).
+    #[inline]
+    pub fn count_ones(&self, range: std::ops::Range<usize>) -> u32 {
+        if range.is_empty() {
+            return 0;
+        }
+        let (first, last) = (range.start / 64, (range.end - 1) / 64);
+        let from_start = u64::MAX << (range.start % 64);
+        let to_end = u64::MAX >> (63 - (range.end - 1) % 64);
+        if first == last {
+            return (self.words[first] & from_start & to_end).count_ones();
+        }
+        let middle: u32 = self.words[first + 1..last]
+            .iter()
+            .map(|w| w.count_ones())
+            .sum();
+        (self.words[first] & from_start).count_ones()
+            + middle
+            + (self.words[last] & to_end).count_ones()
+    }
+
     /// The words, for filling in parallel by 64-bit blocks.
     pub fn words_mut(&mut self) -> &mut [u64] {
         &mut self.words
@@ -115,6 +136,22 @@ pub fn prefetch<T>(slice: &[T], index: usize) {
 #[cfg(test)]
 mod tests {
     use super::BitVec;
+
+    /// Word-at-a-time counts agree with bit-by-bit ones for every range of a 200-bit vector.
+    #[test]
+    fn count_ones_counts_the_set_bits_of_a_range() {
+        let len = 200;
+        let mut bits = BitVec::new(len);
+        for i in (0..len).filter(|i| i % 3 == 0 || i % 7 == 1) {
+            bits.set(i);
+        }
+        for start in 0..=len {
+            for end in start..=len {
+                let plain = (start..end).filter(|&i| bits.get(i)).count() as u32;
+                assert_eq!(bits.count_ones(start..end), plain, "{start}..{end}");
+            }
+        }
+    }
 
     #[test]
     fn set_and_clear_bits_list_exactly_those_bits_below_the_length() {

@@ -99,7 +99,7 @@ struct Vertex {
 
 /// Computes the dominator tree. `slot_essential` has one bit per retainer slot, set when the
 /// slot's edge is essential, and `single_retainer` one bit per node, set when exactly one is
-/// (see [`essential::slots_with_page_rule`]). `retainers` is borrowed mutably only to renumber
+/// (see [`essential::single_retainers`]). `retainers` is borrowed mutably only to renumber
 /// its sources for the main loop; it is returned unchanged. Also returns the passes' working
 /// memory as one word per node plus one (contents unspecified), for the caller to reuse: fresh
 /// pages cost a page fault each. And returns, per position in `dfs_order`, the position of

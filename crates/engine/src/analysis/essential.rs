@@ -73,19 +73,37 @@ fn edge_bits(graph: &HeapGraph, test: impl Fn(u32, usize) -> bool + Sync) -> Bit
     bits
 }
 
+/// One bit per node, set when exactly one of its retainer slots is set in `slot_essential`
+/// (most heap objects: the dominator pass takes their semidominator from the DFS without
+/// reading their retainers). Made from [`by_edge_bits`]' slots before page ownership is
+/// known; [`slots_with_page_rule`] corrects the few nodes that rule touches.
+pub fn single_retainers(retainers: &Retainers, slot_essential: &BitVec) -> BitVec {
+    let node_count = retainers.first.len() - 1;
+    // Each word built in a register: 64 nodes' counts, then one store.
+    let words = (0..node_count.div_ceil(64))
+        .map(|word| {
+            let nodes = word * 64..((word + 1) * 64).min(node_count);
+            nodes.fold(0u64, |set, node| {
+                let single = slot_essential.count_ones(retainers.slots(node as u32)) == 1;
+                set | u64::from(single) << (node % 64)
+            })
+        })
+        .collect();
+    BitVec::from_words(words)
+}
+
 /// Applies the page-ownership rule to retainer slot bits made from [`by_edge_bits`]: clears the
-/// bits of slots whose edge goes from a non-page-owned node to a page-owned one. Like
-/// [`with_page_rule`], only the edges out of the few nodes that are neither the root nor
-/// page-owned can fall to it, so only their page-owned targets' retainers are looked at, each
-/// target once. Returns one bit per node, set when exactly one of its slots is essential (most
-/// heap objects: the dominator pass takes their semidominator from the DFS without reading
-/// their retainers).
+/// bits of slots whose edge goes from a non-page-owned node to a page-owned one, and updates
+/// those nodes' bits in `single` (see [`single_retainers`]). Like [`with_page_rule`], only the
+/// edges out of the few nodes that are neither the root nor page-owned can fall to it, so only
+/// their page-owned targets' retainers are looked at, each target once.
 pub fn slots_with_page_rule(
     graph: &HeapGraph,
     retainers: &Retainers,
     slot_essential: &mut BitVec,
+    single: &mut BitVec,
     page_owned: &BitVec,
-) -> BitVec {
+) {
     let mut affected = BitVec::new(graph.node_count());
     for node in page_owned.clear_bits(graph.node_count()) {
         if node as u32 == graph.root {
@@ -99,24 +117,18 @@ pub fn slots_with_page_rule(
         }
     }
     for node in affected.set_bits(graph.node_count()) {
-        for slot in retainers.slots(node as u32) {
+        let slots = retainers.slots(node as u32);
+        for slot in slots.clone() {
             if !by_page(graph, page_owned, retainers.sources[slot], node as u32) {
                 slot_essential.clear(slot);
             }
         }
-    }
-    let mut single = BitVec::new(graph.node_count());
-    for node in 0..graph.node_count() as u32 {
-        if retainers
-            .slots(node)
-            .filter(|&slot| slot_essential.get(slot))
-            .count()
-            == 1
-        {
-            single.set(node as usize);
+        if slot_essential.count_ones(slots) == 1 {
+            single.set(node);
+        } else {
+            single.clear(node);
         }
     }
-    single
 }
 
 /// The edge types the rules that need only the edge and its source look at, widened so that

@@ -349,10 +349,12 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             }
             let (retainers, slot_essential) =
                 Retainers::build(&graph.first_edge, &graph.edge_to, Some(by_edge_bits));
-            lane.lap("  (side) retainers");
+            // Here rather than on the main lane, which waits for them only after its DFS.
+            let single_retainer = essential::single_retainers(&retainers, &slot_essential);
+            lane.lap("  (side) retainers, single retainers");
             // The main lane waits on this; it cannot be gone unless it panicked. It hands the
             // retainers back when the dominators are done.
-            let _ = handover.send((retainers, slot_essential));
+            let _ = handover.send((retainers, slot_essential, single_retainer));
             let classes = match grouping {
                 Some(grouping) => SideClasses::Published(grouping),
                 None => {
@@ -397,7 +399,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             Err(std::sync::mpsc::TryRecvError::Empty) => None,
             received => Some(received.ok()),
         });
-        let (mut retainers, mut slot_essential) = match built {
+        let (mut retainers, mut slot_essential, mut single_retainer) = match built {
             Some(built) => built,
             None => std::panic::resume_unwind(
                 side.join()
@@ -406,15 +408,16 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             ),
         };
         lane.lap("(waiting for the retainers)");
-        let single_retainer = essential::slots_with_page_rule(
+        essential::slots_with_page_rule(
             graph,
             &retainers,
             &mut slot_essential,
+            &mut single_retainer,
             page_owned
                 .as_ref()
                 .expect("the DFS asked for the page rule"),
         );
-        lane.lap("page ownership of the retainers, single retainers");
+        lane.lap("page ownership of the retainers");
         let (dominators, spare, dominator_at) = dominators::compute(
             graph,
             &mut retainers,
