@@ -25,7 +25,8 @@
 //! evaluated from a vertex numbered below them they yield their own (higher) numbers.
 //!
 //! The passes work in DFS-number space (1..=n, 0 is "none"): the retainer sources are
-//! rewritten to DFS numbers in place for their duration (and back after), and each vertex's
+//! rewritten to DFS numbers in place (and turned back when first read, see
+//! [`super::retainer_index`]), and each vertex's
 //! `ancestor` and the minimal semi on its compressed path share one 8-byte record, so an `eval`
 //! step costs one cache miss. Vertices are processed in decreasing DFS number, and one is
 //! *linked* exactly when it has been processed, i.e. its number is above the current one, so
@@ -99,8 +100,9 @@ struct Vertex {
 
 /// Computes the dominator tree. `slot_essential` has one bit per retainer slot, set when the
 /// slot's edge is essential, and `single_retainer` one bit per node, set when exactly one is
-/// (see [`essential::single_retainers`]). `retainers` is borrowed mutably only to renumber
-/// its sources for the main loop; it is returned unchanged. Also returns the passes' working
+/// (see [`essential::single_retainers`]). `retainers` is borrowed mutably to renumber its
+/// sources for the main loop: they are left as DFS numbers, number `d` standing for
+/// `dfs_order[d - 1]` (see [`sources_to_nodes`]). Also returns the passes' working
 /// memory as one word per node plus one (contents unspecified), for the caller to reuse: fresh
 /// pages cost a page fault each. And returns, per position in `dfs_order`, the position of
 /// that node's dominator (the root's: 0), for the class retained sizes.
@@ -134,7 +136,6 @@ pub fn compute(
         reached,
     };
     let passes = semidominators_and_dominators(retainers, &vertex, parent, pre, essential);
-    renumber(&mut retainers.sources, &vertex);
     // The semidominators' memory becomes the dominator array; the dominators by number
     // become, one slot down, the dominators' positions in the DFS order.
     let mut dominator = passes.semi;
@@ -184,17 +185,36 @@ struct Passes {
     steps: usize,
 }
 
+/// Turns retainer sources left as DFS numbers by [`compute`] back into node ordinals, in
+/// place; `dfs_order` is the tree's. On plain threads, one per core, not rayon's: this runs
+/// when something first reads the retainers, maybe from a rayon task, and a rayon worker
+/// waiting for its parts could take another task that reads them, and wait on itself.
+pub fn sources_to_nodes(sources: &mut [u32], dfs_order: &[u32]) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = sources.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for part in sources.chunks_mut(per_thread) {
+            scope.spawn(move || renumber_part(part, dfs_order, 1));
+        }
+    });
+}
+
 /// Rewrites every value `x` of `values` as `map[x]` (independent lookups, so both cores and the
 /// memory system's parallelism apply).
 fn renumber(values: &mut [u32], map: &[u32]) {
-    values.par_chunks_mut(1 << 16).for_each(|chunk| {
-        for i in 0..chunk.len() {
-            if let Some(&ahead) = chunk.get(i + PREFETCH_AHEAD) {
-                prefetch(map, ahead as usize);
-            }
-            chunk[i] = map[chunk[i] as usize];
+    values
+        .par_chunks_mut(1 << 16)
+        .for_each(|chunk| renumber_part(chunk, map, 0));
+}
+
+/// Rewrites every value `x` of `values` as `map[x - first]`, fetching ahead.
+fn renumber_part(values: &mut [u32], map: &[u32], first: u32) {
+    for i in 0..values.len() {
+        if let Some(&ahead) = values.get(i + PREFETCH_AHEAD) {
+            prefetch(map, ahead.wrapping_sub(first) as usize);
         }
-    });
+        values[i] = map[(values[i] - first) as usize];
+    }
 }
 
 /// Which retainers count, for the semidominator pass.

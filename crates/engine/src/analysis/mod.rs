@@ -35,6 +35,7 @@ pub mod object_cell;
 pub mod page_owned;
 pub mod release;
 pub mod retained_size;
+pub mod retainer_index;
 pub mod retainers_view;
 pub mod scripts;
 pub mod shallow_size;
@@ -97,8 +98,8 @@ pub struct DistancesStage {
 
 /// The dominators stage: everything else.
 pub struct DominatorsStage {
-    /// Reverse edges.
-    pub retainers: Retainers,
+    /// Reverse edges (read through [`DominatorsStage::retainers`]).
+    pub retainer_index: retainer_index::RetainerIndex,
     /// The dominator tree: the immediate dominator per node, and the DFS preorder (every node
     /// after its dominator) that passes down the tree follow.
     pub dominators: Dominators,
@@ -113,6 +114,13 @@ pub struct DominatorsStage {
     pub statistics: Statistics,
     /// The Summary view's rows for all objects (unsorted), every column filled.
     pub summary: Vec<Aggregate>,
+}
+
+impl DominatorsStage {
+    /// The retainer index, its sources node ordinals.
+    pub fn retainers(&self) -> &Retainers {
+        self.retainer_index.get(&self.dominators.dfs_order)
+    }
 }
 
 /// Where the stages land: each is set once, in order, and read-only after.
@@ -491,6 +499,7 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
         || {
             (
                 retained_size::compute(&dominators, self_size, spare),
+                // Counts only: the slot ranges, the same in DFS numbers.
                 statistics::sums(graph, self_size, &retainers),
             )
         },
@@ -516,8 +525,13 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .extend(lane.timings);
+    let retainer_index = retainer_index::RetainerIndex::numbered(retainers);
+    if classes_first {
+        // A view waits on nothing once the stage has landed.
+        retainer_index.get(&dominators.dfs_order);
+    }
     let _ = results.dominators.set(DominatorsStage {
-        retainers,
+        retainer_index,
         dominators,
         holding,
         retained: retained.into(),

@@ -13,6 +13,7 @@ use crate::analysis::aggregates::Aggregate;
 use crate::analysis::detachedness::DomStates;
 use crate::analysis::dominators::Dominators;
 use crate::analysis::interfaces::InterfaceDefinition;
+use crate::analysis::retainer_index::RetainerIndex;
 use crate::analysis::statistics::Statistics;
 use crate::analysis::{ClassesStage, DistancesStage, DominatorsStage};
 use crate::graph::header::Header;
@@ -185,8 +186,8 @@ pub fn write(
         Out::of("self_size", &c.self_size[..]),
         Out::of("classes", &c.classes[..]),
         Out::of("distances", &parts.distances.distances[..]),
-        Out::of("retainer_first", &d.retainers.first[..]),
-        Out::of("retainer_sources", &d.retainers.sources[..]),
+        Out::of("retainer_first", &d.retainers().first[..]),
+        Out::of("retainer_sources", &d.retainers().sources[..]),
         Out::of("dominator", &d.dominators.dominator[..]),
         Out::of("dfs_order", &d.dominators.dfs_order[..]),
         Out::of("holding", d.holding.words()),
@@ -300,10 +301,10 @@ pub fn read(index: &Index) -> Result<Stored, Bad> {
         },
         distances: DistancesStage { distances },
         dominators: DominatorsStage {
-            retainers: Retainers {
+            retainer_index: RetainerIndex::ready(Retainers {
                 first: retainer_first,
                 sources: edge_array("retainer_sources")?,
-            },
+            }),
             dominators: Dominators {
                 dominator: node_array("dominator")?,
                 dfs_order: node_array("dfs_order")?,

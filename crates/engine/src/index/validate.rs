@@ -205,7 +205,7 @@ fn sum(
 
 fn retainers(stored: &Stored) -> Result<(), Bad> {
     let g = &stored.graph;
-    let r = &stored.dominators.retainers;
+    let r = stored.dominators.retainers();
     let n = g.node_count();
     if r.first[0] != 0 {
         return Err(Bad("retainer_first does not start at 0".into()));

@@ -7,7 +7,7 @@ use crate::analysis::retainers_view;
 impl Snapshot {
     /// The Retainers pane's distances with `nodes` ignored (a full pass over the heap).
     pub fn ignore_retainers(&self, nodes: &[u32]) -> IgnoredRetainers {
-        IgnoredRetainers::compute(self.graph(), &self.dominance().retainers, nodes)
+        IgnoredRetainers::compute(self.graph(), self.dominance().retainers(), nodes)
     }
 
     /// The Retainers pane's rows for a node, in its order, with the ignores applied.
@@ -22,7 +22,7 @@ impl Snapshot {
         let normal = &self.distances().distances;
         retainers_view::retainers_by(
             self.graph(),
-            &self.dominance().retainers,
+            self.dominance().retainers(),
             node,
             &|source, edge| view.edge_distance(normal, source, edge),
         )
@@ -40,7 +40,7 @@ impl Snapshot {
         let normal = &self.distances().distances;
         retainers_view::auto_expanded_chain_by(
             self.graph(),
-            &self.dominance().retainers,
+            self.dominance().retainers(),
             node,
             &|source, edge| view.edge_distance(normal, source, edge),
         )

@@ -25,6 +25,8 @@ mod peek;
 mod presets;
 mod realms;
 mod release;
+#[cfg(test)]
+mod retainer_tests;
 mod views;
 mod walk;
 
@@ -486,18 +488,18 @@ impl Snapshot {
 
     /// The Retainers pane's rows for a node, in its order.
     pub fn retainers(&self, node: u32) -> Vec<Retainer> {
-        let index = &self.dominance().retainers;
+        let index = self.dominance().retainers();
         retainers_view::retainers(self.graph(), index, &self.distances().distances, node)
     }
 
     /// How many edges point at a node (before the pane's filter): zero means nothing retains it.
     pub fn retainer_count(&self, node: u32) -> usize {
-        self.dominance().retainers.count(node)
+        self.dominance().retainers().count(node)
     }
 
     /// The chain the Retainers pane opens by itself.
     pub fn auto_expanded_chain(&self, node: u32) -> Vec<ChainStep> {
-        let index = &self.dominance().retainers;
+        let index = self.dominance().retainers();
         retainers_view::auto_expanded_chain(self.graph(), index, &self.distances().distances, node)
     }
 

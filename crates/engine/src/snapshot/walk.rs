@@ -221,7 +221,7 @@ impl<'a> EdgesTo<'a> {
     /// Every edge pointing at `node` as `(source, edge)`, as [`Snapshot::edges_to`] gives them.
     pub fn of(&self, node: u32) -> Vec<(u32, usize)> {
         let graph = self.snapshot.graph();
-        let retainers = &self.snapshot.dominance().retainers;
+        let retainers = self.snapshot.dominance().retainers();
         let found = match &self.large {
             Some(large) => {
                 let mut large = large.borrow_mut();
