@@ -68,6 +68,36 @@ fn tiny_valid_snapshot_loads() {
     assert_eq!(v["classes"][0]["retainedSize"], 40);
 }
 
+/// An element edge's index is not a name: one beyond the strings loads, and a property edge's
+/// bad name is reported as itself, not as the larger index beside it (the parser's largest
+/// value of the column is only an upper bound of the names).
+#[test]
+fn element_indexes_beyond_the_strings_are_not_names() {
+    let dir = TempDir::new("elements");
+    let nodes = "2,0,1,0,2, 1,1,3,40,0";
+    let strings = r#""","Obj","x""#;
+    let ok = write(
+        &dir,
+        "ok.heapsnapshot",
+        tiny(nodes, "1,9,5, 0,2,5", 2, 2, strings).as_bytes(),
+    );
+    let out = heaptui(&["summary", "--json", ok.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bad = write(
+        &dir,
+        "bad.heapsnapshot",
+        tiny(nodes, "1,9,5, 0,7,5", 2, 2, strings).as_bytes(),
+    );
+    let out = heaptui(&["summary", "--json", bad.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("string 7"), "{stderr}");
+}
+
 #[test]
 fn each_kind_of_broken_file_is_refused_with_a_reason() {
     let dir = TempDir::new("broken");

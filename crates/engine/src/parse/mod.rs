@@ -160,14 +160,14 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
                 f_trace.is_some(),
             )
         },
-        || -> Result<()> {
+        || -> Result<(u32, u32)> {
             let mut cols: Vec<Column> = (0..node_fields).map(|_| Column::Skip).collect();
             cols[f_type] = Column::Enum {
                 out: &mut node_type,
                 limit: node_type_limit,
                 what: "node type",
             };
-            cols[f_name] = Column::U32(&mut node_name);
+            cols[f_name] = Column::Names(&mut node_name);
             cols[f_id] = Column::U32(&mut node_id);
             cols[f_size] = Column::U32(&mut self_size);
             cols[f_edges] = Column::U32(&mut edge_counts[..node_count]);
@@ -181,7 +181,7 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
             if let Some(f) = f_trace {
                 cols[f] = Column::U32(&mut node_trace);
             }
-            numbers::parse_table(
+            let largest_node_name = numbers::parse_table(
                 source,
                 nodes_range.clone(),
                 "nodes",
@@ -196,13 +196,15 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
                 limit: edge_type_limit,
                 what: "edge type",
             };
-            cols[e_name] = Column::U32(&mut edge_name);
+            // Element and hidden edges hold indexes there, not names: the largest of all
+            // is only an upper bound of the largest name.
+            cols[e_name] = Column::Names(&mut edge_name);
             cols[e_to] = Column::NodeOrdinal {
                 out: &mut edge_to,
                 stride,
                 limit: node_count as u32,
             };
-            numbers::parse_table(
+            let largest_edge_name_or_index = numbers::parse_table(
                 source,
                 edges_range.clone(),
                 "edges",
@@ -210,10 +212,11 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
                 &mut cols,
                 &|f| progress.report(Phase::ParsingEdges, f),
                 Some(edge_commas),
-            )
+            )?;
+            Ok((largest_node_name, largest_edge_name_or_index))
         },
     );
-    tables?;
+    let (max_node_name, largest_edge_name_or_index) = tables?;
     let Sections {
         strings: parsed_strings,
         locations,
@@ -234,17 +237,14 @@ pub fn parse(source: &Source, options: Options, progress: &Progress) -> Result<P
     progress.report(Phase::CheckingReferences, 0.0);
     let node_kinds = NodeKinds::from_header(&header);
     let edge_kinds = EdgeKinds::from_header(&header);
-    // The running sum is sequential: the names' maximum is taken beside it.
-    let (first_edge, (max_node_name, max_edge_name)) = rayon::join(
-        || first_edges(edge_counts, edge_count),
-        || {
-            rayon::join(
-                || node_name.par_iter().copied().max().unwrap_or(0),
-                || max_string_name(&edge_type, &edge_name, &edge_kinds),
-            )
-        },
-    );
-    let first_edge = first_edge?;
+    let first_edge = first_edges(edge_counts, edge_count)?;
+    // The largest edge name or index bounds the largest edge name: when it points at a
+    // string, so does every name, and the edges need not be read again.
+    let max_edge_name = if (largest_edge_name_or_index as usize) < strings.len() {
+        largest_edge_name_or_index
+    } else {
+        max_string_name(&edge_type, &edge_name, &edge_kinds)
+    };
     let needed = max_node_name.max(max_edge_name) as usize + 1;
     if needed > strings.len() {
         match parsed_strings.truncated_at {

@@ -38,6 +38,9 @@ pub enum Column<'a> {
     },
     /// A plain unsigned value.
     U32(&'a mut [u32]),
+    /// A string index (a name), stored like [`Column::U32`]; the table's largest is returned,
+    /// so the caller checks every name against the strings with one comparison.
+    Names(&'a mut [u32]),
     /// A node index (`ordinal × stride`) that must point at one of `limit` nodes; stored as the
     /// ordinal.
     NodeOrdinal {
@@ -61,6 +64,7 @@ enum Sink {
         what: &'static str,
     },
     U32(*mut u32),
+    Names(*mut u32),
     NodeOrdinal {
         out: *mut u32,
         stride: Divisor,
@@ -78,8 +82,9 @@ unsafe impl Sync for Sink {}
 /// the first comma of a block.
 pub const BLOCK: usize = 4 << 20;
 
-/// Parses `range` of `source` as `rows` rows of `columns.len()` integers each. `name` is used in
-/// error messages ("nodes", "edges", …). Every column slice must hold `rows` items.
+/// Parses `range` of `source` as `rows` rows of `columns.len()` integers each, and returns the
+/// largest value of its [`Column::Names`] columns (0 without). `name` is used in error
+/// messages ("nodes", "edges", …). Every column slice must hold `rows` items.
 /// `block_commas`: the commas per [`BLOCK`] of `range` when the layout scan counted them,
 /// else they are counted here.
 pub fn parse_table(
@@ -90,7 +95,7 @@ pub fn parse_table(
     columns: &mut [Column<'_>],
     progress: &(dyn Fn(f64) + Sync),
     block_commas: Option<Vec<usize>>,
-) -> Result<()> {
+) -> Result<u32> {
     parse_table_in_blocks(
         source,
         range,
@@ -114,7 +119,7 @@ fn parse_table_in_blocks(
     progress: &(dyn Fn(f64) + Sync),
     block_commas: Option<Vec<usize>>,
     block: usize,
-) -> Result<()> {
+) -> Result<u32> {
     let fields = columns.len();
     let bytes = source.bytes();
     let block_commas = block_commas.unwrap_or_else(|| {
@@ -155,6 +160,10 @@ fn parse_table_in_blocks(
                 assert_eq!(out.len(), rows);
                 Sink::U32(out.as_mut_ptr())
             }
+            Column::Names(out) => {
+                assert_eq!(out.len(), rows);
+                Sink::Names(out.as_mut_ptr())
+            }
             Column::NodeOrdinal { out, stride, limit } => {
                 assert_eq!(out.len(), rows);
                 Sink::NodeOrdinal {
@@ -166,7 +175,7 @@ fn parse_table_in_blocks(
         })
         .collect();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<()>> = chunks
+    let results: Vec<Result<u32>> = chunks
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
@@ -188,7 +197,9 @@ fn parse_table_in_blocks(
             r
         })
         .collect();
-    results.into_iter().collect()
+    results
+        .into_iter()
+        .try_fold(0, |largest, chunk| Ok(largest.max(chunk?)))
 }
 
 /// Number of commas in `bytes` (memchr's vectorised count: the pass is bound by memory).
@@ -232,19 +243,25 @@ fn split(bytes: &[u8], range: Range<usize>, block_commas: &[usize], block: usize
     chunks
 }
 
-/// Where the next value of a chunk goes, and how many the chunk has stored.
+/// Where the next value of a chunk goes, how many the chunk has stored, and the largest of
+/// its names ([`Column::Names`]) so far.
 #[derive(Clone, Copy)]
 struct Cell {
     row: usize,
     col: usize,
     parsed: usize,
+    largest_name: u32,
 }
 
 impl Cell {
     /// Stores `value` (found at byte `at`) and moves to the next field.
     #[inline(always)]
     fn put(&mut self, sinks: &[Sink], value: u32, at: usize, name: &str) -> Result<()> {
-        store(sinks[self.col], self.row, value, at, name)?;
+        let sink = sinks[self.col];
+        store(sink, self.row, value, at, name)?;
+        if let Sink::Names(_) = sink {
+            self.largest_name = self.largest_name.max(value);
+        }
         self.parsed += 1;
         self.col += 1;
         if self.col == sinks.len() {
@@ -256,11 +273,12 @@ impl Cell {
 }
 
 /// A fast path of [`parse_chunk`] ([`parse_batched_fastest`]; tests name one instruction set).
-type Batched = fn(&[u8], Range<usize>, Cell, usize, &[Sink], &str) -> std::result::Result<(), Stop>;
+type Batched =
+    fn(&[u8], Range<usize>, Cell, usize, &[Sink], &str) -> std::result::Result<u32, Stop>;
 
 /// Parses the `expect` values of the chunk `range`, the first being value number `first` of
-/// the table, by windows (`batched`) as far as they go. `batched: None` takes the
-/// value-by-value path alone (tests compare the two).
+/// the table, by windows (`batched`) as far as they go, and returns the largest of its names.
+/// `batched: None` takes the value-by-value path alone (tests compare the two).
 fn parse_chunk(
     bytes: &[u8],
     range: Range<usize>,
@@ -269,15 +287,16 @@ fn parse_chunk(
     sinks: &[Sink],
     name: &str,
     batched: Option<Batched>,
-) -> Result<()> {
+) -> Result<u32> {
     let cell = Cell {
         row: first / sinks.len(),
         col: first % sinks.len(),
         parsed: 0,
+        largest_name: 0,
     };
     if let Some(batched) = batched {
         match batched(bytes, range.clone(), cell, expect, sinks, name) {
-            Ok(()) => return Ok(()),
+            Ok(largest_name) => return Ok(largest_name),
             Err(Stop::Failed(e)) => return Err(e),
             // A value out of range somewhere: the value-by-value path finds the first one and
             // says where it is.
@@ -290,7 +309,8 @@ fn parse_chunk(
     while cell.parsed < expect {
         pos = parse_value(bytes, pos, end, &mut cell, sinks, name)?;
     }
-    finish(bytes, pos, end, name)
+    finish(bytes, pos, end, name)?;
+    Ok(cell.largest_name)
 }
 
 /// Why the batched path stopped.
@@ -331,7 +351,7 @@ fn parse_batched_fastest(
     expect: usize,
     sinks: &[Sink],
     name: &str,
-) -> std::result::Result<(), Stop> {
+) -> std::result::Result<u32, Stop> {
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2")
         && std::is_x86_feature_detected!("bmi1")
@@ -356,7 +376,7 @@ fn parse_batched_avx2(
     expect: usize,
     sinks: &[Sink],
     name: &str,
-) -> std::result::Result<(), Stop> {
+) -> std::result::Result<u32, Stop> {
     parse_batched::<{ level::AVX2 }>(bytes, range, cell, expect, sinks, name)
 }
 
@@ -373,7 +393,7 @@ fn parse_batched<const LEVEL: u8>(
     expect: usize,
     sinks: &[Sink],
     name: &str,
-) -> std::result::Result<(), Stop> {
+) -> std::result::Result<u32, Stop> {
     let mut batch = Batch {
         staged: [0; BATCH + WINDOW],
         values: [0; BATCH + WINDOW],
@@ -396,7 +416,8 @@ fn parse_batched<const LEVEL: u8>(
         pos = parse_value(bytes, pos, end, &mut cell, sinks, name)?;
     }
     batch.flush::<LEVEL>(&mut cell, sinks)?;
-    Ok(finish(bytes, pos, end, name)?)
+    finish(bytes, pos, end, name)?;
+    Ok(cell.largest_name)
 }
 
 /// Staged values of [`parse_batched`] (room for a window's worth past [`BATCH`]), and the
@@ -469,6 +490,14 @@ fn store_batch(values: &[u32], cell: &mut Cell, sinks: &[Sink]) -> std::result::
                     for (i, &value) in column {
                         *out.add(row + i) = value;
                     }
+                }
+                Sink::Names(out) => {
+                    let mut largest = cell.largest_name;
+                    for (i, &value) in column {
+                        largest = largest.max(value);
+                        *out.add(row + i) = value;
+                    }
+                    cell.largest_name = largest;
                 }
                 Sink::Enum { out, limit, .. } => {
                     for (i, &value) in column {
@@ -688,7 +717,7 @@ fn store(sink: Sink, row: usize, value: u32, at: usize, name: &str) -> Result<()
     unsafe {
         match sink {
             Sink::Skip => {}
-            Sink::U32(out) => *out.add(row) = value,
+            Sink::U32(out) | Sink::Names(out) => *out.add(row) = value,
             Sink::Enum { out, limit, what } => {
                 if value >= limit {
                     return Err(Error::at(at, format!("{what} {value} in the \"{name}\" array is out of range (there are {limit})")));
@@ -789,11 +818,11 @@ mod tests {
     /// Nodes the tables of [`parses_like_values_one_by_one`] point at.
     const NODES: u64 = 1_000;
 
-    /// Parses `text`, a table of four fields (a kind below 5, a skipped one, a plain one, a
-    /// node index of stride 3), by windows (with the CPU's instruction set and the portable
-    /// one) and value by value: all must give the same error,
-    /// or, when both succeed, the values a plain split-and-parse reference gives. (After an
-    /// error the columns are discarded, so they are not compared then.)
+    /// Parses `text`, a table of four fields (a kind below 5, a skipped one, a name, a node
+    /// index of stride 3), by windows (with the CPU's instruction set and the portable one)
+    /// and value by value: all must give the same error, or, when both succeed, the values
+    /// and the largest name a plain split-and-parse reference gives. (After an error the
+    /// columns are discarded, so they are not compared then.)
     fn parses_like_values_one_by_one(text: &str) {
         let bytes = text.as_bytes();
         let expect = bytes.iter().filter(|&&b| b == b',').count() + 1;
@@ -808,7 +837,7 @@ mod tests {
                     what: "kind",
                 },
                 Sink::Skip,
-                Sink::U32(a.as_mut_ptr()),
+                Sink::Names(a.as_mut_ptr()),
                 Sink::NodeOrdinal {
                     out: ordinals.as_mut_ptr(),
                     stride: Divisor::new(3),
@@ -836,6 +865,8 @@ mod tests {
             let ordinals: Vec<u32> = column(3).map(|v| v / 3).collect();
             assert_eq!(batched.1[..kinds.len()], kinds, "{text:?}");
             assert_eq!(batched.2[..plain.len()], plain, "{text:?}");
+            let largest = plain.iter().copied().max().unwrap_or(0);
+            assert_eq!(batched.0, Ok(largest), "{text:?}");
             assert_eq!(batched.3[..ordinals.len()], ordinals, "{text:?}");
             assert_eq!(batched, one_by_one, "{text:?}");
         }
@@ -894,7 +925,8 @@ mod tests {
             text.push_str(&format!(
                 "{sep}{gap}{},{},{}",
                 row % 5,
-                row * 7919,
+                // Names whose largest is in a middle chunk, not the last.
+                row * 7919 % 65_537,
                 row * 1_000_003
             ));
         }
@@ -907,7 +939,7 @@ mod tests {
                     limit: 5,
                     what: "kind",
                 },
-                Column::U32(&mut a),
+                Column::Names(&mut a),
                 Column::U32(&mut b),
             ];
             let range = 0..text.len();
@@ -921,11 +953,13 @@ mod tests {
                 block_commas,
                 block,
             )
-            .map(|()| (kinds, a, b))
+            .map(|largest_name| (kinds, a, b, largest_name))
             .map_err(|e| e.to_string())
         };
         let whole = parse(None, BLOCK).expect("the table parses");
         assert_eq!(whole.2[499], 499 * 1_000_003);
+        assert_eq!(whole.3, *whole.1.iter().max().unwrap());
+        assert!(whole.3 > whole.1[499]);
         for block in [1, 2, 3, 16, 64, 91, 1000] {
             let given: Vec<usize> = text.as_bytes().chunks(block).map(count_commas).collect();
             assert_eq!(parse(Some(given), block).as_ref(), Ok(&whole), "{block}");
