@@ -74,6 +74,12 @@ impl EphemeronNames {
         self.names.get(&string).copied()
     }
 
+    /// Whether the snapshot has no ephemeron edge names (then edge names need not be read to
+    /// find ephemerons).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
     /// Number of distinct ephemeron pairs (for sizing pair-indexed tables).
     pub fn pair_count(&self) -> usize {
         self.names
