@@ -274,15 +274,18 @@ fn semidominators_and_dominators(
 
     for w in (2..=count).rev() {
         // The loop is bound by memory latency: fetch what the next vertices will need a few
-        // steps ahead (their slot ranges, their first sources' records) so misses overlap.
-        // Three dependent hops, each fetched half as far ahead as the one it needs.
+        // steps ahead (their single-retainer bits and slot ranges, then their slots' bits and
+        // sources, then their first sources' records) so misses overlap. Three dependent hops,
+        // each fetched half as far ahead as the one it needs. (The bits' fetches took the
+        // dominators phase of the 1.5 GB bench snapshot from 1.11-1.14 s to 0.98-1.02 s.)
         if w as usize > SEMI_PREFETCH_SLOTS {
             let w = w as usize;
-            prefetch(first_slot, vertex[w - SEMI_PREFETCH_SLOTS] as usize);
-            prefetch(
-                sources,
-                first_slot[vertex[w - SEMI_PREFETCH_SLOTS / 2] as usize] as usize,
-            );
+            let far = vertex[w - SEMI_PREFETCH_SLOTS] as usize;
+            prefetch(first_slot, far);
+            prefetch(essential.single.words(), far / 64);
+            let first = first_slot[vertex[w - SEMI_PREFETCH_SLOTS / 2] as usize] as usize;
+            prefetch(sources, first);
+            prefetch(essential.slots.words(), first / 64);
             let near = first_slot[vertex[w - SEMI_PREFETCH_SLOTS / 4] as usize] as usize;
             if let Some(&v) = sources.get(near) {
                 prefetch(&state, v as usize);
