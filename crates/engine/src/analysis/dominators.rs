@@ -30,7 +30,10 @@
 //! `ancestor` and the minimal semi on its compressed path share one 8-byte record, so an `eval`
 //! step costs one cache miss. Vertices are processed in decreasing DFS number, and one is
 //! *linked* exactly when it has been processed, i.e. its number is above the current one, so
-//! `ancestor` needs no separate "unlinked" state and starts as `parent`.
+//! `ancestor` needs no separate "unlinked" state and starts as `parent`. A heap's hidden
+//! classes and shared strings are *hubs* with millions of retainers and small DFS numbers: the
+//! pass compresses the whole linked forest in one sequential sweep before it evaluates a hub's
+//! retainers (see [`HUB_FRACTION`]), so each of them costs one record read, not a walk.
 //!
 //! Semi-NCA walks up the dominator tree from each vertex's parent; on heap graphs that walk is
 //! short (it stops at the semidominator, usually the parent), and it needs no buckets, which
@@ -43,8 +46,9 @@ use crate::graph::{array::Array, retainers::Retainers, HeapGraph};
 use heaptui_common::util::bits::{prefetch, BitVec, PREFETCH_AHEAD};
 use rayon::prelude::*;
 
-/// How many vertices ahead the semidominator pass fetches a vertex's slot range; the sources
-/// in that range and then their records follow at a half and a quarter of it. Three times
+/// How many vertices ahead the semidominator pass fetches a vertex's slot range and
+/// single-retainer bit; the sources in that range and their essential bits, and then their
+/// records, follow at a half and a quarter of it. Three times
 /// [`PREFETCH_AHEAD`] because each vertex waits on three dependent misses (measured on the
 /// 1.5 GB bench snapshot: wider or two-level schedules were no faster).
 const SEMI_PREFETCH_SLOTS: usize = 3 * PREFETCH_AHEAD;
