@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 /// One bit per edge: set when the edge passes every rule but page ownership.
 pub fn by_edge_bits(graph: &HeapGraph, ephemerons: &EphemeronNames) -> BitVec {
-    let rules = EdgeRules::of(graph);
+    let rules = EdgeRules::of(graph, ephemerons);
     edge_bits(graph, |node, edge| {
         rules.pass(graph, node, edge, ephemerons)
     })
@@ -134,7 +134,9 @@ pub fn slots_with_page_rule(
 /// The edge types the rules that need only the edge and its source look at, widened so that
 /// a type a snapshot lacks matches no edge (one compare each, no `Option`).
 struct EdgeRules {
-    internal: u16,
+    /// The internal type when the snapshot has ephemeron names, else none: without them no
+    /// edge name is read.
+    ephemeron: u16,
     weak: u16,
     shortcut: u16,
 }
@@ -143,11 +145,15 @@ struct EdgeRules {
 const NO_TYPE: u16 = u16::MAX;
 
 impl EdgeRules {
-    fn of(graph: &HeapGraph) -> EdgeRules {
+    fn of(graph: &HeapGraph, ephemerons: &EphemeronNames) -> EdgeRules {
         let ek = graph.edge_kinds;
         let widen = |kind: Option<u8>| kind.map_or(NO_TYPE, u16::from);
         EdgeRules {
-            internal: widen(ek.internal),
+            ephemeron: if ephemerons.is_empty() {
+                NO_TYPE
+            } else {
+                widen(ek.internal)
+            },
             weak: widen(ek.weak),
             shortcut: widen(ek.shortcut),
         }
@@ -159,7 +165,7 @@ impl EdgeRules {
     #[inline]
     fn pass(&self, graph: &HeapGraph, node: u32, edge: usize, ephemerons: &EphemeronNames) -> bool {
         let t = u16::from(graph.edge_type[edge]);
-        if t == self.internal {
+        if t == self.ephemeron {
             if let Some(eph) = ephemerons.get(graph.edge_name[edge]) {
                 if u64::from(graph.node_id[node as usize]) == eph.table_id {
                     return false;
