@@ -149,11 +149,7 @@ impl EdgeRules {
         let ek = graph.edge_kinds;
         let widen = |kind: Option<u8>| kind.map_or(NO_TYPE, u16::from);
         EdgeRules {
-            ephemeron: if ephemerons.is_empty() {
-                NO_TYPE
-            } else {
-                widen(ek.internal)
-            },
+            ephemeron: widen(ephemerons.edge_type(graph)),
             weak: widen(ek.weak),
             shortcut: widen(ek.shortcut),
         }

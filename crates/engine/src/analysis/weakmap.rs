@@ -74,10 +74,15 @@ impl EphemeronNames {
         self.names.get(&string).copied()
     }
 
-    /// Whether the snapshot has no ephemeron edge names (then edge names need not be read to
-    /// find ephemerons).
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+    /// The type of the edges that can be ephemerons (internal), or none when the snapshot has
+    /// no ephemeron names: a walk reads an edge's name to test it only for edges of this type,
+    /// so without ephemerons it reads no name at all.
+    pub fn edge_type(&self, graph: &HeapGraph) -> Option<u8> {
+        if self.names.is_empty() {
+            None
+        } else {
+            graph.edge_kinds.internal
+        }
     }
 
     /// Number of distinct ephemeron pairs (for sizing pair-indexed tables).
