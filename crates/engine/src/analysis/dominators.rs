@@ -162,12 +162,8 @@ pub fn compute(
     let mut dominator = passes.semi;
     dominator.truncate(count as usize);
     let mut dominator_at = passes.dom;
-    for d in 1..=count as usize {
-        let number = dominator_at[d];
-        dominator[vertex[d] as usize] = vertex[number as usize];
-        dominator_at[d - 1] = number - 1;
-    }
-    dominator_at.truncate(count as usize);
+    by_node_and_position(&vertex, &mut dominator_at, &mut dominator);
+    dominator_at.remove(0);
     let mut dfs_order = vertex;
     dfs_order.remove(0);
     let tree = Dominators {
@@ -176,6 +172,42 @@ pub fn compute(
         extra_roots,
     };
     (tree, into_words(passes.records), dominator_at)
+}
+
+/// Fills `dominator` (by node) from `dom` (the dominators by DFS number, entry 0 unused) and
+/// makes each entry of `dom` one less: the dominator's position in the DFS order. In parallel
+/// chunks: this runs at the main lane's end, when the side lane has usually left a core idle,
+/// and its reads and writes go all over memory (39-54 ms instead of 72-85 ms in one loop on
+/// the 1.5 GB bench snapshot, five alternated runs).
+fn by_node_and_position(vertex: &[u32], dom: &mut [u32], dominator: &mut [u32]) {
+    /// Numbers per task: few tasks, each long enough to keep its misses overlapping.
+    const CHUNK: usize = 1 << 18;
+    /// Where the tasks write the dominators, and how many there are.
+    struct Nodes(*mut u32, usize);
+    // SAFETY: the tasks write disjoint entries (see below) and nothing reads them meanwhile.
+    unsafe impl Sync for Nodes {}
+    impl Nodes {
+        /// # Safety
+        /// No other task writes or reads entry `node` meanwhile.
+        unsafe fn set(&self, node: u32, value: u32) {
+            assert!((node as usize) < self.1, "a node out of range");
+            *self.0.add(node as usize) = value;
+        }
+    }
+    assert_eq!(vertex.len(), dom.len());
+    let nodes = Nodes(dominator.as_mut_ptr(), dominator.len());
+    dom[1..]
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(task, numbers)| {
+            let first = 1 + task * CHUNK;
+            for (number, &node) in numbers.iter_mut().zip(&vertex[first..]) {
+                // SAFETY: `vertex[1..]` lists each node once (a DFS numbering of all of
+                // them), so each task's nodes are its own.
+                unsafe { nodes.set(node, vertex[*number as usize]) };
+                *number -= 1;
+            }
+        });
 }
 
 /// Reinterprets the records as plain words, keeping their memory.
