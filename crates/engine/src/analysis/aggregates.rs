@@ -184,7 +184,9 @@ pub(crate) fn group_in_tasks(
     use rayon::prelude::*;
     let n = inputs.graph.node_count();
     // Row per node (for maxRet, and to fill the rows' node lists at their exact size after).
-    let mut row_of = vec![NOT_COUNTED; n];
+    // Each task writes every entry of its range, so the array starts as fresh zeroed pages
+    // (no fill pass on one core first), first touched by the tasks on every core.
+    let mut row_of = vec![0; n];
     let tasks: Vec<Vec<TaskRow>> = row_of
         .par_chunks_mut(nodes_per_task)
         .enumerate()
@@ -240,8 +242,8 @@ pub(crate) fn group_in_tasks(
 }
 
 /// Groups the nodes `first..first + row_of.len()` (DevTools' `buildAggregates` loop over a
-/// range): each counted node's row number in the task goes to `row_of`, and the task's rows
-/// are returned in order of first appearance.
+/// range): each counted node's row number in the task goes to `row_of` ([`NOT_COUNTED`] for
+/// the others), and the task's rows are returned in order of first appearance.
 fn group_task<'a>(
     inputs: &Inputs<'a>,
     filter: Option<&(dyn Fn(u32) -> bool + Sync)>,
@@ -270,6 +272,7 @@ fn group_task<'a>(
         };
         let size = inputs.self_size[node as usize];
         if size == 0 || filter.is_some_and(|f| !f(node)) {
+            *row = NOT_COUNTED;
             continue;
         }
         let class = inputs.classes[node as usize];
