@@ -117,6 +117,7 @@ fn missing_file_exits_1_with_a_one_line_error() -> Result<(), String> {
 fn endless_snapshot(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("heaptui-pty-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    crate::common::remove_at_exit(&dir);
     let fifo = dir.join(name);
     let _ = std::fs::remove_file(&fifo);
     let status = std::process::Command::new("mkfifo")

@@ -622,6 +622,7 @@ fn synthetic(class: &str, objects: usize, edge: &str, string: &str) -> PathBuf {
     );
     let dir = std::env::temp_dir().join(format!("heaptui-tui-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    crate::common::remove_at_exit(&dir);
     let path = dir.join(format!("synthetic-{objects}.heapsnapshot"));
     std::fs::write(&path, json).unwrap();
     path

@@ -375,6 +375,7 @@ fn the_parser_understands_vhs() {
 fn a_wrong_expectation_fails_the_replay() {
     let dir = std::env::temp_dir().join(format!("heaptui-tapes-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    crate::common::remove_at_exit(&dir);
     let tape = dir.join("broken.tape");
     std::fs::write(
         &tape,

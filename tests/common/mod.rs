@@ -75,7 +75,33 @@ pub fn heaptui(args: &[&str]) -> Output {
     run_heaptui(&args, Duration::from_secs(60))
 }
 
-/// A fresh private temporary directory, removed when dropped.
+/// Removes `dir` (if still there) when this test program exits. A folder a static holds (the
+/// leak apps' runs, shared by several tests) is never dropped, and per-process folders are
+/// shared by tests that cannot tell which is last; without this every `cargo test` would leave
+/// hundreds of MB in the temporary folder.
+pub fn remove_at_exit(dir: &Path) {
+    use std::sync::{Mutex, Once};
+    static LEFT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    static HOOK: Once = Once::new();
+    extern "C" fn remove_left() {
+        let left = std::mem::take(&mut *LEFT.lock().unwrap_or_else(|e| e.into_inner()));
+        for dir in left {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+    HOOK.call_once(|| {
+        // SAFETY: `remove_left` takes no arguments and does not unwind (it ignores every
+        // error and recovers a poisoned lock); the test harness exits through `exit`, which
+        // runs it once.
+        unsafe { libc::atexit(remove_left) };
+    });
+    LEFT.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(dir.to_path_buf());
+}
+
+/// A fresh private temporary directory, removed when dropped (or when the program exits, for
+/// one a static holds).
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
@@ -89,6 +115,7 @@ impl TempDir {
             N.fetch_add(1, Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir).unwrap();
+        remove_at_exit(&dir);
         TempDir(dir)
     }
 
