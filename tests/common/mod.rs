@@ -95,9 +95,10 @@ pub fn remove_at_exit(dir: &Path) {
         // runs it once.
         unsafe { libc::atexit(remove_left) };
     });
-    LEFT.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(dir.to_path_buf());
+    let mut left = LEFT.lock().unwrap_or_else(|e| e.into_inner());
+    if !left.iter().any(|d| d == dir) {
+        left.push(dir.to_path_buf());
+    }
 }
 
 /// A fresh private temporary directory, removed when dropped (or when the program exits, for
