@@ -10,6 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR=${BENCH_DIR:-/tmp/heaptui-bench}
 RUNS=${RUNS:-3}
+# Seconds between runs. Some VMs hand freed memory back to their host a couple of seconds
+# after it is freed (virtio-balloon free page reporting); a run started right after another
+# then meets the previous run's 1.9 GB being reported, and its page faults cost about 4x.
+PAUSE=${PAUSE:-3}
 
 cargo build --release --quiet
 BIN=target/release/heaptui
@@ -37,6 +41,7 @@ for f in "${files[@]}"; do
   echo
   echo "== $f ($(awk -v s="$size" 'BEGIN{printf "%.1f MB", s/1e6}'))"
   for run in $(seq 1 "$RUNS"); do
+    sleep "$PAUSE"
     /usr/bin/time -f "%e %M" -o /tmp/heaptui-bench-time "$BIN" summary --json --timings "$f" \
       > /tmp/heaptui-bench-out.json 2> /tmp/heaptui-bench-err
     read -r wall rss_kb < /tmp/heaptui-bench-time
