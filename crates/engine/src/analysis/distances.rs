@@ -52,7 +52,7 @@ pub fn compute_skipping(
     let ek = graph.edge_kinds;
     // Without ephemerons, only the rare special sources read edge names: the walk then reads
     // none for its internal edges, a cache line per node less (the distances of the 1.5 GB
-    // bench snapshot, which has none, take 0.77-0.83 s instead of 0.97-1.0 s).
+    // bench snapshot, which has none, take 0.82-0.86 s instead of 0.93-1.02 s).
     let ephemeron_edge_type = ephemerons.edge_type(graph);
     // What the filter needs to know about the node being expanded, decided once per node.
     #[derive(PartialEq)]
