@@ -7,6 +7,7 @@
 //! parsed once; edges then test a bit.
 
 use crate::graph::HeapGraph;
+use rayon::prelude::*;
 use regex::Regex;
 use std::collections::HashMap;
 
@@ -40,11 +41,15 @@ impl EphemeronNames {
         let mut bits = vec![0u64; count.div_ceil(64)];
         let mut names = HashMap::new();
         let mut pairs: HashMap<String, u32> = HashMap::new();
-        for i in 0..count as u32 {
+        // The substring test over every string in parallel (it runs before the lanes split, with
+        // nothing else to do), the few candidates through the pattern in order.
+        let candidates: Vec<u32> = (0..count as u32)
+            .into_par_iter()
+            .with_min_len(1 << 14)
+            .filter(|&i| strings.get(i).contains(" pair in WeakMap (table @"))
+            .collect();
+        for i in candidates {
             let s = strings.get(i);
-            if !s.contains(" pair in WeakMap (table @") {
-                continue;
-            }
             let Some(c) = re.captures(s) else { continue };
             let Ok(table_id) = c[2].parse::<u64>() else {
                 continue;
