@@ -95,8 +95,9 @@ pub fn single_retainers(retainers: &Retainers, slot_essential: &BitVec) -> BitVe
 /// Applies the page-ownership rule to retainer slot bits made from [`by_edge_bits`]: clears the
 /// bits of slots whose edge goes from a non-page-owned node to a page-owned one, and updates
 /// those nodes' bits in `single` (see [`single_retainers`]). Like [`with_page_rule`], only the
-/// edges out of the few nodes that are neither the root nor page-owned can fall to it, so only
-/// their page-owned targets' retainers are looked at, each target once.
+/// edges out of the few nodes that are neither the root nor page-owned can fall to it. Each
+/// such edge's slots are found by a binary search of its target's slots, which hold their
+/// sources in descending order: a target can be a hidden class with millions of retainers.
 pub fn slots_with_page_rule(
     graph: &HeapGraph,
     retainers: &Retainers,
@@ -104,29 +105,46 @@ pub fn slots_with_page_rule(
     single: &mut BitVec,
     page_owned: &BitVec,
 ) {
-    let mut affected = BitVec::new(graph.node_count());
+    let mut affected = Vec::new();
+    let mut targets = Vec::new();
     for node in page_owned.clear_bits(graph.node_count()) {
-        if node as u32 == graph.root {
+        let source = node as u32;
+        if source == graph.root {
             continue;
         }
-        for edge in graph.edges(node as u32) {
-            let to = graph.edge_to[edge] as usize;
-            if page_owned.get(to) {
-                affected.set(to);
-            }
-        }
-    }
-    for node in affected.set_bits(graph.node_count()) {
-        let slots = retainers.slots(node as u32);
-        for slot in slots.clone() {
-            if !by_page(graph, page_owned, retainers.sources[slot], node as u32) {
+        // Each target once: the search finds all of the source's slots in it.
+        targets.clear();
+        targets.extend(
+            graph
+                .edges(source)
+                .map(|edge| graph.edge_to[edge])
+                .filter(|&to| page_owned.get(to as usize)),
+        );
+        targets.sort_unstable();
+        targets.dedup();
+        for &to in &targets {
+            let slots = retainers.slots(to);
+            let sources = &retainers.sources[slots.clone()];
+            let first = sources.partition_point(|&s| s > source);
+            let count = sources[first..]
+                .iter()
+                .take_while(|&&s| s == source)
+                .count();
+            let from = slots.start + first;
+            for slot in from..from + count {
+                debug_assert!(!by_page(graph, page_owned, source, to));
                 slot_essential.clear(slot);
             }
+            affected.push(to);
         }
-        if slot_essential.count_ones(slots) == 1 {
-            single.set(node);
+    }
+    affected.sort_unstable();
+    affected.dedup();
+    for node in affected {
+        if slot_essential.count_ones(retainers.slots(node)) == 1 {
+            single.set(node as usize);
         } else {
-            single.clear(node);
+            single.clear(node as usize);
         }
     }
 }
