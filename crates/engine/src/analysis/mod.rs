@@ -134,6 +134,9 @@ pub struct Results {
     pub dominators: OnceLock<DominatorsStage>,
     /// Wall time per phase, filled in as the lanes finish.
     pub timings: Mutex<Vec<(&'static str, Duration)>>,
+    /// The scripts' names: found by the side lane once its other work is done (it usually
+    /// ends before the main lane), or by whoever asks first.
+    pub scripts: OnceLock<scripts::ScriptNames>,
 }
 
 /// The order of work.
@@ -372,6 +375,10 @@ pub fn analyze(graph: &HeapGraph, self_size: Vec<u32>, results: &Results, hooks:
             };
             let distances = distances::compute(graph, ephemerons);
             lane.lap("  (side) distances");
+            results
+                .scripts
+                .get_or_init(|| scripts::ScriptNames::find(graph));
+            lane.lap("  (side) script names");
             let distances = match classes {
                 SideClasses::Published(_) => {
                     publish_distances(results, hooks, distances);

@@ -71,7 +71,6 @@ fn inner_from(
         results,
         load_timings: timings,
         dom_states: stored.dom_states,
-        scripts: Default::default(),
         notes: Mutex::new(notes),
         native_contexts: Default::default(),
     }

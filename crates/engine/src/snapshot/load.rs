@@ -110,7 +110,6 @@ fn shared(
         results: Results::default(),
         load_timings,
         dom_states,
-        scripts: Default::default(),
         notes: Default::default(),
         native_contexts: Default::default(),
     });

@@ -76,7 +76,7 @@ pub use release::Release;
 pub use walk::{AllocationFrame, EdgeKind, EdgesTo, Ownership, NO_OWNER};
 
 use crate::analysis::{
-    self, aggregates, interfaces, names, retainers_view, scripts, ClassesStage, DistancesStage,
+    self, aggregates, interfaces, names, retainers_view, ClassesStage, DistancesStage,
     DominatorsStage, Results,
 };
 use crate::graph::HeapGraph;
@@ -122,8 +122,6 @@ struct Inner {
     load_timings: Vec<(&'static str, Duration)>,
     /// Every node's DOM link state after propagation.
     dom_states: analysis::detachedness::DomStates,
-    /// Script names, found the first time a location is shown.
-    scripts: OnceLock<scripts::ScriptNames>,
     /// One-line notes about the load (the index used, rebuilt or skipped), for the front end.
     notes: std::sync::Mutex<Vec<String>>,
     /// Native-context attribution, computed the first time a realm or its filter is asked for.

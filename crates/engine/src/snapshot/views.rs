@@ -77,6 +77,7 @@ impl Partial {
     /// The names of this snapshot's scripts (found on first use).
     pub(super) fn script_names(&self) -> &ScriptNames {
         self.inner
+            .results
             .scripts
             .get_or_init(|| ScriptNames::find(self.graph()))
     }
@@ -90,14 +91,14 @@ impl Partial {
 
     /// True once the script names are found ([`Partial::find_script_names`]).
     pub fn script_names_found(&self) -> bool {
-        self.inner.scripts.get().is_some()
+        self.inner.results.scripts.get().is_some()
     }
 
     /// Where a function (or an object's constructor) was defined, without waiting for the
     /// script names: `Err(location)` (no script name yet) while they are still being found on
     /// another thread, so a front end can show the name as pending and draw it when it lands.
     pub fn source_location_if_found(&self, node: u32) -> Option<Result<SourceLocation, Location>> {
-        match self.inner.scripts.get() {
+        match self.inner.results.scripts.get() {
             Some(names) => names.source_location(self.graph(), node).map(Ok),
             None => self.graph().location(node).map(Err),
         }
