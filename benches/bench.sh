@@ -36,11 +36,13 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname 
 echo "heaptui: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 for f in "${files[@]}"; do
   size=$(stat -L -c %s "$f")
-  # Warm the page cache once so runs compare the parser, not the disk.
-  cat "$f" > /dev/null
   echo
   echo "== $f ($(awk -v s="$size" 'BEGIN{printf "%.1f MB", s/1e6}'))"
   for run in $(seq 1 "$RUNS"); do
+    # Warm the page cache before every run so runs compare the parser, not the disk: some VMs
+    # page cold page cache out in the background (DAMON's `pageout` scheme), and a run then
+    # reads part of the file from disk again.
+    cat "$f" > /dev/null
     sleep "$PAUSE"
     /usr/bin/time -f "%e %M" -o /tmp/heaptui-bench-time "$BIN" summary --json --timings "$f" \
       > /tmp/heaptui-bench-out.json 2> /tmp/heaptui-bench-err
