@@ -84,7 +84,8 @@ impl Partial {
 
     /// Finds the script names now, instead of when the first location is shown (a pass over
     /// the script nodes and the locations, tens of milliseconds on a big snapshot: a front end
-    /// can do it on a thread of its own).
+    /// can do it on a thread of its own). The load's side lane finds them when it is done, so
+    /// after a complete load this usually returns at once.
     pub fn find_script_names(&self) {
         let _ = self.script_names();
     }
