@@ -130,9 +130,9 @@ pub fn slots_with_page_rule(
                 .iter()
                 .take_while(|&&s| s == source)
                 .count();
+            debug_assert!(!by_page(graph, page_owned, source, to));
             let from = slots.start + first;
             for slot in from..from + count {
-                debug_assert!(!by_page(graph, page_owned, source, to));
                 slot_essential.clear(slot);
             }
             affected.push(to);

@@ -79,7 +79,7 @@ pub fn complete(
     let weak = graph.edge_kinds.weak;
     let mut source = 0usize;
     for edge in by_edge.clear_bits(graph.edge_count()) {
-        source = source_from(&graph.first_edge, source, edge);
+        source = graph.edge_source_from(source as u32, edge) as usize;
         if source != root && walked.get(source) && Some(graph.edge_type[edge]) != weak {
             own(&mut owned, graph.edge_to[edge]);
         }
@@ -87,21 +87,6 @@ pub fn complete(
     spread(graph, &mut owned, queue);
     debug_assert!(owned == mark(graph), "ownership as marked");
     owned
-}
-
-/// The source of `edge` given the CSR offsets and a source `from` at or before it, found by
-/// steps that double, then a binary search: the cost is the log of the distance, so sparse
-/// edges (a few thousand on the 1.5 GB bench snapshot) do not walk every node between them
-/// (12 ms there), and dense ones still move a node or two at a time.
-fn source_from(first_edge: &[u32], from: usize, edge: usize) -> usize {
-    debug_assert!(first_edge[from] as usize <= edge);
-    let mut bound = 1;
-    while from + bound < first_edge.len() && first_edge[from + bound] as usize <= edge {
-        bound *= 2;
-    }
-    let low = from + bound / 2;
-    let high = (from + bound).min(first_edge.len());
-    low + first_edge[low..high].partition_point(|&first| first as usize <= edge) - 1
 }
 
 /// Marks everything reachable from `queue` (already marked) over non-weak edges.
@@ -134,30 +119,4 @@ pub fn is_document_dom_trees_root(graph: &HeapGraph, node: u32) -> bool {
 pub fn is_user_root(graph: &HeapGraph, node: u32) -> bool {
     Some(graph.node_type[node as usize]) != graph.node_kinds.synthetic
         || is_document_dom_trees_root(graph, node)
-}
-
-#[cfg(test)]
-mod tests {
-    /// Every edge's source from every earlier source, with nodes of no edges among them.
-    #[test]
-    fn source_from_finds_the_source() {
-        let counts = [0u32, 2, 0, 0, 1, 3, 0, 1, 5, 0];
-        let mut first_edge = vec![0u32];
-        for c in counts {
-            first_edge.push(first_edge.last().unwrap() + c);
-        }
-        let edges = *first_edge.last().unwrap() as usize;
-        for edge in 0..edges {
-            let source = first_edge.partition_point(|&f| f as usize <= edge) - 1;
-            for from in 0..=source {
-                if first_edge[from] as usize <= edge {
-                    assert_eq!(
-                        super::source_from(&first_edge, from, edge),
-                        source,
-                        "{edge} {from}"
-                    );
-                }
-            }
-        }
-    }
 }
