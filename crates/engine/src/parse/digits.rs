@@ -159,6 +159,109 @@ pub(super) fn convert_staged_avx2(staged: &[u64], out: &mut [u32]) -> bool {
     rest && _mm256_testz_si256(too_large, too_large) == 1
 }
 
+/// Staging ([`stage`]) of a whole window's values with AVX-512 (VBMI and VBMI2), eight at a
+/// time, instead of one value after another: the first and last digit positions are
+/// compressed out of `starts` and `ends` (the bit masks of [`ByteClasses`]), spread over the
+/// eight bytes of each value's word, and the digits gathered from `window` with one byte
+/// permutation, the bytes before a value's first digit zeroed by a mask. `staged` has one
+/// slot per set bit of `starts` (at most [`WINDOW`] / 2, as each value takes a digit and a
+/// separator); `ends` has as many bits, every value's last digit within the window.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi,avx512vbmi2")]
+#[inline]
+pub(super) fn stage_window_avx512(
+    window: &[u8; WINDOW],
+    starts: u64,
+    ends: u64,
+    staged: &mut [u64],
+) {
+    use std::arch::x86_64::*;
+    debug_assert_eq!(starts.count_ones() as usize, staged.len());
+    debug_assert_eq!(ends.count_ones() as usize, staged.len());
+    debug_assert!(staged.len() <= WINDOW / 2);
+    /// Byte `i` is `i`: compressed by a mask, the positions of its set bits.
+    const POSITIONS: [u8; WINDOW] = {
+        let mut positions = [0; WINDOW];
+        let mut i = 0;
+        while i < WINDOW {
+            positions[i] = i as u8;
+            i += 1;
+        }
+        positions
+    };
+    /// Byte `8 j + b` is `j`: spreads value `j`'s position over its word's eight bytes.
+    const SPREAD: [u8; WINDOW] = {
+        let mut spread = [0; WINDOW];
+        let mut i = 0;
+        while i < WINDOW {
+            spread[i] = (i / 8) as u8;
+            i += 1;
+        }
+        spread
+    };
+    /// Byte `b` of each word, relative to the last digit: the last eight digits' places.
+    const LOW_PLACES: [i8; WINDOW] = {
+        let mut places = [0; WINDOW];
+        let mut i = 0;
+        while i < WINDOW {
+            places[i] = (i % 8) as i8 - 7;
+            i += 1;
+        }
+        places
+    };
+    /// Bytes 0 and 1 of each word, relative to the last digit: the tenth- and ninth-last
+    /// digits' places (the other bytes are masked out by [`HIGH_BYTES`]).
+    const HIGH_PLACES: [i8; WINDOW] = {
+        let mut places = [0; WINDOW];
+        let mut i = 0;
+        while i < WINDOW {
+            places[i] = (i % 8) as i8 - 9;
+            i += 1;
+        }
+        places
+    };
+    /// Bytes 0 and 1 of every word.
+    const HIGH_BYTES: u64 = 0x0303_0303_0303_0303;
+    let count = staged.len();
+    // SAFETY: the loads read the 64 bytes of `window` and four 64-byte constants; each store
+    // writes the slots `group..group + 8` of `staged` masked to those below `count`.
+    unsafe {
+        let load = |bytes: *const u8| _mm512_loadu_si512(bytes.cast());
+        let bytes = load(window.as_ptr());
+        let positions = load(POSITIONS.as_ptr());
+        let firsts = _mm512_maskz_compress_epi8(starts, positions);
+        let lasts = _mm512_maskz_compress_epi8(ends, positions);
+        let (spread, low_places, high_places) = (
+            load(SPREAD.as_ptr()),
+            load(LOW_PLACES.as_ptr().cast()),
+            load(HIGH_PLACES.as_ptr().cast()),
+        );
+        let low_nibbles = _mm512_set1_epi8(0x0f);
+        for group in (0..count).step_by(8) {
+            let values = _mm512_add_epi8(spread, _mm512_set1_epi8(group as i8));
+            let first = _mm512_permutexvar_epi8(values, firsts);
+            let last = _mm512_permutexvar_epi8(values, lasts);
+            // Places before the value's first digit (negative ones included) read as zeros.
+            let low_at = _mm512_add_epi8(last, low_places);
+            let high_at = _mm512_add_epi8(last, high_places);
+            let keep_low = _mm512_cmpge_epi8_mask(low_at, first);
+            let keep_high = _mm512_cmpge_epi8_mask(high_at, first) & HIGH_BYTES;
+            let low = _mm512_maskz_permutexvar_epi8(keep_low, low_at, bytes);
+            let high = _mm512_maskz_permutexvar_epi8(keep_high, high_at, bytes);
+            // The high digits' nibbles move up within their bytes (a 16-bit shift: the
+            // nibble above each is zero).
+            let high = _mm512_slli_epi16::<4>(_mm512_and_si512(high, low_nibbles));
+            let words = _mm512_or_si512(_mm512_and_si512(low, low_nibbles), high);
+            let left = (count - group).min(8);
+            _mm512_mask_storeu_epi64(
+                staged.as_mut_ptr().add(group).cast(),
+                (u16::MAX >> (16 - left)) as u8,
+                words,
+            );
+        }
+    }
+}
+
 /// Eight decimal digits, one per byte (0..=9, the most significant lowest), as a number:
 /// pairs, then quads, then the octet, each a multiply that adds ten (100, 10⁴) times the
 /// higher half to the lower.
@@ -249,6 +352,23 @@ impl ByteClasses {
             classes.space |= u64::from(_mm256_movemask_epi8(is_space) as u32) << shift;
         }
         classes
+    }
+
+    /// [`ByteClasses::of`] with AVX-512: one 64-byte block, compared straight into bit masks.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw")]
+    #[inline]
+    pub(super) fn of_avx512(window: &[u8; WINDOW]) -> ByteClasses {
+        use std::arch::x86_64::*;
+        // SAFETY: an unaligned load of the 64 bytes of `window`.
+        let v = unsafe { _mm512_loadu_si512(window.as_ptr().cast()) };
+        let offset = _mm512_sub_epi8(v, _mm512_set1_epi8(b'0' as i8));
+        ByteClasses {
+            digit: _mm512_cmplt_epu8_mask(offset, _mm512_set1_epi8(10)),
+            comma: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b',' as i8)),
+            space: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\n' as i8))
+                | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b' ' as i8)),
+        }
     }
 
     #[cfg(not(target_arch = "x86_64"))]

@@ -8,9 +8,10 @@
 //! a mapped file out of the peak RSS.
 //!
 //! Within a chunk, 64-byte windows are parsed at once: byte-class masks give every value's
-//! first and last digit, so each value is staged independently (its digits loaded and masked)
-//! into a batch of a few thousand, which is then converted (AVX2 multiply-adds eight values at
-//! a time when the CPU has them, else SWAR) and stored column by column.
+//! first and last digit, so each value is staged independently (its digits loaded and masked;
+//! with AVX-512, a window's values eight at a time by byte permutations) into a batch of a few
+//! thousand, which is then converted (AVX2 multiply-adds eight values at a time when the CPU
+//! has them, else SWAR) and stored column by column. The instruction set is chosen at run time.
 //! Anything unusual in a window (other white space, long numbers, syntax errors) goes the
 //! value-by-value way, which gives every error message; a value over 32 bits or out of range
 //! for its column (found per batch) makes the chunk parse again value by value to say which.
@@ -340,6 +341,10 @@ mod level {
     /// AVX2 byte classes and digit conversion, PCLMULQDQ prefix parities.
     #[cfg(target_arch = "x86_64")]
     pub const AVX2: u8 = 2;
+    /// As [`AVX2`], with AVX-512 byte classes and a whole window's values staged at once
+    /// (VBMI byte permutations, VBMI2 compression).
+    #[cfg(target_arch = "x86_64")]
+    pub const AVX512: u8 = 3;
 }
 
 /// [`parse_batched`] compiled for the best instruction set the CPU has (told at run time, so
@@ -353,16 +358,51 @@ fn parse_batched_fastest(
     name: &str,
 ) -> std::result::Result<u32, Stop> {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2")
-        && std::is_x86_feature_detected!("bmi1")
-        && std::is_x86_feature_detected!("lzcnt")
-        && std::is_x86_feature_detected!("popcnt")
-        && std::is_x86_feature_detected!("pclmulqdq")
-    {
+    if has_avx2() {
+        if has_avx512() {
+            // SAFETY: the CPU has all nine.
+            return unsafe { parse_batched_avx512(bytes, range, cell, expect, sinks, name) };
+        }
         // SAFETY: the CPU has all five.
         return unsafe { parse_batched_avx2(bytes, range, cell, expect, sinks, name) };
     }
     parse_batched::<{ level::PORTABLE }>(bytes, range, cell, expect, sinks, name)
+}
+
+/// Whether the CPU has what [`parse_batched_avx2`] needs.
+#[cfg(target_arch = "x86_64")]
+fn has_avx2() -> bool {
+    std::is_x86_feature_detected!("avx2")
+        && std::is_x86_feature_detected!("bmi1")
+        && std::is_x86_feature_detected!("lzcnt")
+        && std::is_x86_feature_detected!("popcnt")
+        && std::is_x86_feature_detected!("pclmulqdq")
+}
+
+/// Whether the CPU has what [`parse_batched_avx512`] needs beyond [`has_avx2`].
+#[cfg(target_arch = "x86_64")]
+fn has_avx512() -> bool {
+    std::is_x86_feature_detected!("avx512f")
+        && std::is_x86_feature_detected!("avx512bw")
+        && std::is_x86_feature_detected!("avx512vbmi")
+        && std::is_x86_feature_detected!("avx512vbmi2")
+}
+
+/// [`parse_batched`] compiled for AVX-512 (F, BW, VBMI, VBMI2) on top of [`parse_batched_avx2`]'s
+/// instruction sets.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(
+    enable = "avx2,bmi1,lzcnt,popcnt,pclmulqdq,avx512f,avx512bw,avx512vbmi,avx512vbmi2"
+)]
+fn parse_batched_avx512(
+    bytes: &[u8],
+    range: Range<usize>,
+    cell: Cell,
+    expect: usize,
+    sinks: &[Sink],
+    name: &str,
+) -> std::result::Result<u32, Stop> {
+    parse_batched::<{ level::AVX512 }>(bytes, range, cell, expect, sinks, name)
 }
 
 /// [`parse_batched`] compiled for AVX2 (and the bit-manipulation instructions AVX2 CPUs have:
@@ -444,7 +484,8 @@ impl Batch {
         let (staged, values) = (&self.staged[..n], &mut self.values[..n]);
         #[cfg(target_arch = "x86_64")]
         let fits = if LEVEL >= level::AVX2 {
-            // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has it.
+            // SAFETY: `LEVEL` is AVX2 or more only in `parse_batched_avx2` and
+            // `parse_batched_avx512`, run when the CPU has AVX2.
             unsafe { super::digits::convert_staged_avx2(staged, values) }
         } else {
             convert_staged(staged, values)
@@ -628,7 +669,10 @@ fn parse_window<const LEVEL: u8>(
         bytes[pos - BEFORE_WINDOW..pos + WINDOW].try_into().unwrap();
     let window: &[u8; WINDOW] = span[BEFORE_WINDOW..].try_into().unwrap();
     #[cfg(target_arch = "x86_64")]
-    let classes = if LEVEL >= level::AVX2 {
+    let classes = if LEVEL >= level::AVX512 {
+        // SAFETY: `LEVEL` is AVX512 only in `parse_batched_avx512`, run when the CPU has it.
+        unsafe { ByteClasses::of_avx512(window) }
+    } else if LEVEL >= level::AVX2 {
         // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has it.
         unsafe { ByteClasses::of_avx2(window) }
     } else {
@@ -653,8 +697,8 @@ fn parse_window<const LEVEL: u8>(
     // number of them lie at or before i, so numbers sit at odd counts, commas at even ones.
     #[cfg(target_arch = "x86_64")]
     let odd = if LEVEL >= level::AVX2 {
-        // SAFETY: `LEVEL` is AVX2 only in `parse_batched_avx2`, run when the CPU has
-        // PCLMULQDQ too.
+        // SAFETY: `LEVEL` is AVX2 or more only in `parse_batched_avx2` and
+        // `parse_batched_avx512`, run when the CPU has PCLMULQDQ too.
         unsafe { super::digits::prefix_xor_clmul(starts | commas) }
     } else {
         prefix_xor(starts | commas)
@@ -667,6 +711,14 @@ fn parse_window<const LEVEL: u8>(
     }
     let count = starts.count_ones() as usize;
     let staged = staged.get_mut(..count)?;
+    #[cfg(target_arch = "x86_64")]
+    if LEVEL >= level::AVX512 {
+        // SAFETY: `LEVEL` is AVX512 only in `parse_batched_avx512`, run when the CPU has it.
+        // `staged` has a slot per value start; `ends` marks as many last digits, in the
+        // window (the region ends with a comma, and numbers and commas alternate).
+        unsafe { super::digits::stage_window_avx512(window, starts, ends, staged) };
+        return Some((pos + last_comma + 1, count));
+    }
     // Most windows hold no number of more than eight digits: their staging skips the high
     // digits.
     if nine & region == 0 {
@@ -850,12 +902,19 @@ mod tests {
         };
         let (batched, one_by_one) = (parse(Some(parse_batched_fastest)), parse(None));
         assert_eq!(batched.0, one_by_one.0, "{text:?}");
-        // The portable instruction set too, whatever the CPU has.
+        // The portable instruction set too, whatever the CPU has, and AVX2 when the CPU has
+        // more.
         assert_eq!(
             parse(Some(parse_batched::<{ level::PORTABLE }>)),
             batched,
             "{text:?}"
         );
+        #[cfg(target_arch = "x86_64")]
+        if has_avx2() {
+            // SAFETY: the CPU has what it needs (checked just above).
+            let avx2: Batched = |b, r, c, e, s, n| unsafe { parse_batched_avx2(b, r, c, e, s, n) };
+            assert_eq!(parse(Some(avx2)), batched, "{text:?}");
+        }
         let reference: Option<Vec<u32>> = text.split(',').map(|v| v.trim().parse().ok()).collect();
         if batched.0.is_ok() {
             let values = reference.expect("the reference parses what the parser does");
