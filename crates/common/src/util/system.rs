@@ -47,6 +47,34 @@ pub fn release_freed_memory() {
     }
 }
 
+/// Faults in the whole pages of the `count` items from `start` ready for writing, in one system
+/// call (`MADV_POPULATE_WRITE`, Linux 5.14) instead of a page fault at each page's first write.
+/// On the project's VM (a 2-vCPU Firecracker guest), where every fresh page costs a trap, the
+/// parse's columns of the 1.5 GB bench snapshot filled 0.05 s sooner this way. The contents
+/// never change (a page already there stays as it is, a new one is zeros), so any range may be
+/// passed: it is a hint, and failures (an older kernel, memory that is not the caller's) are
+/// ignored. A no-op elsewhere.
+pub fn populate_for_writing<T>(start: *const T, count: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        /// `MADV_POPULATE_WRITE` (older libc crates may lack the name).
+        const MADV_POPULATE_WRITE: libc::c_int = 23;
+        let page = page_size();
+        let begin = start as usize;
+        let end = begin.saturating_add(count.saturating_mul(std::mem::size_of::<T>()));
+        let (from, to) = (begin.next_multiple_of(page), end / page * page);
+        if to > from {
+            // SAFETY: populating never changes memory contents; on a range that is not
+            // writable memory of this process the call fails, which is ignored.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, MADV_POPULATE_WRITE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, count);
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

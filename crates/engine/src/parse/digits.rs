@@ -412,49 +412,57 @@ pub(super) fn prefix_xor_clmul(bits: u64) -> u64 {
     _mm_cvtsi128_si64(product) as u64
 }
 
-/// Exact division of 32-bit values by a fixed divisor with multiplications instead of a `div`
-/// (D. Lemire, O. Kaser, N. Kurz, "Faster remainder by direct computation", 2019).
+/// Exact division of 32-bit values by a fixed divisor with a multiplication and a rotation
+/// instead of a `div`, which vectorises too: for a divisor `m × 2^k` (`m` odd), `value` is a
+/// multiple of it exactly when `value × m⁻¹ mod 2^32`, rotated right by `k`, is at most
+/// ⌊(2^32 − 1) / divisor⌋, and that rotated product is then the quotient (T. Granlund,
+/// P. Montgomery, "Division by invariant integers using multiplication", 1994, §9).
 #[derive(Clone, Copy)]
 pub(super) struct Divisor {
     /// The divisor.
     pub(super) divisor: u32,
-    /// ⌈2^64 / divisor⌉ (0 for divisor 1).
-    inverse: u64,
+    /// The inverse of the divisor's odd part modulo 2^32.
+    pub(super) odd_inverse: u32,
+    /// The power of two of the divisor's even part.
+    pub(super) twos: u32,
+    /// ⌊(2^32 − 1) / divisor⌋: the largest quotient of a 32-bit value.
+    pub(super) largest_quotient: u32,
 }
 
 impl Divisor {
     pub(super) fn new(divisor: u32) -> Divisor {
         assert!(divisor > 0);
-        let inverse = if divisor == 1 {
-            0
-        } else {
-            u64::MAX / u64::from(divisor) + 1
-        };
-        Divisor { divisor, inverse }
+        let twos = divisor.trailing_zeros();
+        let odd = divisor >> twos;
+        // Newton's iteration doubles the correct low bits each step; `odd` is its own inverse
+        // modulo 8, so three bits to start with, and four steps reach 48.
+        let mut odd_inverse = odd;
+        for _ in 0..4 {
+            odd_inverse =
+                odd_inverse.wrapping_mul(2u32.wrapping_sub(odd.wrapping_mul(odd_inverse)));
+        }
+        debug_assert_eq!(odd.wrapping_mul(odd_inverse), 1);
+        Divisor {
+            divisor,
+            odd_inverse,
+            twos,
+            largest_quotient: u32::MAX / divisor,
+        }
     }
 
     /// `value / divisor` and whether the division leaves no remainder (the quotient is
     /// meaningless when it does), without a branch.
     #[inline(always)]
     pub(super) fn quotient_if_exact(self, value: u32) -> (u32, bool) {
-        if self.divisor == 1 {
-            return (value, true);
-        }
-        let exact = u64::from(value).wrapping_mul(self.inverse) < self.inverse;
-        let quotient = ((u128::from(self.inverse) * u128::from(value)) >> 64) as u32;
-        (quotient, exact)
+        let quotient = value.wrapping_mul(self.odd_inverse).rotate_right(self.twos);
+        (quotient, quotient <= self.largest_quotient)
     }
 
     /// `value / divisor` when the division leaves no remainder.
     #[inline(always)]
     pub(super) fn exact_quotient(self, value: u32) -> Option<u32> {
-        if self.divisor == 1 {
-            return Some(value);
-        }
-        if u64::from(value).wrapping_mul(self.inverse) > self.inverse - 1 {
-            return None;
-        }
-        Some(((u128::from(self.inverse) * u128::from(value)) >> 64) as u32)
+        let (quotient, exact) = self.quotient_if_exact(value);
+        exact.then_some(quotient)
     }
 }
 
@@ -626,7 +634,23 @@ mod tests {
 
     #[test]
     fn divisor_matches_division() {
-        for divisor in [1, 2, 3, 5, 6, 7, 8, 9, 12, 255, 65_537, u32::MAX] {
+        for divisor in [
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            8,
+            9,
+            12,
+            14,
+            255,
+            65_537,
+            1 << 31,
+            u32::MAX,
+        ] {
             let d = Divisor::new(divisor);
             let edge = [
                 0,

@@ -21,6 +21,7 @@ use super::digits::{
 };
 use super::source::Source;
 use heaptui_common::error::{Error, Result};
+use heaptui_common::util::system::populate_for_writing;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -182,6 +183,7 @@ fn parse_table_in_blocks(
         .map(|(i, c)| {
             let next = chunks.get(i + 1).map_or(total, |next| next.first);
             let expect = next - c.first;
+            populate_rows(&sinks, c.first / fields..next.div_ceil(fields));
             let batched = Some(parse_batched_fastest as Batched);
             let r = parse_chunk(
                 bytes,
@@ -201,6 +203,23 @@ fn parse_table_in_blocks(
     results
         .into_iter()
         .try_fold(0, |largest, chunk| Ok(largest.max(chunk?)))
+}
+
+/// Faults in the pages of `rows` in every column at once before a chunk fills them: fresh
+/// pages cost less populated in one call than faulted one at a time by the stores
+/// ([`populate_for_writing`]).
+fn populate_rows(sinks: &[Sink], rows: Range<usize>) {
+    for &sink in sinks {
+        match sink {
+            Sink::Skip => {}
+            Sink::Enum { out, .. } => {
+                populate_for_writing(out.wrapping_add(rows.start), rows.len())
+            }
+            Sink::U32(out) | Sink::Names(out) | Sink::NodeOrdinal { out, .. } => {
+                populate_for_writing(out.wrapping_add(rows.start), rows.len())
+            }
+        }
+    }
 }
 
 /// Number of commas in `bytes` (memchr's vectorised count: the pass is bound by memory).
