@@ -79,6 +79,11 @@ impl EphemeronNames {
         self.names.get(&string).copied()
     }
 
+    /// The string indexes an ephemeron name can have: an edge named outside them is none.
+    pub fn name_range(&self) -> std::ops::Range<u32> {
+        self.range.clone()
+    }
+
     /// The type of the edges that can be ephemerons (internal), or none when the snapshot has
     /// no ephemeron names: a walk reads an edge's name to test it only for edges of this type,
     /// so without ephemerons it reads no name at all.
