@@ -47,12 +47,21 @@ pub fn parse(bytes: &[u8], open: usize) -> Result<Parsed> {
                 ))
             }
         }
-        scratch.clear();
-        match decode_string(bytes, pos, &mut scratch)? {
-            Some(after) => pos = after,
-            None => return truncated(strings, pos),
+        // Most strings have no escape and are valid UTF-8: pushed straight from the input.
+        let plain = memchr::memchr2(b'"', b'\\', &bytes[pos + 1..])
+            .filter(|&i| bytes[pos + 1 + i] == b'"')
+            .and_then(|i| std::str::from_utf8(&bytes[pos + 1..pos + 1 + i]).ok());
+        if let Some(text) = plain {
+            strings.push_file_string(text);
+            pos += text.len() + 2;
+        } else {
+            scratch.clear();
+            match decode_string(bytes, pos, &mut scratch)? {
+                Some(after) => pos = after,
+                None => return truncated(strings, pos),
+            }
+            strings.push_file_string(&String::from_utf8_lossy(&scratch));
         }
-        strings.push_file_string(&String::from_utf8_lossy(&scratch));
         pos = super::layout::skip_ws(bytes, pos);
         match bytes.get(pos) {
             Some(b',') => pos += 1,
