@@ -159,26 +159,28 @@ pub(super) fn convert_staged_avx2(staged: &[u64], out: &mut [u32]) -> bool {
     rest && _mm256_testz_si256(too_large, too_large) == 1
 }
 
-/// Staging ([`stage`]) of a whole window's values with AVX-512 (VBMI and VBMI2), eight at a
-/// time, instead of one value after another: the first and last digit positions are
-/// compressed out of `starts` and `ends` (the bit masks of [`ByteClasses`]), spread over the
-/// eight bytes of each value's word, and the digits gathered from `window` with one byte
-/// permutation, the bytes before a value's first digit zeroed by a mask. `staged` has one
-/// slot per set bit of `starts` (at most [`WINDOW`] / 2, as each value takes a digit and a
-/// separator); `ends` has as many bits, every value's last digit within the window.
+/// A whole window's values staged ([`stage`]) and converted ([`convert_staged`]) with AVX-512
+/// (VBMI and VBMI2), eight at a time, instead of one value after another: the first and last
+/// digit positions are compressed out of `starts` and `ends` (the bit masks of
+/// [`ByteClasses`]), spread over the eight bytes of each value's word, and the digits gathered
+/// from `window` with one byte permutation, the bytes before a value's first digit zeroed by
+/// a mask; multiply-adds then combine them in place. `values` has one slot per set bit of
+/// `starts` (at most [`WINDOW`] / 2, as each value takes a digit and a separator); `ends` has
+/// as many bits, every value's last digit within the window. Tells whether every value fits
+/// in 32 bits (when one does not, `values` is meaningless).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vbmi,avx512vbmi2")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2")]
 #[inline]
-pub(super) fn stage_window_avx512(
+pub(super) fn convert_window_avx512(
     window: &[u8; WINDOW],
     starts: u64,
     ends: u64,
-    staged: &mut [u64],
-) {
+    values: &mut [u32],
+) -> bool {
     use std::arch::x86_64::*;
-    debug_assert_eq!(starts.count_ones() as usize, staged.len());
-    debug_assert_eq!(ends.count_ones() as usize, staged.len());
-    debug_assert!(staged.len() <= WINDOW / 2);
+    debug_assert_eq!(starts.count_ones() as usize, values.len());
+    debug_assert_eq!(ends.count_ones() as usize, values.len());
+    debug_assert!(values.len() <= WINDOW / 2);
     /// Byte `i` is `i`: compressed by a mask, the positions of its set bits.
     const POSITIONS: [u8; WINDOW] = {
         let mut positions = [0; WINDOW];
@@ -222,9 +224,10 @@ pub(super) fn stage_window_avx512(
     };
     /// Bytes 0 and 1 of every word.
     const HIGH_BYTES: u64 = 0x0303_0303_0303_0303;
-    let count = staged.len();
+    let count = values.len();
+    let mut too_large = 0;
     // SAFETY: the loads read the 64 bytes of `window` and four 64-byte constants; each store
-    // writes the slots `group..group + 8` of `staged` masked to those below `count`.
+    // writes the slots `group..group + 8` of `values` masked to those below `count`.
     unsafe {
         let load = |bytes: *const u8| _mm512_loadu_si512(bytes.cast());
         let bytes = load(window.as_ptr());
@@ -237,10 +240,16 @@ pub(super) fn stage_window_avx512(
             load(HIGH_PLACES.as_ptr().cast()),
         );
         let low_nibbles = _mm512_set1_epi8(0x0f);
+        // Pairs of digits (the first ×10), then pairs of pairs (the first ×100).
+        let tens = _mm512_set1_epi16(0x010a);
+        let hundreds = _mm512_set1_epi32(0x0001_0064);
+        let (ten_thousand, hundred_million) =
+            (_mm512_set1_epi64(10_000), _mm512_set1_epi64(100_000_000));
+        let largest = _mm512_set1_epi64(i64::from(u32::MAX));
         for group in (0..count).step_by(8) {
-            let values = _mm512_add_epi8(spread, _mm512_set1_epi8(group as i8));
-            let first = _mm512_permutexvar_epi8(values, firsts);
-            let last = _mm512_permutexvar_epi8(values, lasts);
+            let slots = _mm512_add_epi8(spread, _mm512_set1_epi8(group as i8));
+            let first = _mm512_permutexvar_epi8(slots, firsts);
+            let last = _mm512_permutexvar_epi8(slots, lasts);
             // Places before the value's first digit (negative ones included) read as zeros.
             let low_at = _mm512_add_epi8(last, low_places);
             let high_at = _mm512_add_epi8(last, high_places);
@@ -248,18 +257,29 @@ pub(super) fn stage_window_avx512(
             let keep_high = _mm512_cmpge_epi8_mask(high_at, first) & HIGH_BYTES;
             let low = _mm512_maskz_permutexvar_epi8(keep_low, low_at, bytes);
             let high = _mm512_maskz_permutexvar_epi8(keep_high, high_at, bytes);
-            // The high digits' nibbles move up within their bytes (a 16-bit shift: the
-            // nibble above each is zero).
-            let high = _mm512_slli_epi16::<4>(_mm512_and_si512(high, low_nibbles));
-            let words = _mm512_or_si512(_mm512_and_si512(low, low_nibbles), high);
+            let low = _mm512_and_si512(low, low_nibbles);
+            let high = _mm512_and_si512(high, low_nibbles);
+            // The last eight digits: two groups of four in each word's 32-bit halves, the
+            // first the more significant.
+            let quads = _mm512_madd_epi16(_mm512_maddubs_epi16(low, tens), hundreds);
+            let octets = _mm512_add_epi64(
+                _mm512_mul_epu32(quads, ten_thousand),
+                _mm512_srli_epi64::<32>(quads),
+            );
+            // The tenth- and ninth-last digits, in each word's low 16 bits.
+            let top = _mm512_maddubs_epi16(high, tens);
+            let value = _mm512_add_epi64(octets, _mm512_mul_epu32(top, hundred_million));
             let left = (count - group).min(8);
-            _mm512_mask_storeu_epi64(
-                staged.as_mut_ptr().add(group).cast(),
-                (u16::MAX >> (16 - left)) as u8,
-                words,
+            let lanes = (u16::MAX >> (16 - left)) as u8;
+            too_large |= _mm512_mask_cmpgt_epu64_mask(lanes, value, largest);
+            _mm256_mask_storeu_epi32(
+                values.as_mut_ptr().add(group).cast(),
+                lanes,
+                _mm512_cvtepi64_epi32(value),
             );
         }
     }
+    too_large == 0
 }
 
 /// Eight decimal digits, one per byte (0..=9, the most significant lowest), as a number:

@@ -9,9 +9,9 @@
 //!
 //! Within a chunk, 64-byte windows are parsed at once: byte-class masks give every value's
 //! first and last digit, so each value is staged independently (its digits loaded and masked;
-//! with AVX-512, a window's values eight at a time by byte permutations) into a batch of a few
-//! thousand, which is then converted (AVX2 multiply-adds eight values at a time when the CPU
-//! has them, else SWAR) and stored column by column. The instruction set is chosen at run time.
+//! with AVX-512, a window's values eight at a time by byte permutations, and converted there)
+//! into a batch of a few thousand, which is then converted (AVX2 multiply-adds eight values at
+//! a time when the CPU has them, else SWAR) and stored column by column. The instruction set is chosen at run time.
 //! Anything unusual in a window (other white space, long numbers, syntax errors) goes the
 //! value-by-value way, which gives every error message; a value over 32 bits or out of range
 //! for its column (found per batch) makes the chunk parse again value by value to say which.
@@ -360,8 +360,8 @@ mod level {
     /// AVX2 byte classes and digit conversion, PCLMULQDQ prefix parities.
     #[cfg(target_arch = "x86_64")]
     pub const AVX2: u8 = 2;
-    /// As [`AVX2`], with AVX-512 byte classes and a whole window's values staged at once
-    /// (VBMI byte permutations, VBMI2 compression).
+    /// As [`AVX2`], with AVX-512 byte classes and a whole window's values staged and
+    /// converted at once (VBMI byte permutations, VBMI2 compression).
     #[cfg(target_arch = "x86_64")]
     pub const AVX512: u8 = 3;
 }
@@ -379,7 +379,7 @@ fn parse_batched_fastest(
     #[cfg(target_arch = "x86_64")]
     if has_avx2() {
         if has_avx512() {
-            // SAFETY: the CPU has all nine.
+            // SAFETY: the CPU has all ten.
             return unsafe { parse_batched_avx512(bytes, range, cell, expect, sinks, name) };
         }
         // SAFETY: the CPU has all five.
@@ -403,15 +403,16 @@ fn has_avx2() -> bool {
 fn has_avx512() -> bool {
     std::is_x86_feature_detected!("avx512f")
         && std::is_x86_feature_detected!("avx512bw")
+        && std::is_x86_feature_detected!("avx512vl")
         && std::is_x86_feature_detected!("avx512vbmi")
         && std::is_x86_feature_detected!("avx512vbmi2")
 }
 
-/// [`parse_batched`] compiled for AVX-512 (F, BW, VBMI, VBMI2) on top of [`parse_batched_avx2`]'s
+/// [`parse_batched`] compiled for AVX-512 (F, BW, VL, VBMI, VBMI2) on top of [`parse_batched_avx2`]'s
 /// instruction sets.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(
-    enable = "avx2,bmi1,lzcnt,popcnt,pclmulqdq,avx512f,avx512bw,avx512vbmi,avx512vbmi2"
+    enable = "avx2,bmi1,lzcnt,popcnt,pclmulqdq,avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2"
 )]
 fn parse_batched_avx512(
     bytes: &[u8],
@@ -457,13 +458,13 @@ fn parse_batched<const LEVEL: u8>(
         staged: [0; BATCH + WINDOW],
         values: [0; BATCH + WINDOW],
         len: 0,
+        too_large: false,
     };
     let mut pos = range.start;
     let end = range.end;
     while cell.parsed + batch.len < expect {
         let room = (expect - cell.parsed - batch.len).min(WINDOW);
-        let staged = &mut batch.staged[batch.len..batch.len + room];
-        if let Some((next, count)) = parse_window::<LEVEL>(bytes, pos, end, staged) {
+        if let Some((next, count)) = parse_window::<LEVEL>(bytes, pos, end, &mut batch, room) {
             batch.len += count;
             pos = next;
             if batch.len >= BATCH {
@@ -480,19 +481,22 @@ fn parse_batched<const LEVEL: u8>(
 }
 
 /// Staged values of [`parse_batched`] (room for a window's worth past [`BATCH`]), and the
-/// converted values.
+/// converted values (with AVX-512, converted at once, never staged).
 struct Batch {
     /// Each value's digits (see [`stage`]).
     staged: [u64; BATCH + WINDOW],
     /// The values, once converted.
     values: [u32; BATCH + WINDOW],
-    /// How many values are staged.
+    /// How many values are staged (or converted).
     len: usize,
+    /// Whether a value converted at once was over 32 bits.
+    too_large: bool,
 }
 
 impl Batch {
-    /// Converts the staged values, stores them after `cell` ([`store_batch`]) and empties
-    /// the batch. A value too large for 32 bits stops with [`Stop::Redo`].
+    /// Converts the staged values (unless converted at once), stores them after `cell`
+    /// ([`store_batch`]) and empties the batch. A value too large for 32 bits stops with
+    /// [`Stop::Redo`].
     #[inline(always)]
     fn flush<const LEVEL: u8>(
         &mut self,
@@ -502,7 +506,9 @@ impl Batch {
         let n = self.len;
         let (staged, values) = (&self.staged[..n], &mut self.values[..n]);
         #[cfg(target_arch = "x86_64")]
-        let fits = if LEVEL >= level::AVX2 {
+        let fits = if LEVEL >= level::AVX512 {
+            !self.too_large
+        } else if LEVEL >= level::AVX2 {
             // SAFETY: `LEVEL` is AVX2 or more only in `parse_batched_avx2` and
             // `parse_batched_avx512`, run when the CPU has AVX2.
             unsafe { super::digits::convert_staged_avx2(staged, values) }
@@ -666,20 +672,21 @@ fn finish(bytes: &[u8], mut pos: usize, end: usize, name: &str) -> Result<()> {
 const BEFORE_WINDOW: usize = 16;
 
 /// Stages the values in the [`WINDOW`] bytes at `pos`, up to the last comma among them, into
-/// `staged` (see [`stage`]), and returns the position after that comma and how many values
-/// there were. Separators are found for the whole window at once (byte-class bit masks), so
+/// `batch` after its `len` values (see [`stage`]; with AVX-512 they are converted at once), and
+/// returns the position after that comma and how many values there were. Separators are found for the whole window at once (byte-class bit masks), so
 /// each value's first and last digit are known and the values are staged independently
 /// instead of each waiting for the previous one's length. Returns `None`, having staged
 /// nothing that counts, when the window is not in the plain form (digits, commas, newlines,
 /// spaces; one comma between numbers of at most ten digits; `pos` at the start of a value),
-/// holds more values than `staged`, or is too close to either end of the input. (Whether the
+/// holds more values than `room`, or is too close to either end of the input. (Whether the
 /// values fit in 32 bits is checked when the batch is converted.)
 #[inline(always)]
 fn parse_window<const LEVEL: u8>(
     bytes: &[u8],
     pos: usize,
     end: usize,
-    staged: &mut [u64],
+    batch: &mut Batch,
+    room: usize,
 ) -> Option<(usize, usize)> {
     if pos < BEFORE_WINDOW || pos + WINDOW > end {
         return None;
@@ -729,15 +736,22 @@ fn parse_window<const LEVEL: u8>(
         return None;
     }
     let count = starts.count_ones() as usize;
-    let staged = staged.get_mut(..count)?;
+    if count > room {
+        return None;
+    }
+    let slots = batch.len..batch.len + count;
     #[cfg(target_arch = "x86_64")]
     if LEVEL >= level::AVX512 {
         // SAFETY: `LEVEL` is AVX512 only in `parse_batched_avx512`, run when the CPU has it.
-        // `staged` has a slot per value start; `ends` marks as many last digits, in the
-        // window (the region ends with a comma, and numbers and commas alternate).
-        unsafe { super::digits::stage_window_avx512(window, starts, ends, staged) };
+        // The slots are one per value start; `ends` marks as many last digits, in the window
+        // (the region ends with a comma, and numbers and commas alternate).
+        let fits = unsafe {
+            super::digits::convert_window_avx512(window, starts, ends, &mut batch.values[slots])
+        };
+        batch.too_large |= !fits;
         return Some((pos + last_comma + 1, count));
     }
+    let staged = &mut batch.staged[slots];
     // Most windows hold no number of more than eight digits: their staging skips the high
     // digits.
     if nine & region == 0 {
