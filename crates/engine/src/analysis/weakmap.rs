@@ -80,6 +80,7 @@ impl EphemeronNames {
     }
 
     /// The string indexes an ephemeron name can have: an edge named outside them is none.
+    #[cfg(target_arch = "x86_64")]
     pub fn name_range(&self) -> std::ops::Range<u32> {
         self.range.clone()
     }

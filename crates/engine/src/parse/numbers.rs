@@ -515,8 +515,9 @@ impl Batch {
         } else {
             convert_staged(staged, values)
         };
+        // (Only the AVX-512 path converts at once; elsewhere `too_large` stays false.)
         #[cfg(not(target_arch = "x86_64"))]
-        let fits = convert_staged(staged, values);
+        let fits = !self.too_large && convert_staged(staged, values);
         if !fits {
             return Err(Stop::Redo);
         }
