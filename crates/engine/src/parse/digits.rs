@@ -182,46 +182,15 @@ pub(super) fn convert_window_avx512(
     debug_assert_eq!(ends.count_ones() as usize, values.len());
     debug_assert!(values.len() <= WINDOW / 2);
     /// Byte `i` is `i`: compressed by a mask, the positions of its set bits.
-    const POSITIONS: [u8; WINDOW] = {
-        let mut positions = [0; WINDOW];
-        let mut i = 0;
-        while i < WINDOW {
-            positions[i] = i as u8;
-            i += 1;
-        }
-        positions
-    };
+    const POSITIONS: [u8; WINDOW] = window_table(1, 0);
     /// Byte `8 j + b` is `j`: spreads value `j`'s position over its word's eight bytes.
-    const SPREAD: [u8; WINDOW] = {
-        let mut spread = [0; WINDOW];
-        let mut i = 0;
-        while i < WINDOW {
-            spread[i] = (i / 8) as u8;
-            i += 1;
-        }
-        spread
-    };
-    /// Byte `b` of each word, relative to the last digit: the last eight digits' places.
-    const LOW_PLACES: [i8; WINDOW] = {
-        let mut places = [0; WINDOW];
-        let mut i = 0;
-        while i < WINDOW {
-            places[i] = (i % 8) as i8 - 7;
-            i += 1;
-        }
-        places
-    };
+    const SPREAD: [u8; WINDOW] = window_table(8, 0);
+    /// Byte `b` of each word, relative to the last digit: the last eight digits' places
+    /// (`b − 7`, as signed bytes).
+    const LOW_PLACES: [u8; WINDOW] = window_table(0, 7);
     /// Bytes 0 and 1 of each word, relative to the last digit: the tenth- and ninth-last
-    /// digits' places (the other bytes are masked out by [`HIGH_BYTES`]).
-    const HIGH_PLACES: [i8; WINDOW] = {
-        let mut places = [0; WINDOW];
-        let mut i = 0;
-        while i < WINDOW {
-            places[i] = (i % 8) as i8 - 9;
-            i += 1;
-        }
-        places
-    };
+    /// digits' places (`b − 9`; the other bytes are masked out by [`HIGH_BYTES`]).
+    const HIGH_PLACES: [u8; WINDOW] = window_table(0, 9);
     /// Bytes 0 and 1 of every word.
     const HIGH_BYTES: u64 = 0x0303_0303_0303_0303;
     let count = values.len();
@@ -236,8 +205,8 @@ pub(super) fn convert_window_avx512(
         let lasts = _mm512_maskz_compress_epi8(ends, positions);
         let (spread, low_places, high_places) = (
             load(SPREAD.as_ptr()),
-            load(LOW_PLACES.as_ptr().cast()),
-            load(HIGH_PLACES.as_ptr().cast()),
+            load(LOW_PLACES.as_ptr()),
+            load(HIGH_PLACES.as_ptr()),
         );
         let low_nibbles = _mm512_set1_epi8(0x0f);
         // Pairs of digits (the first ×10), then pairs of pairs (the first ×100).
@@ -280,6 +249,23 @@ pub(super) fn convert_window_avx512(
         }
     }
     too_large == 0
+}
+
+/// A constant of [`convert_window_avx512`]: byte `i` is `i / step` when `step` is not zero,
+/// else `i % 8 − back` (a place in a value's word relative to its last digit, wrapped to a
+/// byte: the permutations read it as signed).
+#[cfg(target_arch = "x86_64")]
+const fn window_table(step: usize, back: u8) -> [u8; WINDOW] {
+    let mut table = [0; WINDOW];
+    let mut i = 0;
+    while i < WINDOW {
+        table[i] = match i.checked_div(step) {
+            Some(quotient) => quotient as u8,
+            None => ((i % 8) as u8).wrapping_sub(back),
+        };
+        i += 1;
+    }
+    table
 }
 
 /// Eight decimal digits, one per byte (0..=9, the most significant lowest), as a number:

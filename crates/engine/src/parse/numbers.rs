@@ -11,7 +11,8 @@
 //! first and last digit, so each value is staged independently (its digits loaded and masked;
 //! with AVX-512, a window's values eight at a time by byte permutations, and converted there)
 //! into a batch of a few thousand, which is then converted (AVX2 multiply-adds eight values at
-//! a time when the CPU has them, else SWAR) and stored column by column. The instruction set is chosen at run time.
+//! a time when the CPU has them, else SWAR) and stored column by column. The instruction set
+//! is chosen at run time.
 //! Anything unusual in a window (other white space, long numbers, syntax errors) goes the
 //! value-by-value way, which gives every error message; a value over 32 bits or out of range
 //! for its column (found per batch) makes the chunk parse again value by value to say which.
@@ -408,8 +409,8 @@ fn has_avx512() -> bool {
         && std::is_x86_feature_detected!("avx512vbmi2")
 }
 
-/// [`parse_batched`] compiled for AVX-512 (F, BW, VL, VBMI, VBMI2) on top of [`parse_batched_avx2`]'s
-/// instruction sets.
+/// [`parse_batched`] compiled for AVX-512 (F, BW, VL, VBMI, VBMI2) on top of
+/// [`parse_batched_avx2`]'s instruction sets.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(
     enable = "avx2,bmi1,lzcnt,popcnt,pclmulqdq,avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2"
